@@ -1,0 +1,157 @@
+// Package store opens effekt's DuckDB database and keeps its schema current.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/effekt/effekt/geo"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// ErrLocked is returned when another process holds the database for writing.
+var ErrLocked = errors.New("database is in use by another effekt process (is `effekt serve` running? trigger the job through its API: POST /api/v1/jobs/{name}/run)")
+
+// Options tune how the database is opened.
+type Options struct {
+	ReadOnly bool
+	// Threads limits DuckDB's worker threads; 0 leaves DuckDB's default.
+	Threads int
+}
+
+// Open opens (creating when needed) the DuckDB file at path, with extension
+// autoloading and autoinstalling off, and migrates it to the current schema
+// unless it is opened read-only.
+func Open(ctx context.Context, path string, opt Options) (*sql.DB, error) {
+	if path != "" && path != ":memory:" && !opt.ReadOnly {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, fmt.Errorf("create database folder: %w", err)
+		}
+	}
+	dsn := path
+	if path == ":memory:" {
+		dsn = ""
+	}
+	params := []string{"autoinstall_known_extensions=false", "autoload_known_extensions=false"}
+	if opt.ReadOnly {
+		params = append(params, "access_mode=READ_ONLY")
+	}
+	if opt.Threads > 0 {
+		params = append(params, "threads="+strconv.Itoa(opt.Threads))
+	}
+	dsn += "?" + strings.Join(params, "&")
+	connector, err := duckdb.NewConnector(dsn, nil)
+	if err != nil {
+		if strings.Contains(err.Error(), "lock") {
+			return nil, fmt.Errorf("open database %s: %w", path, ErrLocked)
+		}
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	db := sql.OpenDB(connector)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if !opt.ReadOnly {
+		if err := Migrate(ctx, db); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return db, nil
+}
+
+// Migrate applies every embedded migration not yet recorded in
+// schema_migrations, each in its own transaction, then makes sure the
+// municipality dimension is complete.
+func Migrate(ctx context.Context, db *sql.DB) error {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("list migrations: %w", err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := filepath.Base(name)
+		version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: name must start with a number: %w", base, err)
+		}
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+			return fmt.Errorf("read schema_migrations: %w", err)
+		}
+		if n > 0 {
+			continue
+		}
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("read migration %s: %w", base, err)
+		}
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("begin migration %s: %w", base, err)
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("apply migration %s: %w", base, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations VALUES (?, ?, ?)`, version, base, time.Now().UTC()); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("record migration %s: %w", base, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("commit migration %s: %w", base, err)
+		}
+	}
+	return seedMunicipalities(ctx, db)
+}
+
+func seedMunicipalities(ctx context.Context, db *sql.DB) error {
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM municipalities`).Scan(&n); err != nil {
+		return fmt.Errorf("count municipalities: %w", err)
+	}
+	all := geo.All()
+	if n == len(all) {
+		return nil
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("seed municipalities: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM municipalities`); err != nil {
+		return fmt.Errorf("seed municipalities: %w", err)
+	}
+	var sb strings.Builder
+	args := make([]any, 0, 3*len(all))
+	sb.WriteString(`INSERT INTO municipalities VALUES `)
+	for i, a := range all {
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		sb.WriteString("(?,?,?)")
+		args = append(args, a.ID, a.Title, a.Type)
+	}
+	if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
+		return fmt.Errorf("seed municipalities: %w", err)
+	}
+	return tx.Commit()
+}
