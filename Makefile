@@ -1,0 +1,50 @@
+# effekt — the one gate is `make check` (CI runs it through .ci/run).
+GO        ?= go
+TOOLS     := $(CURDIR)/.tools
+export PATH := $(TOOLS)/bin:$(PATH)
+
+.PHONY: demo check build vet test integration fuzz bench tools clean
+
+## demo: sample exports → ingest → compute → exports + dashboards, summary printed
+demo:
+	$(GO) run ./cmd/effekt demo
+
+build:
+	$(GO) build -o effekt ./cmd/effekt
+
+vet:
+	$(GO) vet ./...
+	$(GO) vet -tags integration ./...
+
+## tools: a Prometheus + promtool for the integration tests (no system service started)
+tools:
+	@bash scripts/prometheus.sh >/dev/null
+
+test:
+	$(GO) test -count=1 ./...
+
+integration: tools
+	EFFEKT_PROMETHEUS="$$(bash scripts/prometheus.sh)" EFFEKT_PROMTOOL="$$(dirname "$$(bash scripts/prometheus.sh)")/promtool" \
+		$(GO) test -count=1 -tags integration -timeout 10m ./integration/...
+
+## check: vet, all unit tests (incl. fuzz seed corpora, golden files), integration tests against a real Prometheus
+check: tools vet
+	EFFEKT_PROMETHEUS="$$(bash scripts/prometheus.sh)" EFFEKT_PROMTOOL="$$(dirname "$$(bash scripts/prometheus.sh)")/promtool" \
+		$(GO) test -count=1 -timeout 15m ./...
+	$(MAKE) integration
+
+## fuzz: run every fuzz target briefly (FUZZTIME=30s to go longer)
+FUZZTIME ?= 10s
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+			echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done
+
+## bench: ingest throughput against DuckDB's raw read_csv (prints figures)
+bench:
+	$(GO) run ./cmd/effekt bench ingest --scale county
+
+clean:
+	rm -rf data effekt
