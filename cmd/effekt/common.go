@@ -3,8 +3,14 @@ package main
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"flag"
+	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
+	"strings"
+	"time"
 
 	"github.com/effekt/effekt/config"
 	"github.com/effekt/effekt/store"
@@ -39,4 +45,39 @@ func (c *commonFlags) load() (config.Config, error) {
 // openDB opens the configured database for writing.
 func openDB(ctx context.Context, cfg config.Config) (*sql.DB, error) {
 	return store.Open(ctx, cfg.Paths.Database, store.Options{})
+}
+
+// openOrDelegate opens the database for a command that writes. When a
+// running `effekt serve` holds the database, it says so plainly and, with
+// delegate set, asks that server to run job instead (POST
+// /api/v1/jobs/{job}/run with the first configured API token). It returns a
+// nil *sql.DB when the job was handed to the server.
+func openOrDelegate(ctx context.Context, cfg config.Config, job string, delegate bool) (*sql.DB, error) {
+	db, err := openDB(ctx, cfg)
+	if err == nil || !errors.Is(err, store.ErrLocked) {
+		return db, err
+	}
+	if !delegate {
+		return nil, fmt.Errorf("%s is held by a running `effekt serve`; rerun with --via-server to let it run the %s job, or: curl -X POST -H 'Authorization: Bearer TOKEN' http://%s/api/v1/jobs/%s/run", cfg.Paths.Database, job, cfg.Listen, job)
+	}
+	url := "http://" + cfg.Listen + "/api/v1/jobs/" + job + "/run"
+	req, rerr := http.NewRequestWithContext(ctx, http.MethodPost, url, nil)
+	if rerr != nil {
+		return nil, fmt.Errorf("trigger %s through the server: %w", job, rerr)
+	}
+	if len(cfg.API.Tokens) > 0 {
+		req.Header.Set("Authorization", "Bearer "+cfg.API.Tokens[0])
+	}
+	client := &http.Client{Timeout: 10 * time.Second}
+	resp, rerr := client.Do(req)
+	if rerr != nil {
+		return nil, fmt.Errorf("%s is held by another process and its server at %s does not answer: %w", cfg.Paths.Database, cfg.Listen, rerr)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	if resp.StatusCode/100 != 2 {
+		return nil, fmt.Errorf("the running server refused to run %s: %s %s", job, resp.Status, strings.TrimSpace(string(body)))
+	}
+	fmt.Printf("the database is held by the running server at %s; it has started the %s job: %s\n", cfg.Listen, job, strings.TrimSpace(string(body)))
+	return nil, nil
 }
