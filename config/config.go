@@ -6,11 +6,13 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/robfig/cron/v3"
-	"gopkg.in/yaml.v3"
 
 	"github.com/effekt/effekt/geo"
 )
@@ -72,21 +74,27 @@ type Group struct {
 	Members []string `yaml:"members"` // kommunkoder
 }
 
-// Schedules are cron specs (5 fields, or descriptors such as @daily).
+// Schedules are cron specs (5 fields, or descriptors such as @daily); "off"
+// or an empty string disables a job's schedule (it can still be triggered).
 type Schedules struct {
 	Ingest  string `yaml:"ingest"`
 	Compute string `yaml:"compute"`
 	Export  string `yaml:"export"`
+	// StopGrace is how long a stopping server lets a running job finish
+	// before cancelling its context (its transaction then rolls back).
+	StopGrace time.Duration `yaml:"stop_grace"`
 }
 
 // API configures the HTTP API.
 type API struct {
-	Tokens []string `yaml:"tokens"` // bearer tokens allowed to trigger jobs
+	Tokens         []string      `yaml:"tokens"`          // bearer tokens allowed to trigger jobs
+	RequestTimeout time.Duration `yaml:"request_timeout"` // per-request deadline
 }
 
 // Metrics configures /metrics.
 type Metrics struct {
-	Periods int `yaml:"periods"` // latest N periods exposed as indicator gauges
+	Periods       int           `yaml:"periods"`        // latest N periods exposed as indicator gauges
+	ScrapeTimeout time.Duration `yaml:"scrape_timeout"` // deadline of the database queries of one scrape
 }
 
 // Grafana configures dashboard publishing.
@@ -111,11 +119,13 @@ func Default() Config {
 		Indicators: Indicators{MinN: 5, SOFee: 5500},
 		Groups:     DefaultGroups(),
 		Schedules: Schedules{
-			Ingest:  "*/15 * * * *",
-			Compute: "30 2 * * *",
-			Export:  "0 4 1 * *",
+			Ingest:    "*/15 * * * *",
+			Compute:   "30 2 * * *",
+			Export:    "0 4 1 * *",
+			StopGrace: 30 * time.Second,
 		},
-		Metrics: Metrics{Periods: 3},
+		API:     API{RequestTimeout: 30 * time.Second},
+		Metrics: Metrics{Periods: 3, ScrapeTimeout: 10 * time.Second},
 	}
 }
 
@@ -151,23 +161,14 @@ func Load(path string) (Config, error) {
 		if err != nil {
 			return c, fmt.Errorf("read config: %w", err)
 		}
-		dec := yaml.NewDecoder(strings.NewReader(os.ExpandEnv(string(b))))
-		dec.KnownFields(true)
-		if err := dec.Decode(&c); err != nil && !errors.Is(err, errEOF(err)) {
-			return c, fmt.Errorf("parse config %s: %w", path, err)
+		if err := decode(os.ExpandEnv(string(b)), &c); err != nil {
+			return c, fmt.Errorf("config %s: %w", path, err)
 		}
 	}
 	if err := c.resolveSecrets(); err != nil {
 		return c, err
 	}
 	return c, c.Validate()
-}
-
-func errEOF(err error) error {
-	if err != nil && err.Error() == "EOF" {
-		return err
-	}
-	return nil
 }
 
 func (c *Config) resolveSecrets() error {
@@ -210,8 +211,8 @@ func (c Config) Validate() error {
 			return &ValidationError{Field: p.field, Value: p.v, Err: errors.New("must not be empty")}
 		}
 	}
-	if c.Listen == "" || !strings.Contains(c.Listen, ":") {
-		return &ValidationError{Field: "listen", Value: c.Listen, Err: errors.New("want host:port")}
+	if _, port, err := net.SplitHostPort(c.Listen); err != nil || port == "" {
+		return &ValidationError{Field: "listen", Value: c.Listen, Err: errors.New("want host:port, like 127.0.0.1:8080")}
 	}
 	if c.Indicators.MinN < 1 {
 		return &ValidationError{Field: "indicators.min_n", Value: c.Indicators.MinN, Err: errors.New("must be at least 1")}
@@ -219,8 +220,34 @@ func (c Config) Validate() error {
 	if c.Indicators.SOFee <= 0 {
 		return &ValidationError{Field: "indicators.so_fee", Value: c.Indicators.SOFee, Err: errors.New("must be positive")}
 	}
+	if c.Indicators.AsOf != "" {
+		if _, err := time.Parse(time.DateOnly, c.Indicators.AsOf); err != nil {
+			return &ValidationError{Field: "indicators.as_of", Value: c.Indicators.AsOf, Err: errors.New("want a date YYYY-MM-DD, or empty for the latest event date")}
+		}
+	}
 	if c.Metrics.Periods < 1 {
 		return &ValidationError{Field: "metrics.periods", Value: c.Metrics.Periods, Err: errors.New("must be at least 1")}
+	}
+	for _, d := range []struct {
+		field string
+		v     time.Duration
+	}{
+		{"metrics.scrape_timeout", c.Metrics.ScrapeTimeout}, {"api.request_timeout", c.API.RequestTimeout}, {"schedules.stop_grace", c.Schedules.StopGrace},
+	} {
+		if d.v <= 0 {
+			return &ValidationError{Field: d.field, Value: d.v, Err: errors.New("must be a positive duration, like 30s")}
+		}
+	}
+	for i, t := range c.API.Tokens {
+		if len(t) < 16 {
+			return &ValidationError{Field: fmt.Sprintf("api.tokens[%d]", i), Value: "(hidden)", Err: errors.New("token must be at least 16 characters")}
+		}
+	}
+	if c.Grafana.URL != "" {
+		u, err := url.Parse(c.Grafana.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return &ValidationError{Field: "grafana.url", Value: c.Grafana.URL, Err: errors.New("want an http(s) URL, like http://127.0.0.1:3000")}
+		}
 	}
 	seen := map[string]bool{}
 	for i, g := range c.Groups {
@@ -248,7 +275,7 @@ func (c Config) Validate() error {
 	for _, s := range []struct{ field, v string }{
 		{"schedules.ingest", c.Schedules.Ingest}, {"schedules.compute", c.Schedules.Compute}, {"schedules.export", c.Schedules.Export},
 	} {
-		if s.v == "" || s.v == "off" {
+		if s.v == "" || s.v == Off {
 			continue
 		}
 		if _, err := parser.Parse(s.v); err != nil {
