@@ -1,0 +1,94 @@
+// Package parse turns the text of one cell of a source export into a
+// canonical value: personnummer, dates, municipality codes, hours, coded
+// values and column headers. Every function is pure and safe for concurrent
+// use. Errors are *Error values whose Reason is a short code for the
+// rejected-rows table and whose message says what was expected; no message
+// ever holds a raw personnummer.
+package parse
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Reason codes carried by *Error, stored in rejected_rows.reason.
+const (
+	ReasonPersonID     = "invalid_person_id"
+	ReasonDate         = "invalid_date"
+	ReasonDateRange    = "date_out_of_range"
+	ReasonMunicipality = "invalid_municipality"
+	ReasonHours        = "invalid_hours"
+	ReasonLanguage     = "invalid_language"
+	ReasonCourse       = "invalid_course"
+	ReasonGrade        = "invalid_grade"
+	ReasonPresent      = "invalid_present"
+	ReasonOutcome      = "invalid_outcome"
+)
+
+// Error is a value that could not be parsed. Reason is one of the Reason*
+// codes; Msg says what was found and what was expected, for example
+// `"2019-02-30" is not a date (expected YYYY-MM-DD)`.
+type Error struct {
+	Reason string
+	Msg    string
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+// Reason returns the reason code of a parse error anywhere in err's chain,
+// or "" when err is nil or not a parse error.
+func Reason(err error) string {
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe.Reason
+	}
+	return ""
+}
+
+func fail(reason, msg string) error { return &Error{Reason: reason, Msg: msg} }
+
+// maxEcho bounds how much of a bad value an error message repeats.
+const maxEcho = 60
+
+// Redact returns a form of a cell value that is safe to store or show:
+// the trimmed value itself, shortened to 60 bytes, unless it holds ten or
+// more digits — then it may hide a personnummer and is masked with Mask.
+// The loader stores this in rejected_rows.value for every column.
+func Redact(s string) string {
+	t := trimSpace(s)
+	if countDigits(t) >= 10 {
+		return Mask(t)
+	}
+	if len(t) > maxEcho {
+		cut := maxEcho
+		for cut > 0 && !utf8.RuneStart(t[cut]) {
+			cut--
+		}
+		t = t[:cut] + "…"
+	}
+	return t
+}
+
+// echo quotes a value for an error message, redacted.
+func echo(s string) string { return strconv.Quote(Redact(s)) }
+
+func countDigits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			n++
+		}
+	}
+	return n
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// trimSpace trims Unicode white space (including no-break space) and a
+// stray byte order mark from both ends.
+func trimSpace(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\uFEFF' })
+}
