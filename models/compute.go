@@ -1,0 +1,182 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/effekt/effekt/config"
+	"github.com/effekt/effekt/transform"
+)
+
+//go:embed compute/*.sql
+var computeSQL embed.FS
+
+// DefaultSOFee is the civic-orientation fee per registered person (kr) used
+// by EF104 when none is configured.
+const DefaultSOFee = 5500
+
+// ComputeOptions tune Compute.
+type ComputeOptions struct {
+	// AsOf is the reference date; zero means the latest event date in the
+	// loaded data (not after today), or today when nothing is loaded.
+	AsOf time.Time
+	// SOFee is the fee per registered person for EF104; 0 means DefaultSOFee.
+	SOFee float64
+	// Groups are the configured groups of municipalities (config.DefaultGroups()).
+	Groups []config.Group
+	// Now gives computed_at (and "today" for the default AsOf); nil means
+	// time.Now. Tests fix it to make the whole table reproducible.
+	Now func() time.Time
+}
+
+// ComputeResult reports what Compute wrote.
+type ComputeResult struct {
+	AsOf   time.Time
+	Rows   int
+	PerKPI map[string]int
+}
+
+// Compute rebuilds the transform tables, then replaces every row of
+// indicator_values in one transaction: each indicator of the catalogue per
+// municipality, county, Riket and group, period and gender.
+func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (ComputeResult, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.SOFee == 0 {
+		opt.SOFee = DefaultSOFee
+	}
+	now := opt.Now().UTC()
+	if err := transform.Run(ctx, db); err != nil {
+		return ComputeResult{}, fmt.Errorf("compute: %w", err)
+	}
+	asOf := opt.AsOf
+	if asOf.IsZero() {
+		var err error
+		if asOf, err = LatestEventDate(ctx, db, now); err != nil {
+			return ComputeResult{}, err
+		}
+	}
+	asOf = time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC)
+	res := ComputeResult{AsOf: asOf, PerKPI: map[string]int{}}
+
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return res, fmt.Errorf("compute: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := prepare(ctx, tx, asOf, opt.Groups); err != nil {
+		return res, err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM indicator_values`); err != nil {
+		return res, fmt.Errorf("compute: clear indicator_values: %w", err)
+	}
+	for _, ind := range Catalogue() {
+		start := time.Now()
+		n, err := computeOne(ctx, tx, ind, asOf, now, opt.SOFee)
+		if err != nil {
+			return res, err
+		}
+		res.PerKPI[ind.ID] = n
+		res.Rows += n
+		slog.Debug("computed indicator", "kpi", ind.ID, "rows", n, "duration", time.Since(start))
+	}
+	if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS effekt_cells; DROP TABLE IF EXISTS effekt_area_groups`); err != nil {
+		return res, fmt.Errorf("compute: clean up: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return res, fmt.Errorf("compute: commit: %w", err)
+	}
+	return res, nil
+}
+
+// LatestEventDate returns the latest event date in the loaded data that is
+// not after today, or today (as a date) when nothing is loaded.
+func LatestEventDate(ctx context.Context, db *sql.DB, today time.Time) (time.Time, error) {
+	q := mustRead(computeSQL, "compute/latest_event.sql")
+	day := today.UTC().Format(time.DateOnly)
+	var d sql.NullTime
+	if err := db.QueryRowContext(ctx, q, day).Scan(&d); err != nil {
+		return time.Time{}, fmt.Errorf("latest event date: %w", err)
+	}
+	if !d.Valid {
+		t, _ := time.Parse(time.DateOnly, day)
+		return t, nil
+	}
+	return d.Time.UTC(), nil
+}
+
+// prepare sets as_of, the Wilson macros and the group membership table on
+// the transaction's connection.
+func prepare(ctx context.Context, tx *sql.Tx, asOf time.Time, groups []config.Group) error {
+	stmts := []string{
+		fmt.Sprintf(`SET VARIABLE as_of = DATE '%s'`, asOf.Format(time.DateOnly)),
+		mustRead(computeSQL, "compute/wilson.sql"),
+		`CREATE OR REPLACE TEMP TABLE effekt_area_groups (gid VARCHAR NOT NULL, member VARCHAR NOT NULL)`,
+	}
+	for _, s := range stmts {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("compute: prepare: %w", err)
+		}
+	}
+	for _, g := range groups {
+		for _, m := range g.Members {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO effekt_area_groups VALUES (?, ?)`, g.ID, m); err != nil {
+				return fmt.Errorf("compute: group %s: %w", g.ID, err)
+			}
+		}
+	}
+	return nil
+}
+
+// computeOne aggregates one indicator into effekt_cells and inserts its rows.
+func computeOne(ctx context.Context, tx *sql.Tx, ind Indicator, asOf, now time.Time, fee float64) (int, error) {
+	micro, err := ind.MicroSQL()
+	if err != nil {
+		return 0, err
+	}
+	byGender := "false"
+	if ind.ByGender {
+		byGender = "true"
+	}
+	cells := strings.NewReplacer("{{micro}}", strings.TrimRight(strings.TrimSpace(micro), ";"), "{{by_gender}}", byGender).
+		Replace(mustRead(computeSQL, "compute/cells.sql"))
+	if _, err := tx.ExecContext(ctx, cells); err != nil {
+		return 0, fmt.Errorf("compute %s: cells: %w", ind.ID, err)
+	}
+	args := []any{ind.ID, asOf.Format(time.DateOnly), now}
+	var insert string
+	switch ind.Unit {
+	case Percent:
+		insert = "compute/insert_percent.sql"
+	case Days:
+		insert = "compute/insert_days.sql"
+	case Kronor:
+		insert = "compute/insert_kronor.sql"
+		args = append(args, fee)
+	default:
+		return 0, fmt.Errorf("compute %s: unknown unit %q", ind.ID, ind.Unit)
+	}
+	r, err := tx.ExecContext(ctx, mustRead(computeSQL, insert), args...)
+	if err != nil {
+		return 0, fmt.Errorf("compute %s: insert: %w", ind.ID, err)
+	}
+	n, err := r.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("compute %s: rows: %w", ind.ID, err)
+	}
+	return int(n), nil
+}
+
+func mustRead(fsys embed.FS, name string) string {
+	b, err := fsys.ReadFile(name)
+	if err != nil {
+		panic(fmt.Sprintf("models: embedded %s: %v", name, err)) // names are constants
+	}
+	return string(b)
+}

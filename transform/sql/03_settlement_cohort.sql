@@ -1,0 +1,27 @@
+-- settlement_cohort: persons received by a municipality (EF105, EF303), one
+-- row per person (settlements has one row per person), in the receiving
+-- municipality. so_registered_on is the earliest civic-orientation
+-- registration, in any municipality, dated within
+-- [settled_on - 30, settled_on + 90]; window_end = settled_on + 90.
+CREATE OR REPLACE TABLE settlement_cohort AS
+WITH registration_near AS (
+    SELECT s.person, min(r.registered_on) AS so_registered_on
+    FROM settlements s
+    JOIN so_registrations r
+      ON r.person = s.person
+     AND r.registered_on BETWEEN s.settled_on - 30 AND s.settled_on + 90
+    GROUP BY s.person
+)
+SELECT
+    s.person,
+    p.gender,
+    p.birth_date,
+    s.municipality,
+    s.permit_on,
+    s.settled_on,
+    s.settled_on + 90                  AS window_end,
+    date_diff('day', s.permit_on, s.settled_on) AS days_permit_to_settled,
+    n.so_registered_on
+FROM settlements s
+JOIN persons p USING (person)
+LEFT JOIN registration_near n USING (person);

@@ -1,0 +1,31 @@
+-- sfi_cohort: SFI starters (EF201), one row per person. A person enters on
+-- the earliest course start (ties on the date: the lowest course letter), in
+-- the municipality of that course. passed_on is the earliest pass grade
+-- (A–E), in any course, graded within [started_on, started_on + 365].
+CREATE OR REPLACE TABLE sfi_cohort AS
+WITH first_course AS (
+    SELECT person, municipality, course, started_on
+    FROM sfi_courses
+    QUALIFY row_number() OVER (PARTITION BY person ORDER BY started_on, course, municipality) = 1
+),
+passed AS (
+    SELECT f.person, min(c.graded_on) AS passed_on
+    FROM first_course f
+    JOIN sfi_courses c
+      ON c.person = f.person
+     AND c.grade IN ('A', 'B', 'C', 'D', 'E')
+     AND c.graded_on BETWEEN f.started_on AND f.started_on + 365
+    GROUP BY f.person
+)
+SELECT
+    f.person,
+    p.gender,
+    p.birth_date,
+    f.municipality,
+    f.course,
+    f.started_on,
+    f.started_on + 365 AS window_end,
+    s.passed_on
+FROM first_course f
+JOIN persons p USING (person)
+LEFT JOIN passed s USING (person);

@@ -1,0 +1,22 @@
+-- plan_cohort: ended establishment plans (EF301, EF302), one per person and
+-- calendar year of plan_ended_on: the latest ended that year (ties: the
+-- latest start, then the lowest municipality code). The plan is chosen
+-- first; the indicators then keep it only when it has an outcome and its
+-- window (plan_ended_on + 90) has closed.
+CREATE OR REPLACE TABLE plan_cohort AS
+SELECT
+    a.person,
+    p.gender,
+    p.birth_date,
+    a.municipality,
+    a.plan_started_on,
+    a.plan_ended_on,
+    a.plan_ended_on + 90 AS window_end,
+    a.outcome_90d
+FROM af_plans a
+JOIN persons p USING (person)
+WHERE a.plan_ended_on IS NOT NULL
+QUALIFY row_number() OVER (
+    PARTITION BY a.person, year(a.plan_ended_on)
+    ORDER BY a.plan_ended_on DESC, a.plan_started_on DESC, a.municipality
+) = 1;
