@@ -1,0 +1,192 @@
+package api
+
+import (
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/effekt/effekt/kolada"
+	"github.com/effekt/effekt/models"
+)
+
+// Value is one row of /api/v1/values: the outward cell with numerator,
+// denominator and interval (all null when suppressed).
+type Value struct {
+	KPI               string   `json:"kpi"`
+	Municipality      string   `json:"municipality"`
+	MunicipalityTitle string   `json:"municipality_title"`
+	Period            int      `json:"period"`
+	Gender            string   `json:"gender"`
+	Numerator         *int64   `json:"numerator"`
+	Denominator       *int64   `json:"denominator"`
+	Value             *float64 `json:"value"`
+	CILow             *float64 `json:"ci_low"`
+	CIHigh            *float64 `json:"ci_high"`
+	Status            string   `json:"status"`
+	AsOf              string   `json:"as_of"`
+	Members           int      `json:"members"` // municipalities with data in an aggregate cell; 1 for a municipality
+}
+
+// values serves /api/v1/values with filters kpi, municipality, period and
+// gender (each repeated or a comma list).
+func (s *server) values(w http.ResponseWriter, r *http.Request) {
+	var f models.Filter
+	var err error
+	if f.KPIs, err = splitIDs("kpi", nonEmpty(queryList(r, "kpi"))...); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if f.Municipalities, err = splitIDs("municipality", nonEmpty(queryList(r, "municipality"))...); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if f.Periods, err = splitYears("period", nonEmpty(queryList(r, "period"))...); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if f.Genders, err = splitIDs("gender", nonEmpty(queryList(r, "gender"))...); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, g := range f.Genders {
+		if g != "T" && g != "K" && g != "M" {
+			s.fail(w, r, badRequest("gender: %q is not T, K or M", g))
+			return
+		}
+	}
+	p, err := parsePage(r, kolada.MaxPerPage)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	vals, err := models.Query(r.Context(), s.db, f, s.opt.MinN, s.opt.Groups)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]Value, len(vals))
+	titles := map[string]string{}
+	for i, v := range vals {
+		t, ok := titles[v.Municipality]
+		if !ok {
+			t = kolada.AreaTitle(v.Municipality, s.opt.Groups)
+			titles[v.Municipality] = t
+		}
+		out[i] = Value{
+			KPI: v.KPI, Municipality: v.Municipality, MunicipalityTitle: t, Period: v.Period, Gender: v.Gender,
+			Numerator: v.Numerator, Denominator: v.Denominator, Value: v.Value, CILow: v.CILow, CIHigh: v.CIHigh,
+			Status: v.Status, AsOf: v.AsOf.Format(time.DateOnly), Members: v.Members,
+		}
+	}
+	writeJSON(w, http.StatusOK, paginate(r, out, p))
+}
+
+// Job is one job of /api/v1/jobs.
+type Job struct {
+	Name     string   `json:"name"`
+	Spec     string   `json:"spec"`
+	Next     *string  `json:"next"` // RFC 3339; null when not scheduled
+	Running  bool     `json:"running"`
+	LastRuns []JobRec `json:"last_runs"`
+}
+
+// JobRec is one run of a job.
+type JobRec struct {
+	RunID      int64   `json:"run_id"`
+	Job        string  `json:"job"`
+	Trigger    string  `json:"trigger"`
+	Outcome    string  `json:"outcome"`
+	Error      string  `json:"error"`
+	StartedAt  string  `json:"started_at"`
+	FinishedAt *string `json:"finished_at"`
+	Rows       int64   `json:"rows"`
+}
+
+var errNoJobs = &httpError{status: http.StatusServiceUnavailable, msg: "jobs are not run by this process (start `effekt serve`)"}
+
+// jobs serves /api/v1/jobs: the scheduler's jobs and their latest runs.
+func (s *server) jobs(w http.ResponseWriter, r *http.Request) {
+	if s.opt.Jobs == nil {
+		s.fail(w, r, errNoJobs)
+		return
+	}
+	st, err := s.opt.Jobs.Status(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]Job, 0, len(st))
+	for _, j := range st {
+		job := Job{Name: j.Name, Spec: j.Spec, Running: j.Running, LastRuns: make([]JobRec, 0, len(j.LastRuns))}
+		if !j.Next.IsZero() {
+			n := j.Next.UTC().Format(time.RFC3339)
+			job.Next = &n
+		}
+		for _, run := range j.LastRuns {
+			rec := JobRec{RunID: run.RunID, Job: run.Job, Trigger: run.Trigger, Outcome: run.Outcome, Error: run.Error,
+				StartedAt: run.StartedAt.UTC().Format(time.RFC3339), Rows: run.Rows}
+			if run.FinishedAt != nil {
+				f := run.FinishedAt.UTC().Format(time.RFC3339)
+				rec.FinishedAt = &f
+			}
+			job.LastRuns = append(job.LastRuns, rec)
+		}
+		out = append(out, job)
+	}
+	writeJSON(w, http.StatusOK, kolada.NewEnvelope(out, nil, nil))
+}
+
+// Triggered is the answer to POST /api/v1/jobs/{name}/run.
+type Triggered struct {
+	RunID int64  `json:"run_id"`
+	Job   string `json:"job"`
+}
+
+// runJob serves POST /api/v1/jobs/{name}/run, for holders of a token.
+func (s *server) runJob(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(r) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="effekt"`)
+		s.fail(w, r, &httpError{status: http.StatusUnauthorized, msg: "a valid bearer token is required"})
+		return
+	}
+	if s.opt.Jobs == nil {
+		s.fail(w, r, errNoJobs)
+		return
+	}
+	name := r.PathValue("name")
+	id, err := s.opt.Jobs.Trigger(r.Context(), name)
+	switch {
+	case errors.Is(err, ErrUnknownJob):
+		s.fail(w, r, &httpError{status: http.StatusNotFound, msg: "unknown job: " + name})
+	case errors.Is(err, ErrJobBusy):
+		s.fail(w, r, &httpError{status: http.StatusConflict, msg: "job " + name + " is already running"})
+	case err != nil:
+		s.fail(w, r, err)
+	default:
+		s.log.InfoContext(r.Context(), "job triggered through the API", "job", name, "run_id", id)
+		w.Header().Set("Location", "/api/v1/jobs")
+		writeJSON(w, http.StatusAccepted, Triggered{RunID: id, Job: name})
+	}
+}
+
+// authorized reports whether the request carries one of the tokens,
+// comparing in constant time.
+func (s *server) authorized(r *http.Request) bool {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return false
+	}
+	token = strings.TrimSpace(token)
+	if token == "" {
+		return false
+	}
+	found := 0
+	for _, t := range s.opt.Tokens {
+		if t != "" {
+			found |= subtle.ConstantTimeCompare([]byte(token), []byte(t))
+		}
+	}
+	return found == 1
+}

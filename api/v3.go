@@ -1,0 +1,191 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/effekt/effekt/kolada"
+	"github.com/effekt/effekt/models"
+)
+
+// kpis serves /v3/kpi and /v3/kpi/{ids}, filter title=.
+func (s *server) kpis(w http.ResponseWriter, r *http.Request) {
+	ids, err := pathIDs(r, "ids")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p, err := parsePage(r, kolada.MaxPerPage)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pubs, err := kolada.Publications(r.Context(), s.db)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	title := r.URL.Query().Get("title")
+	var out []kolada.KPI
+	for _, k := range kolada.KPIs(models.Catalogue(), pubs) {
+		if (ids == nil || slices.Contains(ids, k.ID)) && containsFold(k.Title, title) {
+			out = append(out, k)
+		}
+	}
+	writeJSON(w, http.StatusOK, paginate(r, out, p))
+}
+
+// municipalities serves /v3/municipality and /v3/municipality/{ids},
+// filters title=, type= and region_type= (K or L).
+func (s *server) municipalities(w http.ResponseWriter, r *http.Request) {
+	ids, err := pathIDs(r, "ids")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p, err := parsePage(r, kolada.MaxPerPage)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	var types []string
+	for _, key := range []string{"type", "region_type"} {
+		if v := q.Get(key); v != "" {
+			t := strings.ToUpper(v)
+			if t != "K" && t != "L" {
+				s.fail(w, r, badRequest("%s: %q is not K (municipality) or L (region, Riket)", key, v))
+				return
+			}
+			types = append(types, t)
+		}
+	}
+	title := q.Get("title")
+	var out []kolada.Municipality
+	for _, m := range kolada.Municipalities() {
+		if ids != nil && !slices.Contains(ids, m.ID) {
+			continue
+		}
+		if !containsFold(m.Title, title) {
+			continue
+		}
+		if len(types) > 0 && slices.ContainsFunc(types, func(t string) bool { return t != m.Type }) {
+			continue
+		}
+		out = append(out, m)
+	}
+	writeJSON(w, http.StatusOK, paginate(r, out, p))
+}
+
+// groups serves /v3/municipality_groups and /v3/municipality_groups/{ids},
+// filter title=.
+func (s *server) groups(w http.ResponseWriter, r *http.Request) {
+	ids, err := pathIDs(r, "ids")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p, err := parsePage(r, kolada.MaxPerPage)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	title := r.URL.Query().Get("title")
+	var out []kolada.Group
+	for _, g := range kolada.Groups(s.opt.Groups) {
+		if (ids == nil || slices.Contains(ids, g.ID)) && containsFold(g.Title, title) {
+			out = append(out, g)
+		}
+	}
+	writeJSON(w, http.StatusOK, paginate(r, out, p))
+}
+
+// dataPath serves the path forms of /v3/data: kpi, municipality and year
+// segments, two or three of them.
+func (s *server) dataPath(w http.ResponseWriter, r *http.Request) {
+	var f models.Filter
+	var err error
+	if v := r.PathValue("kpi"); v != "" {
+		if f.KPIs, err = splitIDs("kpi", v); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if v := r.PathValue("municipality"); v != "" {
+		if f.Municipalities, err = splitIDs("municipality", v); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if v := r.PathValue("year"); v != "" {
+		if f.Periods, err = splitYears("year", v); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.data(w, r, f)
+}
+
+// dataQuery serves /v3/data and /v3/data/ with kpi_id=, municipality_id=
+// and year= (repeated or comma lists), at least two of the three.
+func (s *server) dataQuery(w http.ResponseWriter, r *http.Request) {
+	var f models.Filter
+	var err error
+	if f.KPIs, err = splitIDs("kpi_id", nonEmpty(queryList(r, "kpi_id"))...); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if f.Municipalities, err = splitIDs("municipality_id", nonEmpty(queryList(r, "municipality_id"))...); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if f.Periods, err = splitYears("year", nonEmpty(queryList(r, "year"))...); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	given := 0
+	for _, n := range []int{len(f.KPIs), len(f.Municipalities), len(f.Periods)} {
+		if n > 0 {
+			given++
+		}
+	}
+	if given < 2 {
+		s.fail(w, r, badRequest("give at least two of kpi_id, municipality_id and year"))
+		return
+	}
+	s.data(w, r, f)
+}
+
+func (s *server) data(w http.ResponseWriter, r *http.Request, f models.Filter) {
+	p, err := parsePage(r, kolada.MaxPerPage)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	values, err := models.Query(r.Context(), s.db, f, s.opt.MinN, s.opt.Groups)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, paginate(r, kolada.Rows(values), p))
+}
+
+// pathIDs reads an optional id-list path segment; nil when absent.
+func pathIDs(r *http.Request, name string) ([]string, error) {
+	v := r.PathValue(name)
+	if v == "" {
+		return nil, nil
+	}
+	return splitIDs(name, v)
+}
+
+func nonEmpty(xs []string) []string {
+	var out []string
+	for _, x := range xs {
+		if strings.TrimSpace(x) != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
