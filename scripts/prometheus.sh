@@ -1,7 +1,7 @@
 #!/bin/sh
-# prometheus.sh prints the path of a prometheus binary on its first line and
-# of promtool on its second, providing both under .tools/ when they are not
-# on PATH. It never installs a package or starts a service: it downloads the
+# prometheus.sh prints the path of a prometheus binary (promtool sits beside
+# it; --promtool prints its path instead), providing both under .tools/ when
+# they are not on PATH. It never installs a package or starts a service: it downloads the
 # Debian package with `apt-get download` and unpacks it with `dpkg-deb -x`.
 # Idempotent; when the binaries are already there it only prints the paths.
 #
@@ -47,10 +47,11 @@ if [ -z "$prom" ] || [ -z "$tool" ]; then
 	[ -n "$prom" ] && [ -n "$tool" ] || { echo "prometheus.sh: prometheus/promtool missing from the package" >&2; exit 1; }
 fi
 
-if [ "${1:-}" = "--env" ]; then
+case "${1:-}" in
+--env)
 	echo "export EFFEKT_PROMETHEUS='$prom'"
 	echo "export EFFEKT_PROMTOOL='$tool'"
-else
-	echo "$prom"
-	echo "$tool"
-fi
+	;;
+--promtool) echo "$tool" ;;
+*) echo "$prom" ;;
+esac
