@@ -21,8 +21,8 @@ func Date(s string, today time.Time) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, err
 	}
-	if err := DateInRange(d, today); err != nil {
-		return time.Time{}, err
+	if y, m, dd := d.Date(); y < 1990 || afterToday(y, int(m), dd, today) {
+		return time.Time{}, DateInRange(d, today)
 	}
 	return d, nil
 }

@@ -90,5 +90,8 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // trimSpace trims Unicode white space (including no-break space) and a
 // stray byte order mark from both ends.
 func trimSpace(s string) string {
+	if n := len(s); n == 0 || (s[0] > ' ' && s[0] < 0x80 && s[n-1] > ' ' && s[n-1] < 0x80) {
+		return s // fast path: nothing to trim
+	}
 	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\uFEFF' })
 }

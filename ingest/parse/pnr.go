@@ -74,8 +74,7 @@ func Personnummer(s string, today time.Time) (PNR, error) {
 		return PNR{}, fail(ReasonPersonID, "person id "+maskQ(t, today)+
 			" has no real birth date (check month and day; a samordningsnummer has day+60)")
 	}
-	birth := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
-	if birth.After(dateOf(today)) {
+	if afterToday(year, month, day, today) {
 		return PNR{}, fail(ReasonPersonID, "person id "+maskQ(t, today)+" has a birth date after today")
 	}
 	if !luhn(d[2:]) {
@@ -90,6 +89,7 @@ func Personnummer(s string, today time.Time) (PNR, error) {
 	if d[10]%2 == 1 {
 		g = "M"
 	}
+	birth := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
 	return PNR{Canonical: string(buf[:]), BirthDate: birth, Gender: g, Coordination: coord}, nil
 }
 
@@ -179,6 +179,18 @@ func daysIn(y, m int) int {
 		return 30
 	}
 	return 31
+}
+
+// afterToday reports whether y-m-d is after today's calendar date.
+func afterToday(y, m, d int, today time.Time) bool {
+	ty, tm, td := today.Date()
+	if y != ty {
+		return y > ty
+	}
+	if m != int(tm) {
+		return m > int(tm)
+	}
+	return d > td
 }
 
 // dateOf returns the calendar date of t (in t's location) as UTC midnight.

@@ -3,6 +3,8 @@ package parse
 import (
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/effekt/effekt/geo"
@@ -25,18 +27,39 @@ var municipalityAliases = map[string]string{
 // reverse ("Upplands-Väsby"), and the official names Falu kommun and Region
 // Gotland also resolve.
 func Municipality(s string) (string, error) {
+	if code, ok := muniCache.Load(s); ok {
+		return code.(string), nil
+	}
 	t := trimSpace(s)
 	if code, ok := geo.Resolve(t); ok {
+		remember(s, code)
 		return code, nil
 	}
 	if t == "" {
 		return "", fail(ReasonMunicipality, "municipality is blank ("+municipalityForms+")")
 	}
 	if code, ok := resolveVariants(t); ok {
+		remember(s, code)
 		return code, nil
 	}
 	return "", fail(ReasonMunicipality, "municipality "+echo(t)+
 		" is not one of Sweden's 290 municipalities ("+municipalityForms+")")
+}
+
+// muniCache remembers how cell values resolved: a few hundred distinct
+// spellings cover millions of rows. Only successes are kept, at most
+// muniCacheMax of them, so hostile input cannot grow it.
+var (
+	muniCache    sync.Map // cell value → kommunkod
+	muniCacheLen atomic.Int64
+)
+
+const muniCacheMax = 4096
+
+func remember(s, code string) {
+	if muniCacheLen.Add(1) <= muniCacheMax {
+		muniCache.Store(strings.Clone(s), code)
+	}
 }
 
 func resolveVariants(t string) (string, bool) {
@@ -104,32 +127,23 @@ func Hours(s string) (float64, error) {
 	return h, nil
 }
 
-// HeaderKey normalises a column header for alias matching: Unicode NFC,
-// byte order mark and surrounding space removed, lower case, å/ä/á/à→a,
-// ö/ø/ó→o, é/è→e, ü→u, and every '_', '-' and white space removed, so
-// "Anmälningsdatum", "anmalnings_datum" and "Anmälnings datum" all give
-// "anmalningsdatum".
+// HeaderKey normalises a column header for alias matching: byte order
+// mark, white space, '_' and '-' removed, lower case, and every diacritic
+// dropped (å/ä→a, ö→o, é→e, ü→u; ø→o), so "Anmälningsdatum",
+// "anmalnings_datum" and "Anmälnings datum" all give "anmalningsdatum".
+// Keys of aliases go through the same function.
 func HeaderKey(s string) string {
-	s = norm.NFC.String(s)
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range s {
-		switch r = unicode.ToLower(r); r {
-		case '\uFEFF', '_', '-', '\u200B':
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case r == '\uFEFF' || r == '\u200B' || r == '_' || r == '-' ||
+			unicode.IsSpace(r) || unicode.Is(unicode.Mn, r):
 			continue
-		case 'å', 'ä', 'á', 'à', 'â':
-			r = 'a'
-		case 'ö', 'ø', 'ó', 'ò', 'ô':
+		case r == 'ø' || r == 'Ø':
 			r = 'o'
-		case 'é', 'è', 'ê', 'ë':
-			r = 'e'
-		case 'ü', 'ú', 'ù':
-			r = 'u'
 		}
-		if unicode.IsSpace(r) {
-			continue
-		}
-		b.WriteRune(r)
+		b.WriteRune(unicode.ToLower(r))
 	}
 	return b.String()
 }
