@@ -1,0 +1,201 @@
+package ingest
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/transform"
+)
+
+// source yields the rows of one file: the header, then data rows with their
+// line numbers (header = line 1). Fully blank rows are skipped and not
+// counted. Next returns io.EOF at the end.
+type source interface {
+	Header() []string
+	HeaderLine() int64
+	Next() (line int64, fields []string, err error)
+	// XLSX reports whether numbers in date columns are Excel serials.
+	XLSX() bool
+	Close() error
+}
+
+// errFile is a problem with the file as a whole: it fails the file with a
+// message saying what to fix.
+type errFile struct{ msg string }
+
+func (e *errFile) Error() string { return e.msg }
+
+func fileErrorf(format string, args ...any) error {
+	return &errFile{msg: scrub(fmt.Sprintf(format, args...))}
+}
+
+// csvSource reads a CSV file in any of the encodings of SPEC §2.
+type csvSource struct {
+	f        *os.File
+	lim      *limitReader
+	r        *csv.Reader
+	header   []string
+	headerAt int64
+	encoding string
+	delim    rune
+}
+
+// openCSV opens path for reading given what scanFile found.
+func openCSV(path string, info fileInfo) (*csvSource, error) {
+	if info.nul {
+		return nil, fileErrorf("the file holds NUL bytes: it is binary or UTF-16, not a CSV text file; save it as CSV (UTF-8 or Windows-1252)")
+	}
+	if info.longest > maxLineBytes {
+		return nil, fileErrorf("line %d is %d bytes long (at most %d allowed): is this really a CSV file with one row per line?", info.longAt, info.longest, maxLineBytes)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open: %w", err)
+	}
+	s := &csvSource{f: f, encoding: "UTF-8"}
+	var r io.Reader = f
+	switch {
+	case info.utf8 && info.bom:
+		if _, err := f.Seek(3, io.SeekStart); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("seek: %w", err)
+		}
+		s.encoding = "UTF-8 with BOM"
+	case !info.utf8:
+		r = transform.NewReader(f, charmap.Windows1252.NewDecoder())
+		s.encoding = "Windows-1252"
+	}
+	s.lim = &limitReader{r: r}
+	br := bufio.NewReaderSize(s.lim, 64<<10)
+	s.delim = sniffDelimiter(br)
+	s.r = csv.NewReader(br)
+	s.r.Comma = s.delim
+	s.r.FieldsPerRecord = -1
+	s.r.ReuseRecord = false
+	for {
+		rec, err := s.r.Read()
+		if err == io.EOF {
+			f.Close()
+			return nil, fileErrorf("the file is empty: it has no header row")
+		}
+		if err != nil {
+			f.Close()
+			return nil, csvError(err)
+		}
+		if blank(rec) {
+			continue
+		}
+		line, _ := s.r.FieldPos(0)
+		s.header, s.headerAt = rec, int64(line)
+		break
+	}
+	s.lim.mark()
+	return s, nil
+}
+
+func (s *csvSource) Header() []string  { return s.header }
+func (s *csvSource) HeaderLine() int64 { return s.headerAt }
+func (s *csvSource) XLSX() bool        { return false }
+func (s *csvSource) Close() error      { return s.f.Close() }
+
+func (s *csvSource) Next() (int64, []string, error) {
+	for {
+		rec, err := s.r.Read()
+		if err == io.EOF {
+			return 0, nil, io.EOF
+		}
+		if err != nil {
+			return 0, nil, csvError(err)
+		}
+		s.lim.mark()
+		if blank(rec) {
+			continue
+		}
+		line, _ := s.r.FieldPos(0)
+		return int64(line), rec, nil
+	}
+}
+
+// csvError turns a CSV syntax or size error into a message saying what to fix.
+func csvError(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return fileErrorf("line %d: %v: a value containing quotes, separators or line breaks must be enclosed in double quotes, with quotes inside doubled (\"\")", pe.StartLine, pe.Err)
+	}
+	var fe *errFile
+	if errors.As(err, &fe) {
+		return fe
+	}
+	return fileErrorf("reading the file failed: %v", err)
+}
+
+// blank reports whether every field of a record is empty or space.
+func blank(rec []string) bool {
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// sniffDelimiter picks ';', ',' or tab: whichever occurs most often outside
+// quotes in the first line. Comma wins ties.
+func sniffDelimiter(br *bufio.Reader) rune {
+	b, _ := br.Peek(64 << 10)
+	var counts [3]int
+	quoted := false
+	for _, c := range b {
+		if c == '\n' && !quoted {
+			break
+		}
+		switch c {
+		case '"':
+			quoted = !quoted
+		case ';':
+			if !quoted {
+				counts[0]++
+			}
+		case ',':
+			if !quoted {
+				counts[1]++
+			}
+		case '\t':
+			if !quoted {
+				counts[2]++
+			}
+		}
+	}
+	switch {
+	case counts[0] > counts[1] && counts[0] >= counts[2]:
+		return ';'
+	case counts[2] > counts[1] && counts[2] > counts[0]:
+		return '\t'
+	}
+	return ','
+}
+
+// limitReader fails a read once more than maxRecordBytes were read since the
+// last record ended: a runaway quoted field never swallows the whole file.
+type limitReader struct {
+	r       io.Reader
+	n, last int64
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.n-l.last > maxRecordBytes {
+		return 0, fileErrorf("a record starting after byte %d is longer than %d bytes: probably an unclosed double quote", l.last, maxRecordBytes)
+	}
+	n, err := l.r.Read(p)
+	l.n += int64(n)
+	return n, err
+}
+
+// mark notes that a record ended (approximately: the CSV reader buffers).
+func (l *limitReader) mark() { l.last = l.n }

@@ -1,0 +1,145 @@
+package ingest
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"io"
+	"sync"
+)
+
+const batchRows = 2048
+
+// sink receives validated rows (flat, width values per row) and rejected rows.
+type sink interface {
+	rows(vals []driver.Value, width int) error
+	reject(r reject) error
+}
+
+type rawBatch struct {
+	lines  []int64
+	fields [][]string
+}
+
+type doneBatch struct {
+	vals    []driver.Value
+	rejects []reject
+	read    int64
+}
+
+// counts are a file's row tallies before the within-file duplicates are resolved.
+type counts struct {
+	read, good, rejected int64
+}
+
+// pump reads every row of src, validates them on len(vals) goroutines (one
+// validator each) and hands the results to out from the calling goroutine.
+// progress, when not nil, is called after every batch with the rows read so
+// far. The sum good+rejected always equals read.
+func pump(pctx context.Context, src source, vals []*validator, width int, out sink, progress func(read int64)) (counts, error) {
+	ctx, cancel := context.WithCancel(pctx)
+	defer cancel()
+	raw := make(chan rawBatch, 2*len(vals))
+	done := make(chan doneBatch, 2*len(vals))
+	var (
+		readErr  error
+		panicMu  sync.Mutex
+		panicErr error
+	)
+	recoverTo := func() {
+		if r := recover(); r != nil {
+			panicMu.Lock()
+			panicErr = fmt.Errorf("internal error while reading the file (please report it): %v", r)
+			panicMu.Unlock()
+			cancel()
+		}
+	}
+	go func() { // reader
+		defer close(raw)
+		defer recoverTo()
+		for {
+			b := rawBatch{lines: make([]int64, 0, batchRows), fields: make([][]string, 0, batchRows)}
+			for len(b.lines) < batchRows {
+				line, f, err := src.Next()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					readErr = err
+					break
+				}
+				b.lines = append(b.lines, line)
+				b.fields = append(b.fields, f)
+			}
+			if len(b.lines) > 0 {
+				select {
+				case raw <- b:
+				case <-ctx.Done():
+					return
+				}
+			}
+			if len(b.lines) < batchRows {
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for _, v := range vals {
+		wg.Add(1)
+		go func() { // validator
+			defer wg.Done()
+			defer recoverTo()
+			for b := range raw {
+				d := doneBatch{vals: make([]driver.Value, 0, len(b.lines)*width), read: int64(len(b.lines))}
+				for i, line := range b.lines {
+					var rej *reject
+					d.vals, rej = v.row(line, b.fields[i], d.vals)
+					if rej != nil {
+						d.rejects = append(d.rejects, *rej)
+					}
+				}
+				select {
+				case done <- d:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(done) }()
+
+	var c counts
+	var sinkErr error
+	for d := range done {
+		if sinkErr != nil {
+			continue // drain
+		}
+		c.read += d.read
+		c.rejected += int64(len(d.rejects))
+		c.good += int64(len(d.vals) / width)
+		if len(d.vals) > 0 {
+			sinkErr = out.rows(d.vals, width)
+		}
+		for _, r := range d.rejects {
+			if sinkErr == nil {
+				sinkErr = out.reject(r)
+			}
+		}
+		if sinkErr != nil {
+			cancel()
+			continue
+		}
+		if progress != nil {
+			progress(c.read)
+		}
+	}
+	switch {
+	case panicErr != nil:
+		return c, panicErr
+	case sinkErr != nil:
+		return c, sinkErr
+	case readErr != nil:
+		return c, readErr
+	}
+	return c, pctx.Err()
+}

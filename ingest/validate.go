@@ -1,0 +1,281 @@
+package ingest
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"database/sql/driver"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/effekt/effekt/ingest/parse"
+)
+
+// Reason codes of rejected rows the loader adds to those of package parse.
+const (
+	ReasonMissing    = "missing_value"     // a required cell is blank
+	ReasonFieldCount = "wrong_field_count" // a CSV row has more or fewer fields than the header
+	ReasonDateOrder  = "date_order"        // e.g. settled_on before permit_on
+	ReasonNeeds      = "missing_dependent" // e.g. a grade without graded_on
+	ReasonSuperseded = "superseded"        // a later row in the same file has the same natural key
+	ReasonText       = "invalid_text"      // a text value that cannot be stored
+)
+
+// reject is one rejected row: the first problem found in it.
+type reject struct {
+	line    int64
+	column  string // the header as written; "" for whole-row reasons
+	value   string // redacted
+	reason  string
+	message string
+}
+
+// person is the pseudonymised identity of one personnummer.
+type person struct {
+	pseudonym string
+	birth     time.Time
+	gender    string
+	err       error
+}
+
+// maxCache bounds a validator's pseudonym cache.
+const maxCache = 1 << 20
+
+// validator checks and converts the rows of one file of one kind. One per
+// worker goroutine: it is not safe for concurrent use.
+type validator struct {
+	k     *Kind
+	h     header
+	today time.Time
+	xlsx  bool
+	width int // fields in the header row (CSV rows must match)
+	mac   hash.Hash
+	cache map[string]person
+	vals  []any
+	hexb  []byte
+	// fileID is stored in every row.
+	fileID int64
+}
+
+// newValidator makes a validator; cache (may be nil) carries pseudonyms
+// across files of one run.
+func newValidator(k *Kind, h header, width int, xlsx bool, key []byte, today time.Time, fileID int64, cache map[string]person) *validator {
+	if cache == nil {
+		cache = make(map[string]person)
+	}
+	return &validator{
+		fileID: fileID, k: k, h: h, today: today, xlsx: xlsx, width: width,
+		mac:   hmac.New(sha256.New, key),
+		cache: cache,
+		vals:  make([]any, len(k.Columns)),
+		hexb:  make([]byte, 64),
+	}
+}
+
+// row validates one data row. A good row's table values are appended to out;
+// a bad row returns its first problem.
+func (v *validator) row(line int64, fields []string, out []driver.Value) ([]driver.Value, *reject) {
+	if !v.xlsx && len(fields) != v.width {
+		return out, &reject{line: line, reason: ReasonFieldCount,
+			message: fmt.Sprintf("line %d has %d fields but the header has %d: a value containing the separator must be enclosed in double quotes", line, len(fields), v.width)}
+	}
+	for i := range v.k.Columns {
+		c := &v.k.Columns[i]
+		fi := v.h.index[i]
+		if fi < 0 {
+			v.vals[i] = c.Absent
+			continue
+		}
+		raw := ""
+		if fi < len(fields) {
+			raw = fields[fi]
+		}
+		val, rej := v.cell(line, i, c, raw)
+		if rej != nil {
+			return out, rej
+		}
+		v.vals[i] = val
+	}
+	if rej := v.rules(line); rej != nil {
+		return out, rej
+	}
+	for i := range v.k.Columns {
+		if p, ok := v.vals[i].(person); ok {
+			out = append(out, p.pseudonym, p.birth, p.gender)
+			continue
+		}
+		out = append(out, v.vals[i])
+	}
+	return append(out, v.fileID, line), nil
+}
+
+// cell parses one cell of column c.
+func (v *validator) cell(line int64, i int, c *Column, raw string) (any, *reject) {
+	t := strings.TrimSpace(raw)
+	if t == "" {
+		switch {
+		case c.Required:
+			return nil, v.rejectf(line, i, raw, ReasonMissing, "value is missing: "+c.Name+" is required")
+		case c.Type == TPresent:
+			return false, nil // a blank cell in the column means absent
+		case c.Type == TEducation:
+			return parse.Education(t), nil
+		}
+		return c.Absent, nil
+	}
+	var (
+		val any
+		err error
+	)
+	switch c.Type {
+	case TPerson:
+		p := v.person(t)
+		val, err = p, p.err
+	case TMunicipality:
+		val, err = parse.Municipality(t)
+	case TDate:
+		val, err = v.date(t)
+	case THours:
+		val, err = parse.Hours(t)
+	case TLanguage:
+		val, err = parse.Language(t)
+	case TCourse:
+		val, err = parse.Course(t)
+	case TGrade:
+		val, err = nullable(parse.Grade(t))
+	case TPresent:
+		val, err = parse.Present(t)
+	case TAFOutcome:
+		val, err = nullable(parse.AFOutcome(t))
+	case TOutcome:
+		val, err = nullable(parse.ParticipationOutcome(t))
+	case TEducation:
+		val = parse.Education(t)
+	case TReferredBy:
+		val = parse.ReferredBy(t)
+	case TText:
+		val, err = text(t)
+	}
+	if err != nil {
+		reason, msg := parse.Reason(err), err.Error()
+		if reason == "" {
+			reason = ReasonText
+		}
+		return nil, v.rejectf(line, i, raw, reason, msg)
+	}
+	return val, nil
+}
+
+// text accepts a trimmed text value; control characters cannot be stored
+// meaningfully and are rejected.
+func text(t string) (any, error) {
+	if strings.IndexFunc(t, func(r rune) bool { return unicode.IsControl(r) && r != '\t' }) >= 0 {
+		return nil, errors.New(fmt.Sprintf("%q holds control characters", parse.Redact(t)))
+	}
+	return t, nil
+}
+
+// nullable turns the "" of an optional coded value into NULL.
+func nullable(s string, err error) (any, error) {
+	if err != nil || s == "" {
+		return nil, err
+	}
+	return s, nil
+}
+
+// date parses a text date; in an XLSX file a number is an Excel serial.
+func (v *validator) date(t string) (any, error) {
+	d, err := parse.Date(t, v.today)
+	if err == nil {
+		return d, nil
+	}
+	if v.xlsx && parse.Reason(err) == parse.ReasonDate && looksSerial(t) {
+		d, serr := parse.ExcelSerial(t)
+		if serr != nil {
+			return nil, serr
+		}
+		if rerr := parse.DateInRange(d, v.today); rerr != nil {
+			return nil, rerr
+		}
+		return d, nil
+	}
+	return nil, err
+}
+
+// looksSerial reports whether t is a plain number, as Excel stores dates.
+func looksSerial(t string) bool {
+	dot := false
+	for i := 0; i < len(t); i++ {
+		switch c := t[i]; {
+		case c >= '0' && c <= '9':
+		case c == '.' && !dot && i > 0:
+			dot = true
+		default:
+			return false
+		}
+	}
+	return t != ""
+}
+
+// person parses and pseudonymises a personnummer, cached per distinct text.
+func (v *validator) person(t string) person {
+	if p, ok := v.cache[t]; ok {
+		return p
+	}
+	var p person
+	n, err := parse.Personnummer(t, v.today)
+	if err != nil {
+		p.err = err
+	} else {
+		v.mac.Reset()
+		v.mac.Write([]byte(n.Canonical))
+		sum := v.mac.Sum(nil)
+		hex.Encode(v.hexb, sum)
+		p = person{pseudonym: string(v.hexb), birth: n.BirthDate, gender: n.Gender}
+	}
+	if len(v.cache) >= maxCache {
+		clear(v.cache)
+	}
+	v.cache[strings.Clone(t)] = p
+	return p
+}
+
+// rules checks the kind's cross-column rules on the parsed values.
+func (v *validator) rules(line int64) *reject {
+	for _, r := range v.k.Rules {
+		if r.If != "" {
+			ii, _ := v.k.Column(r.If)
+			ni, nc := v.k.Column(r.Needs)
+			if v.vals[ii] != nil && v.vals[ni] == nil {
+				msg := fmt.Sprintf("%s %v needs a %s date", r.If, v.vals[ii], r.Needs)
+				if v.h.index[ni] < 0 {
+					msg += fmt.Sprintf(" but the file has no %s column", nc.Name)
+				}
+				return v.rejectf(line, ii, fmt.Sprint(v.vals[ii]), ReasonNeeds, msg)
+			}
+			continue
+		}
+		bi, _ := v.k.Column(r.Before)
+		ai, _ := v.k.Column(r.After)
+		b, bok := v.vals[bi].(time.Time)
+		a, aok := v.vals[ai].(time.Time)
+		if bok && aok && a.Before(b) {
+			return v.rejectf(line, ai, a.Format(time.DateOnly), ReasonDateOrder,
+				fmt.Sprintf("%s %s is before %s %s", r.After, a.Format(time.DateOnly), r.Before, b.Format(time.DateOnly)))
+		}
+	}
+	return nil
+}
+
+// rejectf builds a rejected row for column i with a message a person can act on.
+func (v *validator) rejectf(line int64, i int, raw, reason, msg string) *reject {
+	col := v.h.written[i]
+	return &reject{
+		line: line, column: col, value: scrub(parse.Redact(raw)), reason: reason,
+		message: scrub(fmt.Sprintf("line %d, column %q: %s", line, col, msg)),
+	}
+}
