@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -65,26 +64,3 @@ func date(s string) time.Time {
 }
 
 var fixedNow = func() time.Time { return time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC) }
-
-func TestSmoke(t *testing.T) {
-	db := openDB(t)
-	loadFixture(t, db, "so", "settle", "sfi", "plans", "participations")
-	res, err := Compute(context.Background(), db, ComputeOptions{AsOf: date("2024-06-30"), Now: fixedNow})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("%+v", res)
-	rows, _ := db.Query(`SELECT kpi, municipality, period, gender, numerator, denominator, value, ci_low, ci_high FROM indicator_values WHERE length(municipality)=4 AND municipality NOT LIKE '00%' ORDER BY ALL`)
-	defer rows.Close()
-	var sb strings.Builder
-	for rows.Next() {
-		var k, m, g string
-		var p int
-		var num sql.NullInt64
-		var den int64
-		var v, lo, hi sql.NullFloat64
-		rows.Scan(&k, &m, &p, &g, &num, &den, &v, &lo, &hi)
-		sb.WriteString(k + " " + m + " " + g + " ")
-		t.Log(k, m, p, g, num, den, v, lo, hi)
-	}
-}
