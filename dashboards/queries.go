@@ -1,0 +1,88 @@
+package dashboards
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Query is one PromQL query of a panel, as the dashboard JSON holds it.
+type Query struct {
+	Board   string // dashboard uid
+	PanelID int
+	Panel   string // panel title (may hold $variables)
+	RefID   string
+	Expr    string
+	Instant bool // instant query; false: range query
+}
+
+// Variable is one template variable of a dashboard.
+type Variable struct {
+	Board      string
+	Name       string
+	Query      string // label_values(...) or query_result(...)
+	Regex      string // Grafana regex applied to the results, may name text/value groups
+	Multi      bool
+	IncludeAll bool
+	AllValue   string
+}
+
+type jsonPanel struct {
+	ID      int         `json:"id"`
+	Title   string      `json:"title"`
+	Type    string      `json:"type"`
+	Panels  []jsonPanel `json:"panels"`
+	Targets []struct {
+		RefID   string `json:"refId"`
+		Expr    string `json:"expr"`
+		Instant bool   `json:"instant"`
+	} `json:"targets"`
+}
+
+type jsonBoard struct {
+	Panels     []jsonPanel `json:"panels"`
+	Templating struct {
+		List []struct {
+			Name       string `json:"name"`
+			Query      string `json:"query"`
+			Regex      string `json:"regex"`
+			Multi      bool   `json:"multi"`
+			IncludeAll bool   `json:"includeAll"`
+			AllValue   string `json:"allValue"`
+		} `json:"list"`
+	} `json:"templating"`
+}
+
+// Queries lists every panel's every query, in panel order (rows' nested
+// panels included).
+func (b Board) Queries() ([]Query, error) {
+	var jb jsonBoard
+	if err := json.Unmarshal(b.JSON, &jb); err != nil {
+		return nil, fmt.Errorf("dashboard %s: %w", b.UID, err)
+	}
+	var out []Query
+	var walk func([]jsonPanel)
+	walk = func(ps []jsonPanel) {
+		for _, p := range ps {
+			for _, t := range p.Targets {
+				out = append(out, Query{Board: b.UID, PanelID: p.ID, Panel: p.Title, RefID: t.RefID, Expr: t.Expr, Instant: t.Instant})
+			}
+			walk(p.Panels)
+		}
+	}
+	walk(jb.Panels)
+	return out, nil
+}
+
+// Variables lists the dashboard's template variables in order.
+func (b Board) Variables() ([]Variable, error) {
+	var jb jsonBoard
+	if err := json.Unmarshal(b.JSON, &jb); err != nil {
+		return nil, fmt.Errorf("dashboard %s: %w", b.UID, err)
+	}
+	out := make([]Variable, 0, len(jb.Templating.List))
+	for _, v := range jb.Templating.List {
+		out = append(out, Variable{Board: b.UID, Name: v.Name, Query: v.Query, Regex: v.Regex,
+			Multi: v.Multi, IncludeAll: v.IncludeAll, AllValue: v.AllValue})
+	}
+	return out, nil
+}
