@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/effekt/effekt/models"
+)
+
+func init() {
+	register(command{
+		name:    "compute",
+		summary: "rebuild cohort tables and compute every indicator into indicator_values",
+		run:     runCompute,
+	})
+}
+
+func runCompute(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("compute", flag.ContinueOnError)
+	var cf commonFlags
+	cf.bind(fs)
+	asOf := fs.String("as-of", "", "reference date YYYY-MM-DD (default: indicators.as_of, else the latest event date in the data)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := cf.load()
+	if err != nil {
+		return err
+	}
+	opt := models.ComputeOptions{SOFee: cfg.Indicators.SOFee, Groups: cfg.Groups}
+	day := cfg.Indicators.AsOf
+	if *asOf != "" {
+		day = *asOf
+	}
+	if day != "" {
+		if opt.AsOf, err = time.Parse(time.DateOnly, day); err != nil {
+			return fmt.Errorf("--as-of %q is not a date (expected YYYY-MM-DD): %w", day, errUsage)
+		}
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	start := time.Now()
+	res, err := models.Compute(ctx, db, opt)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stdout, "as_of %s: %d rows in %s\n", res.AsOf.Format(time.DateOnly), res.Rows, time.Since(start).Round(time.Millisecond))
+	for _, ind := range models.Catalogue() {
+		fmt.Fprintf(os.Stdout, "  %s  %6d  %s\n", ind.ID, res.PerKPI[ind.ID], ind.TitleSV)
+	}
+	return nil
+}

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/effekt/effekt/models"
+)
+
+func init() {
+	register(command{
+		name:    "kpi",
+		summary: "list the indicator catalogue with its definitions",
+		run:     runKPI,
+	})
+}
+
+func runKPI(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("kpi", flag.ContinueOnError)
+	format := fs.String("format", "table", "output format: table or json")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cat := models.Catalogue()
+	switch *format {
+	case "json":
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(cat)
+	case "table":
+		tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "id\tunit\tdirection\ttarget\tkolada\ttitle")
+		for _, ind := range cat {
+			target := ""
+			if ind.Target != nil {
+				target = fmt.Sprint(*ind.Target)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", ind.ID, ind.Unit, ind.Direction, target, ind.KoladaRef, ind.TitleSV)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		for _, ind := range cat {
+			fmt.Printf("\n%s  %s\n    %s\n", ind.ID, ind.TitleSV, ind.TitleEN)
+			fmt.Printf("    %s\n", ind.Description)
+			fmt.Printf("    kohort:   %s\n", ind.Cohort)
+			if ind.Numerator != "" {
+				fmt.Printf("    täljare:  %s\n", ind.Numerator)
+			}
+			fmt.Printf("    nämnare:  %s\n", ind.Denominator)
+			fmt.Printf("    källor:   %s; könsuppdelad: %v\n", strings.Join(ind.SourceKinds, ", "), ind.ByGender)
+		}
+		return nil
+	}
+	return fmt.Errorf("--format %q: want table or json: %w", *format, errUsage)
+}
