@@ -11,7 +11,7 @@ import (
 
 // kpis serves /v3/kpi and /v3/kpi/{ids}, filter title=.
 func (s *server) kpis(w http.ResponseWriter, r *http.Request) {
-	ids, err := pathIDs(r, "ids")
+	ids, err := pathIDs(r, "kpi")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -39,7 +39,7 @@ func (s *server) kpis(w http.ResponseWriter, r *http.Request) {
 // municipalities serves /v3/municipality and /v3/municipality/{ids},
 // filters title=, type= and region_type= (K or L).
 func (s *server) municipalities(w http.ResponseWriter, r *http.Request) {
-	ids, err := pathIDs(r, "ids")
+	ids, err := pathIDs(r, "municipality")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -81,7 +81,7 @@ func (s *server) municipalities(w http.ResponseWriter, r *http.Request) {
 // groups serves /v3/municipality_groups and /v3/municipality_groups/{ids},
 // filter title=.
 func (s *server) groups(w http.ResponseWriter, r *http.Request) {
-	ids, err := pathIDs(r, "ids")
+	ids, err := pathIDs(r, "municipality_groups")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -171,13 +171,14 @@ func (s *server) data(w http.ResponseWriter, r *http.Request, f models.Filter) {
 	writeJSON(w, http.StatusOK, paginate(r, kolada.Rows(values), p))
 }
 
-// pathIDs reads an optional id-list path segment; nil when absent.
-func pathIDs(r *http.Request, name string) ([]string, error) {
-	v := r.PathValue(name)
+// pathIDs reads the optional id-list path segment {ids}, naming it label
+// in errors; nil when absent.
+func pathIDs(r *http.Request, label string) ([]string, error) {
+	v := r.PathValue("ids")
 	if v == "" {
 		return nil, nil
 	}
-	return splitIDs(name, v)
+	return splitIDs(label, v)
 }
 
 func nonEmpty(xs []string) []string {

@@ -22,8 +22,8 @@ type KPI struct {
 	OperatingArea       string  `json:"operating_area"`
 	Perspective         string  `json:"perspective"`
 	PrelPublicationDate *string `json:"prel_publication_date"`
-	PublicationDate     string  `json:"publication_date"`
-	PublPeriod          string  `json:"publ_period"`
+	PublicationDate     *string `json:"publication_date"` // null before the first publication, as Kolada
+	PublPeriod          *string `json:"publ_period"`
 	HasOUData           bool    `json:"has_ou_data"`
 
 	Unit        string   `json:"unit"`
@@ -74,8 +74,8 @@ func Publications(ctx context.Context, db *sql.DB) (map[string]Publication, erro
 }
 
 // KPIs turns the catalogue into Kolada kpi objects, in catalogue order. A
-// kpi without data has empty publication_date and publ_period (strings, as
-// Kolada types them).
+// kpi without data has null publication_date and publ_period, as Kolada
+// shows a kpi not yet published.
 func KPIs(cat []models.Indicator, pubs map[string]Publication) []KPI {
 	out := make([]KPI, 0, len(cat))
 	for _, ind := range cat {
@@ -113,10 +113,12 @@ func NewKPI(ind models.Indicator, pub Publication) KPI {
 		k.KoladaRef = &ref
 	}
 	if pub.Period != 0 {
-		k.PublPeriod = strconv.Itoa(pub.Period)
+		p := strconv.Itoa(pub.Period)
+		k.PublPeriod = &p
 	}
 	if !pub.Date.IsZero() {
-		k.PublicationDate = pub.Date.UTC().Format(time.DateOnly)
+		d := pub.Date.UTC().Format(time.DateOnly)
+		k.PublicationDate = &d
 	}
 	return k
 }
