@@ -1,0 +1,147 @@
+package transform
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/effekt/effekt/store"
+)
+
+func TestModelsOrder(t *testing.T) {
+	var got []string
+	for _, m := range Models() {
+		got = append(got, m.Name)
+	}
+	want := "persons so_cohort settlement_cohort sfi_cohort plan_cohort participation_cohort"
+	if strings.Join(got, " ") != want {
+		t.Errorf("models = %v, want %s", got, want)
+	}
+}
+
+func TestModels(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, ":memory:", store.Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	fixture, err := os.ReadFile(filepath.Join("testdata", "cohorts", "fixture.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, string(fixture)); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ { // a second run replaces the tables
+		if err := Run(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name  string
+		query string
+		want  []string // rows, columns joined by |
+	}{
+		{
+			// x1: settlements beat so_registrations; x3: the earliest file
+			// wins; x2: only a certificate.
+			name:  "persons",
+			query: `SELECT person, birth_date, gender FROM persons ORDER BY person`,
+			want:  []string{"x1|1990-01-01|K", "x2|2001-01-01|M", "x3|1970-07-07|M"},
+		},
+		{
+			// x1: earliest registration 2023-03-01 in 0136 (ar); 12+12+12+12+11.9
+			// present hours in [2023-03-01, 2024-02-29]: 59.9, not complete;
+			// first session on or after registration 2023-03-10.
+			// x3: 5 × 12 = 60 h exactly: complete.
+			name: "so_cohort",
+			query: `SELECT person, gender, municipality, registered_on, language, window_end, hours_in_window,
+				coalesce(certified_on::VARCHAR, '-'), completed, first_session FROM so_cohort ORDER BY person`,
+			want: []string{
+				"x1|K|0136|2023-03-01|ar|2024-02-29|59.9|-|false|2023-03-10",
+				"x3|M|0180|2022-01-10|so|2023-01-10|60|-|true|2022-01-11",
+			},
+		},
+		{
+			// x1 settled 2023-02-15: registrations 2023-03-01 and 2023-05-01 are in
+			// [2023-01-16, 2023-05-16]; the earliest is kept. 45 days from permit.
+			name:  "settlement_cohort",
+			query: `SELECT person, municipality, window_end, days_permit_to_settled, so_registered_on FROM settlement_cohort`,
+			want:  []string{"x1|0127|2023-05-16|45|2023-03-01"},
+		},
+		{
+			// x1: two courses start the same day: A in 0127 counts; the C on B is
+			// graded 2024-01-11, a day after the window. x3: E graded on the last day.
+			name:  "sfi_cohort",
+			query: `SELECT person, municipality, course, started_on, window_end, coalesce(passed_on::VARCHAR, '-') FROM sfi_cohort ORDER BY person`,
+			want:  []string{"x1|0127|A|2023-01-10|2024-01-10|-", "x3|0180|C|2022-02-01|2023-02-01|2023-02-01"},
+		},
+		{
+			// one plan per person and year of its end: the latest (2023-11-30,
+			// no outcome) beats the ARB one; 2024 keeps the STU plan; an open plan
+			// is no cohort row.
+			name:  "plan_cohort",
+			query: `SELECT person, municipality, plan_ended_on, window_end, coalesce(outcome_90d, '-') FROM plan_cohort ORDER BY plan_ended_on`,
+			want:  []string{"x1|0127|2023-11-30|2024-02-28|-", "x1|0136|2024-01-31|2024-04-30|STU"},
+		},
+		{
+			name:  "participation_cohort",
+			query: `SELECT intervention_id, municipality, coalesce(provider_municipality, '-'), coalesce(outcome, '-') FROM participation_cohort ORDER BY intervention_id`,
+			want:  []string{"I1|0127|0136|arbete", "I9|0127|-|-"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := rowsOf(t, db, tt.query)
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
+
+// rowsOf returns the rows of q with every column as text (dates as
+// YYYY-MM-DD) joined by |.
+func rowsOf(t *testing.T, db *sql.DB, q string) []string {
+	t.Helper()
+	rows, err := db.Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		parts := make([]string, len(vals))
+		for i, v := range vals {
+			switch v := v.(type) {
+			case time.Time:
+				parts[i] = v.Format(time.DateOnly)
+			default:
+				parts[i] = fmt.Sprint(v)
+			}
+		}
+		out = append(out, strings.Join(parts, "|"))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
