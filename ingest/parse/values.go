@@ -131,11 +131,11 @@ func Hours(s string) (float64, error) {
 // mark, white space, '_' and '-' removed, lower case, and every diacritic
 // dropped (å/ä→a, ö→o, é→e, ü→u; ø→o), so "Anmälningsdatum",
 // "anmalnings_datum" and "Anmälnings datum" all give "anmalningsdatum".
-// Keys of aliases go through the same function.
+// Keys of aliases go through the same function. Invalid UTF-8 becomes U+FFFD.
 func HeaderKey(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range norm.NFD.String(s) {
+	for _, r := range norm.NFD.String(strings.ToValidUTF8(s, "\uFFFD")) {
 		switch {
 		case r == '\uFEFF' || r == '\u200B' || r == '_' || r == '-' ||
 			unicode.IsSpace(r) || unicode.Is(unicode.Mn, r):
