@@ -155,7 +155,7 @@ func TestPublish(t *testing.T) {
 				"POST /api/dashboards/db", "POST /api/dashboards/db", "POST /api/dashboards/db"},
 		},
 		{
-			name: "everything exists: 409 updates the data source, folder found by title, dashboards overwritten",
+			name:  "everything exists: 409 updates the data source, folder found by title, dashboards overwritten",
 			token: "glsa_tok", auth: "Bearer glsa_tok", folder: "effekt",
 			setup: func(f *fakeGrafana) {
 				f.ds[DatasourceUID] = map[string]any{"url": "http://old:9090"}
