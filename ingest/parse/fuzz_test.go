@@ -263,3 +263,58 @@ func FuzzHeaderKey(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPersonnummerForms builds Luhn-valid numbers from fuzzed parts, so
+// that valid identities are common, and checks that every written form of
+// one identity parses to the same PNR.
+func FuzzPersonnummerForms(f *testing.F) {
+	f.Add(uint16(1981), uint8(12), uint8(18), uint16(987))
+	f.Add(uint16(1970), uint8(10), uint8(63), uint16(239))
+	f.Add(uint16(1926), uint8(11), uint8(22), uint16(123))
+	f.Add(uint16(2024), uint8(2), uint8(29), uint16(123))
+	f.Add(uint16(2026), uint8(11), uint8(24), uint16(123))
+	f.Fuzz(func(t *testing.T, y uint16, m, d uint8, n uint16) {
+		y = 1800 + y%300
+		nine := pad(int(y)%100, 2) + pad(int(m)%100, 2) + pad(int(d)%100, 2) + pad(int(n)%1000, 3)
+		c, _ := LuhnDigit(nine)
+		ten := nine + string(c)
+		full := pad(int(y)/100, 2) + ten
+		p, err := Personnummer(full, today)
+		day := int(d) % 100
+		if day > 60 {
+			day -= 60
+		}
+		real := realDate(int(y), int(m)%100, day) && !afterToday(int(y), int(m)%100, day, today)
+		if (err == nil) != real {
+			t.Fatalf("Personnummer(%q) error %v, but date real and not future: %v", full, err, real)
+		}
+		if err != nil {
+			noIdentity(t, full, err)
+			return
+		}
+		if p.Canonical != full {
+			t.Fatalf("Personnummer(%q).Canonical = %q", full, p.Canonical)
+		}
+		forms := []string{full[:8] + "-" + full[8:]}
+		age := today.Year() - int(y)
+		switch {
+		case age < 100:
+			forms = append(forms, ten[:6]+"-"+ten[6:], ten)
+		case age < 200:
+			forms = append(forms, ten[:6]+"+"+ten[6:])
+		}
+		for _, form := range forms {
+			if q, err := Personnummer(form, today); err != nil || q != p {
+				t.Fatalf("Personnummer(%q) = %+v, %v; want %+v", form, q, err, p)
+			}
+		}
+	})
+}
+
+func pad(v, width int) string {
+	s := strconv.Itoa(v)
+	for len(s) < width {
+		s = "0" + s
+	}
+	return s
+}
