@@ -6,6 +6,6 @@ SELECT
     year(registered_on)::INTEGER       AS period,
     gender,
     registered_on                      AS cohort_date,
-    CASE WHEN language <> 'sv' THEN 1.0 ELSE 0.0 END AS x
+    (CASE WHEN language <> 'sv' THEN 1 ELSE 0 END)::DOUBLE AS x
 FROM so_cohort
 WHERE registered_on <= getvariable('as_of')

@@ -7,7 +7,7 @@ SELECT
     year(plan_ended_on)::INTEGER       AS period,
     gender,
     plan_ended_on                      AS cohort_date,
-    CASE WHEN outcome_90d IN ('ARB', 'SUB', 'STU') THEN 1.0 ELSE 0.0 END AS x
+    (CASE WHEN outcome_90d IN ('ARB', 'SUB', 'STU') THEN 1 ELSE 0 END)::DOUBLE AS x
 FROM plan_cohort
 WHERE outcome_90d IS NOT NULL
   AND window_end <= getvariable('as_of')

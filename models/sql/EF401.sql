@@ -6,7 +6,7 @@ SELECT
     year(ended_on)::INTEGER            AS period,
     gender,
     ended_on                           AS cohort_date,
-    CASE WHEN outcome IN ('arbete', 'studier') THEN 1.0 ELSE 0.0 END AS x
+    (CASE WHEN outcome IN ('arbete', 'studier') THEN 1 ELSE 0 END)::DOUBLE AS x
 FROM participation_cohort
 WHERE ended_on IS NOT NULL
   AND outcome IS NOT NULL

@@ -6,7 +6,7 @@ SELECT
     year(started_on)::INTEGER          AS period,
     gender,
     started_on                         AS cohort_date,
-    CASE WHEN provider_municipality <> municipality THEN 1.0 ELSE 0.0 END AS x
+    (CASE WHEN provider_municipality <> municipality THEN 1 ELSE 0 END)::DOUBLE AS x
 FROM participation_cohort
 WHERE provider_municipality IS NOT NULL
   AND started_on <= getvariable('as_of')
