@@ -1,0 +1,104 @@
+package server
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/effekt/effekt/api"
+	"github.com/effekt/effekt/config"
+	"github.com/effekt/effekt/export"
+	"github.com/effekt/effekt/ingest"
+	"github.com/effekt/effekt/models"
+	"github.com/effekt/effekt/schedules"
+)
+
+// Job names.
+const (
+	JobIngest  = "ingest"
+	JobCompute = "compute"
+	JobExport  = "export"
+)
+
+// Jobs returns effekt's three jobs wired to cfg: ingest (chaining compute
+// when it loaded rows), compute and export.
+func Jobs(cfg config.Config, db *sql.DB, version string, log *slog.Logger) ([]schedules.Job, error) {
+	var asOf time.Time
+	if cfg.Indicators.AsOf != "" {
+		var err error
+		if asOf, err = time.Parse(time.DateOnly, cfg.Indicators.AsOf); err != nil {
+			return nil, fmt.Errorf("indicators.as_of: %w", err)
+		}
+	}
+	return []schedules.Job{
+		{
+			Name: JobIngest, Spec: cfg.Schedules.Ingest, Then: JobCompute,
+			Run: func(ctx context.Context) (int64, error) {
+				sum, err := ingest.Run(ctx, db, ingest.Options{
+					Inbox: cfg.Paths.Inbox, Archive: cfg.Paths.Archive, Failed: cfg.Paths.Failed,
+					Key: []byte(cfg.Pseudonym.Key), Logger: log,
+				})
+				if sum.Failed > 0 {
+					log.Warn("ingest: files failed; see GET /api/v1/files and the .error.txt files", "failed", sum.Failed, "folder", cfg.Paths.Failed)
+				}
+				return sum.RowsLoaded, err
+			},
+		},
+		{
+			Name: JobCompute, Spec: cfg.Schedules.Compute,
+			Run: func(ctx context.Context) (int64, error) {
+				res, err := models.Compute(ctx, db, models.ComputeOptions{AsOf: asOf, SOFee: cfg.Indicators.SOFee, Groups: cfg.Groups})
+				return int64(res.Rows), err
+			},
+		},
+		{
+			Name: JobExport, Spec: cfg.Schedules.Export,
+			Run: func(ctx context.Context) (int64, error) {
+				m, err := export.Write(ctx, db, cfg.Paths.Exports, export.Options{MinN: cfg.Indicators.MinN, Groups: cfg.Groups, Version: version})
+				var rows int64
+				for _, n := range m.Rows {
+					rows = max(rows, int64(n)) // every format holds the same rows: report one
+				}
+				return rows, err
+			},
+		},
+	}, nil
+}
+
+// lastRuns is how many runs per job the API's job status lists.
+const lastRuns = 10
+
+// apiJobs adapts the scheduler to api.Jobs.
+type apiJobs struct{ s *schedules.Scheduler }
+
+func (a apiJobs) Status(ctx context.Context) ([]api.JobStatus, error) {
+	st, err := a.s.Status(ctx, lastRuns)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]api.JobStatus, len(st))
+	for i, s := range st {
+		out[i] = api.JobStatus{Name: s.Name, Spec: s.Spec, Next: s.Next, Running: s.Running}
+		for _, r := range s.LastRuns {
+			out[i].LastRuns = append(out[i].LastRuns, api.JobRun{
+				RunID: r.RunID, Job: r.Job, Trigger: r.Trigger, Outcome: r.Outcome, Error: r.Error,
+				StartedAt: r.StartedAt, FinishedAt: r.FinishedAt, Rows: r.Rows,
+			})
+		}
+	}
+	return out, nil
+}
+
+func (a apiJobs) Trigger(ctx context.Context, name string) (int64, error) {
+	id, err := a.s.Trigger(ctx, name, schedules.TriggerAPI)
+	switch {
+	case errors.Is(err, schedules.ErrUnknownJob):
+		return 0, fmt.Errorf("%w: %s", api.ErrUnknownJob, name)
+	case errors.Is(err, schedules.ErrBusy), errors.Is(err, schedules.ErrStopped):
+		return 0, fmt.Errorf("%w: %v", api.ErrJobBusy, err)
+	}
+	return id, err
+}

@@ -1,0 +1,126 @@
+// Package server runs `effekt serve`: the scheduler and one HTTP server with
+// the API (Kolada v3, /api/v1, /healthz, /readyz) and /metrics, until its
+// context ends; then it shuts both down gracefully.
+package server
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/effekt/effekt/api"
+	"github.com/effekt/effekt/config"
+	"github.com/effekt/effekt/metrics"
+	"github.com/effekt/effekt/schedules"
+)
+
+// httpShutdownTimeout bounds how long in-flight requests get on shutdown.
+const httpShutdownTimeout = 10 * time.Second
+
+// Options tune a Server.
+type Options struct {
+	Version string
+	Logger  *slog.Logger
+	// Jobs replaces the jobs built from the configuration (tests).
+	Jobs []schedules.Job
+}
+
+// Server is a configured, not yet running `effekt serve`.
+type Server struct {
+	cfg       config.Config
+	log       *slog.Logger
+	Scheduler *schedules.Scheduler
+	Metrics   *metrics.Metrics
+	Handler   http.Handler // API and /metrics
+}
+
+// New builds the metrics, the scheduler (not started) and the HTTP handler.
+func New(ctx context.Context, cfg config.Config, db *sql.DB, opt Options) (*Server, error) {
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	m := metrics.New(db, metrics.Options{
+		MinN: cfg.Indicators.MinN, Groups: cfg.Groups, Periods: cfg.Metrics.Periods,
+		Timeout: cfg.Metrics.ScrapeTimeout, Logger: opt.Logger,
+	})
+	jobs := opt.Jobs
+	if jobs == nil {
+		var err error
+		if jobs, err = Jobs(cfg, db, opt.Version, opt.Logger); err != nil {
+			return nil, err
+		}
+	}
+	sched, err := schedules.New(ctx, db, jobs, schedules.Options{
+		Logger: opt.Logger, Observer: m, Grace: cfg.Schedules.StopGrace,
+	})
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", m.Handler())
+	mux.Handle("/", api.New(db, api.Options{
+		MinN: cfg.Indicators.MinN, Groups: cfg.Groups, Tokens: cfg.API.Tokens,
+		Jobs: apiJobs{sched}, Logger: opt.Logger, RequestTimeout: cfg.API.RequestTimeout,
+	}))
+	return &Server{cfg: cfg, log: opt.Logger, Scheduler: sched, Metrics: m, Handler: mux}, nil
+}
+
+// Serve starts the scheduler and serves HTTP on ln until ctx ends, then
+// stops taking requests, lets running jobs finish (or cancels them after
+// schedules.stop_grace, rolling them back) and returns nil.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	s.Scheduler.Start()
+	s.log.Info("effekt serving", "listen", ln.Addr().String(), "metrics", "http://"+ln.Addr().String()+"/metrics",
+		"ingest", s.cfg.Schedules.Ingest, "compute", s.cfg.Schedules.Compute, "export", s.cfg.Schedules.Export)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+		s.log.Info("shutting down")
+	case serveErr = <-errc:
+		s.log.Error("http server stopped", "err", serveErr)
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), httpShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		s.log.Warn("http shutdown", "err", err)
+	}
+	// Wait out the grace period, then the cancelled jobs' rollback.
+	jctx, jcancel := context.WithTimeout(context.Background(), s.cfg.Schedules.StopGrace+time.Minute)
+	defer jcancel()
+	stopErr := s.Scheduler.Stop(jctx)
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return fmt.Errorf("serve http: %w", serveErr)
+	}
+	if stopErr != nil {
+		return stopErr
+	}
+	s.log.Info("stopped")
+	return nil
+}
+
+// Serve runs effekt serve on cfg.Listen until ctx ends.
+func Serve(ctx context.Context, cfg config.Config, db *sql.DB, opt Options) error {
+	s, err := New(ctx, cfg, db, opt)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s (config listen / --listen): %w", cfg.Listen, err)
+	}
+	return s.Serve(ctx, ln)
+}
