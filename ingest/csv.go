@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -149,6 +150,7 @@ func blank(rec []string) bool {
 // quotes in the first line. Comma wins ties.
 func sniffDelimiter(br *bufio.Reader) rune {
 	b, _ := br.Peek(64 << 10)
+	b = bytes.TrimLeft(b, " \t\r\n") // leading blank lines
 	var counts [3]int
 	quoted := false
 	for _, c := range b {

@@ -121,13 +121,34 @@ func checkUTF8(info *fileInfo, carry, chunk []byte) []byte {
 // pnrPattern finds anything that could be a personnummer in free text.
 var pnrPattern = regexp.MustCompile(`\d{6}(?:\d{2})?[-+ ]?\d{4}`)
 
-// scrub masks anything in s that looks like a personnummer. Every text that
-// leaves the loader (messages, values, logs) passes through it.
+// scrub masks anything in s that looks like a personnummer (10 or 12
+// digits, optionally with a separator, not part of a longer word such as a
+// sha256). Every text that leaves the loader (messages, values, logs,
+// .error.txt files) passes through it.
 func scrub(s string) string {
 	if !strings.ContainsAny(s, "0123456789") {
 		return s
 	}
-	return pnrPattern.ReplaceAllStringFunc(s, maskPNR)
+	idx := pnrPattern.FindAllStringIndex(s, -1)
+	if idx == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range idx {
+		if (m[0] > 0 && isAlnum(s[m[0]-1])) || (m[1] < len(s) && isAlnum(s[m[1]])) {
+			continue
+		}
+		b.WriteString(s[last:m[0]])
+		b.WriteString(maskPNR(s[m[0]:m[1]]))
+		last = m[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // maskPNR masks one personnummer-like string as YYYYMMDD-**** (or ****).

@@ -1,0 +1,149 @@
+package ingest
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestEncodings loads a Windows-1252 semicolon file with Swedish headers
+// from its kind folder and a UTF-8-BOM file with decimal commas from the
+// inbox root (kind recognised by its header).
+func TestEncodings(t *testing.T) {
+	e := newEnv(t)
+	copyTree(t, filepath.Join("testdata", "encodings", "inbox"), e.inbox)
+	sum := e.run()
+	if len(sum.Files) != 2 || sum.Failed != 0 {
+		t.Fatalf("summary: %+v", sum.Files)
+	}
+	// so_registrations loads before so_attendance (declaration order)
+	if sum.Files[0].Kind != "so_registrations" || sum.Files[1].Kind != "so_attendance" || sum.Files[1].Name != "bom.csv" {
+		t.Errorf("files %+v", sum.Files)
+	}
+	reg := e.tableRows(KindByName("so_registrations"), "")
+	wantReg := []string{expand("2|{A}|1280|2024-01-15|sv|AF"), expand("3|{G}|1480|2024-02-15|fa|Socialtjänst")}
+	if !slices.Equal(reg, wantReg) {
+		t.Errorf("so_registrations:\n got  %q\n want %q", reg, wantReg)
+	}
+	att := e.tableRows(KindByName("so_attendance"), "")
+	wantAtt := []string{expand("2|{A}|2024-01-20|2.5|Grupp 1|true"), expand("3|{G}|2024-01-20|3.0|Grupp 1|false")}
+	if !slices.Equal(att, wantAtt) {
+		t.Errorf("so_attendance:\n got  %q\n want %q", att, wantAtt)
+	}
+	got := e.strings(`SELECT concat_ws('|', kind, line, "column", value, reason, message) FROM rejected_rows ORDER BY kind, line`)
+	want := []string{
+		`so_attendance|4|Timmar|12,5|invalid_hours|line 4, column "Timmar": hours "12,5" are out of range`, // then what is expected
+		`so_registrations|4|Anmälningsdatum|2024-02-30|invalid_date|line 4, column "Anmälningsdatum": "2024-02-30" is not a date (expected YYYY-MM-DD)`,
+	}
+	if len(got) != len(want) || !strings.HasPrefix(got[0], want[0]) || got[1] != want[1] {
+		t.Errorf("rejected rows:\n got  %q\n want %q", got, want)
+	}
+}
+
+// TestRerunIsIdempotent runs twice over the same files: the second run skips
+// them all and changes no data.
+func TestRerunIsIdempotent(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range kindCases {
+		b, err := os.ReadFile(filepath.Join("testdata", "kinds", c.kind+".csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(e.inbox, c.kind, "a.csv"), b)
+	}
+	first := e.run()
+	if first.Failed != 0 || len(first.Files) != len(kindCases) {
+		t.Fatalf("first run: %+v", first)
+	}
+	before := e.checksum()
+	// the same files arrive again
+	for _, c := range kindCases {
+		b, _ := os.ReadFile(filepath.Join(e.archive, c.kind, "a.csv"))
+		writeFile(t, filepath.Join(e.inbox, c.kind, "a.csv"), b)
+	}
+	second := e.run()
+	if second.RowsLoaded != 0 || second.RowsRead != 0 || second.Failed != 0 {
+		t.Errorf("second run loaded %d, read %d", second.RowsLoaded, second.RowsRead)
+	}
+	for _, f := range second.Files {
+		if f.Status != StatusSkipped {
+			t.Errorf("%s: status %s, want skipped", f.Path, f.Status)
+		}
+	}
+	if after := e.checksum(); after != before {
+		t.Errorf("data changed by the second run:\n before %s\n after  %s", before, after)
+	}
+	if n := e.count(`SELECT sum(rows_loaded) FROM files`); n != first.RowsLoaded {
+		t.Errorf("total rows_loaded %d, want %d", n, first.RowsLoaded)
+	}
+	// the re-sent copies went to the archive beside the first ones
+	if !exists(filepath.Join(e.archive, "settlements", "a-1.csv")) {
+		t.Errorf("second copy not archived as a-1.csv")
+	}
+}
+
+// checksum summarises every data table (kinds, rejected rows) as text.
+func (e *env) checksum() string {
+	var b strings.Builder
+	for _, tbl := range append(KindNames(), "rejected_rows") {
+		var n int64
+		var h string
+		q := fmt.Sprintf(`SELECT count(*), coalesce(CAST(sum(hash(t::VARCHAR)) AS VARCHAR), '0') FROM %s t`, tbl)
+		if err := e.db.QueryRow(q).Scan(&n, &h); err != nil {
+			e.t.Fatalf("%s: %v", q, err)
+		}
+		fmt.Fprintf(&b, "%s=%d/%s ", tbl, n, h)
+	}
+	fmt.Fprintf(&b, "files_loaded=%d", e.count(`SELECT count(*) FROM files WHERE status = 'loaded'`))
+	return b.String()
+}
+
+// TestCorrectedResend: a later file replaces exactly the keys it carries.
+func TestCorrectedResend(t *testing.T) {
+	e := newEnv(t)
+	k := KindByName("sfi_courses")
+	writeFile(t, filepath.Join(e.inbox, "sfi_courses", "sfi_2024-01-31.csv"), []byte(
+		"person_id,municipality,course,started_on,grade,graded_on\n"+
+			"19850709-9805,0127,B,2023-09-01,,\n"+ // corrected below
+			"19850709-9805,0127,C,2024-02-01,,\n"+ // untouched
+			"900315-1231,0127,B,2023-09-01,,\n")) // untouched
+	// a later export with a grade for A's course B, and a new course; both
+	// files in the same run load in name order
+	writeFile(t, filepath.Join(e.inbox, "sfi_courses", "sfi_2024-03-31.csv"), []byte(
+		"person_id,municipality,course,started_on,grade,graded_on\n"+
+			"198507099805,0127,SFI B,2023-09-01,D,2024-03-01\n"+
+			"0112242342,0127,A,2024-01-01,,\n"))
+	sum := e.run()
+	if sum.Failed != 0 || len(sum.Files) != 2 || sum.Files[0].Name != "sfi_2024-01-31.csv" {
+		t.Fatalf("summary %+v", sum.Files)
+	}
+	got := e.tableRows(k, "")
+	want := []string{
+		expand("3|{A}|0127|C|2024-02-01|∅|∅|∅"),
+		expand("4|{B}|0127|B|2023-09-01|∅|∅|∅"),
+		expand("2|{A}|0127|B|2023-09-01|D|2024-03-01|∅"),
+		expand("3|{E}|0127|A|2024-01-01|∅|∅|∅"),
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("after resend:\n got  %q\n want %q", got, want)
+	}
+	// a third export corrects B's row only, in a later run
+	writeFile(t, filepath.Join(e.inbox, "sfi_courses", "sfi_2024-04-30.csv"), []byte(
+		"person_id;kommun;kurs;kursstart;betyg;betygsdatum\n"+
+			"19900315-1231;Botkyrka;B;2023-09-01;E;2024-04-01\n"))
+	e.run()
+	got = e.tableRows(k, "")
+	want = []string{
+		want[0], want[2], want[3],
+		expand("2|{B}|0127|B|2023-09-01|E|2024-04-01|∅"),
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("after second resend:\n got  %q\n want %q", got, want)
+	}
+	if n := e.count(`SELECT count(*) FROM sfi_courses`); n != 4 {
+		t.Errorf("%d rows, want 4", n)
+	}
+}
