@@ -27,20 +27,27 @@ var update = flag.Bool("update", false, "rewrite testdata/values.csv and testdat
 
 var fixedNow = func() time.Time { return time.Date(2021, 7, 2, 4, 0, 0, 0, time.UTC) }
 
-func openFixture(t *testing.T) *sql.DB {
-	t.Helper()
+func openFixture(t *testing.T) *sql.DB { return openFixtureTB(t, "testdata/fixture.sql") }
+
+// openFixtureTB opens a fresh database, loading the SQL file fixture unless
+// it is empty.
+func openFixtureTB(tb testing.TB, fixture string) *sql.DB {
+	tb.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "export.duckdb"), store.Options{})
+	db, err := store.Open(ctx, filepath.Join(tb.TempDir(), "export.duckdb"), store.Options{})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
-	fixture, err := os.ReadFile("testdata/fixture.sql")
+	tb.Cleanup(func() { db.Close() })
+	if fixture == "" {
+		return db
+	}
+	body, err := os.ReadFile(fixture)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	if _, err := db.ExecContext(ctx, string(fixture)); err != nil {
-		t.Fatalf("load fixture: %v", err)
+	if _, err := db.ExecContext(ctx, string(body)); err != nil {
+		tb.Fatalf("load fixture: %v", err)
 	}
 	return db
 }
