@@ -52,9 +52,11 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (ComputeResult
 		opt.SOFee = DefaultSOFee
 	}
 	now := opt.Now().UTC()
+	start := time.Now()
 	if err := transform.Run(ctx, db); err != nil {
 		return ComputeResult{}, fmt.Errorf("compute: %w", err)
 	}
+	slog.Debug("transform done", "duration", time.Since(start))
 	asOf := opt.AsOf
 	if asOf.IsZero() {
 		var err error
@@ -89,9 +91,11 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (ComputeResult
 	if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS effekt_cells; DROP TABLE IF EXISTS effekt_area_groups`); err != nil {
 		return res, fmt.Errorf("compute: clean up: %w", err)
 	}
+	start = time.Now()
 	if err := tx.Commit(); err != nil {
 		return res, fmt.Errorf("compute: commit: %w", err)
 	}
+	slog.Debug("indicator values committed", "rows", res.Rows, "commit", time.Since(start))
 	return res, nil
 }
 
