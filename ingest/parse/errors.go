@@ -54,12 +54,14 @@ func fail(reason, msg string) error { return &Error{Reason: reason, Msg: msg} }
 const maxEcho = 60
 
 // Redact returns a form of a cell value that is safe to store or show:
-// the trimmed value itself, shortened to 60 bytes, unless it holds ten or
-// more digits — then it may hide a personnummer and is masked with Mask.
-// The loader stores this in rejected_rows.value for every column.
+// the trimmed value itself, shortened to 60 bytes, unless it may hide all
+// or part of a personnummer — ten or more digits, a leading run of nine or
+// more digits, or six or eight leading digits followed by '-' or '+' and
+// more digits ("811218-98") — which is masked with Mask. The loader stores
+// this in rejected_rows.value; for person-id columns use Mask itself.
 func Redact(s string) string {
 	t := trimSpace(s)
-	if countDigits(t) >= 10 {
+	if mayHoldPNR(t) {
 		return Mask(t)
 	}
 	if len(t) > maxEcho {
@@ -70,6 +72,20 @@ func Redact(s string) string {
 		t = t[:cut] + "…"
 	}
 	return t
+}
+
+func mayHoldPNR(t string) bool {
+	if countDigits(t) >= 10 {
+		return true
+	}
+	n := 0
+	for n < len(t) && isDigit(t[n]) {
+		n++
+	}
+	if n >= 9 {
+		return true
+	}
+	return (n == 6 || n == 8) && n+1 < len(t) && (t[n] == '-' || t[n] == '+') && countDigits(t[n+1:]) > 0
 }
 
 // echo quotes a value for an error message, redacted.
