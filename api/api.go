@@ -1,8 +1,26 @@
-// Package api serves effekt over HTTP: Kolada's v3 read API (kpi,
-// municipality, municipality_groups, data) so Kolada clients work unchanged,
-// effekt's own /api/v1 (rich values, file log, rejected rows, jobs), and
-// /healthz and /readyz. Every outward value passes models.Query, where
-// disclosure control happens.
+// Package api serves effekt over HTTP: Kolada's v3 read API so Kolada
+// clients (rKolada, koladapy) work unchanged, effekt's own /api/v1, and
+// health checks. Every outward value passes models.Query, where disclosure
+// control happens.
+//
+//	GET  /v3/kpi[/{ids}]                      ?title= (case-insensitive substring)
+//	GET  /v3/municipality[/{ids}]             ?title= &type=K|L &region_type=K|L
+//	GET  /v3/municipality_groups[/{ids}]      ?title=
+//	GET  /v3/data/kpi/{ids}/municipality/{ids}/year/{years}   and the two-of-three forms
+//	GET  /v3/data[/]?kpi_id=&municipality_id=&year=           at least two, repeated or comma lists
+//	GET  /api/v1/values                       ?kpi= &municipality= &period= &gender=
+//	GET  /api/v1/files                        ?kind= &status=   (newest first, 100 a page)
+//	GET  /api/v1/rejects                      ?kind= &file=     (counts by kind and reason, 3 samples)
+//	GET  /api/v1/jobs
+//	POST /api/v1/jobs/{name}/run              Authorization: Bearer <token> → 202 {"run_id", "job"}
+//	GET  /healthz, /readyz
+//
+// Lists come in Kolada's envelope {"values", "count", "next_url",
+// "previous_url"} with page (from 1) and per_page (1…5000, default 5000);
+// at most 25 ids per segment. Errors are {"error": "..."}: 400 for a
+// malformed request, 401 without a valid token, 404 for an unknown path or
+// job, 405 for a wrong method, 409 for a busy job, 503 when not ready, timed
+// out or without a scheduler, 500 (cause logged, never shown).
 package api
 
 import (
@@ -18,7 +36,7 @@ import (
 
 // Options configure the handler.
 type Options struct {
-	MinN           int            // cells with a smaller denominator are suppressed
+	MinN           int            // cells with a smaller denominator are suppressed; < 1: DefaultMinN
 	Groups         []config.Group // municipality groups (G…)
 	Tokens         []string       // bearer tokens allowed to trigger jobs; none: nobody can
 	Jobs           Jobs           // nil: the job endpoints answer 503
@@ -62,8 +80,11 @@ var (
 	ErrJobBusy    = errors.New("job is already running")
 )
 
-// DefaultRequestTimeout is the per-request deadline when Options leave it 0.
-const DefaultRequestTimeout = 30 * time.Second
+// Defaults for Options left zero.
+const (
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultMinN           = 5 // SPEC §5: never serve cells below 5 by accident
+)
 
 type server struct {
 	db  *sql.DB
@@ -80,7 +101,7 @@ func New(db *sql.DB, opt Options) http.Handler {
 		opt.RequestTimeout = DefaultRequestTimeout
 	}
 	if opt.MinN < 1 {
-		opt.MinN = 1
+		opt.MinN = DefaultMinN
 	}
 	s := &server{db: db, opt: opt, log: opt.Logger}
 	mux := http.NewServeMux()

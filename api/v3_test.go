@@ -110,6 +110,8 @@ func TestSuppression(t *testing.T) {
 		{5, "0136", "K", ptr(40.0), ""},                // denominator 5: not below min_n
 		{4, "0127", "K", ptr(75.0), ""},                // min_n 4 lets denominator 4 through
 		{6, "0136", "K", nil, models.StatusSuppressed}, // min_n 6 hides denominator 5
+		{0, "0127", "K", nil, models.StatusSuppressed}, // unset min_n means the default 5
+		{0, "0136", "K", ptr(40.0), ""},
 	}
 	for _, tc := range tests {
 		opt := testOptions(nil)
