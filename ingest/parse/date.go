@@ -5,8 +5,8 @@ import (
 	"time"
 )
 
-// Earliest is the first date accepted from a source (SPEC §2).
-var Earliest = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
+// earliest is the first date accepted from a source (SPEC §2).
+var earliest = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
 
 const dateForms = "expected YYYY-MM-DD"
 
@@ -90,7 +90,7 @@ func timeOfDay(s string) bool {
 // 1990-01-01 or after today's calendar date.
 func DateInRange(d, today time.Time) error {
 	day := dateOf(d)
-	if day.Before(Earliest) {
+	if day.Before(earliest) {
 		return fail(ReasonDateRange, day.Format(time.DateOnly)+" is before 1990-01-01, the earliest date accepted")
 	}
 	if t := dateOf(today); day.After(t) {

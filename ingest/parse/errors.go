@@ -1,9 +1,3 @@
-// Package parse turns the text of one cell of a source export into a
-// canonical value: personnummer, dates, municipality codes, hours, coded
-// values and column headers. Every function is pure and safe for concurrent
-// use. Errors are *Error values whose Reason is a short code for the
-// rejected-rows table and whose message says what was expected; no message
-// ever holds a raw personnummer.
 package parse
 
 import (

@@ -132,7 +132,7 @@ func FuzzDate(f *testing.F) {
 		if d.Location() != time.UTC || d.Hour() != 0 || d.Minute() != 0 || d.Second() != 0 || d.Nanosecond() != 0 {
 			t.Fatalf("Date(%q) = %v, not UTC midnight", s, d)
 		}
-		if d.Before(Earliest) || d.After(today) {
+		if d.Before(earliest) || d.After(today) {
 			t.Fatalf("Date(%q) = %v, out of range", s, d)
 		}
 		for _, form := range []string{time.DateOnly, "20060102", "2006/01/02"} {
