@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 	"sort"
 
 	"github.com/effekt/effekt/export"
@@ -27,7 +28,9 @@ func runExport(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q: %w", fs.Args(), errUsage)
+		fmt.Fprintf(os.Stderr, "effekt export: unexpected arguments %q\n", fs.Args())
+		fs.Usage()
+		return errUsage
 	}
 	cfg, err := common.load()
 	if err != nil {
