@@ -23,7 +23,7 @@ func runExport(ctx context.Context, args []string) error {
 	var common commonFlags
 	common.bind(fs)
 	out := fs.String("out", "", "export folder, replaced atomically (default: paths.exports)")
-	viaServer := fs.Bool("via-server", false, "when a running `effekt serve` holds the database, let it run the export job")
+	viaServer := fs.Bool("via-server", false, "when a running effekt serve holds the database, let it run the export job (its configured folder; --out is ignored)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
