@@ -21,7 +21,7 @@ var sourceTables = []string{
 	"sfi_courses", "interventions", "intervention_participations", "af_plans",
 }
 
-func openDB(t *testing.T) *sql.DB {
+func openDB(t testing.TB) *sql.DB {
 	t.Helper()
 	db, err := store.Open(context.Background(), ":memory:", store.Options{Threads: 1})
 	if err != nil {

@@ -29,9 +29,15 @@ func runKPI(ctx context.Context, args []string) error {
 	cat := models.Catalogue()
 	switch *format {
 	case "json":
+		out := make([]kpiJSON, 0, len(cat))
+		for _, ind := range cat {
+			out = append(out, kpiJSON{ind.ID, ind.TitleSV, ind.TitleEN, ind.Description, string(ind.Unit), ind.Cohort,
+				ind.Numerator, ind.Denominator, string(ind.Direction), ind.Target, ind.ByGender, ind.SourceKinds,
+				ind.KoladaRef, ind.OperatingArea})
+		}
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(cat)
+		return enc.Encode(out)
 	case "table":
 		tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "id\tunit\tdirection\ttarget\tkolada\ttitle")
@@ -58,4 +64,22 @@ func runKPI(ctx context.Context, args []string) error {
 		return nil
 	}
 	return fmt.Errorf("--format %q: want table or json: %w", *format, errUsage)
+}
+
+// kpiJSON is the JSON shape of one catalogue entry.
+type kpiJSON struct {
+	ID            string   `json:"id"`
+	TitleSV       string   `json:"title"`
+	TitleEN       string   `json:"title_en"`
+	Description   string   `json:"description"`
+	Unit          string   `json:"unit"`
+	Cohort        string   `json:"cohort"`
+	Numerator     string   `json:"numerator"`
+	Denominator   string   `json:"denominator"`
+	Direction     string   `json:"direction"`
+	Target        *float64 `json:"target"`
+	ByGender      bool     `json:"is_divided_by_gender"`
+	SourceKinds   []string `json:"source_kinds"`
+	KoladaRef     string   `json:"kolada_ref"`
+	OperatingArea string   `json:"operating_area"`
 }
