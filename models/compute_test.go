@@ -318,3 +318,23 @@ func TestDefaultAsOf(t *testing.T) {
 		}
 	})
 }
+
+// TestSOFee: EF104 uses the configured fee: 6 000 × 4 persons ÷ 2 completers.
+func TestSOFee(t *testing.T) {
+	db := openDB(t)
+	loadFixture(t, db, "so")
+	if _, err := Compute(context.Background(), db, ComputeOptions{AsOf: date("2024-06-30"), SOFee: 6000, Now: fixedNow}); err != nil {
+		t.Fatal(err)
+	}
+	got, ok := readCell(t, db, key{"EF104", "0127", 2023, "T"})
+	if !ok {
+		t.Fatal("no EF104 row")
+	}
+	if d := diffCell(got, cell{"EF104", "0127", 2023, "T", 2, 4, 12000, none, none}); d != "" {
+		t.Error(d)
+	}
+	// no groups configured: no G rows
+	if _, ok := readCell(t, db, key{"EF104", "G0001", 2023, "T"}); ok {
+		t.Error("G0001 row without configured groups")
+	}
+}

@@ -12,7 +12,7 @@ CREATE OR REPLACE TABLE so_cohort AS
 WITH first_registration AS (
     SELECT person, municipality, registered_on, language
     FROM so_registrations
-    QUALIFY row_number() OVER (PARTITION BY person ORDER BY registered_on, municipality) = 1
+    QUALIFY row_number() OVER (PARTITION BY person ORDER BY registered_on, municipality, file_id, line) = 1
 ),
 window_hours AS (
     SELECT r.person, sum(a.hours::DECIMAL(12, 2)) AS hours

@@ -6,7 +6,7 @@ CREATE OR REPLACE TABLE sfi_cohort AS
 WITH first_course AS (
     SELECT person, municipality, course, started_on
     FROM sfi_courses
-    QUALIFY row_number() OVER (PARTITION BY person ORDER BY started_on, course, municipality) = 1
+    QUALIFY row_number() OVER (PARTITION BY person ORDER BY started_on, course, municipality, file_id, line) = 1
 ),
 passed AS (
     SELECT f.person, min(c.graded_on) AS passed_on

@@ -18,5 +18,5 @@ JOIN persons p USING (person)
 WHERE a.plan_ended_on IS NOT NULL
 QUALIFY row_number() OVER (
     PARTITION BY a.person, year(a.plan_ended_on)
-    ORDER BY a.plan_ended_on DESC, a.plan_started_on DESC, a.municipality
+    ORDER BY a.plan_ended_on DESC, a.plan_started_on DESC, a.municipality, a.file_id, a.line
 ) = 1;
