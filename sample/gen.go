@@ -56,9 +56,10 @@ type gen struct {
 	kinds                                            []*kindOut
 	reg, att, cert, settle, sfi, ins, part, af, sfix *kindOut
 
-	rows  int64
-	row   []val    // reused row buffer
-	fixes []sfiRow // candidates for the corrected re-send
+	rows     int64
+	oldForms bool     // the current person is 100 or older
+	row      []val    // reused row buffer
+	fixes    []sfiRow // candidates for the corrected re-send
 }
 
 func newGen(dir string, sc scale, opt Options) *gen {

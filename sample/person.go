@@ -50,7 +50,7 @@ type person struct {
 // newPerson draws person i; g.r must be seeded for i.
 func (g *gen) newPerson(i int) person {
 	p := person{idx: i}
-	p.settled = g.start + day(g.r.IntN(int(g.today-g.start)+1))
+	p.settled = g.settledOn(i)
 	switch x := g.r.Float64(); {
 	case x < 0.6:
 		p.permit = p.settled - day(g.between(0, 60))
@@ -61,7 +61,7 @@ func (g *gen) newPerson(i int) person {
 	}
 	p.muni = g.munis.pick(g.r.IntN(g.munis.total))
 	switch x := g.r.Float64(); {
-	case x < 0.001:
+	case x < 0.0015:
 		p.age = g.between(100, 103) // the very old: YYMMDD+NNNN
 	case x < 0.10:
 		p.age = g.between(18, 19)
@@ -95,6 +95,13 @@ func (g *gen) newPerson(i int) person {
 	return p
 }
 
+// settledOn is the settlement day of person i. Persons come in order of
+// settlement, spread evenly over the years, so that the files of a year
+// past can be closed while later years are still being written.
+func (g *gen) settledOn(i int) day {
+	return g.start + day(int64(i)*int64(g.today-g.start+1)/int64(g.sc.persons))
+}
+
 // allocate gives a person born on birth a serial number no one else born
 // that day (of the same number type and gender) has: the k-th person gets
 // a permutation of k, so numbers look random but never repeat.
@@ -126,6 +133,10 @@ func (g *gen) allocate(birth day, coord, male bool) pnr {
 func (g *gen) person(i int) error {
 	g.seedFor(uint64(i) + 1)
 	p := g.newPerson(i)
+	if p.id.old {
+		g.oldForms = true
+		defer func() { g.oldForms = false }()
+	}
 	if err := g.settlement(p); err != nil {
 		return err
 	}
@@ -143,10 +154,16 @@ func (g *gen) person(i int) error {
 
 // The forms in which each source writes identity numbers.
 func (g *gen) soForm() pnrForm {
+	if g.oldForms {
+		return pnrForm(g.weighted([]int{30, 20, 50}))
+	}
 	return pnrForm(g.weighted([]int{70, 20, 10}))
 }
 
 func (g *gen) muniPnrForm() pnrForm {
+	if g.oldForms { // old registers of old persons: the 10-digit form with '+'
+		return pnrForm(g.weighted([]int{20, 20, 60}))
+	}
 	return pnrForm(g.weighted([]int{40, 30, 30}))
 }
 

@@ -109,6 +109,7 @@ func (g *gen) run(ctx context.Context) error {
 		return err
 	}
 	start := time.Now()
+	year := g.start.year()
 	for i := 0; i < g.sc.persons; i++ {
 		if i%4096 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -120,6 +121,12 @@ func (g *gen) run(ctx context.Context) error {
 		}
 		if err := g.person(i); err != nil {
 			return err
+		}
+		if y := g.settledOn(i).year(); y != year {
+			year = y
+			if err := g.retire(year); err != nil {
+				return err
+			}
 		}
 	}
 	return g.resend()
@@ -171,6 +178,9 @@ func (g *gen) file(k *kindOut, year int) (*fileOut, error) {
 		year = 0
 	}
 	if f, ok := k.files[year]; ok {
+		if f.s == nil {
+			return nil, fmt.Errorf("%s: row for %d after its file was closed", k.name, year)
+		}
 		return f, nil
 	}
 	created := g.today
@@ -229,13 +239,45 @@ func (g *gen) isBad(k *kindOut) bool {
 	return false
 }
 
+// followUpYears bounds how long after the year of settlement a person's
+// rows can be dated: registration up to 700 days after settlement and
+// sessions up to a year after that, three SFI courses, two interventions.
+const followUpYears = 5
+
+// retire closes the files no later person can add to, now that persons
+// settled in year are being written: settlements of earlier years, and the
+// other kinds' years more than followUpYears back. It keeps memory bounded
+// (a workbook holds its sheet until it is saved).
+func (g *gen) retire(year int) error {
+	for _, k := range g.kinds {
+		last := year - followUpYears
+		if k == g.settle {
+			last = year - 1
+		}
+		for y, f := range k.files {
+			if y == 0 || y > last || f.s == nil {
+				continue
+			}
+			if err := f.s.close(); err != nil {
+				return err
+			}
+			f.s = nil
+		}
+	}
+	return nil
+}
+
 func (g *gen) closeAll() error {
 	var first error
 	for _, k := range g.kinds {
 		for _, f := range k.order {
+			if f.s == nil {
+				continue
+			}
 			if err := f.s.close(); err != nil && first == nil {
 				first = err
 			}
+			f.s = nil
 		}
 	}
 	return first

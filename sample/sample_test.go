@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,6 +43,7 @@ func small(t *testing.T) (string, Stats, map[string]map[int64]string) {
 		s.bad = map[string]map[int64]string{}
 		var mu sync.Mutex
 		s.st, s.err = Write(context.Background(), s.dir, Options{Scale: "small", Seed: 1, Today: testToday,
+			Logger: slog.New(slog.DiscardHandler),
 			record: func(path string, line int64, reason string) {
 				mu.Lock()
 				defer mu.Unlock()
@@ -92,7 +94,7 @@ func TestDeterministic(t *testing.T) {
 	ctx := context.Background()
 	run := func(seed int64) map[string]string {
 		dir := t.TempDir()
-		if _, err := Write(ctx, dir, Options{Scale: "small", Seed: seed, Today: testToday}); err != nil {
+		if _, err := Write(ctx, dir, Options{Scale: "small", Seed: seed, Today: testToday, Logger: slog.New(slog.DiscardHandler)}); err != nil {
 			t.Fatal(err)
 		}
 		return hashes(t, dir)
@@ -170,6 +172,7 @@ func TestRowsValidUnlessMarkedBad(t *testing.T) {
 	dir, st, bad := small(t)
 	persons := map[string]map[string]bool{} // kind -> canonical personnummer
 	reasons := map[string]int{}
+	forms := map[string]int{}
 	for kind, paths := range walk(t, dir) {
 		persons[kind] = map[string]bool{}
 		for _, path := range paths {
@@ -202,6 +205,7 @@ func TestRowsValidUnlessMarkedBad(t *testing.T) {
 				}
 				if c.person != "" {
 					persons[kind][c.person] = true
+					forms[pnrShape(tb.rows[i][tb.col(rules[kind].person)])]++
 				}
 			}
 			for line := range pending {
@@ -210,6 +214,12 @@ func TestRowsValidUnlessMarkedBad(t *testing.T) {
 		}
 	}
 	t.Logf("rows by reason: %v", reasons)
+	t.Logf("valid identity numbers by form: %v", forms)
+	for _, f := range []string{"YYYYMMDD-NNNN", "YYYYMMDDNNNN", "YYMMDD-NNNN", "YYMMDD+NNNN", "samordningsnummer"} {
+		if forms[f] == 0 {
+			t.Errorf("no valid identity number of form %s", f)
+		}
+	}
 	for _, r := range []string{badPersonID, badDate, badMuni, badHours, badCode, badOrder, badNoGraded, badDup} {
 		if reasons[r] == 0 {
 			t.Errorf("no bad row of reason %s", r)
@@ -367,4 +377,19 @@ func TestUnknownScale(t *testing.T) {
 	if _, err := Write(context.Background(), t.TempDir(), Options{Scale: "galactic"}); err == nil {
 		t.Fatal("want an error for an unknown scale")
 	}
+}
+
+// pnrShape names the form of a (valid) identity number.
+func pnrShape(s string) string {
+	switch {
+	case len(s) == 13 && (s[6] == '6' || s[6] == '7' || s[6] == '8' || s[6] == '9'):
+		return "samordningsnummer"
+	case len(s) == 13:
+		return "YYYYMMDD-NNNN"
+	case len(s) == 12:
+		return "YYYYMMDDNNNN"
+	case s[6] == '+':
+		return "YYMMDD+NNNN"
+	}
+	return "YYMMDD-NNNN"
 }

@@ -235,8 +235,13 @@ func (s *xlsxSink) close() error {
 	}); err != nil {
 		return fmt.Errorf("xlsx %s: %w", s.path, err)
 	}
-	if err := s.f.SaveAs(s.path); err != nil {
+	out, err := os.Create(s.path) // SaveAs would make it executable (0755)
+	if err != nil {
 		return fmt.Errorf("xlsx %s: %w", s.path, err)
 	}
-	return nil
+	if _, err := s.f.WriteTo(out); err != nil {
+		_ = out.Close()
+		return fmt.Errorf("xlsx %s: %w", s.path, err)
+	}
+	return out.Close()
 }
