@@ -426,11 +426,11 @@ func TestQueries(t *testing.T) {
 			}
 		}
 	}
-	// Hand count: indikatorer 3+1+1+1 stats (target per unit: 3) + 4 + 3 bar
-	// gauges + 6 bar chart + 6 table = 3+1+1+1+4+3+6+6 = 25; kommun 3 + per
+	// Hand count: indikatorer 1+1+1+1 stats (target: percent only) + 4 + 3
+	// bar gauges + 6 bar chart + 6 table = 1+1+1+1+4+3+6+6 = 23; kommun 3 + per
 	// indicator 1 + (4 for percent, 2 otherwise): 8 percent × 5 + 3 × 3 = 49,
 	// +3 = 52; dataflöde 1+2+1+1+4+1+1+2+1+1+1+1+1+1 = 19.
-	want := map[string]int{UIDIndicators: 25, UIDMunicipal: 52, UIDDataflow: 19}
+	want := map[string]int{UIDIndicators: 23, UIDMunicipal: 52, UIDDataflow: 19}
 	for uid, w := range want {
 		if counts[uid] != w {
 			t.Errorf("%s: %d queries, want %d", uid, counts[uid], w)
@@ -442,12 +442,15 @@ func TestQueries(t *testing.T) {
 func TestUnitGroups(t *testing.T) {
 	got := unitGroups(models.Catalogue())
 	want := []unitGroup{
-		{models.Percent, []string{"EF101", "EF103", "EF105", "EF201", "EF301", "EF302", "EF401", "EF402"}},
-		{models.Days, []string{"EF102", "EF303"}},
-		{models.Kronor, []string{"EF104"}},
+		{models.Percent, []string{"EF101", "EF103", "EF105", "EF201", "EF301", "EF302", "EF401", "EF402"}, true},
+		{models.Days, []string{"EF102", "EF303"}, false},
+		{models.Kronor, []string{"EF104"}, false},
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("unitGroups = %v, want %v", got, want)
+	}
+	if tg := withTargets(got); len(tg) != 1 || tg[0].unit != models.Percent {
+		t.Errorf("withTargets = %v, want the percent group only (EF201)", tg)
 	}
 	if m := want[1].matcher(); m != `kpi="$kpi",kpi=~"EF102|EF303"` {
 		t.Errorf("matcher = %s", m)

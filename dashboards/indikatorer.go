@@ -28,11 +28,13 @@ func indicatorsBoard(cat []models.Indicator) *sdk.Board {
 	l := newLayout(b)
 
 	l.row("Översikt för $kpi, $period")
-	l.add(newPanel("stat", "Mål för $kpi",
-		"Målvärdet för indikatorn (effekt_indicator_target), där ett mål finns: EF201 har målet 30 % (det mål en stad satt för SFI inom ett år). Övriga indikatorer har inget mål.", 6, 4).
-		targets(perUnit(groups, func(g unitGroup) string { return `effekt_indicator_target{` + g.matcher() + `}` }, "Mål")...).
-		fieldConfig(obj{"unit": "none", "decimals": 1, "noValue": "Inget mål", "color": obj{"mode": "fixed", "fixedColor": "green"}}, unitOverrides(groups)...).
-		options(statOptions("value")))
+	if tg := withTargets(groups); len(tg) > 0 {
+		l.add(newPanel("stat", "Mål för $kpi",
+			"Målvärdet för indikatorn (effekt_indicator_target), där ett mål finns: "+targetList(cat)+". Övriga indikatorer har inget mål.", 6, 4).
+			targets(perUnit(tg, func(g unitGroup) string { return `effekt_indicator_target{` + g.matcher() + `}` }, "Mål")...).
+			fieldConfig(obj{"unit": "none", "decimals": 1, "noValue": "Inget mål", "color": obj{"mode": "fixed", "fixedColor": "green"}}, unitOverrides(tg)...).
+			options(statOptions("value")))
+	}
 	l.add(newPanel("stat", "Kommuner med redovisat värde",
 		"Antal kommuner som har ett redovisat värde för vald indikator, år och kön (celler som inte är undertryckta).", 6, 4).
 		targets(target{refID: "A", expr: `count(effekt_indicator_value{kpi="$kpi",` + cell + `,area_type="K"})`, legend: "Kommuner"}).
@@ -192,6 +194,17 @@ func intervalTable(groups []unitGroup) *panel {
 		fieldConfig(obj{"unit": "none", "custom": obj{"align": "auto", "cellOptions": obj{"type": "auto"}, "inspect": false, "filterable": true}}, ovs...).
 		options(obj{"showHeader": true, "cellHeight": "sm", "footer": obj{"show": false, "reducer": []string{"sum"}, "countRows": false, "fields": ""},
 			"sortBy": []obj{{"displayName": "Värde", "desc": true}}})
+}
+
+// targetList names the indicators with a target and their targets.
+func targetList(cat []models.Indicator) string {
+	var parts []string
+	for _, in := range cat {
+		if in.Target != nil {
+			parts = append(parts, fmt.Sprintf("%s har målet %g %s", in.ID, *in.Target, unitWord(in.Unit)))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // catalogueMarkdown is the indicator catalogue as a Markdown table.

@@ -215,8 +215,9 @@ func valueDefaults(u models.Unit, target *float64, dir models.Direction) obj {
 // unitGroup is the indicators of one unit, for queries whose unit depends on
 // the $kpi variable: one query per unit, and an override per query's refId.
 type unitGroup struct {
-	unit models.Unit
-	ids  []string
+	unit    models.Unit
+	ids     []string
+	targets bool // some indicator of the group has a target
 }
 
 func unitGroups(cat []models.Indicator) []unitGroup {
@@ -230,6 +231,18 @@ func unitGroups(cat []models.Indicator) []unitGroup {
 			out = append(out, unitGroup{unit: in.Unit})
 		}
 		out[i].ids = append(out[i].ids, in.ID)
+		out[i].targets = out[i].targets || in.Target != nil
+	}
+	return out
+}
+
+// withTargets keeps the groups holding an indicator with a target.
+func withTargets(groups []unitGroup) []unitGroup {
+	var out []unitGroup
+	for _, g := range groups {
+		if g.targets {
+			out = append(out, g)
+		}
 	}
 	return out
 }

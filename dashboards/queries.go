@@ -13,6 +13,9 @@ type Query struct {
 	RefID   string
 	Expr    string
 	Instant bool // instant query; false: range query
+	// NoValue is the text the panel shows when its queries return nothing
+	// ("Inget mål"): set when no data is an expected state of the panel.
+	NoValue string
 }
 
 // Variable is one template variable of a dashboard.
@@ -24,13 +27,19 @@ type Variable struct {
 	Multi      bool
 	IncludeAll bool
 	AllValue   string
+	Sort       int // Grafana's order of the values: 1/2 alphabetical asc/desc, 3/4 numerical, 5/6 case-insensitive
 }
 
 type jsonPanel struct {
-	ID      int         `json:"id"`
-	Title   string      `json:"title"`
-	Type    string      `json:"type"`
-	Panels  []jsonPanel `json:"panels"`
+	ID          int         `json:"id"`
+	Title       string      `json:"title"`
+	Type        string      `json:"type"`
+	Panels      []jsonPanel `json:"panels"`
+	FieldConfig struct {
+		Defaults struct {
+			NoValue string `json:"noValue"`
+		} `json:"defaults"`
+	} `json:"fieldConfig"`
 	Targets []struct {
 		RefID   string `json:"refId"`
 		Expr    string `json:"expr"`
@@ -48,6 +57,7 @@ type jsonBoard struct {
 			Multi      bool   `json:"multi"`
 			IncludeAll bool   `json:"includeAll"`
 			AllValue   string `json:"allValue"`
+			Sort       int    `json:"sort"`
 		} `json:"list"`
 	} `json:"templating"`
 }
@@ -64,7 +74,7 @@ func (b Board) Queries() ([]Query, error) {
 	walk = func(ps []jsonPanel) {
 		for _, p := range ps {
 			for _, t := range p.Targets {
-				out = append(out, Query{Board: b.UID, PanelID: p.ID, Panel: p.Title, RefID: t.RefID, Expr: t.Expr, Instant: t.Instant})
+				out = append(out, Query{Board: b.UID, PanelID: p.ID, Panel: p.Title, RefID: t.RefID, Expr: t.Expr, Instant: t.Instant, NoValue: p.FieldConfig.Defaults.NoValue})
 			}
 			walk(p.Panels)
 		}
@@ -82,7 +92,7 @@ func (b Board) Variables() ([]Variable, error) {
 	out := make([]Variable, 0, len(jb.Templating.List))
 	for _, v := range jb.Templating.List {
 		out = append(out, Variable{Board: b.UID, Name: v.Name, Query: v.Query, Regex: v.Regex,
-			Multi: v.Multi, IncludeAll: v.IncludeAll, AllValue: v.AllValue})
+			Multi: v.Multi, IncludeAll: v.IncludeAll, AllValue: v.AllValue, Sort: v.Sort})
 	}
 	return out, nil
 }
