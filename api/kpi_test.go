@@ -25,6 +25,10 @@ func TestKPIShapeMatchesKolada(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// the shared original, where the checkout has it, must equal the copy
+	if orig, err := os.ReadFile("../../shared/data/kolada_kpi_examples.json"); err == nil && string(orig) != string(b) {
+		t.Fatal("testdata/kolada_kpi_examples.json differs from ../shared/data/kolada_kpi_examples.json: copy it again")
+	}
 	var examples envelope
 	decode(t, b, &examples)
 	if len(examples.Values) == 0 {
