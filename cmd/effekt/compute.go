@@ -37,7 +37,7 @@ func runCompute(ctx context.Context, args []string) error {
 	}
 	if day != "" {
 		if opt.AsOf, err = time.Parse(time.DateOnly, day); err != nil {
-			return fmt.Errorf("--as-of %q is not a date (expected YYYY-MM-DD): %w", day, errUsage)
+			return fmt.Errorf("--as-of %q is not a date (expected YYYY-MM-DD)", day)
 		}
 	}
 	db, err := openDB(ctx, cfg)

@@ -43,28 +43,28 @@ func runIndicators(ctx context.Context, args []string) error {
 	for _, k := range splitIndicatorList(*kpi) {
 		k = strings.ToUpper(k)
 		if _, ok := models.Lookup(k); !ok {
-			return fmt.Errorf("--kpi %q: no such indicator (see effekt kpi): %w", k, errUsage)
+			return fmt.Errorf("--kpi %q: no such indicator (see effekt kpi)", k)
 		}
 		f.KPIs = append(f.KPIs, k)
 	}
 	for _, m := range splitIndicatorList(*muni) {
 		id, ok := resolveIndicatorArea(m, cfg.Groups)
 		if !ok {
-			return fmt.Errorf("--municipality %q: not a municipality, county, Riket or group: %w", m, errUsage)
+			return fmt.Errorf("--municipality %q: not a municipality, county, Riket or group", m)
 		}
 		f.Municipalities = append(f.Municipalities, id)
 	}
 	for _, p := range splitIndicatorList(*period) {
 		y, err := strconv.Atoi(p)
 		if err != nil {
-			return fmt.Errorf("--period %q is not a year: %w", p, errUsage)
+			return fmt.Errorf("--period %q is not a year", p)
 		}
 		f.Periods = append(f.Periods, y)
 	}
 	for _, g := range splitIndicatorList(*gender) {
 		g = strings.ToUpper(g)
 		if g != "T" && g != "K" && g != "M" {
-			return fmt.Errorf("--gender %q: want T, K or M: %w", g, errUsage)
+			return fmt.Errorf("--gender %q: want T, K or M", g)
 		}
 		f.Genders = append(f.Genders, g)
 	}

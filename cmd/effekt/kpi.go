@@ -63,7 +63,7 @@ func runKPI(ctx context.Context, args []string) error {
 		}
 		return nil
 	}
-	return fmt.Errorf("--format %q: want table or json: %w", *format, errUsage)
+	return fmt.Errorf("--format %q: want table or json", *format)
 }
 
 // kpiJSON is the JSON shape of one catalogue entry.
