@@ -2,6 +2,7 @@ package dashboards
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/grafana-tools/sdk"
 
@@ -59,11 +60,11 @@ func describe(in models.Indicator) string {
 	if s != "" {
 		s += " "
 	}
-	s += "Kohort: " + in.Cohort + "."
+	s += "Kohort: " + sentence(in.Cohort)
 	if in.Numerator != "" {
-		s += " Täljare: " + in.Numerator + "."
+		s += " Täljare: " + sentence(in.Numerator)
 	}
-	s += " Nämnare: " + in.Denominator + "."
+	s += " Nämnare: " + sentence(in.Denominator)
 	s += " Enhet: " + unitWord(in.Unit) + "."
 	if in.Target != nil {
 		s += fmt.Sprintf(" Mål: %g %s (linjen i diagrammet).", *in.Target, unitWord(in.Unit))
@@ -75,6 +76,9 @@ func describe(in models.Indicator) string {
 	}
 	return s + " " + suppressionNote
 }
+
+// sentence ends s with exactly one full stop.
+func sentence(s string) string { return strings.TrimRight(strings.TrimSpace(s), ".") + "." }
 
 // trendChart shows an indicator per year (period is a label, not time) for
 // the municipality, its county, Riket and the groups.
