@@ -158,3 +158,16 @@ func (s *Scheduler) Runs(ctx context.Context, job string, limit int) ([]Run, err
 	}
 	return out, nil
 }
+
+// chainDue reports whether job produced rows after then last started.
+func (s *Scheduler) chainDue(ctx context.Context, job, then string) (bool, error) {
+	var due sql.NullBool
+	err := s.db.QueryRowContext(ctx, `
+SELECT (SELECT max(finished_at) FROM job_runs WHERE job = ? AND rows > 0 AND outcome IN ('ok', 'failed'))
+     > coalesce((SELECT max(started_at) FROM job_runs WHERE job = ? AND outcome <> 'skipped'), TIMESTAMPTZ '1970-01-01 00:00:00+00')`,
+		job, then).Scan(&due)
+	if err != nil {
+		return false, fmt.Errorf("read job runs: %w", err)
+	}
+	return due.Valid && due.Bool, nil
+}

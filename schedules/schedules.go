@@ -162,8 +162,28 @@ func New(ctx context.Context, db *sql.DB, jobs []Job, opt Options) (*Scheduler, 
 	return s, nil
 }
 
-// Start starts the cron schedules.
-func (s *Scheduler) Start() { s.cron.Start() }
+// Start starts the cron schedules. A chained job whose trigger produced rows
+// after the chained job last ran (the process stopped in between) runs now.
+func (s *Scheduler) Start() {
+	s.cron.Start()
+	ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
+	defer cancel()
+	for _, name := range s.order {
+		j := s.jobs[name]
+		if j.Then == "" {
+			continue
+		}
+		due, err := s.chainDue(ctx, j.Name, j.Then)
+		if err != nil {
+			s.log.Error("check for a missed chained run", "job", j.Then, "err", err)
+			continue
+		}
+		if due {
+			s.log.Info("running a chained job missed before the last stop", "job", j.Then, "after", j.Name)
+			s.start(j.Then, TriggerChain)
+		}
+	}
+}
 
 // Jobs returns the job names in the order they were given.
 func (s *Scheduler) Jobs() []string { return append([]string(nil), s.order...) }

@@ -409,3 +409,49 @@ func TestNewRejects(t *testing.T) {
 		})
 	}
 }
+
+// TestStartCatchesUpChain: rows loaded by an ingest whose chained compute
+// never ran (the process stopped) are computed when the scheduler starts.
+func TestStartCatchesUpChain(t *testing.T) {
+	tests := []struct {
+		name    string
+		history string
+		want    bool
+	}{
+		{"ingest loaded, no compute since", `
+			(1, 'compute', 'schedule', TIMESTAMPTZ '2024-01-01 01:00:00+00', TIMESTAMPTZ '2024-01-01 01:01:00+00', 'ok', 3, NULL),
+			(2, 'ingest', 'api', TIMESTAMPTZ '2024-01-01 02:00:00+00', TIMESTAMPTZ '2024-01-01 02:01:00+00', 'ok', 8, NULL),
+			(3, 'compute', 'chain', TIMESTAMPTZ '2024-01-01 02:01:00+00', TIMESTAMPTZ '2024-01-01 02:01:00+00', 'skipped', 0, NULL)`, true},
+		{"compute ran after ingest", `
+			(1, 'ingest', 'api', TIMESTAMPTZ '2024-01-01 02:00:00+00', TIMESTAMPTZ '2024-01-01 02:01:00+00', 'ok', 8, NULL),
+			(2, 'compute', 'chain', TIMESTAMPTZ '2024-01-01 02:01:00+00', TIMESTAMPTZ '2024-01-01 02:02:00+00', 'failed', 0, 'x')`, false},
+		{"ingest loaded nothing", `
+			(1, 'ingest', 'api', TIMESTAMPTZ '2024-01-01 02:00:00+00', TIMESTAMPTZ '2024-01-01 02:01:00+00', 'ok', 0, NULL)`, false},
+		{"no history", ``, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db := openDB(t)
+			if tc.history != "" {
+				if _, err := db.Exec(`INSERT INTO job_runs VALUES ` + tc.history); err != nil {
+					t.Fatal(err)
+				}
+				// Move the sequence past the inserted run ids.
+				if _, err := db.Exec(`SELECT nextval('run_id_seq') FROM range(100)`); err != nil {
+					t.Fatal(err)
+				}
+			}
+			computed := make(chan struct{}, 1)
+			s := newScheduler(t, db, []Job{
+				{Name: "ingest", Then: "compute", Run: func(context.Context) (int64, error) { return 0, nil }},
+				{Name: "compute", Run: func(context.Context) (int64, error) { computed <- struct{}{}; return 1, nil }},
+			}, Options{})
+			s.Start()
+			s.Wait()
+			ran := len(computed) == 1
+			if ran != tc.want {
+				t.Errorf("compute ran = %v, want %v", ran, tc.want)
+			}
+		})
+	}
+}
