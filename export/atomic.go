@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 )
 
 // replaceDir fills a fresh temporary sibling of dir, syncs it and swaps it
@@ -23,6 +25,7 @@ func replaceDir(dir string, fill func(tmp string) error, fail func(step string) 
 	if err := recoverOld(dir, old); err != nil {
 		return err
 	}
+	removeStale(parent, "."+base+".new-", staleAge)
 	tmp, err := os.MkdirTemp(parent, "."+base+".new-")
 	if err != nil {
 		return fmt.Errorf("create temporary folder: %w", err)
@@ -89,6 +92,28 @@ func recoverOld(dir, old string) error {
 		return fmt.Errorf("remove stale %s: %w", old, err)
 	}
 	return nil
+}
+
+// staleAge is how old a temporary folder must be before another export
+// takes it for the leftover of a crash and removes it.
+const staleAge = time.Hour
+
+// removeStale removes temporary folders that a crashed export left in
+// parent (name starting with prefix, older than age). Errors are ignored:
+// a leftover costs disk space, never correctness.
+func removeStale(parent, prefix string, age time.Duration) {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > age {
+			os.RemoveAll(filepath.Join(parent, e.Name()))
+		}
+	}
 }
 
 func syncDir(path string) error {

@@ -235,7 +235,8 @@ func TestWriteAtomic(t *testing.T) {
 
 // TestWriteRecoversCrash: a crash between the two renames leaves the
 // previous export renamed aside; the next export puts it back first, so
-// even a failing export leaves it in place.
+// even a failing export leaves it in place. Temporary folders older than an
+// hour are removed; a recent one may be another export's and stays.
 func TestWriteRecoversCrash(t *testing.T) {
 	ctx := context.Background()
 	db := openFixture(t)
@@ -255,8 +256,22 @@ func TestWriteRecoversCrash(t *testing.T) {
 		}
 		return nil
 	}
+	// a temporary folder a crash left two hours ago, and one just begun
+	stale, fresh := filepath.Join(parent, ".out.new-123"), filepath.Join(parent, ".out.new-456")
+	for _, d := range []string{stale, fresh} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	twoHoursAgo := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(stale, twoHoursAgo, twoHoursAgo); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := Write(ctx, db, dir, opt); err == nil {
 		t.Fatal("want the injected error")
+	}
+	if err := os.Remove(fresh); err != nil {
+		t.Errorf("a fresh temporary folder (another export's) was touched: %v", err)
 	}
 	if after := snapshot(t, dir); !mapsEqual(after, before) {
 		t.Error("previous export not restored")
