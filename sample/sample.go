@@ -110,13 +110,14 @@ func (g *gen) run(ctx context.Context) error {
 	}
 	start := time.Now()
 	year := g.start.year()
+	progressEvery := max(g.sc.persons/10, 10000)
 	for i := 0; i < g.sc.persons; i++ {
 		if i%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
-		if i > 0 && i%100000 == 0 {
+		if i > 0 && i%progressEvery == 0 {
 			g.log.Info("sample progress", "persons", i, "of", g.sc.persons, "rows", g.rows, "elapsed", time.Since(start).Round(time.Millisecond))
 		}
 		if err := g.person(i); err != nil {

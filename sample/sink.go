@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -94,7 +95,7 @@ func (s *csvSink) write(row []val) error {
 				b = appendDate(b, v.d, v.f)
 			}
 		case vNum:
-			b = fmt.Appendf(b, "%d", v.n)
+			b = strconv.AppendInt(b, int64(v.n), 10)
 		default:
 			b = s.appendField(b, v.s)
 		}
