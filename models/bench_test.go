@@ -2,19 +2,26 @@ package models
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"testing"
 
 	"github.com/effekt/effekt/config"
 )
 
+var benchPersons = flag.Int("bench-persons", 0, "BenchmarkCompute: one population of this size instead of 10 000 and 100 000")
+
 // BenchmarkCompute measures Compute (transform + all indicators) on a
 // synthetic population generated in SQL: n persons over the 26 Stockholm
 // county municipalities, each with a registration, 8 attendance sessions, a
 // settlement, an SFI course, an AF plan and a participation.
-// go test ./models -run '^$' -bench Compute -benchtime 3x
+// go test ./models -run '^$' -bench Compute -benchtime 3x [-bench-persons 1000000]
 func BenchmarkCompute(b *testing.B) {
-	for _, n := range []int{10_000, 100_000} {
+	sizes := []int{10_000, 100_000}
+	if *benchPersons > 0 {
+		sizes = []int{*benchPersons}
+	}
+	for _, n := range sizes {
 		b.Run(fmt.Sprintf("persons=%d", n), func(b *testing.B) {
 			db := openDB(b)
 			gen := fmt.Sprintf(`
