@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/effekt/effekt/config"
@@ -41,10 +42,17 @@ type ComputeResult struct {
 	PerKPI map[string]int
 }
 
+// computeMu serialises Compute within the process: two runs rebuilding the
+// same tables at once would fail with a DuckDB transaction conflict.
+var computeMu sync.Mutex
+
 // Compute rebuilds the transform tables, then replaces every row of
 // indicator_values in one transaction: each indicator of the catalogue per
-// municipality, county, Riket and group, period and gender.
+// municipality, county, Riket and group, period and gender. Concurrent calls
+// in one process run one after the other.
 func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (ComputeResult, error) {
+	computeMu.Lock()
+	defer computeMu.Unlock()
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}

@@ -338,3 +338,30 @@ func TestSOFee(t *testing.T) {
 		t.Error("G0001 row without configured groups")
 	}
 }
+
+// TestComputeConcurrent: two Computes at once (a schedule and an API
+// trigger) both succeed and leave the same table.
+func TestComputeConcurrent(t *testing.T) {
+	db := openDB(t)
+	loadFixture(t, db, "so")
+	errs := make(chan error, 2)
+	for i := 0; i < 2; i++ {
+		go func() {
+			_, err := Compute(context.Background(), db, ComputeOptions{AsOf: date("2024-06-30"), Now: fixedNow})
+			errs <- err
+		}()
+	}
+	for i := 0; i < 2; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM indicator_values WHERE kpi = 'EF101'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	// 0127 TKM, 0136 TM, 0001 TKM, 0000 TKM (no groups configured)
+	if n != 11 {
+		t.Errorf("EF101 rows = %d, want 11", n)
+	}
+}
