@@ -6,6 +6,7 @@
 package kolada
 
 import (
+	"math"
 	"sort"
 
 	"github.com/effekt/effekt/config"
@@ -129,7 +130,7 @@ func Rows(values []models.Value) []DataRow {
 			n++
 		}
 		out[n-1].Values = append(out[n-1].Values, DataValue{
-			Gender: v.Gender, Count: v.Members, Status: v.Status, Value: v.Value,
+			Gender: v.Gender, Count: v.Members, Status: v.Status, Value: Round(v.Value),
 		})
 	}
 	for i := range out {
@@ -137,6 +138,20 @@ func Rows(values []models.Value) []DataRow {
 		sort.SliceStable(vs, func(a, b int) bool { return rank(vs[a].Gender) < rank(vs[b].Gender) })
 	}
 	return out
+}
+
+// Decimals is how many decimals Kolada-shaped values carry, as Kolada
+// publishes them (63.2). effekt's own CSV, Parquet and /api/v1 keep full
+// precision.
+const Decimals = 1
+
+// Round rounds a value half away from zero to Decimals decimals; nil stays nil.
+func Round(v *float64) *float64 {
+	if v == nil {
+		return nil
+	}
+	r := math.Round(*v*10) / 10
+	return &r
 }
 
 func rank(g string) int {

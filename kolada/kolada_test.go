@@ -101,3 +101,17 @@ func TestNewKPI(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
+
+func TestRound(t *testing.T) {
+	for _, tt := range []struct{ in, want float64 }{
+		{63.24999, 63.2}, {63.25, 63.3}, {54.123711340206185, 54.1}, {100, 100}, {0.04, 0}, {66.66666666666667, 66.7},
+	} {
+		in := tt.in
+		if got := Round(&in); *got != tt.want {
+			t.Errorf("Round(%v) = %v, want %v", tt.in, *got, tt.want)
+		}
+	}
+	if Round(nil) != nil {
+		t.Error("Round(nil) != nil")
+	}
+}
