@@ -29,8 +29,9 @@ const DatasourceUID = "effekt-prometheus"
 const DatasourceName = "effekt Prometheus"
 
 // SchemaVersion is the Grafana dashboard schema version the JSON follows
-// (Grafana 10.4 / 11).
-const SchemaVersion = 39
+// (the default of @grafana/schema 13.2, Grafana 13). Grafana migrates a
+// dashboard only up from an older version, so older Grafanas take it as is.
+const SchemaVersion = 42
 
 // DefaultPrometheusURL is the data source URL when none is given.
 const DefaultPrometheusURL = "http://localhost:9090"
@@ -119,8 +120,8 @@ func newBoard(title string, tags ...string) *sdk.Board {
 	b.Annotations.List = []sdk.Annotation{}
 	b.Templating.List = []sdk.TemplateVar{}
 	b.Links = []sdk.Link{{
-		Title: "effekt", Type: "dashboards", Tags: []string{"effekt"},
-		AsDropdown: ptr(true), IncludeVars: false, KeepTime: ptr(true),
+		Title: "effekt", Type: "dashboards", Tags: []string{"effekt"}, Icon: ptr("external link"),
+		Tooltip: ptr("Alla effekt-dashboards"), AsDropdown: ptr(true), IncludeVars: false, KeepTime: ptr(true), TargetBlank: ptr(false),
 	}}
 	return b
 }
@@ -152,6 +153,18 @@ func normalise(b *sdk.Board) ([]byte, error) {
 		}
 	}
 	clean(m)
+	// A variable without a saved selection has no "current" (Grafana picks
+	// the first value by the variable's sort); an empty one is invalid.
+	if tp, ok := m["templating"].(map[string]any); ok {
+		vars, _ := tp["list"].([]any)
+		for _, v := range vars {
+			if vm, ok := v.(map[string]any); ok {
+				if c, ok := vm["current"].(map[string]any); ok && len(c) == 0 {
+					delete(vm, "current")
+				}
+			}
+		}
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -169,6 +182,9 @@ func stripPanel(p any) {
 	}
 	for _, k := range legacyPanelKeys {
 		delete(pm, k)
+	}
+	if pm["type"] == "row" {
+		delete(pm, "transparent") // not a row property
 	}
 	if sub, ok := pm["panels"].([]any); ok {
 		for _, s := range sub {

@@ -24,6 +24,7 @@ func indicatorsBoard(cat []models.Indicator) *sdk.Board {
 		queryVar("period", "År", `label_values(effekt_indicator_value{kpi="$kpi"}, period)`, sortNumericDesc),
 		queryVar("gender", "Kön (T totalt, K kvinnor, M män)", `label_values(effekt_indicator_value{kpi="$kpi",period="$period"}, gender)`, sortAlphaDesc),
 	}
+	b.Templating.List[2].Current = sdk.Current{Text: &sdk.StringSliceString{Value: []string{"T"}, Valid: true}, Value: "T"}
 	groups := unitGroups(cat)
 	l := newLayout(b)
 
