@@ -139,7 +139,7 @@ func TestBadFiles(t *testing.T) {
 	}
 	// failed files left no data rows
 	for _, k := range KindNames() {
-		if n := e.count(`SELECT count(*) FROM `+k+` WHERE file_id IN (SELECT file_id FROM files WHERE status = 'failed')`); n != 0 {
+		if n := e.count(`SELECT count(*) FROM ` + k + ` WHERE file_id IN (SELECT file_id FROM files WHERE status = 'failed')`); n != 0 {
 			t.Errorf("%s: %d rows from failed files", k, n)
 		}
 	}

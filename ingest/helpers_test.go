@@ -230,7 +230,7 @@ func writeFile(t *testing.T, path string, b []byte) {
 // make them: dates in date columns as date cells, digit strings without a
 // leading zero as numbers, decimals as numbers. With otherSheet, a first
 // sheet "Info" precedes a sheet named like the kind.
-func csvToXLSX(t *testing.T, k *Kind, csvPath, xlsxPath string, otherSheet bool) {
+func csvToXLSX(t testing.TB, k *Kind, csvPath, xlsxPath string, otherSheet bool) {
 	t.Helper()
 	b, err := os.ReadFile(csvPath)
 	if err != nil {
