@@ -47,19 +47,26 @@ type Filter struct {
 // cells with a denominator below minN, ordered by kpi, municipality, period
 // and gender. groups gives the members of G… areas for their Members count.
 func Query(ctx context.Context, db *sql.DB, f Filter, minN int, groups []config.Group) ([]Value, error) {
-	var where []string
-	var args []any
-	in := func(col string, vals []any) {
+	// The member counts only need the cells of the requested kpis, periods
+	// and genders: filtering inside the CTE keeps a small request small.
+	var where, muniWhere []string
+	var args, muniArgs []any
+	in := func(col string, vals []any, inner bool) {
 		if len(vals) == 0 {
 			return
 		}
-		where = append(where, col+" IN ("+strings.TrimSuffix(strings.Repeat("?,", len(vals)), ",")+")")
+		marks := " IN (" + strings.TrimSuffix(strings.Repeat("?,", len(vals)), ",") + ")"
+		where = append(where, "v."+col+marks)
 		args = append(args, vals...)
+		if inner {
+			muniWhere = append(muniWhere, col+marks)
+			muniArgs = append(muniArgs, vals...)
+		}
 	}
-	in("v.kpi", anys(f.KPIs))
-	in("v.municipality", anys(f.Municipalities))
-	in("v.period", anys(f.Periods))
-	in("v.gender", anys(f.Genders))
+	in("kpi", anys(f.KPIs), true)
+	in("municipality", anys(f.Municipalities), false)
+	in("period", anys(f.Periods), true)
+	in("gender", anys(f.Genders), true)
 	var groupRows []string
 	for _, g := range groups {
 		for _, m := range g.Members {
@@ -74,7 +81,7 @@ func Query(ctx context.Context, db *sql.DB, f Filter, minN int, groups []config.
 WITH grp AS (` + groupCTE + `),
 muni AS (
     SELECT kpi, period, gender, municipality FROM indicator_values
-    WHERE length(municipality) = 4 AND municipality NOT LIKE '00%'
+    WHERE length(municipality) = 4 AND municipality NOT LIKE '00%'` + andWhere(muniWhere) + `
 ),
 members AS (
     SELECT kpi, period, gender, '00' || substr(municipality, 1, 2) AS area, count(*) AS n FROM muni GROUP BY ALL
@@ -91,7 +98,7 @@ LEFT JOIN members mb ON mb.kpi = v.kpi AND mb.period = v.period AND mb.gender = 
 		q += "\nWHERE " + strings.Join(where, " AND ")
 	}
 	q += "\nORDER BY v.kpi, v.municipality, v.period, v.gender"
-	rows, err := db.QueryContext(ctx, q, args...)
+	rows, err := db.QueryContext(ctx, q, append(muniArgs, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("query indicator values: %w", err)
 	}
@@ -128,6 +135,13 @@ LEFT JOIN members mb ON mb.kpi = v.kpi AND mb.period = v.period AND mb.gender = 
 		return nil, fmt.Errorf("read indicator values: %w", err)
 	}
 	return out, nil
+}
+
+func andWhere(conds []string) string {
+	if len(conds) == 0 {
+		return ""
+	}
+	return " AND " + strings.Join(conds, " AND ")
 }
 
 func anys[T any](xs []T) []any {
