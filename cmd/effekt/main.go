@@ -50,7 +50,11 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := c.run(ctx, os.Args[2:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) || errors.Is(err, errUsage) {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(2) // the flag set has printed its usage
+		}
+		if errors.Is(err, errUsage) {
+			fmt.Fprintf(os.Stderr, "effekt %s: %v\n", c.name, err)
 			os.Exit(2)
 		}
 		fmt.Fprintf(os.Stderr, "effekt %s: %v\n", c.name, err)
