@@ -564,3 +564,23 @@ func TestVariablesList(t *testing.T) {
 		t.Errorf("variables %v, want %v", got, want)
 	}
 }
+
+// TestTargetsHigherIsBetter: the bar gauges colour bars at or above a
+// target green (threshold1 from the target query), which is right only for
+// indicators where higher is better; a lower-is-better target needs its own
+// colouring before it is added to the catalogue.
+func TestTargetsHigherIsBetter(t *testing.T) {
+	n := 0
+	for _, in := range models.Catalogue() {
+		if in.Target == nil {
+			continue
+		}
+		n++
+		if in.Direction != models.HigherIsBetter {
+			t.Errorf("%s has a target but %s: the Indikatorer bar gauges would colour it the wrong way", in.ID, in.Direction)
+		}
+	}
+	if n == 0 {
+		t.Error("no indicator has a target; SPEC gives EF201 one (30 %)")
+	}
+}

@@ -122,7 +122,10 @@ func unitBarGauge(groups []unitGroup, title, desc, areas string, w, h int, withT
 		ts = append(ts, target{refID: "T", legend: "Mål", expr: `effekt_indicator_target{kpi="$kpi"}`})
 		tr = append(tr, obj{"id": "configFromQuery", "options": obj{
 			"configRefId": "T",
-			"mappings":    []obj{{"fieldName": "Mål", "handlerKey": "threshold1"}},
+			// threshold1 adds a step at the target (red unless told otherwise):
+			// bars at or above it turn green, below it stay orange.
+			"mappings": []obj{{"fieldName": "Mål", "handlerKey": "threshold1",
+				"handlerArguments": obj{"threshold": obj{"color": "green"}}}},
 			"applyTo":     obj{"id": "byType", "options": "number"},
 		}})
 	}
