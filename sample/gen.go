@@ -44,7 +44,8 @@ type gen struct {
 	sc     scale
 	seed   uint64
 	today  day
-	start  day // first settlement day
+	start  day     // first settlement day
+	cum    []int64 // cumulative reception weight per day from start
 	log    *slog.Logger
 	record func(path string, line int64, reason string)
 
@@ -71,6 +72,7 @@ func newGen(dir string, sc scale, opt Options) *gen {
 		serial: map[int64]int{},
 	}
 	g.start = g.today - day(sc.years*365)
+	g.cum = settlementDays(g.start, g.today)
 	csvKind := func(name string, st csvStyle, hdr []string, split bool) *kindOut {
 		return &kindOut{name: name, ext: "csv", split: split, files: map[int]*fileOut{},
 			open: func(path string, _ day) (sink, error) { return newCSVSink(path, st, hdr) }}

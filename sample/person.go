@@ -1,5 +1,7 @@
 package sample
 
+import "sort"
+
 // lang is a language of civic orientation, with the ISO code the ingest
 // normalises it to and birth countries of its speakers.
 type lang struct {
@@ -95,11 +97,41 @@ func (g *gen) newPerson(i int) person {
 	return p
 }
 
+// receptionWeight is the relative number of persons settled in a year,
+// after the shape of Sweden's municipal reception: the peak after 2015, the
+// decline since. Years not listed weigh as the recent ones.
+var receptionWeight = map[int]int64{
+	2014: 50, 2015: 60, 2016: 100, 2017: 75, 2018: 48, 2019: 30,
+	2020: 18, 2021: 17, 2022: 18, 2023: 20, 2024: 15, 2025: 12, 2026: 10,
+}
+
+func yearWeight(y int) int64 {
+	if w, ok := receptionWeight[y]; ok {
+		return w
+	}
+	return 10
+}
+
+// settlementDays returns, for every day from start to today, the
+// cumulative reception weight up to and including that day.
+func settlementDays(start, today day) []int64 {
+	cum := make([]int64, 0, today-start+1)
+	var total int64
+	for d := start; d <= today; d++ {
+		total += yearWeight(d.year())
+		cum = append(cum, total)
+	}
+	return cum
+}
+
 // settledOn is the settlement day of person i. Persons come in order of
-// settlement, spread evenly over the years, so that the files of a year
-// past can be closed while later years are still being written.
+// settlement, spread over the days by the year's reception weight, so
+// that the files of a year past can be closed while later years are still
+// being written.
 func (g *gen) settledOn(i int) day {
-	return g.start + day(int64(i)*int64(g.today-g.start+1)/int64(g.sc.persons))
+	total := g.cum[len(g.cum)-1]
+	x := (2*int64(i) + 1) * total / (2 * int64(g.sc.persons)) // middle of person i's share
+	return g.start + day(sort.Search(len(g.cum), func(k int) bool { return g.cum[k] > x }))
 }
 
 // allocate gives a person born on birth a serial number no one else born

@@ -97,6 +97,7 @@ func Write(ctx context.Context, dir string, opt Options) (Stats, error) {
 	if err != nil {
 		return Stats{}, fmt.Errorf("sample: %w", err)
 	}
+	warnStale(dir, st, opt.Logger)
 	opt.Logger.Info("sample written", "dir", dir, "scale", opt.Scale, "persons", st.Persons,
 		"files", len(st.Files), "rows", st.Rows, "bad_rows", st.BadRows, "elapsed", time.Since(start).Round(time.Millisecond))
 	return st, nil
@@ -131,6 +132,28 @@ func (g *gen) run(ctx context.Context) error {
 		}
 	}
 	return g.resend()
+}
+
+// warnStale warns about files in the kind folders that this run did not
+// write (an earlier run at another scale): the ingest would load them too.
+func warnStale(dir string, st Stats, log *slog.Logger) {
+	written := map[string]bool{}
+	kinds := map[string]bool{}
+	for _, f := range st.Files {
+		written[f.Path] = true
+		kinds[f.Kind] = true
+	}
+	for k := range kinds {
+		entries, err := os.ReadDir(filepath.Join(dir, k))
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			if p := filepath.Join(dir, k, e.Name()); !e.IsDir() && !written[p] {
+				log.Warn("sample: file from an earlier run left in the output folder", "path", p)
+			}
+		}
+	}
 }
 
 func (g *gen) stats() (Stats, error) {
