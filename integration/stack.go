@@ -9,6 +9,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -181,11 +182,20 @@ func start(ctx context.Context, promBin string) (_ *Stack, err error) {
 	s.stopServer, s.served = cancel, make(chan error, 1)
 	go func() { s.served <- s.Server.Serve(sctx, ln) }()
 
-	if err := s.startPrometheus(promBin, ln.Addr().String()); err != nil {
-		return s, err
+	// The free port may be taken between probing and binding: try again
+	// when Prometheus exits at start.
+	for attempt := 1; ; attempt++ {
+		if err := s.startPrometheus(promBin, ln.Addr().String()); err != nil {
+			return s, err
+		}
+		err := s.waitUp(ctx)
+		if err == nil || !errors.Is(err, errPromExited) || attempt == 3 {
+			return s, err
+		}
 	}
-	return s, s.waitUp(ctx)
 }
+
+var errPromExited = errors.New("prometheus exited")
 
 func (s *Stack) startPrometheus(bin, target string) error {
 	port, err := freePort()
@@ -252,7 +262,8 @@ func (s *Stack) waitUp(ctx context.Context) error {
 			return fmt.Errorf("prometheus did not scrape effekt within %s (last: %v)\nprometheus log:\n%s", upTimeout, last, b)
 		case err := <-s.promExited:
 			b, _ := os.ReadFile(filepath.Join(s.Dir, "prometheus.log"))
-			return fmt.Errorf("prometheus exited: %v\n%s", err, b)
+			s.prom = nil
+			return fmt.Errorf("%w: %v\n%s", errPromExited, err, b)
 		case <-tick.C:
 		}
 	}
