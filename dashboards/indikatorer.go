@@ -126,7 +126,7 @@ func unitBarGauge(groups []unitGroup, title, desc, areas string, w, h int, withT
 			// bars at or above it turn green, below it stay orange.
 			"mappings": []obj{{"fieldName": "Mål", "handlerKey": "threshold1",
 				"handlerArguments": obj{"threshold": obj{"color": "green"}}}},
-			"applyTo":     obj{"id": "byType", "options": "number"},
+			"applyTo": obj{"id": "byType", "options": "number"},
 		}})
 	}
 	p.targets(ts...).fieldConfig(obj{"unit": "none", "min": 0, "color": obj{"mode": "thresholds"}, "thresholds": thresholds("orange")}, ovs...)
