@@ -516,10 +516,12 @@ func TestLayout(t *testing.T) {
 	l.row("r1")
 	l.add(newPanel("stat", "a", "", 12, 4))
 	l.add(newPanel("stat", "b", "", 8, 6))
-	l.add(newPanel("stat", "c", "", 8, 3)) // 12+8+8 > 24: next line at y = 1+6
-	l.row("r2")                            // after c: y = 7+3
+	l.add(newPanel("stat", "c", "", 8, 3))    // 12+8+8 > 24: next line at y = 1+6
+	l.add(newPanel("stat", "e", "", 16, 1))   // beside c: x 8, y 7
+	l.below(newPanel("stat", "f", "", 16, 5)) // under e: y 8, line now 6 high (7..13)
+	l.row("r2")                               // y = 7+6
 	l.add(newPanel("stat", "d", "", 24, 2))
-	want := []rect{{0, 0, 24, 1}, {0, 1, 12, 4}, {12, 1, 8, 6}, {0, 7, 8, 3}, {0, 10, 24, 1}, {0, 11, 24, 2}}
+	want := []rect{{0, 0, 24, 1}, {0, 1, 12, 4}, {12, 1, 8, 6}, {0, 7, 8, 3}, {8, 7, 16, 1}, {8, 8, 16, 5}, {0, 13, 24, 1}, {0, 14, 24, 2}}
 	var got []rect
 	for i, p := range b.Panels {
 		got = append(got, rect{*p.GridPos.X, *p.GridPos.Y, *p.GridPos.W, *p.GridPos.H})

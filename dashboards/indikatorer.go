@@ -60,7 +60,7 @@ func indicatorsBoard(cat []models.Indicator) *sdk.Board {
 	l.add(unitBarGauge(groups, "Län, riket och kommungrupper: $kpi, $period",
 		"Samma indikator för län (00LL), riket (0000) och konfigurerade kommungrupper (G…, t.ex. Södertörn), beräknade från mikrodata – inte medelvärden av kommunernas värden. "+suppressionNote,
 		`area_type=~"L|G"`, 12, 12, false))
-	l.add(genderBarChart(groups))
+	l.below(genderBarChart(groups))
 
 	l.row("Värden med konfidensintervall")
 	l.add(intervalTable(groups))

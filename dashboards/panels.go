@@ -92,11 +92,10 @@ func (p *panel) transformations(ts ...obj) *panel { return p.set("transformation
 // layout places panels on Grafana's 24-column grid, left to right, starting
 // a new line when a panel does not fit, and numbers them from 1.
 type layout struct {
-	board    *sdk.Board
-	x, y     int
-	lineH    int
-	nextID   uint
-	rowCount int
+	board  *sdk.Board
+	x, y   int // next free column and the top of the current line
+	lineH  int // height of the current line
+	nextID uint
 }
 
 func newLayout(b *sdk.Board) *layout { return &layout{board: b, nextID: 1} }
@@ -119,6 +118,19 @@ func (l *layout) add(p *panel) {
 	p.p.GridPos.W, p.p.GridPos.H = ptr(p.w), ptr(p.h)
 	l.x += p.w
 	l.lineH = max(l.lineH, p.h)
+	l.board.Panels = append(l.board.Panels, p.p)
+}
+
+// below places p under the previous panel, in its column (a right-hand
+// column of small panels beside a tall one).
+func (l *layout) below(p *panel) {
+	last := l.board.Panels[len(l.board.Panels)-1]
+	x, y := *last.GridPos.X, *last.GridPos.Y+*last.GridPos.H
+	p.p.ID = l.nextID
+	l.nextID++
+	p.p.GridPos.X, p.p.GridPos.Y = ptr(x), ptr(y)
+	p.p.GridPos.W, p.p.GridPos.H = ptr(p.w), ptr(p.h)
+	l.lineH = max(l.lineH, y+p.h-l.y)
 	l.board.Panels = append(l.board.Panels, p.p)
 }
 
