@@ -5,10 +5,17 @@
 // every source under differently written personnummer, and about 1.5 % of
 // the rows of every kind are wrong in a way the ingest must reject.
 //
+// Files go to dir/<kind>/<kind>_<export date>.csv|xlsx, so that name order
+// is delivery order: one file per kind at the small scale, one per calendar
+// year of the row's main date at the larger ones, and last a corrected
+// re-send of some SFI courses (sfi_courses_<Today>_korrigerad.csv) that
+// repeats their keys with changed values.
+//
 // The same seed and the same Today give byte-identical files. Persons are
-// generated one at a time from a generator seeded by (seed, person), and
-// their rows stream straight to the files, so memory stays bounded even at
-// the national scale.
+// generated one at a time, in order of settlement, from a generator seeded
+// by (seed, person); their rows stream straight to the files and the files
+// of past years are closed as the years go by, so memory stays bounded even
+// at the national scale.
 package sample
 
 import (
