@@ -243,6 +243,10 @@ func (g *grafana) upsertDatasource(ctx context.Context, prometheusURL string) (s
 		return "", err
 	}
 	if err := g.do(ctx, http.MethodPut, "/api/datasources/uid/"+DatasourceUID, body, nil); err != nil {
+		if status(err) == http.StatusNotFound {
+			return "", fmt.Errorf("a data source named %q exists with another uid (409), and none has uid %s: rename or delete it in Grafana: %w",
+				DatasourceName, DatasourceUID, err)
+		}
 		return "", fmt.Errorf("exists (409), update failed: %w", err)
 	}
 	return "updated", nil

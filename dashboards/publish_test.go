@@ -200,6 +200,15 @@ func TestPublish(t *testing.T) {
 			wantCalls: []string{"POST /api/datasources", "PUT /api/datasources/uid/effekt-prometheus"},
 		},
 		{
+			name: "409 by name, other uid: PUT by uid finds nothing", token: "t", auth: "Bearer t",
+			setup: func(f *fakeGrafana) {
+				f.fail["POST /api/datasources"] = http.StatusConflict
+			},
+			wantErr:   []string{`a data source named "effekt Prometheus" exists with another uid`, "HTTP 404"},
+			wantNot:   []string{"data source effekt-prometheus", "dashboard effekt-indikatorer", "dashboard effekt-kommun", "dashboard effekt-dataflode"},
+			wantCalls: []string{"POST /api/datasources", "PUT /api/datasources/uid/effekt-prometheus"},
+		},
+		{
 			name: "500 on folders", token: "t", auth: "Bearer t", folder: "effekt",
 			setup:         func(f *fakeGrafana) { f.fail["GET /api/folders"] = http.StatusInternalServerError },
 			wantErr:       []string{`folder "effekt"`, "HTTP 500"},
@@ -271,7 +280,7 @@ func TestPublishUnreachable(t *testing.T) {
 	refused := "http://" + ln.Addr().String()
 	ln.Close()
 	slow := newFake(t, "Bearer t")
-	slow.delay = 2 * time.Second
+	slow.delay = time.Second
 	srv := httptest.NewServer(slow)
 	defer srv.Close()
 	for _, tc := range []struct{ name, url string }{{"refused", refused}, {"timeout", srv.URL}} {
