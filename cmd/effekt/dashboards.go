@@ -94,7 +94,7 @@ func runDashboardsPublish(ctx context.Context, args []string) error {
 		opt.Folder = *folder
 	}
 	if opt.URL == "" {
-		return fmt.Errorf("no Grafana URL: give --grafana-url or set grafana.url: %w", errUsage)
+		return errors.New("no Grafana URL: give --grafana-url or set grafana.url in the configuration")
 	}
 	if opt.Token == "" {
 		return errors.New("no Grafana token: give --token or set " + config.EnvGrafanaToken + " (a service account token with the Admin role, or user:password)")
