@@ -195,7 +195,7 @@ func (e *env) rejects(kind string) []string {
 	return e.strings(`SELECT concat_ws('|', line, coalesce("column", '∅'), reason) FROM rejected_rows WHERE kind = ? ORDER BY file_id, line`, kind)
 }
 
-func copyTree(t *testing.T, src, dst string) {
+func copyTree(t testing.TB, src, dst string) {
 	t.Helper()
 	err := filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
 		if err != nil {

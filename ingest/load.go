@@ -22,7 +22,7 @@ var loadTmpl = template.Must(template.New("load").Parse(loadSQL))
 
 // kindSQL holds the load statements of one kind, rendered once.
 type kindSQL struct {
-	stageRows, stageRejects, superseded, delete, insert, rejects, drop string
+	stageRows, stageRejects, dups, superseded, delete, insert, insertDedup, rejects, drop string
 }
 
 var kindStatements = map[string]kindSQL{}
@@ -36,15 +36,24 @@ func init() {
 func renderKind(k *Kind) kindSQL {
 	keys := k.KeyTargets()
 	join := make([]string, len(keys))
+	joinSD := make([]string, len(keys))
 	for i, c := range keys {
 		join[i] = fmt.Sprintf("t.%s = s.%s", c, c)
+		joinSD[i] = fmt.Sprintf("s.%s = d.%s", c, c)
+	}
+	cols := k.TargetColumns()
+	scols := make([]string, len(cols))
+	for i, c := range cols {
+		scols[i] = "s." + c
 	}
 	data := map[string]string{
-		"Table":    k.Name,
-		"Cols":     strings.Join(k.TargetColumns(), ", "),
-		"Key":      strings.Join(keys, ", "),
-		"KeyNames": strings.Join(k.Key, ", "),
-		"KeyJoin":  strings.Join(join, " AND "),
+		"Table":     k.Name,
+		"Cols":      strings.Join(cols, ", "),
+		"SCols":     strings.Join(scols, ", "),
+		"KeyJoinSD": strings.Join(joinSD, " AND "),
+		"Key":       strings.Join(keys, ", "),
+		"KeyNames":  strings.Join(k.Key, ", "),
+		"KeyJoin":   strings.Join(join, " AND "),
 	}
 	r := func(name string) string {
 		var b bytes.Buffer
@@ -53,7 +62,8 @@ func renderKind(k *Kind) kindSQL {
 		}
 		return strings.TrimSpace(b.String())
 	}
-	return kindSQL{r("stage_rows"), r("stage_rejects"), r("superseded"), r("delete"), r("insert"), r("rejects"), r("drop")}
+	return kindSQL{stageRows: r("stage_rows"), stageRejects: r("stage_rejects"), dups: r("dups"), superseded: r("superseded"),
+		delete: r("delete"), insert: r("insert"), insertDedup: r("insert_dedup"), rejects: r("rejects"), drop: r("drop")}
 }
 
 // appenderSink appends validated rows and rejects to the staging tables.
@@ -163,22 +173,38 @@ func (l *loader) commit(ctx context.Context, conn *sql.Conn, k *Kind, c counts, 
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, st.superseded)
-	if err != nil {
-		return fmt.Errorf("record superseded rows: %w", err)
+	timer := l.stepTimer(rec.name)
+	if _, err := tx.ExecContext(ctx, st.dups); err != nil {
+		return fmt.Errorf("find repeated keys: %w", err)
 	}
-	superseded, _ := res.RowsAffected()
+	var dups, superseded int64
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM ingest_dups`).Scan(&dups); err != nil {
+		return fmt.Errorf("count repeated keys: %w", err)
+	}
+	timer("dups")
+	insert := st.insert
+	if dups > 0 {
+		res, err := tx.ExecContext(ctx, st.superseded)
+		if err != nil {
+			return fmt.Errorf("record superseded rows: %w", err)
+		}
+		superseded, _ = res.RowsAffected()
+		insert = st.insertDedup
+		timer("superseded")
+	}
 	if _, err := tx.ExecContext(ctx, st.delete); err != nil {
 		return fmt.Errorf("replace rows with the file's keys: %w", err)
 	}
+	timer("delete")
 	if err := l.fault.at(ctx, PointTx, rec.name, 0); err != nil {
 		return err
 	}
-	res, err = tx.ExecContext(ctx, st.insert)
+	res, err := tx.ExecContext(ctx, insert)
 	if err != nil {
 		return fmt.Errorf("insert rows: %w", err)
 	}
 	loaded, _ := res.RowsAffected()
+	timer("insert")
 	if _, err := tx.ExecContext(ctx, st.rejects); err != nil {
 		return fmt.Errorf("insert rejected rows: %w", err)
 	}
@@ -196,7 +222,18 @@ func (l *loader) commit(ctx context.Context, conn *sql.Conn, k *Kind, c counts, 
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	timer("commit")
 	return nil
+}
+
+// stepTimer logs at debug level how long each step of a load took.
+func (l *loader) stepTimer(name string) func(step string) {
+	last := time.Now()
+	return func(step string) {
+		now := time.Now()
+		l.log.Debug("load step", "file", scrub(name), "step", step, "seconds", now.Sub(last).Seconds())
+		last = now
+	}
 }
 
 // dropStaging empties the staging tables (best effort).

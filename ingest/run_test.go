@@ -133,12 +133,13 @@ func TestCorrectedResend(t *testing.T) {
 	// a third export corrects B's row only, in a later run
 	writeFile(t, filepath.Join(e.inbox, "sfi_courses", "sfi_2024-04-30.csv"), []byte(
 		"person_id;kommun;kurs;kursstart;betyg;betygsdatum\n"+
+			"19900315-1231;Botkyrka;B;2023-09-01;F;2024-03-01\n"+ // superseded by the next line
 			"19900315-1231;Botkyrka;B;2023-09-01;E;2024-04-01\n"))
 	e.run()
 	got = e.tableRows(k, "")
 	want = []string{
 		want[0], want[2], want[3],
-		expand("2|{B}|0127|B|2023-09-01|E|2024-04-01|∅"),
+		expand("3|{B}|0127|B|2023-09-01|E|2024-04-01|∅"),
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("after second resend:\n got  %q\n want %q", got, want)

@@ -187,23 +187,31 @@ func nullable(s string, err error) (any, error) {
 	return s, nil
 }
 
-// date parses a text date; in an XLSX file a number is an Excel serial.
+// date parses a text date; in an XLSX file a number that is not YYYYMMDD
+// is an Excel serial (date cells are stored as serials).
 func (v *validator) date(t string) (any, error) {
+	if v.xlsx && looksSerial(t) && len(wholePart(t)) != 8 {
+		d, err := parse.ExcelSerial(t)
+		if err != nil {
+			return nil, err
+		}
+		if err := parse.DateInRange(d, v.today); err != nil {
+			return nil, err
+		}
+		return d, nil
+	}
 	d, err := parse.Date(t, v.today)
-	if err == nil {
-		return d, nil
+	if err != nil {
+		return nil, err
 	}
-	if v.xlsx && parse.Reason(err) == parse.ReasonDate && looksSerial(t) {
-		d, serr := parse.ExcelSerial(t)
-		if serr != nil {
-			return nil, serr
-		}
-		if rerr := parse.DateInRange(d, v.today); rerr != nil {
-			return nil, rerr
-		}
-		return d, nil
+	return d, nil
+}
+
+func wholePart(t string) string {
+	if i := strings.IndexByte(t, '.'); i >= 0 {
+		return t[:i]
 	}
-	return nil, err
+	return t
 }
 
 // looksSerial reports whether t is a plain number, as Excel stores dates.

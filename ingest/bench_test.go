@@ -1,0 +1,51 @@
+package ingest
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/effekt/effekt/store"
+)
+
+// BenchmarkRun loads the files of $EFFEKT_BENCH_DIR/<kind>/ (for example a
+// folder written by `effekt bench ingest --keep`) into a fresh database per
+// iteration; it reports rows/s. Skipped without the variable.
+func BenchmarkRun(b *testing.B) {
+	src := os.Getenv("EFFEKT_BENCH_DIR")
+	if src == "" {
+		b.Skip("set EFFEKT_BENCH_DIR to a folder of kind folders")
+	}
+	ctx := context.Background()
+	var rows int64
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		dir := b.TempDir()
+		copyTree(b, src, filepath.Join(dir, "inbox"))
+		db, err := store.Open(ctx, filepath.Join(dir, "e.duckdb"), store.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		sum, err := Run(ctx, db, Options{Inbox: filepath.Join(dir, "inbox"), Archive: filepath.Join(dir, "archive"),
+			Failed: filepath.Join(dir, "failed"), Key: testKey, Today: testToday, Logger: benchLogger()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows += sum.RowsRead
+		b.StopTimer()
+		db.Close()
+	}
+	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// benchLogger logs load steps with EFFEKT_DEBUG set, else only warnings.
+func benchLogger() *slog.Logger {
+	level := slog.LevelWarn
+	if os.Getenv("EFFEKT_DEBUG") != "" {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+}
