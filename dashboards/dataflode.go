@@ -112,7 +112,7 @@ func dataflowBoard(_ []models.Indicator) *sdk.Board {
 	runs := `effekt_job_runs_total`
 	l.add(newPanel("timeseries", "Jobbkörningar per utfall",
 		"Körningar per intervall och jobb (ingest, compute, export) efter utfall: ok, failed, panic, skipped (hoppades över för att förra körningen ännu pågick).", 12, 8).
-		targets(target{refID: "A", range_: true, legend: "{{job}} {{outcome}}", expr: `sum by (job, outcome) (increase(` + runs + `[$__rate_interval]))`}).
+		targets(target{refID: "A", range_: true, legend: "{{pipeline_job}} {{outcome}}", expr: `sum by (pipeline_job, outcome) (increase(` + runs + `[$__rate_interval]))`}).
 		fieldConfig(timeseriesDefaults("short", true),
 			obj{"matcher": obj{"id": "byRegexp", "options": ".*(failed|panic)"}, "properties": []obj{prop("color", obj{"mode": "fixed", "fixedColor": "red"})}},
 			obj{"matcher": obj{"id": "byRegexp", "options": ".*skipped"}, "properties": []obj{prop("color", obj{"mode": "fixed", "fixedColor": "orange"})}}).
@@ -120,28 +120,28 @@ func dataflowBoard(_ []models.Indicator) *sdk.Board {
 	l.add(newPanel("timeseries", "Körtid per jobb (median och 95:e percentil)",
 		"Körtid från effekt_job_duration_seconds (histogram): median och 95:e percentilen per jobb över intervallet.", 12, 8).
 		targets(
-			target{refID: "A", range_: true, legend: "{{job}} median", expr: `histogram_quantile(0.5, sum by (job, le) (rate(effekt_job_duration_seconds_bucket[$__rate_interval])))`},
-			target{refID: "B", range_: true, legend: "{{job}} p95", expr: `histogram_quantile(0.95, sum by (job, le) (rate(effekt_job_duration_seconds_bucket[$__rate_interval])))`}).
+			target{refID: "A", range_: true, legend: "{{pipeline_job}} median", expr: `histogram_quantile(0.5, sum by (pipeline_job, le) (rate(effekt_job_duration_seconds_bucket[$__rate_interval])))`},
+			target{refID: "B", range_: true, legend: "{{pipeline_job}} p95", expr: `histogram_quantile(0.95, sum by (pipeline_job, le) (rate(effekt_job_duration_seconds_bucket[$__rate_interval])))`}).
 		fieldConfig(timeseriesDefaults("s", false)).
 		options(timeseriesOptions()))
 	l.add(newPanel("stat", "Misslyckade körningar",
 		"Körningar som slutade med fel eller panik (effekt_job_runs_total, outcome failed|panic) under vald tidsperiod, per jobb.", 6, 5).
-		targets(target{refID: "A", legend: "{{job}}", expr: orZero(`increase(`+runs+`{outcome=~"failed|panic"}[$__range])`, `increase(`+runs+`[$__range])`, "job")}).
+		targets(target{refID: "A", legend: "{{pipeline_job}}", expr: orZero(`increase(`+runs+`{outcome=~"failed|panic"}[$__range])`, `increase(`+runs+`[$__range])`, "pipeline_job")}).
 		fieldConfig(obj{"unit": "short", "decimals": 0, "color": obj{"mode": "thresholds"}, "thresholds": thresholds("green", 1, "red")}).
 		options(statOptions("value_and_name")))
 	l.add(newPanel("stat", "Överhoppade körningar",
 		"Schemalagda körningar som hoppades över för att föregående körning av samma jobb fortfarande pågick (outcome skipped), under vald tidsperiod.", 6, 5).
-		targets(target{refID: "A", legend: "{{job}}", expr: orZero(`increase(`+runs+`{outcome="skipped"}[$__range])`, `increase(`+runs+`[$__range])`, "job")}).
+		targets(target{refID: "A", legend: "{{pipeline_job}}", expr: orZero(`increase(`+runs+`{outcome="skipped"}[$__range])`, `increase(`+runs+`[$__range])`, "pipeline_job")}).
 		fieldConfig(obj{"unit": "short", "decimals": 0, "color": obj{"mode": "thresholds"}, "thresholds": thresholds("green", 1, "orange")}).
 		options(statOptions("value_and_name")))
 	l.add(newPanel("stat", "Senaste lyckade körning",
 		"När varje jobb senast slutade med ok (effekt_job_last_success_timestamp_seconds).", 6, 5).
-		targets(target{refID: "A", legend: "{{job}}", expr: `effekt_job_last_success_timestamp_seconds * 1000`}).
+		targets(target{refID: "A", legend: "{{pipeline_job}}", expr: `effekt_job_last_success_timestamp_seconds * 1000`}).
 		fieldConfig(obj{"unit": "dateTimeFromNow", "color": obj{"mode": "fixed", "fixedColor": "blue"}}).
 		options(statOptions("value_and_name")))
 	l.add(newPanel("stat", "Pågår nu",
 		"1 om jobbet kör just nu (effekt_job_running), annars 0.", 6, 5).
-		targets(target{refID: "A", legend: "{{job}}", expr: `effekt_job_running`}).
+		targets(target{refID: "A", legend: "{{pipeline_job}}", expr: `effekt_job_running`}).
 		fieldConfig(obj{"unit": "none", "decimals": 0, "color": obj{"mode": "thresholds"}, "thresholds": thresholds("text", 1, "blue"),
 			"mappings": []obj{{"type": "value", "options": obj{"0": obj{"text": "nej", "index": 0}, "1": obj{"text": "ja", "index": 1}}}}}).
 		options(statOptions("value_and_name")))

@@ -210,9 +210,6 @@ func (s *Stack) startPrometheus(bin, target string) error {
   evaluation_interval: 1s
 scrape_configs:
   - job_name: effekt
-    # effekt's job metrics carry their own "job" label (ingest, compute,
-    # export): keep it instead of renaming it exported_job.
-    honor_labels: true
     static_configs:
       - targets: ['%s']
 `, target)

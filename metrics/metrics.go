@@ -78,16 +78,16 @@ func New(db *sql.DB, opt Options) *Metrics {
 		jobRuns: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace, Name: "job_runs_total",
 			Help: "Job runs finished since the process started, by job and outcome (ok, failed, panic, skipped).",
-		}, []string{"job", "outcome"}),
+		}, []string{"pipeline_job", "outcome"}),
 		jobDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Namespace: namespace, Name: "job_duration_seconds",
 			Help:    "Duration of job runs (skipped runs excluded).",
 			Buckets: []float64{0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600},
-		}, []string{"job"}),
+		}, []string{"pipeline_job"}),
 		jobRunning: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Namespace: namespace, Name: "job_running",
 			Help: "1 while a run of the job is in progress.",
-		}, []string{"job"}),
+		}, []string{"pipeline_job"}),
 	}
 	for _, j := range Jobs {
 		for _, o := range jobOutcomes {

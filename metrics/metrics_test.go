@@ -142,11 +142,11 @@ func TestValues(t *testing.T) {
 		{"effekt_data_newest_event_timestamp_seconds", "kind=so_registrations", 1717113600},    // 2024-05-31
 		{"effekt_data_freshness_seconds", "kind=so_registrations", 86400},
 		{"effekt_data_freshness_seconds", "kind=af_plans", 244 * 86400}, // 2023-10-01 → 2024-06-01
-		{"effekt_job_last_success_timestamp_seconds", "job=compute", 1717160410},
-		{"effekt_job_runs_total", "job=ingest,outcome=skipped", 1},
-		{"effekt_job_runs_total", "job=compute,outcome=panic", 1},
-		{"effekt_job_runs_total", "job=export,outcome=ok", 0},
-		{"effekt_job_running", "job=export", 1},
+		{"effekt_job_last_success_timestamp_seconds", "pipeline_job=compute", 1717160410},
+		{"effekt_job_runs_total", "outcome=skipped,pipeline_job=ingest", 1},
+		{"effekt_job_runs_total", "outcome=panic,pipeline_job=compute", 1},
+		{"effekt_job_runs_total", "outcome=ok,pipeline_job=export", 0},
+		{"effekt_job_running", "pipeline_job=export", 1},
 		{"effekt_scrape_collector_success", "collector=indicators", 1},
 		{"effekt_scrape_collector_success", "collector=files", 1},
 		{"effekt_scrape_collector_success", "collector=freshness", 1},

@@ -35,7 +35,7 @@ var (
 	freshnessDesc = prometheus.NewDesc(namespace+"_data_freshness_seconds",
 		"Age of the newest event in the loaded data of the kind.", []string{"kind"}, nil)
 	jobLastOKDesc = prometheus.NewDesc(namespace+"_job_last_success_timestamp_seconds",
-		"When the job last finished with outcome ok (Unix seconds), from job_runs.", []string{"job"}, nil)
+		"When the job last finished with outcome ok (Unix seconds), from job_runs.", []string{"pipeline_job"}, nil)
 )
 
 var fileStatuses = []string{"loaded", "failed", "skipped"}

@@ -76,7 +76,7 @@ func TestServe(t *testing.T) {
 		{"POST", "/api/v1/jobs/ingest/run", true, 202, `"run_id":1`},
 		{"POST", "/api/v1/jobs/ingest/run", true, 409, ""},
 		{"POST", "/api/v1/jobs/nope/run", true, 404, ""},
-		{"GET", "/metrics", false, 200, `effekt_job_running{job="ingest"} 1`},
+		{"GET", "/metrics", false, 200, `effekt_job_running{pipeline_job="ingest"} 1`},
 		{"GET", "/api/v1/jobs", false, 200, `"running":true`},
 	}
 	for i, st := range steps {
