@@ -23,6 +23,7 @@ func runCompute(ctx context.Context, args []string) error {
 	var cf commonFlags
 	cf.bind(fs)
 	asOf := fs.String("as-of", "", "reference date YYYY-MM-DD (default: indicators.as_of, else the latest event date in the data)")
+	viaServer := fs.Bool("via-server", false, "when a running `effekt serve` holds the database, let it run the compute job (with its configured as_of)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -40,8 +41,8 @@ func runCompute(ctx context.Context, args []string) error {
 			return fmt.Errorf("--as-of %q is not a date (expected YYYY-MM-DD)", day)
 		}
 	}
-	db, err := openDB(ctx, cfg)
-	if err != nil {
+	db, err := openOrDelegate(ctx, cfg, "compute", *viaServer)
+	if err != nil || db == nil {
 		return err
 	}
 	defer db.Close()
