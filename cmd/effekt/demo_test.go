@@ -25,6 +25,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -390,6 +391,16 @@ func TestDemoEndToEnd(t *testing.T) {
 	if d.before.tables["indicator_values"] == 0 {
 		t.Error("indicator_values is empty")
 	}
+	// The same two invariants over every file record of all three runs
+	// (loaded, skipped and failed).
+	var nfiles, broken int64
+	if err := d.db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE rows_read <> rows_loaded + rows_rejected
+		OR rows_rejected <> (SELECT count(*) FROM rejected_rows r WHERE r.file_id = f.file_id)) FROM files f`).Scan(&nfiles, &broken); err != nil {
+		t.Fatal(err)
+	}
+	if want := int64(2*len(d.before.files) + 6); nfiles != want || broken != 0 {
+		t.Errorf("%d file records (want %d), %d of them with rows_read != loaded + rejected or rejected_rows != rows_rejected", nfiles, want, broken)
+	}
 	t.Run("exports", func(t *testing.T) {
 		checkExports(t, filepath.Join(d.dir, "exports"), d.before.tables["indicator_values"])
 	})
@@ -515,7 +526,7 @@ func TestDemoIngestRerunSkipsLoadedFiles(t *testing.T) {
 	if len(d.after.files) != 2*n {
 		t.Fatalf("files has %d records after the re-run, want %d (one skipped record per file)", len(d.after.files), 2*n)
 	}
-	if !equalFiles(d.after.files[:n], d.before.files) {
+	if !slices.Equal(d.after.files[:n], d.before.files) {
 		t.Errorf("the re-run changed the demo's file records:\nbefore %v\nafter  %v", d.before.files, d.after.files[:n])
 	}
 	loadedSHA := map[string]bool{}
@@ -550,20 +561,8 @@ func TestDemoIngestRerunSkipsLoadedFiles(t *testing.T) {
 		return nil
 	})
 	if left != 0 {
-		t.Errorf("%d files left in the inbox after the re-run", left)
+		t.Errorf("%d files left in the inbox after the runs", left)
 	}
-}
-
-func equalFiles(a, b []fileRow) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // ---- privacy ----
