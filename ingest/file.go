@@ -81,19 +81,17 @@ func (r *fileRecord) result(unknown []string) FileResult {
 
 // load reads, stages and commits one file. A panic becomes an error.
 func (l *loader) load(ctx context.Context, conn *sql.Conn, f inboxFile, info fileInfo, rec *fileRecord) (unknown []string, err error) {
-	var k *Kind
 	defer func() {
 		if r := recover(); r != nil {
 			err = fileErrorf("internal error while loading the file (please report it): %v", r)
 		}
-		l.dropStaging(conn, k)
 	}()
 	src, err := openSource(f.path, info, rec.kind)
 	if err != nil {
 		return nil, err
 	}
 	defer src.Close()
-	k = f.kind
+	k := f.kind
 	if k == nil {
 		if k, err = detectKind(src.Header()); err != nil {
 			return nil, &errFile{msg: err.Error()}
@@ -114,14 +112,7 @@ func (l *loader) load(ctx context.Context, conn *sql.Conn, f inboxFile, info fil
 		}
 		l.log.Warn("unknown columns ignored", "file", scrub(f.rel), "kind", k.Name, "columns", strings.Join(h.unknown, ", "))
 	}
-	c, err := l.stage(ctx, conn, k, h, src, rec.id, f.name)
-	if err != nil {
-		return h.unknown, err
-	}
-	if err := l.fault.at(ctx, PointStaged, f.name, c.read); err != nil {
-		return h.unknown, err
-	}
-	return h.unknown, l.commit(ctx, conn, k, c, rec)
+	return h.unknown, l.loadTx(ctx, conn, k, h, src, rec)
 }
 
 // fail records a failed file (no data rows), writes its .error.txt and moves

@@ -8,6 +8,7 @@ import (
 	_ "embed"
 	"fmt"
 	"runtime"
+	"strconv"
 	"strings"
 	"text/template"
 	"time"
@@ -22,7 +23,7 @@ var loadTmpl = template.Must(template.New("load").Parse(loadSQL))
 
 // kindSQL holds the load statements of one kind, rendered once.
 type kindSQL struct {
-	stageRows, stageRejects, dups, superseded, delete, insert, insertDedup, rejects, drop string
+	dups, superseded, deleteSuperseded, deleteOld, drop string
 }
 
 var kindStatements = map[string]kindSQL{}
@@ -41,15 +42,8 @@ func renderKind(k *Kind) kindSQL {
 		join[i] = fmt.Sprintf("t.%s = s.%s", c, c)
 		joinSD[i] = fmt.Sprintf("s.%s = d.%s", c, c)
 	}
-	cols := k.TargetColumns()
-	scols := make([]string, len(cols))
-	for i, c := range cols {
-		scols[i] = "s." + c
-	}
 	data := map[string]string{
 		"Table":     k.Name,
-		"Cols":      strings.Join(cols, ", "),
-		"SCols":     strings.Join(scols, ", "),
 		"KeyJoinSD": strings.Join(joinSD, " AND "),
 		"Key":       strings.Join(keys, ", "),
 		"KeyNames":  strings.Join(k.Key, ", "),
@@ -62,8 +56,8 @@ func renderKind(k *Kind) kindSQL {
 		}
 		return strings.TrimSpace(b.String())
 	}
-	return kindSQL{stageRows: r("stage_rows"), stageRejects: r("stage_rejects"), dups: r("dups"), superseded: r("superseded"),
-		delete: r("delete"), insert: r("insert"), insertDedup: r("insert_dedup"), rejects: r("rejects"), drop: r("drop")}
+	return kindSQL{dups: r("dups"), superseded: r("superseded"), deleteSuperseded: r("delete_superseded"),
+		deleteOld: r("delete_old"), drop: r("drop")}
 }
 
 // appenderSink appends validated rows and rejects to the staging tables.
@@ -99,40 +93,122 @@ func (s *appenderSink) reject(r reject) error {
 	return nil
 }
 
-// stage reads src into the staging tables on conn.
-func (l *loader) stage(ctx context.Context, conn *sql.Conn, k *Kind, h header, src source, fileID int64, name string) (counts, error) {
+// withFile renders a statement for file id.
+func withFile(q string, id int64) string {
+	return strings.ReplaceAll(q, "$1", strconv.FormatInt(id, 10))
+}
+
+// loadTx loads src in one transaction on conn: the Appender puts the good
+// rows straight into the kind's table and the rejected ones into
+// rejected_rows; then repeated keys are resolved, rows of earlier files with
+// the same keys deleted and the file recorded. On any error or panic the
+// transaction is rolled back and nothing of the file remains.
+func (l *loader) loadTx(ctx context.Context, conn *sql.Conn, k *Kind, h header, src source, rec *fileRecord) (err error) {
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			if _, rerr := conn.ExecContext(context.Background(), "ROLLBACK"); rerr != nil {
+				l.log.Error("rollback", "file", scrub(rec.name), "err", rerr)
+			}
+		}
+	}()
+	timer := l.stepTimer(rec.name)
+	c, err := l.append(ctx, conn, k, h, src, rec)
+	if err != nil {
+		return err
+	}
+	timer("append")
+	if err := l.fault.at(ctx, PointStaged, rec.name, c.read); err != nil {
+		return err
+	}
 	st := kindStatements[k.Name]
-	for _, q := range []string{st.stageRows, st.stageRejects} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			return counts{}, fmt.Errorf("create staging table: %w", err)
+	exec := func(what, q string) (int64, error) {
+		res, err := conn.ExecContext(ctx, withFile(q, rec.id))
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", what, err)
+		}
+		n, _ := res.RowsAffected()
+		timer(what)
+		return n, nil
+	}
+	var dups, superseded int64
+	if c.maybeDup {
+		if _, err := exec("find repeated keys", st.dups); err != nil {
+			return err
+		}
+		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM ingest_dups`).Scan(&dups); err != nil {
+			return fmt.Errorf("count repeated keys: %w", err)
 		}
 	}
+	if dups > 0 {
+		if superseded, err = exec("record superseded rows", st.superseded); err != nil {
+			return err
+		}
+		n, err := exec("remove superseded rows", st.deleteSuperseded)
+		if err != nil {
+			return err
+		}
+		if n != superseded {
+			return fmt.Errorf("internal error: %d rows superseded but %d removed", superseded, n)
+		}
+	}
+	if err := l.fault.at(ctx, PointTx, rec.name, 0); err != nil {
+		return err
+	}
+	if _, err := exec("replace rows of earlier files", st.deleteOld); err != nil {
+		return err
+	}
+	rec.read, rec.loaded, rec.rejected = c.read, c.good-superseded, c.rejected+superseded
+	rec.status, rec.finished = StatusLoaded, time.Now()
+	if _, err := conn.ExecContext(ctx, insertFile, rec.args()...); err != nil {
+		return fmt.Errorf("record file: %w", err)
+	}
+	if err := l.fault.at(ctx, PointCommit, rec.name, 0); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	committed = true
+	timer("commit")
+	if c.maybeDup {
+		if _, err := conn.ExecContext(ctx, st.drop); err != nil {
+			l.log.Warn("drop ingest_dups", "err", err)
+		}
+	}
+	return nil
+}
+
+// append validates src and appends its rows to the kind's table and its
+// rejected rows to rejected_rows, inside the open transaction.
+func (l *loader) append(ctx context.Context, conn *sql.Conn, k *Kind, h header, src source, rec *fileRecord) (counts, error) {
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(l.caches)))
 	vals := make([]*validator, workers)
 	for i := range vals {
-		vals[i] = newValidator(k, h, len(src.Header()), src.XLSX(), l.opt.Key, l.today, fileID, l.caches[i])
+		vals[i] = newValidator(k, h, len(src.Header()), src.XLSX(), l.opt.Key, l.today, rec.id, l.caches[i])
 	}
-	width := len(k.TargetColumns())
 	var c counts
 	err := conn.Raw(func(dc any) (err error) {
-		rowsA, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "ingest_stage")
+		rowsA, err := duckdb.NewAppenderWithColumns(dc.(driver.Conn), "", "", k.Name, k.TargetColumns())
 		if err != nil {
-			return fmt.Errorf("staging appender: %w", err)
+			return fmt.Errorf("appender: %w", err)
 		}
-		rejA, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "ingest_rejects")
+		rejA, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "rejected_rows")
 		if err != nil {
 			rowsA.Close()
-			return fmt.Errorf("staging appender: %w", err)
+			return fmt.Errorf("appender: %w", err)
 		}
-		sk := &appenderSink{rowsA: rowsA, rejA: rejA, fileID: fileID, kind: k.Name}
-		sk.after = func(n int64) error { return l.fault.at(ctx, PointRows, name, n) }
-		prog := l.progress(name)
-		c, err = pump(ctx, src, vals, width, sk, prog)
+		sk := &appenderSink{rowsA: rowsA, rejA: rejA, fileID: rec.id, kind: k.Name}
+		sk.after = func(n int64) error { return l.fault.at(ctx, PointRows, rec.name, n) }
+		c, err = pump(ctx, src, vals, len(k.TargetColumns()), sk, l.progress(rec.name))
 		if cerr := rowsA.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("flush staging: %w", cerr)
+			err = fmt.Errorf("append rows: %w", cerr)
 		}
 		if cerr := rejA.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("flush staging: %w", cerr)
+			err = fmt.Errorf("append rejected rows: %w", cerr)
 		}
 		return err
 	})
@@ -162,68 +238,6 @@ func (r fileRecord) args() []any {
 	}
 	return []any{r.id, r.path, r.name, kind, r.sha, r.size, r.read, r.loaded, r.rejected, r.status, errText,
 		r.started, r.finished, r.finished.Sub(r.started).Milliseconds()}
-}
-
-// commit moves the staged rows into the kind's table in one transaction and
-// records the file. It fills rec's loaded and rejected counts.
-func (l *loader) commit(ctx context.Context, conn *sql.Conn, k *Kind, c counts, rec *fileRecord) error {
-	st := kindStatements[k.Name]
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer tx.Rollback()
-	timer := l.stepTimer(rec.name)
-	if _, err := tx.ExecContext(ctx, st.dups); err != nil {
-		return fmt.Errorf("find repeated keys: %w", err)
-	}
-	var dups, superseded int64
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM ingest_dups`).Scan(&dups); err != nil {
-		return fmt.Errorf("count repeated keys: %w", err)
-	}
-	timer("dups")
-	insert := st.insert
-	if dups > 0 {
-		res, err := tx.ExecContext(ctx, st.superseded)
-		if err != nil {
-			return fmt.Errorf("record superseded rows: %w", err)
-		}
-		superseded, _ = res.RowsAffected()
-		insert = st.insertDedup
-		timer("superseded")
-	}
-	if _, err := tx.ExecContext(ctx, st.delete); err != nil {
-		return fmt.Errorf("replace rows with the file's keys: %w", err)
-	}
-	timer("delete")
-	if err := l.fault.at(ctx, PointTx, rec.name, 0); err != nil {
-		return err
-	}
-	res, err := tx.ExecContext(ctx, insert)
-	if err != nil {
-		return fmt.Errorf("insert rows: %w", err)
-	}
-	loaded, _ := res.RowsAffected()
-	timer("insert")
-	if _, err := tx.ExecContext(ctx, st.rejects); err != nil {
-		return fmt.Errorf("insert rejected rows: %w", err)
-	}
-	rec.read, rec.loaded, rec.rejected = c.read, loaded, c.rejected+superseded
-	if rec.read != rec.loaded+rec.rejected {
-		return fmt.Errorf("internal error: %d rows read but %d loaded and %d rejected", rec.read, rec.loaded, rec.rejected)
-	}
-	rec.status, rec.finished = StatusLoaded, time.Now()
-	if _, err := tx.ExecContext(ctx, insertFile, rec.args()...); err != nil {
-		return fmt.Errorf("record file: %w", err)
-	}
-	if err := l.fault.at(ctx, PointCommit, rec.name, 0); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	timer("commit")
-	return nil
 }
 
 // stepTimer logs at debug level how long each step of a load took.

@@ -23,14 +23,21 @@ type rawBatch struct {
 
 type doneBatch struct {
 	vals    []driver.Value
+	keys    []uint64 // key hash per good row
 	rejects []reject
 	read    int64
 }
 
-// counts are a file's row tallies before the within-file duplicates are resolved.
+// counts are a file's row tallies before the within-file duplicates are
+// resolved. maybeDup is false when no natural key can repeat in the file.
 type counts struct {
 	read, good, rejected int64
+	maybeDup             bool
 }
+
+// maxSeen bounds the key hashes kept to rule repeated keys out; a bigger
+// file is searched for repeated keys in SQL.
+const maxSeen = 8 << 20
 
 // pump reads every row of src, validates them on len(vals) goroutines (one
 // validator each) and hands the results to out from the calling goroutine.
@@ -96,6 +103,8 @@ func pump(pctx context.Context, src source, vals []*validator, width int, out si
 					d.vals, rej = v.row(line, b.fields[i], d.vals)
 					if rej != nil {
 						d.rejects = append(d.rejects, *rej)
+					} else {
+						d.keys = append(d.keys, v.keyHash)
 					}
 				}
 				select {
@@ -110,9 +119,20 @@ func pump(pctx context.Context, src source, vals []*validator, width int, out si
 
 	var c counts
 	var sinkErr error
+	seen := make(map[uint64]struct{})
 	for d := range done {
 		if sinkErr != nil {
 			continue // drain
+		}
+		for _, h := range d.keys {
+			if c.maybeDup {
+				break
+			}
+			if _, dup := seen[h]; dup || len(seen) >= maxSeen {
+				c.maybeDup, seen = true, nil
+				break
+			}
+			seen[h] = struct{}{}
 		}
 		c.read += d.read
 		c.rejected += int64(len(d.rejects))

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/effekt/effekt/ingest/parse"
@@ -118,37 +116,54 @@ func checkUTF8(info *fileInfo, carry, chunk []byte) []byte {
 	return append([]byte(nil), b[cut:]...)
 }
 
-// pnrPattern finds anything that could be a personnummer in free text.
-var pnrPattern = regexp.MustCompile(`\d{6}(?:\d{2})?[-+ ]?\d{4}`)
-
-// scrub masks anything in s that looks like a personnummer (10 or 12
-// digits, optionally with a separator, not part of a longer word such as a
-// sha256). Every text that leaves the loader (messages, values, logs,
-// .error.txt files) passes through it.
+// scrub masks anything in s that looks like a personnummer: 10 or 12
+// digits, or 6 or 8 digits, one of '-', '+' or space, and 4 digits; not
+// part of a longer word (so a sha256 stays intact). Every text that leaves
+// the loader (messages, values, logs, .error.txt files) passes through it.
 func scrub(s string) string {
-	if !strings.ContainsAny(s, "0123456789") {
-		return s
-	}
-	idx := pnrPattern.FindAllStringIndex(s, -1)
-	if idx == nil {
-		return s
-	}
-	var b strings.Builder
+	var b []byte // nil until something is masked
 	last := 0
-	for _, m := range idx {
-		if (m[0] > 0 && isAlnum(s[m[0]-1])) || (m[1] < len(s) && isAlnum(s[m[1]])) {
+	for i := 0; i < len(s); {
+		if !isDigit(s[i]) || (i > 0 && isAlnum(s[i-1])) {
+			i++
 			continue
 		}
-		b.WriteString(s[last:m[0]])
-		b.WriteString(maskPNR(s[m[0]:m[1]]))
-		last = m[1]
+		j := digitsEnd(s, i)
+		end := -1
+		switch n := j - i; {
+		case n == 10 || n == 12:
+			end = j
+		case (n == 6 || n == 8) && j+5 <= len(s) && (s[j] == '-' || s[j] == '+' || s[j] == ' ') && digitsEnd(s, j+1) == j+5:
+			end = j + 5
+		}
+		if end < 0 || (end < len(s) && isAlnum(s[end])) {
+			i = j
+			continue
+		}
+		if b == nil {
+			b = make([]byte, 0, len(s))
+		}
+		b = append(b, s[last:i]...)
+		b = append(b, maskPNR(s[i:end])...)
+		last, i = end, end
 	}
-	b.WriteString(s[last:])
-	return b.String()
+	if b == nil {
+		return s
+	}
+	return string(append(b, s[last:]...))
 }
 
+func digitsEnd(s string, i int) int {
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	return i
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
 func isAlnum(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+	return isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // maskPNR masks one personnummer-like string as YYYYMMDD-**** (or ****).

@@ -4,10 +4,12 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"database/sql/driver"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
+	"hash/maphash"
 	"strings"
 	"time"
 	"unicode"
@@ -59,6 +61,11 @@ type validator struct {
 	hexb  []byte
 	// fileID is stored in every row.
 	fileID int64
+	// keyHash of the last good row's natural key (collisions are fine: a
+	// repeated hash only makes the loader look for repeated keys in SQL).
+	keyHash uint64
+	keyIdx  []int
+	hash    maphash.Hash
 }
 
 // newValidator makes a validator; cache (may be nil) carries pseudonyms
@@ -67,13 +74,41 @@ func newValidator(k *Kind, h header, width int, xlsx bool, key []byte, today tim
 	if cache == nil {
 		cache = make(map[string]person)
 	}
-	return &validator{
+	v := &validator{
 		fileID: fileID, k: k, h: h, today: today, xlsx: xlsx, width: width,
 		mac:   hmac.New(sha256.New, key),
 		cache: cache,
 		vals:  make([]any, len(k.Columns)),
 		hexb:  make([]byte, 64),
 	}
+	v.hash.SetSeed(keySeed)
+	for _, n := range k.Key {
+		i, _ := k.Column(n)
+		v.keyIdx = append(v.keyIdx, i)
+	}
+	return v
+}
+
+// keySeed seeds the key hashes of all validators of a process alike.
+var keySeed = maphash.MakeSeed()
+
+// hashKey hashes the natural key of the parsed row.
+func (v *validator) hashKey() uint64 {
+	v.hash.Reset()
+	var b [8]byte
+	for _, i := range v.keyIdx {
+		switch x := v.vals[i].(type) {
+		case person:
+			v.hash.WriteString(x.pseudonym)
+		case string:
+			v.hash.WriteString(x)
+		case time.Time:
+			binary.LittleEndian.PutUint64(b[:], uint64(x.Unix()))
+			v.hash.Write(b[:])
+		}
+		v.hash.WriteByte(0)
+	}
+	return v.hash.Sum64()
 }
 
 // row validates one data row. A good row's table values are appended to out;
@@ -103,6 +138,7 @@ func (v *validator) row(line int64, fields []string, out []driver.Value) ([]driv
 	if rej := v.rules(line); rej != nil {
 		return out, rej
 	}
+	v.keyHash = v.hashKey()
 	for i := range v.k.Columns {
 		if p, ok := v.vals[i].(person); ok {
 			out = append(out, p.pseudonym, p.birth, p.gender)
