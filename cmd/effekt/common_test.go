@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/effekt/effekt/config"
+	"github.com/effekt/effekt/store"
+)
+
+// holdEnv makes the test binary a child process that holds a database open
+// until its stdin closes, the way a running `effekt serve` does.
+const holdEnv = "EFFEKT_TEST_HOLD_DB"
+
+// TestHoldDBChild is the child process of holdDB; run directly it does nothing.
+func TestHoldDBChild(t *testing.T) {
+	path := os.Getenv(holdEnv)
+	if path == "" {
+		t.Skip("child process of TestOpenOrDelegate")
+	}
+	db, err := store.Open(context.Background(), path, store.Options{})
+	if err != nil {
+		os.Stdout.WriteString("error " + err.Error() + "\n")
+		os.Exit(1)
+	}
+	os.Stdout.WriteString("held\n")
+	bufio.NewReader(os.Stdin).ReadString('\n') // wait for the parent to close stdin
+	db.Close()
+	os.Exit(0)
+}
+
+// holdDB starts a child process holding path and returns when it holds it.
+func holdDB(t *testing.T, path string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHoldDBChild$")
+	cmd.Env = append(os.Environ(), holdEnv+"="+path)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stdin.Close(); cmd.Wait() })
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || !strings.HasSuffix(line, "held\n") {
+		t.Fatalf("child did not hold the database: %q %v", line, err)
+	}
+}
+
+func TestOpenOrDelegate(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	path := filepath.Join(t.TempDir(), "held.duckdb")
+	holdDB(t, path)
+
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		if r.Method != http.MethodPost || r.URL.Path != "/api/v1/jobs/ingest/run" {
+			http.Error(w, `{"error":"not found"}`, http.StatusNotFound)
+			return
+		}
+		if r.Header.Get("Authorization") != "Bearer token-0123456789abcdef" {
+			http.Error(w, `{"error":"a valid bearer token is required"}`, http.StatusUnauthorized)
+			return
+		}
+		w.WriteHeader(http.StatusAccepted)
+		w.Write([]byte(`{"job":"ingest","run_id":7}`))
+	}))
+	defer srv.Close()
+
+	cfg := config.Default()
+	cfg.Paths.Database = path
+	cfg.Listen = strings.TrimPrefix(srv.URL, "http://")
+
+	tests := []struct {
+		name      string
+		tokens    []string
+		delegate  bool
+		wantErr   string // substring; "" = delegated without error
+		wantCalls int32
+	}{
+		{"locked, not delegated", []string{"token-0123456789abcdef"}, false, "held by a running `effekt serve`", 0},
+		{"delegated", []string{"token-0123456789abcdef"}, true, "", 1},
+		{"delegated, wrong token", []string{"wrong-token-0123456789"}, true, "401", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			calls.Store(0)
+			cfg.API.Tokens = tt.tokens
+			db, err := openOrDelegate(ctx, cfg, "ingest", tt.delegate)
+			if db != nil {
+				db.Close()
+				t.Fatal("got a database although another process holds it")
+			}
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("err = %v, want delegated", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("err = %v, want it to contain %q", err, tt.wantErr)
+			}
+			if got := calls.Load(); got != tt.wantCalls {
+				t.Fatalf("server called %d times, want %d", got, tt.wantCalls)
+			}
+		})
+	}
+
+	// The plain open says plainly what holds the database.
+	_, err := store.Open(ctx, path, store.Options{})
+	if !errors.Is(err, store.ErrLocked) {
+		t.Fatalf("store.Open on a held database: %v, want ErrLocked", err)
+	}
+}
