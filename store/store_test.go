@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"encoding/csv"
+	"os"
 	"path/filepath"
 	"testing"
 )
@@ -29,5 +31,62 @@ func TestOpenMigratesAndSeeds(t *testing.T) {
 			t.Fatalf("autoload_known_extensions = %s, want false", autoload)
 		}
 		db.Close()
+	}
+}
+
+// TestMunicipalitiesMatchKolada compares the dimension in a fresh database
+// with Kolada's own list in ../shared/data (beside the repository, as in CI).
+func TestMunicipalitiesMatchKolada(t *testing.T) {
+	f, err := os.Open(filepath.Join("..", "..", "shared", "data", "kolada_municipalities.csv"))
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("Kolada's list must be beside the repository in CI: %v", err)
+		}
+		t.Skipf("no ../shared beside the repository: %v", err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{}
+	wantK := 0
+	for _, r := range recs[1:] {
+		want[r[0]] = r[1] + "|" + r[2]
+		if r[2] == "K" {
+			wantK++
+		}
+	}
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "e.duckdb"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT id, title, type FROM municipalities`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	got := map[string]string{}
+	for rows.Next() {
+		var id, title, typ string
+		if err := rows.Scan(&id, &title, &typ); err != nil {
+			t.Fatal(err)
+		}
+		got[id] = title + "|" + typ
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if wantK != 290 || len(want) != 312 {
+		t.Fatalf("Kolada's list has %d municipalities and %d areas, want 290 and 312", wantK, len(want))
+	}
+	if len(got) != len(want) {
+		t.Errorf("dimension has %d areas, Kolada %d", len(got), len(want))
+	}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("area %s: got %q, Kolada %q", id, got[id], w)
+		}
 	}
 }
