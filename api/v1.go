@@ -11,24 +11,6 @@ import (
 	"github.com/effekt/effekt/models"
 )
 
-// Value is one row of /api/v1/values: the outward cell with numerator,
-// denominator and interval (all null when suppressed).
-type Value struct {
-	KPI               string   `json:"kpi"`
-	Municipality      string   `json:"municipality"`
-	MunicipalityTitle string   `json:"municipality_title"`
-	Period            int      `json:"period"`
-	Gender            string   `json:"gender"`
-	Numerator         *int64   `json:"numerator"`
-	Denominator       *int64   `json:"denominator"`
-	Value             *float64 `json:"value"`
-	CILow             *float64 `json:"ci_low"`
-	CIHigh            *float64 `json:"ci_high"`
-	Status            string   `json:"status"`
-	AsOf              string   `json:"as_of"`
-	Members           int      `json:"members"` // municipalities with data in an aggregate cell; 1 for a municipality
-}
-
 // values serves /api/v1/values with filters kpi, municipality, period and
 // gender (each repeated or a comma list).
 func (s *server) values(w http.ResponseWriter, r *http.Request) {
@@ -66,21 +48,7 @@ func (s *server) values(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := make([]Value, len(vals))
-	titles := map[string]string{}
-	for i, v := range vals {
-		t, ok := titles[v.Municipality]
-		if !ok {
-			t = kolada.AreaTitle(v.Municipality, s.opt.Groups)
-			titles[v.Municipality] = t
-		}
-		out[i] = Value{
-			KPI: v.KPI, Municipality: v.Municipality, MunicipalityTitle: t, Period: v.Period, Gender: v.Gender,
-			Numerator: v.Numerator, Denominator: v.Denominator, Value: v.Value, CILow: v.CILow, CIHigh: v.CIHigh,
-			Status: v.Status, AsOf: v.AsOf.Format(time.DateOnly), Members: v.Members,
-		}
-	}
-	writeJSON(w, http.StatusOK, paginate(r, out, p))
+	writeJSON(w, http.StatusOK, paginate(r, models.Rows(vals, s.opt.Groups), p))
 }
 
 // Job is one job of /api/v1/jobs.

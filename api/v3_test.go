@@ -147,7 +147,7 @@ func TestSuppression(t *testing.T) {
 		}
 		// the rich rows hide numerator and denominator too
 		rec = call(t, h, http.MethodGet, "/api/v1/values?kpi=EF101&period=2019&municipality="+tc.municipality+"&gender="+tc.gender, nil)
-		var rich struct{ Values []api.Value }
+		var rich struct{ Values []models.Row }
 		decode(t, rec.Body.Bytes(), &rich)
 		if len(rich.Values) != 1 {
 			t.Fatalf("v1 %s %s: %d rows", tc.municipality, tc.gender, len(rich.Values))

@@ -86,15 +86,8 @@ func Groups(groups []config.Group) []Group {
 }
 
 // AreaTitle returns the title of a municipality, region, Riket or group id,
-// or the id itself when it is unknown.
-func AreaTitle(id string, groups []config.Group) string {
-	for _, g := range groups {
-		if g.ID == id {
-			return g.Title
-		}
-	}
-	return geo.Name(id)
-}
+// or the id itself when it is unknown (models.AreaName).
+func AreaTitle(id string, groups []config.Group) string { return models.AreaName(id, groups) }
 
 // DataRow is Kolada's data object: one kpi, area and period, with one value
 // per gender inside.

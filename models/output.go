@@ -33,7 +33,7 @@ func AreaName(id string, groups []config.Group) string {
 }
 
 // valueColumns are the columns of the CSV and JSON outputs, in order.
-var valueColumns = []string{"kpi", "municipality", "municipality_name", "period", "gender",
+var valueColumns = []string{"kpi", "municipality", "municipality_title", "period", "gender",
 	"numerator", "denominator", "value", "ci_low", "ci_high", "status", "members", "as_of"}
 
 // WriteValues writes outward values as a table for people, or as CSV or
@@ -70,31 +70,39 @@ func writeCSV(w io.Writer, vals []Value, groups []config.Group) error {
 	return nil
 }
 
-type jsonValue struct {
-	KPI              string   `json:"kpi"`
-	Municipality     string   `json:"municipality"`
-	MunicipalityName string   `json:"municipality_name"`
-	Period           int      `json:"period"`
-	Gender           string   `json:"gender"`
-	Numerator        *int64   `json:"numerator"`
-	Denominator      *int64   `json:"denominator"`
-	Value            *float64 `json:"value"`
-	CILow            *float64 `json:"ci_low"`
-	CIHigh           *float64 `json:"ci_high"`
-	Status           string   `json:"status"`
-	Members          int      `json:"members"`
-	AsOf             string   `json:"as_of"`
+// Row is the flat outward shape of one cell, shared by `effekt indicators
+// --format json` and /api/v1/values: full precision, null where suppressed
+// or undefined.
+type Row struct {
+	KPI               string   `json:"kpi"`
+	Municipality      string   `json:"municipality"`
+	MunicipalityTitle string   `json:"municipality_title"`
+	Period            int      `json:"period"`
+	Gender            string   `json:"gender"`
+	Numerator         *int64   `json:"numerator"`
+	Denominator       *int64   `json:"denominator"`
+	Value             *float64 `json:"value"`
+	CILow             *float64 `json:"ci_low"`
+	CIHigh            *float64 `json:"ci_high"`
+	Status            string   `json:"status"`
+	Members           int      `json:"members"` // municipalities with data in an aggregate cell; 1 for a municipality
+	AsOf              string   `json:"as_of"`
+}
+
+// Rows turns outward values into flat rows, naming areas with AreaName.
+func Rows(vals []Value, groups []config.Group) []Row {
+	out := make([]Row, 0, len(vals))
+	for _, v := range vals {
+		out = append(out, Row{v.KPI, v.Municipality, AreaName(v.Municipality, groups), v.Period, v.Gender,
+			v.Numerator, v.Denominator, v.Value, v.CILow, v.CIHigh, v.Status, v.Members, v.AsOf.Format(time.DateOnly)})
+	}
+	return out
 }
 
 func writeJSON(w io.Writer, vals []Value, groups []config.Group) error {
-	out := make([]jsonValue, 0, len(vals))
-	for _, v := range vals {
-		out = append(out, jsonValue{v.KPI, v.Municipality, AreaName(v.Municipality, groups), v.Period, v.Gender,
-			v.Numerator, v.Denominator, v.Value, v.CILow, v.CIHigh, v.Status, v.Members, v.AsOf.Format(time.DateOnly)})
-	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(out); err != nil {
+	if err := enc.Encode(Rows(vals, groups)); err != nil {
 		return fmt.Errorf("write json: %w", err)
 	}
 	return nil
