@@ -60,7 +60,7 @@ type loader struct {
 	today    time.Time
 	log      *slog.Logger
 	fault    *Fault
-	caches   []map[string]person
+	caches   []map[string]*person
 	progMu   sync.Mutex
 	lastProg time.Time
 }
@@ -92,9 +92,9 @@ func Run(ctx context.Context, db *sql.DB, opt Options) (Summary, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	l.caches = make([]map[string]person, workers)
+	l.caches = make([]map[string]*person, workers)
 	for i := range l.caches {
-		l.caches[i] = make(map[string]person)
+		l.caches[i] = make(map[string]*person)
 	}
 	files, err := l.discover()
 	if err != nil {

@@ -39,10 +39,19 @@ type reject struct {
 // person is the pseudonymised identity of one personnummer.
 type person struct {
 	pseudonym string
-	birth     time.Time
-	gender    string
-	err       error
+	// the table values, boxed once
+	pseudonymV, birthV, genderV any
+	err                         error
 }
+
+// cachedValue is a parsed cell value (boxed once) or its error.
+type cachedValue struct {
+	v   any
+	err error
+}
+
+// maxColumnCache bounds each column's cache of parsed values.
+const maxColumnCache = 1 << 14
 
 // maxCache bounds a validator's pseudonym cache.
 const maxCache = 1 << 20
@@ -56,7 +65,9 @@ type validator struct {
 	xlsx  bool
 	width int // fields in the header row (CSV rows must match)
 	mac   hash.Hash
-	cache map[string]person
+	cache map[string]*person
+	// colCache per column: cell text → parsed value (dates, codes, hours …)
+	colCache []map[string]cachedValue
 	vals  []any
 	hexb  []byte
 	// fileID is stored in every row.
@@ -70,9 +81,9 @@ type validator struct {
 
 // newValidator makes a validator; cache (may be nil) carries pseudonyms
 // across files of one run.
-func newValidator(k *Kind, h header, width int, xlsx bool, key []byte, today time.Time, fileID int64, cache map[string]person) *validator {
+func newValidator(k *Kind, h header, width int, xlsx bool, key []byte, today time.Time, fileID int64, cache map[string]*person) *validator {
 	if cache == nil {
-		cache = make(map[string]person)
+		cache = make(map[string]*person)
 	}
 	v := &validator{
 		fileID: fileID, k: k, h: h, today: today, xlsx: xlsx, width: width,
@@ -80,6 +91,10 @@ func newValidator(k *Kind, h header, width int, xlsx bool, key []byte, today tim
 		cache: cache,
 		vals:  make([]any, len(k.Columns)),
 		hexb:  make([]byte, 64),
+	}
+	v.colCache = make([]map[string]cachedValue, len(k.Columns))
+	for i := range v.colCache {
+		v.colCache[i] = make(map[string]cachedValue)
 	}
 	v.hash.SetSeed(keySeed)
 	for _, n := range k.Key {
@@ -98,7 +113,7 @@ func (v *validator) hashKey() uint64 {
 	var b [8]byte
 	for _, i := range v.keyIdx {
 		switch x := v.vals[i].(type) {
-		case person:
+		case *person:
 			v.hash.WriteString(x.pseudonym)
 		case string:
 			v.hash.WriteString(x)
@@ -140,8 +155,8 @@ func (v *validator) row(line int64, fields []string, out []driver.Value) ([]driv
 	}
 	v.keyHash = v.hashKey()
 	for i := range v.k.Columns {
-		if p, ok := v.vals[i].(person); ok {
-			out = append(out, p.pseudonym, p.birth, p.gender)
+		if p, ok := v.vals[i].(*person); ok {
+			out = append(out, p.pseudonymV, p.birthV, p.genderV)
 			continue
 		}
 		out = append(out, v.vals[i])
@@ -163,6 +178,14 @@ func (v *validator) cell(line int64, i int, c *Column, raw string) (any, *reject
 		}
 		return c.Absent, nil
 	}
+	if c.Type != TPerson {
+		if e, ok := v.colCache[i][t]; ok {
+			if e.err != nil {
+				return nil, v.rejectErr(line, i, raw, e.err)
+			}
+			return e.v, nil
+		}
+	}
 	var (
 		val any
 		err error
@@ -170,7 +193,10 @@ func (v *validator) cell(line int64, i int, c *Column, raw string) (any, *reject
 	switch c.Type {
 	case TPerson:
 		p := v.person(t)
-		val, err = p, p.err
+		if p.err != nil {
+			return nil, v.rejectf(line, i, raw, parse.Reason(p.err), p.err.Error())
+		}
+		return p, nil
 	case TMunicipality:
 		val, err = parse.Municipality(t)
 	case TDate:
@@ -196,14 +222,22 @@ func (v *validator) cell(line int64, i int, c *Column, raw string) (any, *reject
 	case TText:
 		val, err = text(t)
 	}
+	if m := v.colCache[i]; len(m) < maxColumnCache {
+		m[strings.Clone(t)] = cachedValue{val, err}
+	}
 	if err != nil {
-		reason, msg := parse.Reason(err), err.Error()
-		if reason == "" {
-			reason = ReasonText
-		}
-		return nil, v.rejectf(line, i, raw, reason, msg)
+		return nil, v.rejectErr(line, i, raw, err)
 	}
 	return val, nil
+}
+
+// rejectErr rejects a cell with the reason and message of a parse error.
+func (v *validator) rejectErr(line int64, i int, raw string, err error) *reject {
+	reason := parse.Reason(err)
+	if reason == "" {
+		reason = ReasonText
+	}
+	return v.rejectf(line, i, raw, reason, err.Error())
 }
 
 // text accepts a trimmed text value; control characters cannot be stored
@@ -266,11 +300,11 @@ func looksSerial(t string) bool {
 }
 
 // person parses and pseudonymises a personnummer, cached per distinct text.
-func (v *validator) person(t string) person {
+func (v *validator) person(t string) *person {
 	if p, ok := v.cache[t]; ok {
 		return p
 	}
-	var p person
+	p := &person{}
 	n, err := parse.Personnummer(t, v.today)
 	if err != nil {
 		p.err = err
@@ -279,7 +313,8 @@ func (v *validator) person(t string) person {
 		v.mac.Write([]byte(n.Canonical))
 		sum := v.mac.Sum(nil)
 		hex.Encode(v.hexb, sum)
-		p = person{pseudonym: string(v.hexb), birth: n.BirthDate, gender: n.Gender}
+		ps := string(v.hexb)
+		p = &person{pseudonym: ps, pseudonymV: ps, birthV: n.BirthDate, genderV: n.Gender}
 	}
 	if len(v.cache) >= maxCache {
 		clear(v.cache)
