@@ -68,8 +68,8 @@ type validator struct {
 	cache map[string]*person
 	// colCache per column: cell text → parsed value (dates, codes, hours …)
 	colCache []map[string]cachedValue
-	vals  []any
-	hexb  []byte
+	vals     []any
+	hexb     []byte
 	// fileID is stored in every row.
 	fileID int64
 	// keyHash of the last good row's natural key (collisions are fine: a
