@@ -79,6 +79,8 @@ var badFiles = []badFile{
 	{rel: "so_certificates/14_good.xlsx", data: goodXLSX, status: StatusLoaded, read: 3, loaded: 2},
 	{rel: "15_unknown_header.csv", data: static("foo;bar;baz\n1;2;3\n"), status: StatusFailed, errHas: "header row matches no file kind"},
 	{rel: "16_old.xls", data: static("\xd0\xcf\x11\xe0 old excel"), status: StatusFailed, errHas: "not supported"},
+	{rel: "so_registrations/18_sep_line.csv", data: static("sep=;\r\nperson_id;municipality;registered_on;language\r\n19850709-9805;0127;2024-01-15;ar\r\n900315-1231;0127;2024-13-15;ar\r\n"),
+		status: StatusLoaded, read: 2, loaded: 1},
 	{rel: "17_root_certificates.csv", data: static("Personnummer,Intygsdatum\n19850709-9805,2024-06-01\n"), status: StatusLoaded, read: 1, loaded: 1},
 }
 
@@ -144,7 +146,7 @@ func TestBadFiles(t *testing.T) {
 		}
 	}
 	got := e.rejects("so_registrations")
-	if len(got) != 1 || got[0] != "3|∅|wrong_field_count" {
+	if len(got) != 2 || got[0] != "3|∅|wrong_field_count" || got[1] != "4|registered_on|invalid_date" {
 		t.Errorf("field count rejects %q", got)
 	}
 }

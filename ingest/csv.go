@@ -45,6 +45,7 @@ type csvSource struct {
 	headerAt int64
 	encoding string
 	delim    rune
+	skipped  int64 // lines consumed before the CSV reader saw the file
 }
 
 // openCSV opens path for reading given what scanFile found.
@@ -74,7 +75,11 @@ func openCSV(path string, info fileInfo) (*csvSource, error) {
 	}
 	s.lim = &limitReader{r: r}
 	br := bufio.NewReaderSize(s.lim, 64<<10)
-	s.delim = sniffDelimiter(br)
+	if d, ok := sepLine(br); ok { // Excel's "sep=;" first line
+		s.delim, s.skipped = d, 1
+	} else {
+		s.delim = sniffDelimiter(br)
+	}
 	s.r = csv.NewReader(br)
 	s.r.Comma = s.delim
 	s.r.FieldsPerRecord = -1
@@ -93,7 +98,7 @@ func openCSV(path string, info fileInfo) (*csvSource, error) {
 			continue
 		}
 		line, _ := s.r.FieldPos(0)
-		s.header, s.headerAt = rec, int64(line)
+		s.header, s.headerAt = rec, int64(line)+s.skipped
 		break
 	}
 	s.lim.mark()
@@ -119,7 +124,7 @@ func (s *csvSource) Next() (int64, []string, error) {
 			continue
 		}
 		line, _ := s.r.FieldPos(0)
-		return int64(line), rec, nil
+		return int64(line) + s.skipped, rec, nil
 	}
 }
 
@@ -144,6 +149,25 @@ func blank(rec []string) bool {
 		}
 	}
 	return true
+}
+
+// sepLine consumes a first line "sep=X" (Excel writes it to name the
+// separator) and returns X.
+func sepLine(br *bufio.Reader) (rune, bool) {
+	b, _ := br.Peek(8)
+	if len(b) < 5 || !bytes.EqualFold(b[:4], []byte("sep=")) {
+		return 0, false
+	}
+	rest := b[5:]
+	if len(rest) > 0 && rest[0] != '\n' && rest[0] != '\r' {
+		return 0, false
+	}
+	d := rune(b[4])
+	if d != ';' && d != ',' && d != '\t' && d != '|' {
+		return 0, false
+	}
+	br.ReadString('\n')
+	return d, true
 }
 
 // sniffDelimiter picks ';', ',' or tab: whichever occurs most often outside

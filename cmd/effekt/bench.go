@@ -30,7 +30,7 @@ func init() {
 
 func runBench(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] != "ingest" {
-		fmt.Fprintln(os.Stderr, "usage: effekt bench ingest [--scale small|county|national] [--seed N] [--dir DIR] [--keep]")
+		fmt.Fprintln(os.Stderr, "usage: effekt bench ingest [--scale small|county|national] [--seed N] [--from DIR] [--dir DIR] [--keep]")
 		return errUsage
 	}
 	fs := flag.NewFlagSet("bench ingest", flag.ContinueOnError)
@@ -38,6 +38,7 @@ func runBench(ctx context.Context, args []string) error {
 	seed := fs.Int64("seed", 1, "sample seed")
 	dir := fs.String("dir", "", "work folder (default: a temporary folder, removed afterwards)")
 	keep := fs.Bool("keep", false, "keep the work folder")
+	from := fs.String("from", "", "bench on a copy of this folder of kind folders (<kind>/<files>) instead of a generated sample")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -55,14 +56,21 @@ func runBench(ctx context.Context, args []string) error {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	today := time.Now().UTC()
 
-	fmt.Printf("generating the %s sample in %s …\n", *scale, work)
 	t0 := time.Now()
 	inbox := filepath.Join(work, "inbox")
-	st, err := sample.Write(ctx, inbox, sample.Options{Scale: *scale, Seed: *seed, Today: today, Logger: quiet})
-	if err != nil {
-		return err
+	if *from != "" {
+		fmt.Printf("copying %s to %s …\n", *from, inbox)
+		if err := os.CopyFS(inbox, os.DirFS(*from)); err != nil {
+			return fmt.Errorf("copy %s: %w", *from, err)
+		}
+	} else {
+		fmt.Printf("generating the %s sample in %s …\n", *scale, work)
+		st, err := sample.Write(ctx, inbox, sample.Options{Scale: *scale, Seed: *seed, Today: today, Logger: quiet})
+		if err != nil {
+			return err
+		}
+		fmt.Printf("  %d files, %d rows (%d written to be rejected), %.1f MB in %.1fs\n", len(st.Files), st.Rows, st.BadRows, float64(totalBytes(st))/1e6, time.Since(t0).Seconds())
 	}
-	fmt.Printf("  %d files, %d rows (%d written to be rejected), %.1f MB in %.1fs\n", len(st.Files), st.Rows, st.BadRows, float64(totalBytes(st))/1e6, time.Since(t0).Seconds())
 
 	// effekt: the full validated ingest
 	db, err := store.Open(ctx, filepath.Join(work, "effekt.duckdb"), store.Options{})
