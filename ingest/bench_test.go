@@ -49,3 +49,21 @@ func benchLogger() *slog.Logger {
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 }
+
+// BenchmarkRead reads and validates $EFFEKT_BENCH_FILE (a file of kind
+// $EFFEKT_BENCH_KIND) without a database: the Go side of a load alone.
+func BenchmarkRead(b *testing.B) {
+	path, kind := os.Getenv("EFFEKT_BENCH_FILE"), os.Getenv("EFFEKT_BENCH_KIND")
+	if path == "" {
+		b.Skip("set EFFEKT_BENCH_FILE and EFFEKT_BENCH_KIND")
+	}
+	var rows int64
+	for i := 0; i < b.N; i++ {
+		c, _, err := readFile(nil, path, kind)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows += c.read
+	}
+	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+}

@@ -71,7 +71,7 @@ type validator struct {
 	vals     []any
 	hexb     []byte
 	// fileID is stored in every row.
-	fileID int64
+	fileID any // boxed once
 	// keyHash of the last good row's natural key (collisions are fine: a
 	// repeated hash only makes the loader look for repeated keys in SQL).
 	keyHash uint64
