@@ -19,9 +19,9 @@ const EnvFault = "EFFEKT_FAULT"
 
 // Fault points.
 const (
-	PointRows   = "rows"   // while staging, once Rows rows are staged
-	PointStaged = "staged" // after staging, before the transaction
-	PointTx     = "tx"     // in the transaction, after the old rows were deleted
+	PointRows   = "rows"   // while appending, once Rows rows are appended
+	PointStaged = "staged" // the whole file appended, before keys are resolved
+	PointTx     = "tx"     // repeated keys resolved, before rows of earlier files are deleted
 	PointCommit = "commit" // in the transaction, everything written, before commit
 )
 

@@ -60,24 +60,25 @@ func renderKind(k *Kind) kindSQL {
 		deleteOld: r("delete_old"), drop: r("drop")}
 }
 
-// appenderSink appends validated rows and rejects to the staging tables.
+// appenderSink appends validated rows to the kind's table and rejected
+// rows to rejected_rows, inside the file's transaction.
 type appenderSink struct {
 	rowsA, rejA *duckdb.Appender
 	fileID      int64
 	kind        string
-	after       func(staged int64) error // fault hook, may be nil
-	staged      int64
+	after       func(appended int64) error // fault hook, may be nil
+	appended    int64
 }
 
 func (s *appenderSink) rows(vals []driver.Value, width int) error {
 	for i := 0; i+width <= len(vals); i += width {
 		if err := s.rowsA.AppendRow(vals[i : i+width]...); err != nil {
-			return fmt.Errorf("stage row: %w", err)
+			return fmt.Errorf("append row: %w", err)
 		}
-		s.staged++
+		s.appended++
 	}
 	if s.after != nil {
-		return s.after(s.staged)
+		return s.after(s.appended)
 	}
 	return nil
 }
@@ -88,7 +89,7 @@ func (s *appenderSink) reject(r reject) error {
 		col, val = r.column, r.value
 	}
 	if err := s.rejA.AppendRow(s.fileID, s.kind, r.line, col, val, r.reason, r.message); err != nil {
-		return fmt.Errorf("stage rejected row: %w", err)
+		return fmt.Errorf("append rejected row: %w", err)
 	}
 	return nil
 }
