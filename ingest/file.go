@@ -103,8 +103,16 @@ func (l *loader) load(ctx context.Context, conn *sql.Conn, f inboxFile, info fil
 		return nil, fileErrorf("header (line %d): %v", src.HeaderLine(), err)
 	}
 	if len(h.missing) > 0 {
-		return nil, fileErrorf("required columns missing for %s: %s (header found: %s); name the columns as documented, or put the file in the right inbox folder",
-			k.Name, strings.Join(h.missing, ", "), quoteList(src.Header(), 12))
+		names := make([]string, len(h.missing))
+		for i, m := range h.missing {
+			_, c := k.Column(m)
+			names[i] = m
+			if len(c.Aliases) > 0 {
+				names[i] += " (or " + strings.Join(c.Aliases, ", ") + ")"
+			}
+		}
+		return nil, fileErrorf("required columns missing for %s: %s; header found: %s. Name the columns so, or put the file in the inbox folder of its kind",
+			k.Name, strings.Join(names, "; "), quoteList(src.Header(), 12))
 	}
 	if len(h.unknown) > 0 {
 		for i := range h.unknown {
