@@ -81,6 +81,8 @@ var badFiles = []badFile{
 	{rel: "16_old.xls", data: static("\xd0\xcf\x11\xe0 old excel"), status: StatusFailed, errHas: "not supported"},
 	{rel: "so_registrations/18_sep_line.csv", data: static("sep=;\r\nperson_id;municipality;registered_on;language\r\n19850709-9805;0127;2024-01-15;ar\r\n900315-1231;0127;2024-13-15;ar\r\n"),
 		status: StatusLoaded, read: 2, loaded: 1},
+	{rel: "so_registrations/19_mixed_encoding.csv", data: static("Personnummer;Kommun;Anmälningsdatum;Språk\n19850709-9805;Malm\xf6;2024-01-15;ar\n"),
+		status: StatusFailed, errHas: "line 2 is not UTF-8, yet the file holds UTF-8 letters"},
 	{rel: "17_root_certificates.csv", data: static("Personnummer,Intygsdatum\n19850709-9805,2024-06-01\n"), status: StatusLoaded, read: 1, loaded: 1},
 }
 

@@ -56,6 +56,9 @@ func openCSV(path string, info fileInfo) (*csvSource, error) {
 	if info.longest > maxLineBytes {
 		return nil, fileErrorf("line %d is %d bytes long (at most %d allowed): is this really a CSV file with one row per line?", info.longAt, info.longest, maxLineBytes)
 	}
+	if !info.utf8 && info.utf8Pairs > 0 {
+		return nil, fileErrorf("line %d is not UTF-8, yet the file holds UTF-8 letters (such as å, ä, ö) elsewhere: it mixes two encodings; save it again as UTF-8 (or Windows-1252 throughout)", info.badAt)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open: %w", err)

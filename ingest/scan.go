@@ -29,6 +29,11 @@ type fileInfo struct {
 	zip     bool // it starts like a ZIP archive (XLSX)
 	longest int  // longest physical line in bytes
 	longAt  int64
+	// badAt is the line of the first byte that is not UTF-8; utf8Pairs
+	// counts two-byte UTF-8 letters (å, ä, ö, é …) seen anyway: both
+	// together mean a file that mixes encodings.
+	badAt     int64
+	utf8Pairs int64
 }
 
 // scanFile hashes the file and checks its encoding and line lengths in one
@@ -64,7 +69,11 @@ func scanFile(path string) (fileInfo, error) {
 			}
 			if info.utf8 {
 				carry = checkUTF8(&info, carry, chunk)
+				if !info.utf8 {
+					info.badAt = lineN + int64(bytes.Count(chunk[:firstInvalid(chunk)], []byte{'\n'}))
+				}
 			}
+			info.utf8Pairs += utf8Letters(chunk)
 			for len(chunk) > 0 {
 				i := bytes.IndexByte(chunk, '\n')
 				if i < 0 {
@@ -93,6 +102,38 @@ func scanFile(path string) (fileInfo, error) {
 	}
 	info.sha256 = hex.EncodeToString(h.Sum(nil))
 	return info, nil
+}
+
+// firstInvalid returns the offset of the first byte of chunk that does not
+// start a valid UTF-8 sequence (len(chunk) when none).
+func firstInvalid(chunk []byte) int {
+	for i := 0; i < len(chunk); {
+		r, n := utf8.DecodeRune(chunk[i:])
+		if r == utf8.RuneError && n <= 1 {
+			if !utf8.FullRune(chunk[i:]) {
+				return len(chunk) // cut at the chunk's end
+			}
+			return i
+		}
+		i += n
+	}
+	return len(chunk)
+}
+
+// utf8Letters counts the two-byte UTF-8 sequences of Latin-1 letters
+// (C3 80–BF) in chunk.
+func utf8Letters(chunk []byte) int64 {
+	var n int64
+	for {
+		i := bytes.IndexByte(chunk, 0xC3)
+		if i < 0 || i+1 >= len(chunk) {
+			return n
+		}
+		if c := chunk[i+1]; c >= 0x80 && c <= 0xBF {
+			n++
+		}
+		chunk = chunk[i+1:]
+	}
 }
 
 // checkUTF8 validates chunk (after the carried bytes) and returns the bytes
