@@ -23,7 +23,7 @@ var loadTmpl = template.Must(template.New("load").Parse(loadSQL))
 
 // kindSQL holds the load statements of one kind, rendered once.
 type kindSQL struct {
-	dups, superseded, deleteSuperseded, deleteOld, drop string
+	dups, dupsCandidates, superseded, deleteSuperseded, deleteOld, drop string
 }
 
 var kindStatements = map[string]kindSQL{}
@@ -56,7 +56,7 @@ func renderKind(k *Kind) kindSQL {
 		}
 		return strings.TrimSpace(b.String())
 	}
-	return kindSQL{dups: r("dups"), superseded: r("superseded"), deleteSuperseded: r("delete_superseded"),
+	return kindSQL{dups: r("dups"), dupsCandidates: r("dups_candidates"), superseded: r("superseded"), deleteSuperseded: r("delete_superseded"),
 		deleteOld: r("delete_old"), drop: r("drop")}
 }
 
@@ -137,7 +137,14 @@ func (l *loader) loadTx(ctx context.Context, conn *sql.Conn, k *Kind, h header, 
 	}
 	var dups, superseded int64
 	if c.maybeDup {
-		if _, err := exec("find repeated keys", st.dups); err != nil {
+		q := st.dups
+		if c.candidates != nil {
+			if err := l.candidates(ctx, conn, c.candidates); err != nil {
+				return err
+			}
+			q = st.dupsCandidates
+		}
+		if _, err := exec("find repeated keys", q); err != nil {
 			return err
 		}
 		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM ingest_dups`).Scan(&dups); err != nil {
@@ -181,6 +188,26 @@ func (l *loader) loadTx(ctx context.Context, conn *sql.Conn, k *Kind, h header, 
 		}
 	}
 	return nil
+}
+
+// candidates puts the lines that may repeat a key into TEMP ingest_cand.
+func (l *loader) candidates(ctx context.Context, conn *sql.Conn, lines []int64) error {
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE ingest_cand (line BIGINT)`); err != nil {
+		return fmt.Errorf("candidate lines: %w", err)
+	}
+	return conn.Raw(func(dc any) error {
+		a, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "ingest_cand")
+		if err != nil {
+			return fmt.Errorf("candidate lines: %w", err)
+		}
+		for _, n := range lines {
+			if err := a.AppendRow(n); err != nil {
+				a.Close()
+				return fmt.Errorf("candidate lines: %w", err)
+			}
+		}
+		return a.Close()
+	})
 }
 
 // append validates src and appends its rows to the kind's table and its

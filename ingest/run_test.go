@@ -148,3 +148,35 @@ func TestCorrectedResend(t *testing.T) {
 		t.Errorf("%d rows, want 4", n)
 	}
 }
+
+// TestRepeatedKeysWithoutCandidates loads the fixtures with repeated keys
+// once more with the key-hash bookkeeping disabled, so that the repeated
+// keys are searched over the whole file in SQL: same rows, same rejects.
+func TestRepeatedKeysWithoutCandidates(t *testing.T) {
+	defer func(s, c int) { maxSeen, maxCand = s, c }(maxSeen, maxCand)
+	maxSeen, maxCand = 1, 1
+	for _, c := range kindCases {
+		if !slices.ContainsFunc(c.rejects, func(r string) bool { return strings.HasSuffix(r, "|superseded") }) {
+			continue
+		}
+		t.Run(c.kind, func(t *testing.T) {
+			e := newEnv(t)
+			b, err := os.ReadFile(filepath.Join("testdata", "kinds", c.kind+".csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			writeFile(t, filepath.Join(e.inbox, c.kind, "a.csv"), b)
+			e.run()
+			want := make([]string, len(c.loaded))
+			for i, r := range c.loaded {
+				want[i] = expand(r)
+			}
+			if got := e.tableRows(KindByName(c.kind), ""); !slices.Equal(got, want) {
+				t.Errorf("loaded rows:\n got  %q\n want %q", got, want)
+			}
+			if got := e.rejects(c.kind); !slices.Equal(got, c.rejects) {
+				t.Errorf("rejected rows:\n got  %q\n want %q", got, c.rejects)
+			}
+		})
+	}
+}

@@ -13,6 +13,16 @@ GROUP BY {{.Key}}
 HAVING count(*) > 1
 {{end}}
 
+{{define "dups_candidates"}}
+-- the same, looking only at the lines whose key hashes repeated (ingest_cand).
+CREATE OR REPLACE TEMP TABLE ingest_dups AS
+SELECT {{.Key}}, max(line) AS winner
+FROM {{.Table}}
+WHERE file_id = $1 AND line IN (SELECT line FROM ingest_cand)
+GROUP BY {{.Key}}
+HAVING count(*) > 1
+{{end}}
+
 {{define "superseded"}}
 -- (a) a key repeated within the file: the last row wins, earlier ones are rejected …
 INSERT INTO rejected_rows (file_id, kind, line, "column", value, reason, message)
@@ -38,5 +48,5 @@ WHERE t.file_id <> $1 AND {{.KeyJoin}}
 {{end}}
 
 {{define "drop"}}
-DROP TABLE IF EXISTS ingest_dups
+DROP TABLE IF EXISTS ingest_dups; DROP TABLE IF EXISTS ingest_cand
 {{end}}
