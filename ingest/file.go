@@ -21,7 +21,9 @@ func (e *errSystem) Unwrap() error { return e.err }
 // file loads one inbox file and moves it. The error is for problems of the
 // run (see Run); a bad file gives a FileResult with status failed.
 func (l *loader) file(ctx context.Context, conn *sql.Conn, f inboxFile) (FileResult, error) {
-	rec := fileRecord{path: f.path, name: f.name, started: time.Now()}
+	// the record and the result carry the path and name scrubbed: sources
+	// have been known to name a file after the person in it
+	rec := fileRecord{path: scrub(f.path), name: scrub(f.name), started: time.Now()}
 	if f.kind != nil {
 		rec.kind = f.kind.Name
 	}
@@ -29,7 +31,7 @@ func (l *loader) file(ctx context.Context, conn *sql.Conn, f inboxFile) (FileRes
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			l.log.Warn("file vanished from the inbox before it was read", "file", scrub(f.rel))
-			return FileResult{Path: f.path, Name: f.name, Kind: rec.kind, Status: StatusSkipped, Error: "file vanished before it was read"}, nil
+			return FileResult{Path: rec.path, Name: rec.name, Kind: rec.kind, Status: StatusSkipped, Error: "file vanished before it was read"}, nil
 		}
 		return l.fail(ctx, conn, f, &rec, fileErrorf("the file cannot be read: %v", err))
 	}

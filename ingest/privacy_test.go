@@ -31,6 +31,8 @@ func TestNoRawPersonnummer(t *testing.T) {
 	writeFile(t, filepath.Join(e.inbox, "no_header.csv"), []byte("19850709-9805,0127,2024-01-15,ar\n900315-1231,0127,2024-01-15,ar\n"))
 	// the same in a kind folder: required columns missing, header quoted
 	writeFile(t, filepath.Join(e.inbox, "so_registrations", "3_no_header.csv"), []byte("880808-2468;0127;2024-01-15;ar\n"))
+	// a file named after a person (its name must not reach the database)
+	writeFile(t, filepath.Join(e.inbox, "so_certificates", "intyg_19850709-9805.csv"), []byte("pnr,intygsdatum\n880808-2468,2024-06-01\n"))
 	// personnummer in the wrong columns, in every form
 	var b strings.Builder
 	b.WriteString("person_id,municipality,registered_on,language,referred_by\n")
@@ -117,6 +119,9 @@ func TestNoRawPersonnummer(t *testing.T) {
 				t.Errorf("%s holds the raw personnummer %s", name, f)
 			}
 		}
+	}
+	if n := e.count(`SELECT count(*) FROM files WHERE name = 'intyg_19850709-****.csv'`); n != 1 {
+		t.Errorf("%d files named intyg_19850709-****.csv", n)
 	}
 	if !strings.Contains(e.logs.String(), "file loaded") || !strings.Contains(out.String(), "4_misplaced.csv") {
 		t.Errorf("logs or summary are empty:\n%s\n%s", e.logs.String(), out.String())

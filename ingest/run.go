@@ -36,7 +36,8 @@ type Options struct {
 	Workers int
 }
 
-// FileResult is what happened to one file.
+// FileResult is what happened to one file. Path (as found in the inbox) and
+// Name have anything shaped like a personnummer masked, as in the files table.
 type FileResult struct {
 	Path, Name, Kind, Status, Error    string
 	RowsRead, RowsLoaded, RowsRejected int64

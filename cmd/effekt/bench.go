@@ -103,31 +103,40 @@ func runBench(ctx context.Context, args []string) error {
 		rawRows           int64
 	}
 	kinds := map[string]*agg{}
-	for i, f := range sum.Files {
-		a := kinds[f.Kind]
-		if a == nil {
-			a = &agg{}
-			kinds[f.Kind] = a
+	get := func(k string) *agg {
+		if kinds[k] == nil {
+			kinds[k] = &agg{}
 		}
+		return kinds[k]
+	}
+	for _, f := range sum.Files {
+		if f.Status != ingest.StatusLoaded {
+			return fmt.Errorf("%s: %s: %s", f.Name, f.Status, f.Error)
+		}
+		a := get(f.Kind)
 		a.files++
 		a.rows += f.RowsRead
 		a.bytes += f.Size
 		a.effekt += f.Duration
-		if f.Status != ingest.StatusLoaded {
-			return fmt.Errorf("%s: %s: %s", f.Name, f.Status, f.Error)
-		}
 		if strings.HasSuffix(strings.ToLower(f.Name), ".xlsx") {
 			a.xlsx++
 			continue
 		}
-		rel, _ := filepath.Rel(inbox, f.Path)
-		n, d, err := rawRead(ctx, raw, filepath.Join(archive, rel), i)
-		if err != nil {
-			return fmt.Errorf("raw read %s: %w", f.Name, err)
-		}
 		a.csvRows += f.RowsRead
 		a.csvBytes += f.Size
 		a.effektCSV += f.Duration
+	}
+	// the same CSV files, now in the archive, read raw
+	csvs, err := filepath.Glob(filepath.Join(archive, "*", "*.csv"))
+	if err != nil {
+		return err
+	}
+	for i, p := range csvs {
+		n, d, err := rawRead(ctx, raw, p, i)
+		if err != nil {
+			return fmt.Errorf("raw read %s: %w", filepath.Base(p), err)
+		}
+		a := get(filepath.Base(filepath.Dir(p)))
 		a.rawCSV += d
 		a.rawRows += n
 	}
