@@ -158,7 +158,8 @@ func errorText(f inboxFile, rec *fileRecord, inbox string) string {
 	if rec.kind != "" {
 		folder = filepath.Join(inbox, rec.kind)
 	}
-	return scrub(fmt.Sprintf(`effekt could not load this file; none of its rows were loaded.
+	// everything but the sha256 (which may hold long digit runs) is scrubbed
+	return fmt.Sprintf(`effekt could not load this file; none of its rows were loaded.
 
 file:    %s
 kind:    %s
@@ -169,7 +170,7 @@ problem: %s
 
 What to do: correct the file (or export it again) and put it into %s.
 Kinds: %s.
-`, f.name, kind, rec.sha, rec.finished.UTC().Format(time.RFC3339), rec.err, folder, strings.Join(KindNames(), ", ")))
+`, scrub(f.name), kind, rec.sha, rec.finished.UTC().Format(time.RFC3339), scrub(rec.err), scrub(folder), strings.Join(KindNames(), ", "))
 }
 
 // move moves a processed file below dir, keeping its path relative to the

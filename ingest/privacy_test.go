@@ -33,6 +33,13 @@ func TestNoRawPersonnummer(t *testing.T) {
 	writeFile(t, filepath.Join(e.inbox, "so_registrations", "3_no_header.csv"), []byte("880808-2468;0127;2024-01-15;ar\n"))
 	// a file named after a person (its name must not reach the database)
 	writeFile(t, filepath.Join(e.inbox, "so_certificates", "intyg_19850709-9805.csv"), []byte("pnr,intygsdatum\n880808-2468,2024-06-01\n"))
+	// personnummer in free-text and identifier columns
+	writeFile(t, filepath.Join(e.inbox, "so_registrations", "5_freetext.csv"), []byte(
+		"pnr;kommun;anmäld;språk;anmäld av\n199003151231;0127;2024-01-02;ar;Handläggare 770101-5559\n"))
+	writeFile(t, filepath.Join(e.inbox, "so_attendance", "6_group.csv"), []byte(
+		"pnr;datum;timmar;grupp\n199003151231;2024-01-02;3;G19880808-2468\n199003151231;2024-01-03;3;grupp200112242342\n"))
+	writeFile(t, filepath.Join(e.inbox, "settlements", "7_country.csv"), []byte(
+		"pnr,kommun,beslutsdatum,mottagningsdatum,födelseland\n197701015559,0127,2023-01-01,2023-02-01,Syrien (pass 9211634564)\n"))
 	// personnummer in the wrong columns, in every form
 	var b strings.Builder
 	b.WriteString("person_id,municipality,registered_on,language,referred_by\n")
@@ -118,6 +125,15 @@ func TestNoRawPersonnummer(t *testing.T) {
 			if bytes.Contains(b, []byte(f)) {
 				t.Errorf("%s holds the raw personnummer %s", name, f)
 			}
+		}
+	}
+	for q, want := range map[string]int64{
+		`SELECT count(*) FROM so_registrations WHERE referred_by = 'Handläggare 19770101-****'`: 1,
+		`SELECT count(*) FROM so_attendance WHERE group_id IN ('G19880808-****', 'grupp20011224-****')`: 2,
+		`SELECT count(*) FROM settlements WHERE birth_country = 'Syrien (pass 19921163-****)'`: 1,
+	} {
+		if n := e.count(q); n != want {
+			t.Errorf("%s: %d, want %d", q, n, want)
 		}
 	}
 	if n := e.count(`SELECT count(*) FROM files WHERE name = 'intyg_19850709-****.csv'`); n != 1 {

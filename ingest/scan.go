@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/effekt/effekt/ingest/parse"
@@ -157,27 +159,43 @@ func checkUTF8(info *fileInfo, carry, chunk []byte) []byte {
 	return append([]byte(nil), b[cut:]...)
 }
 
-// scrub masks anything in s that looks like a personnummer: 10 or 12
-// digits, or 6 or 8 digits, one of '-', '+' or space, and 4 digits; not
-// part of a longer word (so a sha256 stays intact). Every text that leaves
-// the loader (messages, values, logs, .error.txt files) passes through it.
+// scrub masks anything in s shaped like a personnummer, valid or not: a run
+// of 10 or more digits, or 6 or more digits, one of '-', '+' or space, and
+// 4 or more digits — wherever it stands, even inside a word. Every text
+// that leaves the loader (messages, rejected values, logs, summaries,
+// .error.txt files, file names) and every free-text value stored passes
+// through it.
 func scrub(s string) string {
+	return maskSpans(s, func(span string) bool { return true })
+}
+
+// scrubValid masks only the personnummer-shaped spans that are valid
+// personnummer or samordningsnummer (real date, Luhn digit) in some
+// reading. It is for identifiers (intervention ids, group ids, names),
+// where masking every long number could merge distinct keys.
+func scrubValid(s string, today time.Time) string {
+	return maskSpans(s, func(span string) bool { return holdsValidPNR(span, today) })
+}
+
+// maskSpans replaces the personnummer-shaped spans of s for which mask
+// says so by parse.Mask of the span ("YYYYMMDD-****" or "****").
+func maskSpans(s string, mask func(span string) bool) string {
 	var b []byte // nil until something is masked
 	last := 0
 	for i := 0; i < len(s); {
-		if !isDigit(s[i]) || (i > 0 && isAlnum(s[i-1])) {
+		if !isDigit(s[i]) {
 			i++
 			continue
 		}
 		j := digitsEnd(s, i)
 		end := -1
-		switch n := j - i; {
-		case n == 10 || n == 12:
+		switch {
+		case j-i >= 10:
 			end = j
-		case (n == 6 || n == 8) && j+5 <= len(s) && (s[j] == '-' || s[j] == '+' || s[j] == ' ') && digitsEnd(s, j+1) == j+5:
-			end = j + 5
+		case j-i >= 6 && j+1 < len(s) && (s[j] == '-' || s[j] == '+' || s[j] == ' ') && digitsEnd(s, j+1)-(j+1) >= 4:
+			end = digitsEnd(s, j+1)
 		}
-		if end < 0 || (end < len(s) && isAlnum(s[end])) {
+		if end < 0 || !mask(s[i:end]) {
 			i = j
 			continue
 		}
@@ -194,6 +212,30 @@ func scrub(s string) string {
 	return string(append(b, s[last:]...))
 }
 
+// holdsValidPNR reports whether some 10- or 12-digit window of the span's
+// digits (or its dashed form) is a valid personnummer.
+func holdsValidPNR(span string, today time.Time) bool {
+	if i := strings.IndexAny(span, "-+ "); i >= 0 {
+		a, sep, c := span[:i], span[i:i+1], span[i+1:]
+		for _, n := range []int{8, 6} {
+			if len(a) >= n && len(c) >= 4 {
+				if _, err := parse.Personnummer(a[len(a)-n:]+sep+c[:4], today); err == nil {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, n := range []int{12, 10} {
+		for k := 0; k+n <= len(span); k++ {
+			if _, err := parse.Personnummer(span[k:k+n], today); err == nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func digitsEnd(s string, i int) int {
 	for i < len(s) && isDigit(s[i]) {
 		i++
@@ -202,10 +244,6 @@ func digitsEnd(s string, i int) int {
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-func isAlnum(c byte) bool {
-	return isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-}
 
 // maskPNR masks one personnummer-like string as YYYYMMDD-**** (or ****).
 func maskPNR(s string) string { return parse.Mask(s) }

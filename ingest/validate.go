@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash"
 	"hash/maphash"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -77,6 +78,9 @@ type validator struct {
 	keyHash uint64
 	keyIdx  []int
 	hash    maphash.Hash
+	// idLike per column: required or part of the key, so only valid
+	// personnummer are masked in it (see scrubValid)
+	idLike []bool
 }
 
 // newValidator makes a validator; cache (may be nil) carries pseudonyms
@@ -97,6 +101,10 @@ func newValidator(k *Kind, h header, width int, xlsx bool, key []byte, today tim
 		v.colCache[i] = make(map[string]cachedValue)
 	}
 	v.hash.SetSeed(keySeed)
+	v.idLike = make([]bool, len(k.Columns))
+	for i, c := range k.Columns {
+		v.idLike[i] = c.Required || slices.Contains(k.Key, c.Name)
+	}
 	for _, n := range k.Key {
 		i, _ := k.Column(n)
 		v.keyIdx = append(v.keyIdx, i)
@@ -218,9 +226,13 @@ func (v *validator) cell(line int64, i int, c *Column, raw string) (any, *reject
 	case TEducation:
 		val = parse.Education(t)
 	case TReferredBy:
-		val = parse.ReferredBy(t)
+		val = scrub(parse.ReferredBy(t))
 	case TText:
-		val, err = text(t)
+		if v.idLike[i] {
+			val, err = text(scrubValid(t, v.today))
+		} else {
+			val, err = text(scrub(t))
+		}
 	}
 	if m := v.colCache[i]; len(m) < maxColumnCache {
 		m[strings.Clone(t)] = cachedValue{val, err}
