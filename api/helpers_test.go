@@ -30,7 +30,7 @@ const (
 )
 
 // openFixture opens a fresh database holding testdata/fixture.sql.
-func openFixture(t *testing.T) *sql.DB {
+func openFixture(t testing.TB) *sql.DB {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "api.duckdb"), store.Options{})

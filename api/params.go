@@ -25,6 +25,9 @@ func splitIDs(name string, raw ...string) ([]string, error) {
 			if len(id) > maxIDLen {
 				return nil, badRequest("%s: id longer than %d characters", name, maxIDLen)
 			}
+			if !plainID(id) {
+				return nil, badRequest("%s: id %q may hold only ASCII letters, digits, '-' and '_'", name, id)
+			}
 			ids = append(ids, id)
 		}
 	}
@@ -137,4 +140,16 @@ func queryList(r *http.Request, key string) []string {
 // containsFold reports whether sub is in s, ignoring case.
 func containsFold(s, sub string) bool {
 	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+}
+
+// plainID reports whether id is made of the characters Kolada ids use
+// (N00973, 0127, G0001), plus '-' and '_'.
+func plainID(id string) bool {
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
