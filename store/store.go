@@ -31,6 +31,11 @@ type Options struct {
 	ReadOnly bool
 	// Threads limits DuckDB's worker threads; 0 leaves DuckDB's default.
 	Threads int
+	// Sandboxed turns off every file and network function (read_csv, COPY,
+	// ATTACH, INSTALL, http) and locks the configuration so SQL cannot turn
+	// them back on: for running SQL that people type. It is instance-wide and
+	// irreversible, so a sandboxed handle cannot load files.
+	Sandboxed bool
 }
 
 // Open opens (creating when needed) the DuckDB file at path, with extension
@@ -49,6 +54,9 @@ func Open(ctx context.Context, path string, opt Options) (*sql.DB, error) {
 	params := []string{"autoinstall_known_extensions=false", "autoload_known_extensions=false"}
 	if opt.ReadOnly {
 		params = append(params, "access_mode=READ_ONLY")
+	}
+	if opt.Sandboxed {
+		params = append(params, "enable_external_access=false", "lock_configuration=true")
 	}
 	if opt.Threads > 0 {
 		params = append(params, "threads="+strconv.Itoa(opt.Threads))
