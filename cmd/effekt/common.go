@@ -20,6 +20,9 @@ import (
 type commonFlags struct {
 	configPath string
 	dbPath     string
+	// pseudonymises is set by the commands that turn personnummer into
+	// pseudonyms (ingest, demo, serve): only they warn about the demo key.
+	pseudonymises bool
 }
 
 func (c *commonFlags) bind(fs *flag.FlagSet) {
@@ -36,7 +39,7 @@ func (c *commonFlags) load() (config.Config, error) {
 	if c.dbPath != "" {
 		cfg.Paths.Database = c.dbPath
 	}
-	if cfg.Pseudonym.Demo {
+	if cfg.Pseudonym.Demo && c.pseudonymises {
 		slog.Warn("DEMO PSEUDONYM KEY IN USE: pseudonyms are not secret; set " + config.EnvPseudonymKey + " or pseudonym.key_file for real data")
 	}
 	return cfg, nil

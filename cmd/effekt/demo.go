@@ -23,6 +23,7 @@ func init() {
 func runDemo(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	var cf commonFlags
+	cf.pseudonymises = true
 	cf.bind(fs)
 	dir := fs.String("dir", "data/demo", "working folder: inbox, archive, failed, database, exports and dashboards go below it (emptied first)")
 	scale := fs.String("scale", "small", "sample size: small, county or national")

@@ -21,6 +21,7 @@ func init() {
 func runIngest(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
 	var common commonFlags
+	common.pseudonymises = true
 	common.bind(fs)
 	inbox := fs.String("inbox", "", "inbox folder (default: paths.inbox)")
 	viaServer := fs.Bool("via-server", false, "when a running `effekt serve` holds the database, let it run the ingest job")

@@ -19,6 +19,7 @@ func init() {
 func runServe(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	var cf commonFlags
+	cf.pseudonymises = true
 	cf.bind(fs)
 	listen := fs.String("listen", "", "address to listen on, host:port (overrides listen in the config)")
 	if err := fs.Parse(args); err != nil {
