@@ -63,8 +63,11 @@ func (l *loader) file(ctx context.Context, conn *sql.Conn, f inboxFile) (FileRes
 		}
 		return l.fail(ctx, conn, f, &rec, err)
 	}
-	l.move(f, l.opt.Archive)
 	res := rec.result(unknown)
+	// the files row holds the time up to the commit (it is written inside
+	// the transaction); the result counts the commit too
+	res.Duration = time.Since(rec.started)
+	l.move(f, l.opt.Archive)
 	l.log.Info("file loaded", "file", scrub(f.rel), "kind", rec.kind, "rows_read", rec.read, "rows_loaded", rec.loaded, "rows_rejected", rec.rejected, "duration", res.Duration)
 	return res, nil
 }

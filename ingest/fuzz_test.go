@@ -54,12 +54,13 @@ func readFile(t *testing.T, path, kind string) (counts, *countSink, error) {
 	if len(h.missing) > 0 {
 		return counts{}, nil, errors.New("missing columns")
 	}
+	persons := newPersonIndex(1)
 	vals := []*validator{
-		newValidator(k, h, len(src.Header()), src.XLSX(), testKey, testToday, 1, nil),
-		newValidator(k, h, len(src.Header()), src.XLSX(), testKey, testToday, 1, nil),
+		newValidator(k, h, len(src.Header()), src.XLSX(), testKey, testToday, 1, nil, persons),
+		newValidator(k, h, len(src.Header()), src.XLSX(), testKey, testToday, 1, nil, persons),
 	}
 	sk := &countSink{}
-	c, err := pump(context.Background(), src, vals, len(k.TargetColumns()), sk, nil)
+	c, err := pump(context.Background(), src, vals, stageWidth(k), sk, nil)
 	return c, sk, err
 }
 

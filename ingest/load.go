@@ -4,16 +4,12 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	_ "embed"
 	"fmt"
-	"runtime"
 	"strconv"
 	"strings"
 	"text/template"
 	"time"
-
-	"github.com/duckdb/duckdb-go/v2"
 )
 
 //go:embed sql/load.sql
@@ -23,75 +19,84 @@ var loadTmpl = template.Must(template.New("load").Parse(loadSQL))
 
 // kindSQL holds the load statements of one kind, rendered once.
 type kindSQL struct {
-	dups, dupsCandidates, superseded, deleteSuperseded, deleteOld, drop string
+	stage, dups, superseded, rejectSuperseded, anyRows, deleteOld, insert, insertDedup string
 }
 
 var kindStatements = map[string]kindSQL{}
+
+// insertRejects and dropStaging do not depend on the kind.
+var insertRejects, dropStaging string
 
 func init() {
 	for _, k := range Kinds {
 		kindStatements[k.Name] = renderKind(k)
 	}
+	insertRejects = renderSQL("insert_rejects", nil)
+	dropStaging = renderSQL("drop", nil)
 }
 
+func renderSQL(name string, data any) string {
+	var b bytes.Buffer
+	if err := loadTmpl.ExecuteTemplate(&b, name, data); err != nil {
+		panic(fmt.Sprintf("ingest: template %s: %v", name, err))
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// renderKind renders the statements of kind k over its staging table
+// ingest_rows (see stage.go): a person is its index p there.
 func renderKind(k *Kind) kindSQL {
-	keys := k.KeyTargets()
-	join := make([]string, len(keys))
-	joinSD := make([]string, len(keys))
-	for i, c := range keys {
-		join[i] = fmt.Sprintf("t.%s = s.%s", c, c)
-		joinSD[i] = fmt.Sprintf("s.%s = d.%s", c, c)
+	var stageDef, insertSel, stageKey, stageKeyJoin, stageKeyTargets, keyJoin []string
+	person := false
+	for _, c := range k.Columns {
+		if c.Type == TPerson {
+			if person {
+				panic("ingest: kind " + k.Name + " has two person columns")
+			}
+			person = true
+			stageDef = append(stageDef, "CAST(0 AS INTEGER) AS p")
+			insertSel = append(insertSel, "pp.person", "pp.birth_date", "pp.gender")
+			continue
+		}
+		stageDef = append(stageDef, c.Target)
+		insertSel = append(insertSel, "s."+c.Target)
+	}
+	stageDef = append(stageDef, "line")
+	insertSel = append(insertSel, "$1", "s.line")
+	for _, n := range k.Key {
+		_, c := k.Column(n)
+		if c.Type == TPerson {
+			stageKey = append(stageKey, "p")
+			stageKeyTargets = append(stageKeyTargets, "pp.person AS person")
+			keyJoin = append(keyJoin, "t.person = s.person")
+		} else {
+			stageKey = append(stageKey, c.Target)
+			stageKeyTargets = append(stageKeyTargets, "s."+c.Target)
+			keyJoin = append(keyJoin, fmt.Sprintf("t.%s = s.%s", c.Target, c.Target))
+		}
+	}
+	for _, c := range stageKey {
+		stageKeyJoin = append(stageKeyJoin, fmt.Sprintf("s.%s = d.%s", c, c))
+	}
+	personJoin := ""
+	if person {
+		personJoin = "JOIN ingest_persons AS pp ON pp.p = s.p"
 	}
 	data := map[string]string{
-		"Table":     k.Name,
-		"KeyJoinSD": strings.Join(joinSD, " AND "),
-		"Key":       strings.Join(keys, ", "),
-		"KeyNames":  strings.Join(k.Key, ", "),
-		"KeyJoin":   strings.Join(join, " AND "),
+		"Table":           k.Name,
+		"KeyNames":        strings.Join(k.Key, ", "),
+		"StageDef":        strings.Join(stageDef, ", "),
+		"StageKey":        strings.Join(stageKey, ", "),
+		"StageKeyJoin":    strings.Join(stageKeyJoin, " AND "),
+		"StageKeyTargets": strings.Join(stageKeyTargets, ", "),
+		"KeyJoin":         strings.Join(keyJoin, " AND "),
+		"PersonJoin":      personJoin,
+		"Targets":         strings.Join(k.TargetColumns(), ", "),
+		"InsertSelect":    strings.Join(insertSel, ", "),
 	}
-	r := func(name string) string {
-		var b bytes.Buffer
-		if err := loadTmpl.ExecuteTemplate(&b, name, data); err != nil {
-			panic(fmt.Sprintf("ingest: template %s for %s: %v", name, k.Name, err))
-		}
-		return strings.TrimSpace(b.String())
-	}
-	return kindSQL{dups: r("dups"), dupsCandidates: r("dups_candidates"), superseded: r("superseded"), deleteSuperseded: r("delete_superseded"),
-		deleteOld: r("delete_old"), drop: r("drop")}
-}
-
-// appenderSink appends validated rows to the kind's table and rejected
-// rows to rejected_rows, inside the file's transaction.
-type appenderSink struct {
-	rowsA, rejA *duckdb.Appender
-	fileID      int64
-	kind        string
-	after       func(appended int64) error // fault hook, may be nil
-	appended    int64
-}
-
-func (s *appenderSink) rows(vals []driver.Value, width int) error {
-	for i := 0; i+width <= len(vals); i += width {
-		if err := s.rowsA.AppendRow(vals[i : i+width]...); err != nil {
-			return fmt.Errorf("append row: %w", err)
-		}
-		s.appended++
-	}
-	if s.after != nil {
-		return s.after(s.appended)
-	}
-	return nil
-}
-
-func (s *appenderSink) reject(r reject) error {
-	var col, val any
-	if r.column != "" {
-		col, val = r.column, r.value
-	}
-	if err := s.rejA.AppendRow(s.fileID, s.kind, r.line, col, val, r.reason, r.message); err != nil {
-		return fmt.Errorf("append rejected row: %w", err)
-	}
-	return nil
+	r := func(name string) string { return renderSQL(name, data) }
+	return kindSQL{stage: r("stage"), dups: r("dups"), superseded: r("superseded"), rejectSuperseded: r("reject_superseded"),
+		anyRows: r("any_rows"), deleteOld: r("delete_old"), insert: r("insert"), insertDedup: r("insert_dedup")}
 }
 
 // withFile renders a statement for file id.
@@ -99,29 +104,24 @@ func withFile(q string, id int64) string {
 	return strings.ReplaceAll(q, "$1", strconv.FormatInt(id, 10))
 }
 
-// loadTx loads src in one transaction on conn: the Appender puts the good
-// rows straight into the kind's table and the rejected ones into
-// rejected_rows; then repeated keys are resolved, rows of earlier files with
-// the same keys deleted and the file recorded. On any error or panic the
-// transaction is rolled back and nothing of the file remains.
+// loadTx loads src: its rows are staged (stage.go), then one transaction
+// on conn resolves repeated keys, deletes the rows of earlier files with the
+// same keys, copies the staged rows into the kind's table and rejected_rows
+// and records the file. On any error or panic the transaction is rolled
+// back and nothing of the file remains; the staging tables are dropped
+// either way.
 func (l *loader) loadTx(ctx context.Context, conn *sql.Conn, k *Kind, h header, src source, rec *fileRecord) (err error) {
-	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	committed := false
 	defer func() {
-		if !committed {
-			if _, rerr := conn.ExecContext(context.Background(), "ROLLBACK"); rerr != nil {
-				l.log.Error("rollback", "file", scrub(rec.name), "err", rerr)
-			}
+		if _, derr := conn.ExecContext(context.Background(), dropStaging); derr != nil {
+			l.log.Warn("drop staging tables", "err", derr)
 		}
 	}()
 	timer := l.stepTimer(rec.name)
-	c, err := l.append(ctx, conn, k, h, src, rec)
+	c, err := l.stage(ctx, conn, k, h, src, rec)
 	if err != nil {
 		return err
 	}
-	timer("append")
+	timer("stage")
 	if err := l.fault.at(ctx, PointStaged, rec.name, c.read); err != nil {
 		return err
 	}
@@ -135,39 +135,61 @@ func (l *loader) loadTx(ctx context.Context, conn *sql.Conn, k *Kind, h header, 
 		timer(what)
 		return n, nil
 	}
-	var dups, superseded int64
-	if c.maybeDup {
-		q := st.dups
-		if c.candidates != nil {
-			if err := l.candidates(ctx, conn, c.candidates); err != nil {
-				return err
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			if _, rerr := conn.ExecContext(context.Background(), "ROLLBACK"); rerr != nil {
+				l.log.Error("rollback", "file", scrub(rec.name), "err", rerr)
 			}
-			q = st.dupsCandidates
 		}
-		if _, err := exec("find repeated keys", q); err != nil {
-			return err
-		}
-		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM ingest_dups`).Scan(&dups); err != nil {
-			return fmt.Errorf("count repeated keys: %w", err)
-		}
+	}()
+	// (CREATE TABLE AS reports no rows affected: count them)
+	var dups, superseded int64
+	if _, err := exec("find repeated keys", st.dups); err != nil {
+		return err
+	}
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM ingest_dups`).Scan(&dups); err != nil {
+		return fmt.Errorf("count repeated keys: %w", err)
 	}
 	if dups > 0 {
-		if superseded, err = exec("record superseded rows", st.superseded); err != nil {
+		if _, err := exec("find superseded rows", st.superseded); err != nil {
 			return err
 		}
-		n, err := exec("remove superseded rows", st.deleteSuperseded)
-		if err != nil {
+		if superseded, err = exec("record superseded rows", st.rejectSuperseded); err != nil {
 			return err
-		}
-		if n != superseded {
-			return fmt.Errorf("internal error: %d rows superseded but %d removed", superseded, n)
 		}
 	}
 	if err := l.fault.at(ctx, PointTx, rec.name, 0); err != nil {
 		return err
 	}
-	if _, err := exec("replace rows of earlier files", st.deleteOld); err != nil {
+	var earlier int64
+	if err := conn.QueryRowContext(ctx, st.anyRows).Scan(&earlier); err != nil {
+		return fmt.Errorf("look for earlier rows: %w", err)
+	}
+	if earlier > 0 {
+		if _, err := exec("replace rows of earlier files", st.deleteOld); err != nil {
+			return err
+		}
+	}
+	ins := st.insert
+	if dups > 0 {
+		ins = st.insertDedup
+	}
+	n, err := exec("insert rows", ins)
+	if err != nil {
 		return err
+	}
+	if n != c.good-superseded {
+		return fmt.Errorf("internal error: %d rows staged, %d superseded, but %d inserted", c.good, superseded, n)
+	}
+	if n, err = exec("insert rejected rows", insertRejects); err != nil {
+		return err
+	}
+	if n != c.rejected {
+		return fmt.Errorf("internal error: %d rows rejected but %d recorded", c.rejected, n)
 	}
 	rec.read, rec.loaded, rec.rejected = c.read, c.good-superseded, c.rejected+superseded
 	rec.status, rec.finished = StatusLoaded, time.Now()
@@ -182,65 +204,7 @@ func (l *loader) loadTx(ctx context.Context, conn *sql.Conn, k *Kind, h header, 
 	}
 	committed = true
 	timer("commit")
-	if c.maybeDup {
-		if _, err := conn.ExecContext(ctx, st.drop); err != nil {
-			l.log.Warn("drop ingest_dups", "err", err)
-		}
-	}
 	return nil
-}
-
-// candidates puts the lines that may repeat a key into TEMP ingest_cand.
-func (l *loader) candidates(ctx context.Context, conn *sql.Conn, lines []int64) error {
-	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE ingest_cand (line BIGINT)`); err != nil {
-		return fmt.Errorf("candidate lines: %w", err)
-	}
-	return conn.Raw(func(dc any) error {
-		a, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "ingest_cand")
-		if err != nil {
-			return fmt.Errorf("candidate lines: %w", err)
-		}
-		for _, n := range lines {
-			if err := a.AppendRow(n); err != nil {
-				a.Close()
-				return fmt.Errorf("candidate lines: %w", err)
-			}
-		}
-		return a.Close()
-	})
-}
-
-// append validates src and appends its rows to the kind's table and its
-// rejected rows to rejected_rows, inside the open transaction.
-func (l *loader) append(ctx context.Context, conn *sql.Conn, k *Kind, h header, src source, rec *fileRecord) (counts, error) {
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(l.caches)))
-	vals := make([]*validator, workers)
-	for i := range vals {
-		vals[i] = newValidator(k, h, len(src.Header()), src.XLSX(), l.opt.Key, l.today, rec.id, l.caches[i])
-	}
-	var c counts
-	err := conn.Raw(func(dc any) (err error) {
-		rowsA, err := duckdb.NewAppenderWithColumns(dc.(driver.Conn), "", "", k.Name, k.TargetColumns())
-		if err != nil {
-			return fmt.Errorf("appender: %w", err)
-		}
-		rejA, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "rejected_rows")
-		if err != nil {
-			rowsA.Close()
-			return fmt.Errorf("appender: %w", err)
-		}
-		sk := &appenderSink{rowsA: rowsA, rejA: rejA, fileID: rec.id, kind: k.Name}
-		sk.after = func(n int64) error { return l.fault.at(ctx, PointRows, rec.name, n) }
-		c, err = pump(ctx, src, vals, len(k.TargetColumns()), sk, l.progress(rec.name))
-		if cerr := rowsA.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("append rows: %w", cerr)
-		}
-		if cerr := rejA.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("append rejected rows: %w", cerr)
-		}
-		return err
-	})
-	return c, err
 }
 
 // fileRecord is one row of the files table.
@@ -275,15 +239,5 @@ func (l *loader) stepTimer(name string) func(step string) {
 		now := time.Now()
 		l.log.Debug("load step", "file", scrub(name), "step", step, "seconds", now.Sub(last).Seconds())
 		last = now
-	}
-}
-
-// dropStaging empties the staging tables (best effort).
-func (l *loader) dropStaging(conn *sql.Conn, k *Kind) {
-	if k == nil {
-		return
-	}
-	if _, err := conn.ExecContext(context.Background(), kindStatements[k.Name].drop); err != nil {
-		l.log.Warn("drop staging tables", "err", err)
 	}
 }

@@ -23,29 +23,15 @@ type rawBatch struct {
 
 type doneBatch struct {
 	vals    []driver.Value
-	keys    []uint64 // key hash per good row
-	lines   []int64  // line per good row
 	rejects []reject
 	read    int64
 }
 
 // counts are a file's row tallies before the within-file duplicates are
-// resolved. maybeDup is false when no natural key can repeat in the file;
-// when it is true and candidates is not nil, only the rows at those lines
-// can share a key with another row.
+// resolved (in SQL, over the staged rows).
 type counts struct {
 	read, good, rejected int64
-	maybeDup             bool
-	candidates           []int64
 }
-
-// maxSeen bounds the key hashes kept to rule repeated keys out, maxCand
-// the lines kept as candidates; beyond them the whole file is searched for
-// repeated keys in SQL.
-var (
-	maxSeen = 8 << 20
-	maxCand = 1 << 20
-)
 
 // pump reads every row of src, validates them on len(vals) goroutines (one
 // validator each) and hands the results to out from the calling goroutine.
@@ -111,9 +97,6 @@ func pump(pctx context.Context, src source, vals []*validator, width int, out si
 					d.vals, rej = v.row(line, b.fields[i], d.vals)
 					if rej != nil {
 						d.rejects = append(d.rejects, *rej)
-					} else {
-						d.keys = append(d.keys, v.keyHash)
-						d.lines = append(d.lines, line)
 					}
 				}
 				select {
@@ -128,17 +111,9 @@ func pump(pctx context.Context, src source, vals []*validator, width int, out si
 
 	var c counts
 	var sinkErr error
-	seen := make(map[uint64]int64) // key hash → line of its last row
-	tracking := true
 	for d := range done {
 		if sinkErr != nil {
 			continue // drain
-		}
-		if tracking {
-			tracking = c.track(seen, d.keys, d.lines)
-			if !tracking {
-				seen = nil
-			}
 		}
 		c.read += d.read
 		c.rejected += int64(len(d.rejects))
@@ -168,24 +143,4 @@ func pump(pctx context.Context, src source, vals []*validator, width int, out si
 		return c, readErr
 	}
 	return c, pctx.Err()
-}
-
-// track notes repeated key hashes and their lines; it returns false (and
-// gives up on candidates) when the bounds are exceeded.
-func (c *counts) track(seen map[uint64]int64, keys []uint64, lines []int64) bool {
-	for i, h := range keys {
-		prev, dup := seen[h]
-		seen[h] = lines[i]
-		if dup {
-			if !c.maybeDup {
-				c.maybeDup, c.candidates = true, []int64{}
-			}
-			c.candidates = append(c.candidates, prev, lines[i])
-		}
-		if len(seen) >= maxSeen || len(c.candidates) >= maxCand {
-			c.maybeDup, c.candidates = true, nil
-			return false
-		}
-	}
-	return true
 }

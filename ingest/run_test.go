@@ -149,34 +149,40 @@ func TestCorrectedResend(t *testing.T) {
 	}
 }
 
-// TestRepeatedKeysWithoutCandidates loads the fixtures with repeated keys
-// once more with the key-hash bookkeeping disabled, so that the repeated
-// keys are searched over the whole file in SQL: same rows, same rejects.
-func TestRepeatedKeysWithoutCandidates(t *testing.T) {
-	defer func(s, c int) { maxSeen, maxCand = s, c }(maxSeen, maxCand)
-	maxSeen, maxCand = 1, 1
-	for _, c := range kindCases {
-		if !slices.ContainsFunc(c.rejects, func(r string) bool { return strings.HasSuffix(r, "|superseded") }) {
-			continue
-		}
-		t.Run(c.kind, func(t *testing.T) {
-			e := newEnv(t)
-			b, err := os.ReadFile(filepath.Join("testdata", "kinds", c.kind+".csv"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			writeFile(t, filepath.Join(e.inbox, c.kind, "a.csv"), b)
-			e.run()
-			want := make([]string, len(c.loaded))
-			for i, r := range c.loaded {
-				want[i] = expand(r)
-			}
-			if got := e.tableRows(KindByName(c.kind), ""); !slices.Equal(got, want) {
-				t.Errorf("loaded rows:\n got  %q\n want %q", got, want)
-			}
-			if got := e.rejects(c.kind); !slices.Equal(got, c.rejects) {
-				t.Errorf("rejected rows:\n got  %q\n want %q", got, c.rejects)
-			}
-		})
+// TestRepeatedKeyAndEarlierFile: a key repeated within a file whose key is
+// also held by an earlier file. The earlier row goes, the last line of the
+// later file wins, its earlier line is superseded; a key only in the
+// earlier file stays.
+func TestRepeatedKeyAndEarlierFile(t *testing.T) {
+	e := newEnv(t)
+	k := KindByName("settlements")
+	writeFile(t, filepath.Join(e.inbox, "settlements", "s_2024-01-31.csv"), []byte(
+		"person_id,municipality,permit_on,settled_on\n"+
+			"19850709-9805,0127,2023-01-01,2023-02-01\n"+ // A: replaced by the later file
+			"900315-1231,0180,2023-01-01,2023-03-01\n")) // B: stays
+	writeFile(t, filepath.Join(e.inbox, "settlements", "s_2024-02-29.csv"), []byte(
+		"person_id,municipality,permit_on,settled_on\n"+
+			"198507099805,0127,2023-01-01,2023-04-01\n"+ // A: superseded by line 4
+			"0112242342,0180,2023-05-01,2023-06-01\n"+ // E: new
+			"8507099805,1480,2023-01-01,2023-05-01\n")) // A: wins
+	sum := e.run()
+	if sum.Failed != 0 || len(sum.Files) != 2 {
+		t.Fatalf("summary %+v", sum.Files)
 	}
+	if f := sum.Files[1]; f.RowsRead != 3 || f.RowsLoaded != 2 || f.RowsRejected != 1 {
+		t.Errorf("second file read/loaded/rejected %d/%d/%d, want 3/2/1", f.RowsRead, f.RowsLoaded, f.RowsRejected)
+	}
+	got := e.tableRows(k, "")
+	want := []string{
+		expand("3|{B}|0180|2023-01-01|2023-03-01|∅|∅"),
+		expand("3|{E}|0180|2023-05-01|2023-06-01|∅|∅"),
+		expand("4|{A}|1480|2023-01-01|2023-05-01|∅|∅"),
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("rows:\n got  %q\n want %q", got, want)
+	}
+	if got, want := e.rejects("settlements"), []string{"2|∅|superseded"}; !slices.Equal(got, want) {
+		t.Errorf("rejects %q, want %q", got, want)
+	}
+	e.checkInvariants()
 }

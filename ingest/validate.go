@@ -4,12 +4,10 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"database/sql/driver"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
-	"hash/maphash"
 	"slices"
 	"strings"
 	"time"
@@ -43,6 +41,10 @@ type person struct {
 	// the table values, boxed once
 	pseudonymV, birthV, genderV any
 	err                         error
+	// idxV is the boxed index of the person in the staging tables of file
+	// gen (see personIndex); only the validator that owns the cache sets it.
+	idxV any
+	gen  int64
 }
 
 // cachedValue is a parsed cell value (boxed once) or its error.
@@ -71,26 +73,26 @@ type validator struct {
 	colCache []map[string]cachedValue
 	vals     []any
 	hexb     []byte
-	// fileID is stored in every row.
-	fileID any // boxed once
-	// keyHash of the last good row's natural key (collisions are fine: a
-	// repeated hash only makes the loader look for repeated keys in SQL).
-	keyHash uint64
-	keyIdx  []int
-	hash    maphash.Hash
+	// persons numbers the file's persons for staging (shared by the
+	// validators of a file)
+	persons *personIndex
 	// idLike per column: required or part of the key, so only valid
 	// personnummer are masked in it (see scrubValid)
 	idLike []bool
 }
 
 // newValidator makes a validator; cache (may be nil) carries pseudonyms
-// across files of one run.
-func newValidator(k *Kind, h header, width int, xlsx bool, key []byte, today time.Time, fileID int64, cache map[string]*person) *validator {
+// across files of one run, persons (nil: a new one) numbers the persons of
+// the file.
+func newValidator(k *Kind, h header, width int, xlsx bool, key []byte, today time.Time, fileID int64, cache map[string]*person, persons *personIndex) *validator {
 	if cache == nil {
 		cache = make(map[string]*person)
 	}
+	if persons == nil {
+		persons = newPersonIndex(fileID)
+	}
 	v := &validator{
-		fileID: fileID, k: k, h: h, today: today, xlsx: xlsx, width: width,
+		persons: persons, k: k, h: h, today: today, xlsx: xlsx, width: width,
 		mac:   hmac.New(sha256.New, key),
 		cache: cache,
 		vals:  make([]any, len(k.Columns)),
@@ -100,42 +102,15 @@ func newValidator(k *Kind, h header, width int, xlsx bool, key []byte, today tim
 	for i := range v.colCache {
 		v.colCache[i] = make(map[string]cachedValue)
 	}
-	v.hash.SetSeed(keySeed)
 	v.idLike = make([]bool, len(k.Columns))
 	for i, c := range k.Columns {
 		v.idLike[i] = c.Required || slices.Contains(k.Key, c.Name)
 	}
-	for _, n := range k.Key {
-		i, _ := k.Column(n)
-		v.keyIdx = append(v.keyIdx, i)
-	}
 	return v
 }
 
-// keySeed seeds the key hashes of all validators of a process alike.
-var keySeed = maphash.MakeSeed()
-
-// hashKey hashes the natural key of the parsed row.
-func (v *validator) hashKey() uint64 {
-	v.hash.Reset()
-	var b [8]byte
-	for _, i := range v.keyIdx {
-		switch x := v.vals[i].(type) {
-		case *person:
-			v.hash.WriteString(x.pseudonym)
-		case string:
-			v.hash.WriteString(x)
-		case time.Time:
-			binary.LittleEndian.PutUint64(b[:], uint64(x.Unix()))
-			v.hash.Write(b[:])
-		}
-		v.hash.WriteByte(0)
-	}
-	return v.hash.Sum64()
-}
-
-// row validates one data row. A good row's table values are appended to out;
-// a bad row returns its first problem.
+// row validates one data row. A good row's staged values (stageWidth) are
+// appended to out; a bad row returns its first problem.
 func (v *validator) row(line int64, fields []string, out []driver.Value) ([]driver.Value, *reject) {
 	if !v.xlsx && len(fields) != v.width {
 		return out, &reject{line: line, reason: ReasonFieldCount,
@@ -161,15 +136,17 @@ func (v *validator) row(line int64, fields []string, out []driver.Value) ([]driv
 	if rej := v.rules(line); rej != nil {
 		return out, rej
 	}
-	v.keyHash = v.hashKey()
 	for i := range v.k.Columns {
 		if p, ok := v.vals[i].(*person); ok {
-			out = append(out, p.pseudonymV, p.birthV, p.genderV)
+			if p.gen != v.persons.gen || p.idxV == nil {
+				p.idxV, p.gen = v.persons.get(p), v.persons.gen
+			}
+			out = append(out, p.idxV)
 			continue
 		}
 		out = append(out, v.vals[i])
 	}
-	return append(out, v.fileID, line), nil
+	return append(out, line), nil
 }
 
 // cell parses one cell of column c.
