@@ -168,7 +168,22 @@ func Load(path string) (Config, error) {
 	if err := c.resolveSecrets(); err != nil {
 		return c, err
 	}
+	c.normalizeGroups()
 	return c, c.Validate()
+}
+
+// normalizeGroups turns group members written as names ("Botkyrka",
+// "Nacka kommun") or codes that lost their zero ("127") into kommunkoder,
+// the form indicator_values uses. Members that do not resolve are left for
+// Validate to name.
+func (c *Config) normalizeGroups() {
+	for i := range c.Groups {
+		for j, m := range c.Groups[i].Members {
+			if code, ok := geo.Resolve(m); ok {
+				c.Groups[i].Members[j] = code
+			}
+		}
+	}
 }
 
 func (c *Config) resolveSecrets() error {
