@@ -104,7 +104,7 @@ metrics:
 	want.Listen = "0.0.0.0:9000"
 	want.Indicators.MinN = 10
 	want.Indicators.AsOf = "2024-12-31"
-	want.Groups = []Group{{ID: "G0009", Title: "Norrort", Members: []string{"Täby", "187", "0162"}}}
+	want.Groups = []Group{{ID: "G0009", Title: "Norrort", Members: []string{"0160", "0187", "0162"}}} // names and zero-less codes resolved
 	want.Schedules.Ingest = Off
 	want.Schedules.StopGrace = 2 * time.Minute
 	want.Metrics.Periods = 5
