@@ -66,6 +66,7 @@ func New(ctx context.Context, cfg config.Config, db *sql.DB, opt Options) (*Serv
 	mux.Handle("/", api.New(db, api.Options{
 		MinN: cfg.Indicators.MinN, Groups: cfg.Groups, Tokens: cfg.API.Tokens,
 		Jobs: apiJobs{sched}, Logger: opt.Logger, RequestTimeout: cfg.API.RequestTimeout,
+		Ready: readiness(db, sched),
 	}))
 	return &Server{cfg: cfg, log: opt.Logger, Scheduler: sched, Metrics: m, Handler: mux}, nil
 }
