@@ -53,6 +53,13 @@ type cachedValue struct {
 	err error
 }
 
+// memo is the last value of a column a validator saw.
+type memo struct {
+	t   string
+	e   cachedValue
+	set bool
+}
+
 // maxColumnCache bounds each column's cache of parsed values.
 const maxColumnCache = 1 << 14
 
@@ -71,8 +78,12 @@ type validator struct {
 	cache map[string]*person
 	// colCache per column: cell text → parsed value (dates, codes, hours …)
 	colCache []map[string]cachedValue
-	vals     []any
-	hexb     []byte
+	last     []memo // per column
+	// the last person seen
+	lastT string
+	lastP *person
+	vals  []any
+	hexb  []byte
 	// persons numbers the file's persons for staging (shared by the
 	// validators of a file)
 	persons *personIndex
@@ -98,6 +109,7 @@ func newValidator(k *Kind, h header, width int, xlsx bool, key []byte, today tim
 		vals:  make([]any, len(k.Columns)),
 		hexb:  make([]byte, 64),
 	}
+	v.last = make([]memo, len(k.Columns))
 	v.colCache = make([]map[string]cachedValue, len(k.Columns))
 	for i := range v.colCache {
 		v.colCache[i] = make(map[string]cachedValue)
@@ -164,7 +176,16 @@ func (v *validator) cell(line int64, i int, c *Column, raw string) (any, *reject
 		return c.Absent, nil
 	}
 	if c.Type != TPerson {
-		if e, ok := v.colCache[i][t]; ok {
+		// rows often repeat the previous row's value (sorted exports): a
+		// string compare is cheaper than a map lookup
+		m := &v.last[i]
+		e, ok := m.e, m.set && m.t == t
+		if !ok {
+			if e, ok = v.colCache[i][t]; ok {
+				*m = memo{t: t, e: e, set: true}
+			}
+		}
+		if ok {
 			if e.err != nil {
 				return nil, v.rejectErr(line, i, raw, e.err)
 			}
@@ -212,7 +233,9 @@ func (v *validator) cell(line int64, i int, c *Column, raw string) (any, *reject
 		}
 	}
 	if m := v.colCache[i]; len(m) < maxColumnCache {
-		m[strings.Clone(t)] = cachedValue{val, err}
+		t = strings.Clone(t)
+		m[t] = cachedValue{val, err}
+		v.last[i] = memo{t: t, e: cachedValue{val, err}, set: true}
 	}
 	if err != nil {
 		return nil, v.rejectErr(line, i, raw, err)
@@ -290,7 +313,11 @@ func looksSerial(t string) bool {
 
 // person parses and pseudonymises a personnummer, cached per distinct text.
 func (v *validator) person(t string) *person {
+	if v.lastP != nil && v.lastT == t {
+		return v.lastP
+	}
 	if p, ok := v.cache[t]; ok {
+		v.lastT, v.lastP = t, p
 		return p
 	}
 	p := &person{}
@@ -308,7 +335,9 @@ func (v *validator) person(t string) *person {
 	if len(v.cache) >= maxCache {
 		clear(v.cache)
 	}
-	v.cache[strings.Clone(t)] = p
+	t = strings.Clone(t)
+	v.cache[t] = p
+	v.lastT, v.lastP = t, p
 	return p
 }
 
