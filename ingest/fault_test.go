@@ -128,3 +128,30 @@ func TestFaultKill(t *testing.T) {
 		})
 	}
 }
+
+// TestStagingDropped: after a load, failed at any point or not, the
+// loader's connection holds no staging tables (one connection, so the
+// query below runs on it).
+func TestStagingDropped(t *testing.T) {
+	for _, point := range []string{"", PointRows, PointStaged, PointTx, PointCommit} {
+		t.Run("fault="+point, func(t *testing.T) {
+			e := newEnv(t)
+			e.db.SetMaxOpenConns(1)
+			writeFile(t, filepath.Join(e.inbox, "settlements", "b.csv"), settlementsCSV(5000, "2023-03-01"))
+			opt := e.options()
+			if point != "" {
+				opt.Fault = &Fault{Point: point, Action: "error", File: "b.csv", Rows: 2000}
+			}
+			_, err := Run(context.Background(), e.db, opt)
+			if (point == "") != (err == nil) {
+				t.Fatalf("Run error %v", err)
+			}
+			if n := e.count(`SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name LIKE 'ingest%'`); n != 0 {
+				t.Errorf("%d staging tables left", n)
+			}
+			if n := e.count(`SELECT count(*) FROM settlements`); (point == "" && n != 5000) || (point != "" && n != 0) {
+				t.Errorf("%d settlements rows", n)
+			}
+		})
+	}
+}

@@ -145,7 +145,7 @@ func runBench(ctx context.Context, args []string) error {
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	fmt.Printf("\nper kind (effekt: sha256, decode, validate, pseudonymise, stage, one transaction; raw: read_csv(all_varchar=true) into a table)\n")
+	fmt.Printf("\nper kind (effekt: sha256, decode, validate, pseudonymise, stage, one transaction up to its commit; raw: read_csv(all_varchar=true) into a table)\n")
 	fmt.Printf("%-28s %5s %10s %8s | %10s %8s | %10s %8s %10s %8s %6s\n", "KIND", "FILES", "ROWS", "MB", "EFFEKT r/s", "MB/s", "CSV r/s", "MB/s", "RAW r/s", "MB/s", "RATIO")
 	var tot agg
 	for _, k := range names {
