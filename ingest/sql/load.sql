@@ -10,7 +10,7 @@
 {{define "stage"}}
 CREATE OR REPLACE TEMP TABLE ingest_rows AS SELECT {{.StageDef}} FROM {{.Table}} LIMIT 0;
 CREATE OR REPLACE TEMP TABLE ingest_persons (p INTEGER, person VARCHAR, birth_date DATE, gender VARCHAR);
-CREATE OR REPLACE TEMP TABLE ingest_rejects AS SELECT * FROM rejected_rows LIMIT 0
+CREATE OR REPLACE TEMP TABLE ingest_rejects AS SELECT file_id, kind, line, "column", value, reason, message FROM rejected_rows LIMIT 0
 {{end}}
 
 {{define "dups"}}
