@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
 	"testing"
 	"time"
 
@@ -12,17 +13,15 @@ import (
 	"github.com/effekt/effekt/store"
 )
 
-// nationalSQL fills indicator_values like a national deployment.
-const nationalSQL = `
-INSERT INTO indicator_values
-SELECT k.kpi, a.id, p.period, g.gender,
-       (h % 50)::BIGINT, CASE WHEN h % 10 = 0 THEN 3 ELSE 50 + h % 100 END,
-       (h % 1000) / 10.0, (h % 1000) / 10.0 - 5, (h % 1000) / 10.0 + 5, '', DATE '2025-06-30', now()
-FROM (SELECT id FROM municipalities UNION ALL SELECT 'G0001' UNION ALL SELECT 'G0002') a(id),
-     (SELECT 'EF' || x FROM (VALUES ('101'),('102'),('103'),('104'),('105'),('201'),('301'),('302'),('303'),('401'),('402')) v(x)) k(kpi),
-     (SELECT range::INTEGER FROM range(2015, 2025)) p(period),
-     (VALUES ('T'),('K'),('M')) g(gender),
-     LATERAL (SELECT hash(k.kpi, a.id, p.period, g.gender) AS h)`
+// nationalSQL fills indicator_values at national scale (the shared
+// fixture ../testdata/national_indicator_values.sql).
+func nationalSQL(tb testing.TB) string {
+	b, err := os.ReadFile("../testdata/national_indicator_values.sql")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
+}
 
 // BenchmarkGatherNational gathers /metrics over a national-sized
 // indicator_values: every area of the dimension (290 municipalities, 21
@@ -35,7 +34,7 @@ func BenchmarkGatherNational(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	_, err = db.ExecContext(ctx, nationalSQL)
+	_, err = db.ExecContext(ctx, nationalSQL(b))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -63,7 +62,7 @@ func BenchmarkQueryNational(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	if _, err = db.ExecContext(ctx, nationalSQL); err != nil {
+	if _, err = db.ExecContext(ctx, nationalSQL(b)); err != nil {
 		b.Fatal(err)
 	}
 	s := &indicatorSource{db: db, opt: Options{MinN: 5, Groups: config.DefaultGroups(), Periods: 3}}
