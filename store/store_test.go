@@ -35,14 +35,21 @@ func TestOpenMigratesAndSeeds(t *testing.T) {
 }
 
 // TestMunicipalitiesMatchKolada compares the dimension in a fresh database
-// with Kolada's own list in ../shared/data (beside the repository, as in CI).
+// with Kolada's own list: the repository's copy (geo/), which must equal
+// ../shared/data/kolada_municipalities.csv wherever shared/ is beside the
+// repository.
 func TestMunicipalitiesMatchKolada(t *testing.T) {
-	f, err := os.Open(filepath.Join("..", "..", "shared", "data", "kolada_municipalities.csv"))
+	copyPath := filepath.Join("..", "geo", "kolada_municipalities.csv")
+	copied, err := os.ReadFile(copyPath)
 	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("Kolada's list must be beside the repository in CI: %v", err)
-		}
-		t.Skipf("no ../shared beside the repository: %v", err)
+		t.Fatal(err)
+	}
+	if orig, err := os.ReadFile(filepath.Join("..", "..", "shared", "data", "kolada_municipalities.csv")); err == nil && string(orig) != string(copied) {
+		t.Fatalf("%s differs from ../shared/data/kolada_municipalities.csv: copy it again", copyPath)
+	}
+	f, err := os.Open(copyPath)
+	if err != nil {
+		t.Fatal(err)
 	}
 	defer f.Close()
 	recs, err := csv.NewReader(f).ReadAll()
