@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/effekt/effekt/config"
+	"github.com/effekt/effekt/models"
 	"github.com/effekt/effekt/store"
 )
 
@@ -83,4 +84,21 @@ func openOrDelegate(ctx context.Context, cfg config.Config, job string, delegate
 	}
 	fmt.Printf("the database is held by the running server at %s; it has started the %s job: %s\n", cfg.Listen, job, strings.TrimSpace(string(body)))
 	return nil, nil
+}
+
+// computeOptions are the indicator options of cfg; asOf, when not empty,
+// overrides indicators.as_of (YYYY-MM-DD).
+func computeOptions(cfg config.Config, asOf string) (models.ComputeOptions, error) {
+	opt := models.ComputeOptions{SOFee: cfg.Indicators.SOFee, Groups: cfg.Groups}
+	day := cfg.Indicators.AsOf
+	if asOf != "" {
+		day = asOf
+	}
+	if day != "" {
+		var err error
+		if opt.AsOf, err = time.Parse(time.DateOnly, day); err != nil {
+			return opt, fmt.Errorf("as_of %q is not a date (expected YYYY-MM-DD)", day)
+		}
+	}
+	return opt, nil
 }

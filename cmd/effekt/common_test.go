@@ -126,3 +126,30 @@ func TestOpenOrDelegate(t *testing.T) {
 		t.Fatalf("store.Open on a held database: %v, want ErrLocked", err)
 	}
 }
+
+func TestComputeOptions(t *testing.T) {
+	cfg := config.Default()
+	tests := []struct {
+		cfgAsOf, flag string
+		want          string // YYYY-MM-DD, "" for the zero date (latest event), "error"
+	}{
+		{"", "", ""},
+		{"2024-12-31", "", "2024-12-31"},
+		{"2024-12-31", "2025-06-30", "2025-06-30"},
+		{"", "2025-13-01", "error"},
+	}
+	for _, tt := range tests {
+		cfg.Indicators.AsOf = tt.cfgAsOf
+		opt, err := computeOptions(cfg, tt.flag)
+		got := ""
+		switch {
+		case err != nil:
+			got = "error"
+		case !opt.AsOf.IsZero():
+			got = opt.AsOf.Format(time.DateOnly)
+		}
+		if got != tt.want || (err == nil && (opt.SOFee != 5500 || len(opt.Groups) != 2)) {
+			t.Errorf("computeOptions(as_of %q, --as-of %q) = %q, fee %v, %d groups; want %q, 5500, 2", tt.cfgAsOf, tt.flag, got, opt.SOFee, len(opt.Groups), tt.want)
+		}
+	}
+}

@@ -31,15 +31,9 @@ func runCompute(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt := models.ComputeOptions{SOFee: cfg.Indicators.SOFee, Groups: cfg.Groups}
-	day := cfg.Indicators.AsOf
-	if *asOf != "" {
-		day = *asOf
-	}
-	if day != "" {
-		if opt.AsOf, err = time.Parse(time.DateOnly, day); err != nil {
-			return fmt.Errorf("--as-of %q is not a date (expected YYYY-MM-DD)", day)
-		}
+	opt, err := computeOptions(cfg, *asOf)
+	if err != nil {
+		return err
 	}
 	db, err := openOrDelegate(ctx, cfg, "compute", *viaServer)
 	if err != nil || db == nil {

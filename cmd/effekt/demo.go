@@ -71,7 +71,11 @@ func runDemo(ctx context.Context, args []string) error {
 	sum.Print(out)
 
 	fmt.Fprintln(out, "3/5 compute indicators")
-	res, err := models.Compute(ctx, db, models.ComputeOptions{SOFee: cfg.Indicators.SOFee, Groups: cfg.Groups})
+	opt, err := computeOptions(cfg, "")
+	if err != nil {
+		return err
+	}
+	res, err := models.Compute(ctx, db, opt)
 	if err != nil {
 		return fmt.Errorf("compute: %w", err)
 	}
