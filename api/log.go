@@ -71,17 +71,12 @@ LIMIT ? OFFSET ?`, kind, kind, status, status, p.size+1, (p.number-1)*p.size)
 		s.fail(w, r, err)
 		return
 	}
-	env := kolada.NewEnvelope(out, nil, nil)
-	if len(out) > p.size {
-		env = kolada.NewEnvelope(out[:p.size], nil, nil)
-		u := pageURL(r, p.number+1)
-		env.NextURL = &u
+	hasNext := len(out) > p.size
+	if hasNext {
+		out = out[:p.size]
 	}
-	if p.number > 1 {
-		u := pageURL(r, p.number-1)
-		env.PreviousURL = &u
-	}
-	writeJSON(w, http.StatusOK, env)
+	next, prev := pageLinks(r, p, hasNext)
+	writeJSON(w, http.StatusOK, kolada.NewEnvelope(out, next, prev))
 }
 
 // RejectGroup counts rejected rows of one kind and reason, with samples.

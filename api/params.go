@@ -90,8 +90,14 @@ func paginate[T any](r *http.Request, items []T, p page) kolada.Envelope[T] {
 		start = len(items)
 	}
 	end := min(start+p.size, len(items))
-	var next, prev *string
-	if end < len(items) {
+	next, prev := pageLinks(r, p, end < len(items))
+	return kolada.NewEnvelope(items[start:end], next, prev)
+}
+
+// pageLinks are the links to the neighbours of page p: next when hasNext,
+// previous unless p is the first page.
+func pageLinks(r *http.Request, p page, hasNext bool) (next, prev *string) {
+	if hasNext {
 		u := pageURL(r, p.number+1)
 		next = &u
 	}
@@ -99,7 +105,7 @@ func paginate[T any](r *http.Request, items []T, p page) kolada.Envelope[T] {
 		u := pageURL(r, p.number-1)
 		prev = &u
 	}
-	return kolada.NewEnvelope(items[start:end], next, prev)
+	return next, prev
 }
 
 // pageURL is the absolute URL of this request with page set to n, the rest
