@@ -138,9 +138,25 @@ func pageURL(r *http.Request, n int) string {
 	return scheme + "://" + r.Host + r.URL.EscapedPath() + "?" + strings.Join(parts, "&")
 }
 
-// queryList returns the values of key, repeated or comma-separated.
-func queryList(r *http.Request, key string) []string {
-	return r.URL.Query()[key]
+// queryIDs reads the ids of query parameter key (repeated or comma lists),
+// naming key in errors; values that are blank are ignored.
+func queryIDs(r *http.Request, key string) ([]string, error) {
+	return splitIDs(key, nonBlank(r.URL.Query()[key])...)
+}
+
+// queryYears reads the years of query parameter key as queryIDs does.
+func queryYears(r *http.Request, key string) ([]int, error) {
+	return splitYears(key, nonBlank(r.URL.Query()[key])...)
+}
+
+func nonBlank(xs []string) []string {
+	var out []string
+	for _, x := range xs {
+		if strings.TrimSpace(x) != "" {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // containsFold reports whether sub is in s, ignoring case.

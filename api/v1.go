@@ -16,19 +16,19 @@ import (
 func (s *server) values(w http.ResponseWriter, r *http.Request) {
 	var f models.Filter
 	var err error
-	if f.KPIs, err = splitIDs("kpi", nonEmpty(queryList(r, "kpi"))...); err != nil {
+	if f.KPIs, err = queryIDs(r, "kpi"); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if f.Municipalities, err = splitIDs("municipality", nonEmpty(queryList(r, "municipality"))...); err != nil {
+	if f.Municipalities, err = queryIDs(r, "municipality"); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if f.Periods, err = splitYears("period", nonEmpty(queryList(r, "period"))...); err != nil {
+	if f.Periods, err = queryYears(r, "period"); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if f.Genders, err = splitIDs("gender", nonEmpty(queryList(r, "gender"))...); err != nil {
+	if f.Genders, err = queryIDs(r, "gender"); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -11,12 +11,7 @@ import (
 
 // kpis serves /v3/kpi and /v3/kpi/{ids}, filter title=.
 func (s *server) kpis(w http.ResponseWriter, r *http.Request) {
-	ids, err := pathIDs(r, "kpi")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	p, err := parsePage(r, kolada.MaxPerPage)
+	ids, p, err := listParams(r, "kpi")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -39,12 +34,7 @@ func (s *server) kpis(w http.ResponseWriter, r *http.Request) {
 // municipalities serves /v3/municipality and /v3/municipality/{ids},
 // filters title=, type= and region_type= (K or L).
 func (s *server) municipalities(w http.ResponseWriter, r *http.Request) {
-	ids, err := pathIDs(r, "municipality")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	p, err := parsePage(r, kolada.MaxPerPage)
+	ids, p, err := listParams(r, "municipality")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -81,12 +71,7 @@ func (s *server) municipalities(w http.ResponseWriter, r *http.Request) {
 // groups serves /v3/municipality_groups and /v3/municipality_groups/{ids},
 // filter title=.
 func (s *server) groups(w http.ResponseWriter, r *http.Request) {
-	ids, err := pathIDs(r, "municipality_groups")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	p, err := parsePage(r, kolada.MaxPerPage)
+	ids, p, err := listParams(r, "municipality_groups")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -132,15 +117,15 @@ func (s *server) dataPath(w http.ResponseWriter, r *http.Request) {
 func (s *server) dataQuery(w http.ResponseWriter, r *http.Request) {
 	var f models.Filter
 	var err error
-	if f.KPIs, err = splitIDs("kpi_id", nonEmpty(queryList(r, "kpi_id"))...); err != nil {
+	if f.KPIs, err = queryIDs(r, "kpi_id"); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if f.Municipalities, err = splitIDs("municipality_id", nonEmpty(queryList(r, "municipality_id"))...); err != nil {
+	if f.Municipalities, err = queryIDs(r, "municipality_id"); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if f.Periods, err = splitYears("year", nonEmpty(queryList(r, "year"))...); err != nil {
+	if f.Periods, err = queryYears(r, "year"); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -171,22 +156,16 @@ func (s *server) data(w http.ResponseWriter, r *http.Request, f models.Filter) {
 	writeJSON(w, http.StatusOK, paginate(r, kolada.Rows(values), p))
 }
 
-// pathIDs reads the optional id-list path segment {ids}, naming it label
-// in errors; nil when absent.
-func pathIDs(r *http.Request, label string) ([]string, error) {
-	v := r.PathValue("ids")
-	if v == "" {
-		return nil, nil
-	}
-	return splitIDs(label, v)
-}
-
-func nonEmpty(xs []string) []string {
-	var out []string
-	for _, x := range xs {
-		if strings.TrimSpace(x) != "" {
-			out = append(out, x)
+// listParams reads what the list endpoints take: the optional id-list path
+// segment {ids} (nil when absent), named label in errors, then the page.
+func listParams(r *http.Request, label string) ([]string, page, error) {
+	var ids []string
+	if v := r.PathValue("ids"); v != "" {
+		var err error
+		if ids, err = splitIDs(label, v); err != nil {
+			return nil, page{}, err
 		}
 	}
-	return out
+	p, err := parsePage(r, kolada.MaxPerPage)
+	return ids, p, err
 }
