@@ -192,21 +192,8 @@ func (s *Scheduler) Jobs() []string { return append([]string(nil), s.order...) }
 // its run id. It fails with ErrUnknownJob, ErrBusy when the job is running,
 // or ErrStopped once Stop was called.
 func (s *Scheduler) Trigger(ctx context.Context, name, trigger string) (int64, error) {
-	j := s.jobs[name]
-	if j == nil {
-		return 0, fmt.Errorf("%w: %q", ErrUnknownJob, name)
-	}
-	if !s.enter() {
-		return 0, ErrStopped
-	}
-	if !j.running.CompareAndSwap(false, true) {
-		s.wg.Done()
-		return 0, fmt.Errorf("%w: %s", ErrBusy, name)
-	}
-	id, err := s.begin(ctx, j, trigger)
+	j, id, err := s.claim(ctx, name, trigger)
 	if err != nil {
-		j.running.Store(false)
-		s.wg.Done()
 		return 0, err
 	}
 	go s.execute(j, trigger, id)
@@ -216,21 +203,8 @@ func (s *Scheduler) Trigger(ctx context.Context, name, trigger string) (int64, e
 // RunNow runs the named job in the calling goroutine and returns its run
 // record (for the CLI). ctx cancels the run.
 func (s *Scheduler) RunNow(ctx context.Context, name, trigger string) (Run, error) {
-	j := s.jobs[name]
-	if j == nil {
-		return Run{}, fmt.Errorf("%w: %q", ErrUnknownJob, name)
-	}
-	if !s.enter() {
-		return Run{}, ErrStopped
-	}
-	if !j.running.CompareAndSwap(false, true) {
-		s.wg.Done()
-		return Run{}, fmt.Errorf("%w: %s", ErrBusy, name)
-	}
-	id, err := s.begin(ctx, j, trigger)
+	j, id, err := s.claim(ctx, name, trigger)
 	if err != nil {
-		j.running.Store(false)
-		s.wg.Done()
 		return Run{}, err
 	}
 	stop := context.AfterFunc(ctx, s.cancelRun(id))
@@ -263,12 +237,32 @@ func (s *Scheduler) start(name, trigger string) {
 	}
 	id, err := s.begin(ctx, j, trigger)
 	if err != nil {
-		j.running.Store(false)
-		s.wg.Done()
 		s.log.Error("start run", "job", name, "err", err)
 		return
 	}
 	go s.execute(j, trigger, id)
+}
+
+// claim is the start of Trigger and RunNow: it marks the named job running
+// and records the start of its run, or fails with ErrUnknownJob, ErrStopped
+// or ErrBusy, holding nothing.
+func (s *Scheduler) claim(ctx context.Context, name, trigger string) (*job, int64, error) {
+	j := s.jobs[name]
+	if j == nil {
+		return nil, 0, fmt.Errorf("%w: %q", ErrUnknownJob, name)
+	}
+	if !s.enter() {
+		return nil, 0, ErrStopped
+	}
+	if !j.running.CompareAndSwap(false, true) {
+		s.wg.Done()
+		return nil, 0, fmt.Errorf("%w: %s", ErrBusy, name)
+	}
+	id, err := s.begin(ctx, j, trigger)
+	if err != nil {
+		return nil, 0, err
+	}
+	return j, id, nil
 }
 
 // enter registers an upcoming run with the wait group unless stopping.
@@ -282,9 +276,13 @@ func (s *Scheduler) enter() bool {
 	return true
 }
 
+// begin records the start of a run of j, which the caller has entered and
+// marked running; when the record fails it releases both.
 func (s *Scheduler) begin(ctx context.Context, j *job, trigger string) (int64, error) {
 	id, err := s.recordStart(ctx, j.Name, trigger)
 	if err != nil {
+		j.running.Store(false)
+		s.wg.Done()
 		return 0, err
 	}
 	if s.opt.Observer != nil {
