@@ -112,13 +112,9 @@ func (l *layout) add(p *panel) {
 	if l.x+p.w > 24 {
 		l.newline()
 	}
-	p.p.ID = l.nextID
-	l.nextID++
-	p.p.GridPos.X, p.p.GridPos.Y = ptr(l.x), ptr(l.y)
-	p.p.GridPos.W, p.p.GridPos.H = ptr(p.w), ptr(p.h)
+	l.place(p, l.x, l.y)
 	l.x += p.w
 	l.lineH = max(l.lineH, p.h)
-	l.board.Panels = append(l.board.Panels, p.p)
 }
 
 // below places p under the previous panel, in its column (a right-hand
@@ -126,11 +122,17 @@ func (l *layout) add(p *panel) {
 func (l *layout) below(p *panel) {
 	last := l.board.Panels[len(l.board.Panels)-1]
 	x, y := *last.GridPos.X, *last.GridPos.Y+*last.GridPos.H
+	l.place(p, x, y)
+	l.lineH = max(l.lineH, y+p.h-l.y)
+}
+
+// place numbers p, puts its top left corner at (x, y) and adds it to the
+// board.
+func (l *layout) place(p *panel, x, y int) {
 	p.p.ID = l.nextID
 	l.nextID++
 	p.p.GridPos.X, p.p.GridPos.Y = ptr(x), ptr(y)
 	p.p.GridPos.W, p.p.GridPos.H = ptr(p.w), ptr(p.h)
-	l.lineH = max(l.lineH, y+p.h-l.y)
 	l.board.Panels = append(l.board.Panels, p.p)
 }
 
@@ -205,15 +207,10 @@ func unitWord(u models.Unit) string {
 // valueDefaults are the field defaults of an indicator value of unit u,
 // with the target (if any) as a threshold.
 func valueDefaults(u models.Unit, target *float64, dir models.Direction) obj {
-	d := obj{"unit": grafanaUnit(u), "decimals": 1, "color": obj{"mode": "thresholds"}}
+	d := obj{"unit": grafanaUnit(u), "decimals": 0, "min": 0, "color": obj{"mode": "thresholds"}, "thresholds": thresholds("blue")}
 	if u == models.Percent {
-		d["min"], d["max"] = 0, 100
+		d["decimals"], d["max"] = 1, 100
 	}
-	if u != models.Percent {
-		d["decimals"] = 0
-		d["min"] = 0
-	}
-	d["thresholds"] = thresholds("blue")
 	if target != nil {
 		below, above := "orange", "green"
 		if dir == models.LowerIsBetter {
