@@ -116,19 +116,14 @@ func (s *indicatorSource) collect(ctx context.Context, ch chan<- prometheus.Metr
 // latestPeriods returns, per kpi, the set of its latest N periods, and the
 // union of those periods.
 func (s *indicatorSource) latestPeriods(ctx context.Context) (map[string]map[int]bool, []int, error) {
-	rows, err := s.db.QueryContext(ctx, periodsSQL, s.opt.Periods)
-	if err != nil {
-		return nil, nil, fmt.Errorf("latest periods: %w", err)
-	}
-	defer rows.Close()
 	latest := map[string]map[int]bool{}
 	seen := map[int]bool{}
 	var union []int
-	for rows.Next() {
+	err := query(ctx, s.db, periodsSQL, []any{s.opt.Periods}, func(r *sql.Rows) error {
 		var kpi string
 		var p int
-		if err := rows.Scan(&kpi, &p); err != nil {
-			return nil, nil, fmt.Errorf("latest periods: %w", err)
+		if err := r.Scan(&kpi, &p); err != nil {
+			return err
 		}
 		if latest[kpi] == nil {
 			latest[kpi] = map[int]bool{}
@@ -138,8 +133,9 @@ func (s *indicatorSource) latestPeriods(ctx context.Context) (map[string]map[int
 			seen[p] = true
 			union = append(union, p)
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, nil, fmt.Errorf("latest periods: %w", err)
 	}
 	return latest, union, nil
