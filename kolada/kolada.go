@@ -143,7 +143,8 @@ func Round(v *float64) *float64 {
 	if v == nil {
 		return nil
 	}
-	r := math.Round(*v*10) / 10
+	scale := math.Pow10(Decimals)
+	r := math.Round(*v*scale) / scale
 	return &r
 }
 
