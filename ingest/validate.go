@@ -90,6 +90,15 @@ type validator struct {
 	// idLike per column: required or part of the key, so only valid
 	// personnummer are masked in it (see scrubValid)
 	idLike []bool
+	// checks are the kind's rules with their columns' indices, looked up
+	// once rather than for every row
+	checks []ruleCheck
+}
+
+// ruleCheck is a Rule with the indices of its columns (-1 where unused).
+type ruleCheck struct {
+	Rule
+	ifI, needsI, beforeI, afterI int
 }
 
 // newValidator makes a validator; cache (may be nil) carries pseudonyms
@@ -117,6 +126,14 @@ func newValidator(k *Kind, h header, width int, xlsx bool, key []byte, today tim
 	v.idLike = make([]bool, len(k.Columns))
 	for i, c := range k.Columns {
 		v.idLike[i] = c.Required || slices.Contains(k.Key, c.Name)
+	}
+	for _, r := range k.Rules {
+		rc := ruleCheck{Rule: r}
+		rc.ifI, _ = k.Column(r.If)
+		rc.needsI, _ = k.Column(r.Needs)
+		rc.beforeI, _ = k.Column(r.Before)
+		rc.afterI, _ = k.Column(r.After)
+		v.checks = append(v.checks, rc)
 	}
 	return v
 }
@@ -343,25 +360,22 @@ func (v *validator) person(t string) *person {
 
 // rules checks the kind's cross-column rules on the parsed values.
 func (v *validator) rules(line int64) *reject {
-	for _, r := range v.k.Rules {
+	for _, r := range v.checks {
 		if r.If != "" {
-			ii, _ := v.k.Column(r.If)
-			ni, nc := v.k.Column(r.Needs)
+			ii, ni := r.ifI, r.needsI
 			if v.vals[ii] != nil && v.vals[ni] == nil {
 				msg := fmt.Sprintf("%s %v needs a %s date", r.If, v.vals[ii], r.Needs)
 				if v.h.index[ni] < 0 {
-					msg += fmt.Sprintf(" but the file has no %s column", nc.Name)
+					msg += fmt.Sprintf(" but the file has no %s column", r.Needs)
 				}
 				return v.rejectf(line, ii, fmt.Sprint(v.vals[ii]), ReasonNeeds, msg)
 			}
 			continue
 		}
-		bi, _ := v.k.Column(r.Before)
-		ai, _ := v.k.Column(r.After)
-		b, bok := v.vals[bi].(time.Time)
-		a, aok := v.vals[ai].(time.Time)
+		b, bok := v.vals[r.beforeI].(time.Time)
+		a, aok := v.vals[r.afterI].(time.Time)
 		if bok && aok && a.Before(b) {
-			return v.rejectf(line, ai, a.Format(time.DateOnly), ReasonDateOrder,
+			return v.rejectf(line, r.afterI, a.Format(time.DateOnly), ReasonDateOrder,
 				fmt.Sprintf("%s %s is before %s %s", r.After, a.Format(time.DateOnly), r.Before, b.Format(time.DateOnly)))
 		}
 	}
