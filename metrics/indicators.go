@@ -80,7 +80,6 @@ func (s *indicatorSource) collect(ctx context.Context, ch chan<- prometheus.Metr
 		if !latest[v.KPI][v.Period] {
 			continue
 		}
-		a := areas.of(v.Municipality)
 		status := "ok"
 		if v.Status == models.StatusSuppressed {
 			status = models.StatusSuppressed
@@ -93,6 +92,7 @@ func (s *indicatorSource) collect(ctx context.Context, ch chan<- prometheus.Metr
 		if status != "ok" {
 			continue
 		}
+		a := areas.of(v.Municipality)
 		lv := []string{v.KPI, v.Municipality, a.name, a.typ, a.county, strconv.Itoa(v.Period), v.Gender}
 		for _, g := range []struct {
 			d *prometheus.Desc
