@@ -86,20 +86,6 @@ func (k *Kind) TargetColumns() []string {
 	return append(out, "file_id", "line")
 }
 
-// KeyTargets are the table columns of the natural key.
-func (k *Kind) KeyTargets() []string {
-	var out []string
-	for _, n := range k.Key {
-		_, c := k.Column(n)
-		if c.Type == TPerson {
-			out = append(out, "person")
-		} else {
-			out = append(out, c.Target)
-		}
-	}
-	return out
-}
-
 // KindByName returns the declared kind named n, or nil.
 func KindByName(n string) *Kind {
 	for _, k := range Kinds {

@@ -18,7 +18,6 @@ import (
 const (
 	maxLineBytes   = 1 << 20 // a physical line longer than this fails the file
 	maxRecordBytes = 4 << 20 // a CSV record (quoted newlines included) longer than this fails the file
-	maxValueChars  = 100     // rejected values are truncated to this many characters
 )
 
 // fileInfo is what one pass over a file's bytes finds before it is read.
@@ -203,7 +202,7 @@ func maskSpans(s string, mask func(span string) bool) string {
 			b = make([]byte, 0, len(s))
 		}
 		b = append(b, s[last:i]...)
-		b = append(b, maskPNR(s[i:end])...)
+		b = append(b, parse.Mask(s[i:end])...)
 		last, i = end, end
 	}
 	if b == nil {
@@ -244,9 +243,6 @@ func digitsEnd(s string, i int) int {
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-// maskPNR masks one personnummer-like string as YYYYMMDD-**** (or ****).
-func maskPNR(s string) string { return parse.Mask(s) }
 
 // truncate shortens s to at most n characters, marking the cut.
 func truncate(s string, n int) string {

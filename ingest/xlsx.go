@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"fmt"
 	"io"
 
 	"github.com/xuri/excelize/v2"
@@ -98,6 +97,3 @@ func (s *xlsxSource) next() (int64, []string, error) {
 	}
 	return 0, nil, io.EOF
 }
-
-// sheetOf is for messages.
-func (s *xlsxSource) String() string { return fmt.Sprintf("sheet %q", s.sheet) }
