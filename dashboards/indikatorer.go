@@ -72,12 +72,15 @@ func indicatorsBoard(cat []models.Indicator) *sdk.Board {
 	return b
 }
 
-// perUnit is one query per unit group (refIds A, B, C…), of which only the
+// unitRef is the refId of the query of the i-th unit group: A, B, C…
+func unitRef(i int) string { return string(rune('A' + i)) }
+
+// perUnit is one query per unit group (refIds unitRef(i)), of which only the
 // group holding $kpi returns data.
 func perUnit(groups []unitGroup, expr func(unitGroup) string, legend string) []target {
 	ts := make([]target, len(groups))
 	for i, g := range groups {
-		ts[i] = target{refID: string(rune('A' + i)), expr: expr(g), legend: legend}
+		ts[i] = target{refID: unitRef(i), expr: expr(g), legend: legend}
 	}
 	return ts
 }
@@ -86,7 +89,7 @@ func perUnit(groups []unitGroup, expr func(unitGroup) string, legend string) []t
 func unitOverrides(groups []unitGroup) []obj {
 	ovs := make([]obj, len(groups))
 	for i, g := range groups {
-		ovs[i] = refIDOverride(string(rune('A'+i)), unitProps(g.unit)...)
+		ovs[i] = refIDOverride(unitRef(i), unitProps(g.unit)...)
 	}
 	return ovs
 }
@@ -143,7 +146,7 @@ func genderBarChart(groups []unitGroup) *panel {
 	var ovs []obj
 	for _, gd := range []struct{ code, name, color string }{{"K", "Kvinnor", "purple"}, {"M", "Män", "yellow"}} {
 		for i, g := range groups {
-			ref := gd.code + string(rune('A'+i))
+			ref := gd.code + unitRef(i)
 			ts = append(ts, target{refID: ref, table: true,
 				expr: `sum by (municipality_name) (effekt_indicator_value{` + g.matcher() + `,period="$period",gender="` + gd.code + `",area_type="K"})`})
 			props := append([]obj{prop("displayName", gd.name), prop("color", obj{"mode": "fixed", "fixedColor": gd.color})}, unitProps(g.unit)...)
@@ -169,7 +172,7 @@ func intervalTable(groups []unitGroup) *panel {
 	var ts []target
 	var ovs []obj
 	for i, g := range groups {
-		ref := string(rune('A' + i))
+		ref := unitRef(i)
 		ts = append(ts, target{refID: ref, table: true, expr: `effekt_indicator_value{` + g.matcher() + `,` + cell + `}`})
 		ovs = append(ovs, nameOverride("Value #"+ref, append([]obj{prop("displayName", "Värde")}, unitProps(g.unit)...)...))
 	}
