@@ -53,19 +53,17 @@ func openXLSX(path, kind string) (s *xlsxSource, err error) {
 		return nil, fileErrorf("sheet %q cannot be read (%v): save the workbook again from Excel", sheet, err)
 	}
 	s = &xlsxSource{f: f, rows: rows, sheet: sheet}
-	for {
-		line, cells, err := s.next()
-		if err == io.EOF {
-			rows.Close()
-			return nil, fileErrorf("sheet %q is empty: it has no header row", sheet)
-		}
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		s.header, s.headerAt = cells, line
-		return s, nil
+	line, cells, err := s.next()
+	if err == io.EOF {
+		rows.Close()
+		return nil, fileErrorf("sheet %q is empty: it has no header row", sheet)
 	}
+	if err != nil {
+		rows.Close()
+		return nil, err
+	}
+	s.header, s.headerAt = cells, line
+	return s, nil
 }
 
 func (s *xlsxSource) Header() []string  { return s.header }
