@@ -96,13 +96,7 @@ func (l *loader) load(ctx context.Context, conn *sql.Conn, f inboxFile, info fil
 		return nil, err
 	}
 	defer src.Close()
-	k := f.kind
-	if k == nil {
-		if k, err = detectKind(src.Header()); err != nil {
-			return nil, &errFile{msg: err.Error()}
-		}
-		rec.kind = k.Name
-	}
+	k := f.kind // never nil here: discover recognised it, or f.bad failed the file
 	h, err := matchHeader(k, src.Header())
 	if err != nil {
 		return nil, fileErrorf("header (line %d): %v", src.HeaderLine(), err)

@@ -135,7 +135,7 @@ type inboxFile struct {
 	path string // as found
 	rel  string // relative to the inbox
 	name string
-	kind *Kind  // from its folder; nil: recognise by header
+	kind *Kind  // from its folder or, in the inbox itself, its header; nil only when bad is set
 	bad  string // why it cannot be read at all ("" fine)
 }
 
