@@ -56,8 +56,8 @@ func readFile(t *testing.T, path, kind string) (counts, *countSink, error) {
 	}
 	persons := newPersonIndex(1)
 	vals := []*validator{
-		newValidator(k, h, len(src.Header()), src.XLSX(), testKey, testToday, 1, nil, persons),
-		newValidator(k, h, len(src.Header()), src.XLSX(), testKey, testToday, 1, nil, persons),
+		newValidator(k, h, len(src.Header()), src.XLSX(), testKey, testToday, nil, persons),
+		newValidator(k, h, len(src.Header()), src.XLSX(), testKey, testToday, nil, persons),
 	}
 	sk := &countSink{}
 	c, err := pump(context.Background(), src, vals, stageWidth(k), sk, nil)

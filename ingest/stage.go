@@ -125,7 +125,7 @@ func (l *loader) stage(ctx context.Context, conn *sql.Conn, k *Kind, h header, s
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(l.caches)))
 	vals := make([]*validator, workers)
 	for i := range vals {
-		vals[i] = newValidator(k, h, len(src.Header()), src.XLSX(), l.opt.Key, l.today, rec.id, l.caches[i], persons)
+		vals[i] = newValidator(k, h, len(src.Header()), src.XLSX(), l.opt.Key, l.today, l.caches[i], persons)
 	}
 	var c counts
 	err := conn.Raw(func(dc any) (err error) {

@@ -102,14 +102,10 @@ type ruleCheck struct {
 }
 
 // newValidator makes a validator; cache (may be nil) carries pseudonyms
-// across files of one run, persons (nil: a new one) numbers the persons of
-// the file.
-func newValidator(k *Kind, h header, width int, xlsx bool, key []byte, today time.Time, fileID int64, cache map[string]*person, persons *personIndex) *validator {
+// across files of one run, persons numbers the persons of the file.
+func newValidator(k *Kind, h header, width int, xlsx bool, key []byte, today time.Time, cache map[string]*person, persons *personIndex) *validator {
 	if cache == nil {
 		cache = make(map[string]*person)
-	}
-	if persons == nil {
-		persons = newPersonIndex(fileID)
 	}
 	v := &validator{
 		persons: persons, k: k, h: h, today: today, xlsx: xlsx, width: width,
