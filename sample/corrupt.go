@@ -55,6 +55,3 @@ func (g *gen) badDateVal(d day, f dateFmt) val {
 
 // badMuniVal returns a municipality no one knows.
 func (g *gen) badMuniVal() val { return txt(unknownMunis[g.r.IntN(len(unknownMunis))]) }
-
-// pickBad chooses one of the reasons.
-func (g *gen) pickBad(reasons ...string) string { return reasons[g.r.IntN(len(reasons))] }

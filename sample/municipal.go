@@ -25,7 +25,7 @@ func (g *gen) settlement(p person) error {
 		dt(p.permit, df), dt(p.settled, df), txt(edu), txt(country))
 	reason := ""
 	if g.isBad(g.settle) {
-		switch reason = g.pickBad(badPersonID, badDate, badMuni, badOrder, badDup); reason {
+		switch reason = g.pickS(badPersonID, badDate, badMuni, badOrder, badDup); reason {
 		case badPersonID:
 			row[0] = g.badPnr(p.id, form)
 		case badDate:
@@ -103,7 +103,7 @@ func (g *gen) sfiCourses(p person) error {
 			dt(start, df), txt(gradeText(r.grade, g.chance(0.1))), optDate(r.graded, df), optDate(r.discontinued, df), pace)
 		reason := ""
 		if g.isBad(g.sfi) {
-			switch reason = g.pickBad(badPersonID, badDate, badMuni, badCode, badCode, badOrder, badNoGraded, badDup); reason {
+			switch reason = g.pickS(badPersonID, badDate, badMuni, badCode, badCode, badOrder, badNoGraded, badDup); reason {
 			case badPersonID:
 				row[0] = g.badPnr(p.id, form)
 			case badDate:
@@ -222,7 +222,7 @@ func (g *gen) interventions() error {
 				g.muniVal(code, []int{30, 30, 20, 10, 10}, true), txt(cat))
 			reason := ""
 			if g.isBad(g.ins) {
-				if reason = g.pickBad(badMuni, badDup); reason == badMuni {
+				if reason = g.pickS(badMuni, badDup); reason == badMuni {
 					row[2] = g.badMuniVal()
 				}
 			}
@@ -270,7 +270,7 @@ func (g *gen) participations(p person) error {
 			dt(start, df), optDate(ended, df), txt(outcome))
 		reason := ""
 		if g.isBad(g.part) {
-			switch reason = g.pickBad(badPersonID, badDate, badMuni, badOrder, badCode, badDup); reason {
+			switch reason = g.pickS(badPersonID, badDate, badMuni, badOrder, badCode, badDup); reason {
 			case badPersonID:
 				row[0] = g.badPnr(p.id, form)
 			case badDate:
@@ -336,7 +336,7 @@ func (g *gen) afPlan(p person) error {
 		dt(start, fmtISO), optDate(ended, fmtISO), txt(outcome), optDate(measured, fmtISO))
 	reason := ""
 	if g.isBad(g.af) {
-		switch reason = g.pickBad(badPersonID, badDate, badMuni, badOrder, badCode, badDup); reason {
+		switch reason = g.pickS(badPersonID, badDate, badMuni, badOrder, badCode, badDup); reason {
 		case badPersonID:
 			row[0] = g.badPnr(p.id, form)
 		case badDate:

@@ -37,7 +37,7 @@ func (g *gen) orientation(p person) error {
 		txt(g.langText(p.lang)), txt(g.pickW([]string{"AF", "Arbetsförmedlingen", "kommun", "Kommunen", ""}, []int{45, 10, 30, 10, 5})))
 	reason := ""
 	if g.isBad(g.reg) {
-		switch reason = g.pickBad(badPersonID, badDate, badMuni, badDup); reason {
+		switch reason = g.pickS(badPersonID, badDate, badMuni, badDup); reason {
 		case badPersonID:
 			row[0] = g.badPnr(p.id, form)
 		case badDate:
@@ -97,7 +97,7 @@ func (g *gen) attendance(p person, id val, form pnrForm, reg day, df dateFmt) er
 		row := append(g.rowBuf(), id, dt(d, df), txt(htxt), group, txt(ptxt))
 		reason := ""
 		if g.isBad(g.att) {
-			switch reason = g.pickBad(badPersonID, badDate, badHours, badCode, badDup); reason {
+			switch reason = g.pickS(badPersonID, badDate, badHours, badCode, badDup); reason {
 			case badPersonID:
 				row[0] = g.badPnr(p.id, form)
 			case badDate:
@@ -133,7 +133,7 @@ func (g *gen) attendance(p person, id val, form pnrForm, reg day, df dateFmt) er
 	row := append(g.rowBuf(), id, dt(issued, df), txt(total))
 	reason := ""
 	if g.isBad(g.cert) {
-		switch reason = g.pickBad(badPersonID, badDate, badDup); reason {
+		switch reason = g.pickS(badPersonID, badDate, badDup); reason {
 		case badPersonID:
 			row[0] = g.badPnr(p.id, form)
 		case badDate:
