@@ -167,9 +167,15 @@ func TestPrometheusPipelineMetrics(t *testing.T) {
 	if err := st.DB.QueryRowContext(ctx, `SELECT count(*) FROM rejected_rows`).Scan(&rejected); err != nil {
 		t.Fatal(err)
 	}
-	var computeRows int64
+	var computeRows, exportRows, cells int64
 	if err := st.DB.QueryRowContext(ctx, `SELECT rows FROM job_runs WHERE job = 'compute' AND outcome = 'ok' ORDER BY run_id DESC LIMIT 1`).Scan(&computeRows); err != nil {
 		t.Fatal(err)
+	}
+	if err := st.DB.QueryRowContext(ctx, `SELECT (SELECT rows FROM job_runs WHERE job = 'export' AND outcome = 'ok' ORDER BY run_id DESC LIMIT 1), (SELECT count(*) FROM indicator_values)`).Scan(&exportRows, &cells); err != nil {
+		t.Fatal(err)
+	}
+	if exportRows != cells {
+		t.Errorf("the export job recorded %d rows, want the %d cells of indicator_values", exportRows, cells)
 	}
 	tests := []struct {
 		promql string

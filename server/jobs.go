@@ -58,11 +58,9 @@ func Jobs(cfg config.Config, db *sql.DB, version string, log *slog.Logger) ([]sc
 			Name: JobExport, Spec: cfg.Schedules.Export,
 			Run: func(ctx context.Context) (int64, error) {
 				m, err := export.Write(ctx, db, cfg.Paths.Exports, export.Options{MinN: cfg.Indicators.MinN, Groups: cfg.Groups, Version: version})
-				var rows int64
-				for _, n := range m.Rows {
-					rows = max(rows, int64(n)) // every format holds the same rows: report one
-				}
-				return rows, err
+				// The cells exported (values.csv and values.parquet hold one
+				// row each); municipality.json always lists the 312 areas.
+				return int64(m.Rows[export.FileCSV]), err
 			},
 		},
 	}, nil
