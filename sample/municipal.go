@@ -37,7 +37,7 @@ func (g *gen) settlement(p person) error {
 		case badMuni:
 			row[1] = g.badMuniVal()
 		case badOrder: // settled before the permit
-			row[2] = dt(minDay(p.settled+day(g.between(1, 90)), g.today), df)
+			row[2] = dt(min(p.settled+day(g.between(1, 90)), g.today), df)
 			if p.settled == g.today {
 				row[3] = dt(p.settled-1, df)
 			}
@@ -179,9 +179,9 @@ func (g *gen) resend() error {
 		case r.grade != 0:
 			r.grade = "BABCD"[r.grade-'A']
 		case r.discontinued != 0:
-			r.discontinued = minDay(r.discontinued+7, g.today)
+			r.discontinued = min(r.discontinued+7, g.today)
 		default:
-			r.grade, r.graded = 'D', minDay(r.start+150, g.today)
+			r.grade, r.graded = 'D', min(r.start+150, g.today)
 		}
 		row := append(g.rowBuf(), txt(r.id.format(form12)), txt(muniText(r.muni, muniCode)), txt(string(r.course)),
 			dt(r.start, fmtISO), txt(gradeText(r.grade, false)), optDate(r.graded, fmtISO), optDate(r.discontinued, fmtISO), txt("1,0"))

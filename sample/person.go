@@ -205,11 +205,3 @@ func (g *gen) afForm() pnrForm {
 	}
 	return form12Dash
 }
-
-// minDay returns the earlier day.
-func minDay(a, b day) day {
-	if a < b {
-		return a
-	}
-	return b
-}
