@@ -2,6 +2,7 @@ package sample
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -116,7 +117,7 @@ func validate(kind string, tb table, i int, today time.Time) (checked, error) {
 	for _, h := range append(append([]string{}, ru.dates...), ru.optDates...) {
 		v := get(h)
 		if v == "" {
-			if contains(ru.dates, h) {
+			if slices.Contains(ru.dates, h) {
 				return out, fmt.Errorf("%s missing", h)
 			}
 			continue
@@ -138,7 +139,7 @@ func validate(kind string, tb table, i int, today time.Time) (checked, error) {
 		}
 	}
 	for h, allowed := range ru.codes {
-		if !contains(allowed, strings.ToLower(get(h))) {
+		if !slices.Contains(allowed, strings.ToLower(get(h))) {
 			return out, fmt.Errorf("%s %q", h, get(h))
 		}
 	}
@@ -159,13 +160,4 @@ func validate(kind string, tb table, i int, today time.Time) (checked, error) {
 		out.key += "|" + strings.ToUpper(v)
 	}
 	return out, nil
-}
-
-func contains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
