@@ -3,8 +3,6 @@ package parse
 import (
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unicode"
 
 	"github.com/effekt/effekt/geo"
@@ -27,39 +25,18 @@ var municipalityAliases = map[string]string{
 // reverse ("Upplands-Väsby"), and the official names Falu kommun and Region
 // Gotland also resolve.
 func Municipality(s string) (string, error) {
-	if code, ok := muniCache.Load(s); ok {
-		return code.(string), nil
-	}
 	t := trimSpace(s)
 	if code, ok := geo.Resolve(t); ok {
-		remember(s, code)
 		return code, nil
 	}
 	if t == "" {
 		return "", fail(ReasonMunicipality, "municipality is blank ("+municipalityForms+")")
 	}
 	if code, ok := resolveVariants(t); ok {
-		remember(s, code)
 		return code, nil
 	}
 	return "", fail(ReasonMunicipality, "municipality "+echo(t)+
 		" is not one of Sweden's 290 municipalities ("+municipalityForms+")")
-}
-
-// muniCache remembers how cell values resolved: a few hundred distinct
-// spellings cover millions of rows. Only successes are kept, at most
-// muniCacheMax of them, so hostile input cannot grow it.
-var (
-	muniCache    sync.Map // cell value → kommunkod
-	muniCacheLen atomic.Int64
-)
-
-const muniCacheMax = 4096
-
-func remember(s, code string) {
-	if muniCacheLen.Add(1) <= muniCacheMax {
-		muniCache.Store(strings.Clone(s), code)
-	}
 }
 
 func resolveVariants(t string) (string, bool) {
