@@ -186,3 +186,19 @@ func TestRepeatedKeyAndEarlierFile(t *testing.T) {
 	}
 	e.checkInvariants()
 }
+
+// TestRootWorkbookSheetNamedLikeKind: a workbook dropped straight into the
+// inbox whose data sits on a sheet named like the kind (after an "Info"
+// sheet) is read from that sheet, also for kinds with '_' in their name.
+func TestRootWorkbookSheetNamedLikeKind(t *testing.T) {
+	for _, kind := range []string{"so_registrations", "intervention_participations", "settlements"} {
+		t.Run(kind, func(t *testing.T) {
+			e := newEnv(t)
+			csvToXLSX(t, KindByName(kind), filepath.Join("testdata", "kinds", kind+".csv"), filepath.Join(e.inbox, "export.xlsx"), true)
+			sum := e.run()
+			if len(sum.Files) != 1 || sum.Failed != 0 || sum.Files[0].Kind != kind || sum.Files[0].RowsLoaded == 0 {
+				t.Fatalf("files %+v, want export.xlsx loaded as %s", sum.Files, kind)
+			}
+		})
+	}
+}

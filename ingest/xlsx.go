@@ -42,8 +42,7 @@ func openXLSX(path, kind string) (s *xlsxSource, err error) {
 	}
 	sheet := sheets[0]
 	for _, sh := range sheets {
-		hk := parse.HeaderKey(sh)
-		if (kind != "" && hk == parse.HeaderKey(kind)) || (kind == "" && KindByName(hk) != nil) {
+		if hk := parse.HeaderKey(sh); (kind != "" && hk == parse.HeaderKey(kind)) || (kind == "" && kindBySheetKey(hk) != nil) {
 			sheet = sh
 			break
 		}
@@ -94,4 +93,15 @@ func (s *xlsxSource) next() (int64, []string, error) {
 		return 0, nil, fileErrorf("sheet %q cannot be read after row %d (%v): the workbook is damaged or truncated", s.sheet, s.row, err)
 	}
 	return 0, nil, io.EOF
+}
+
+// kindBySheetKey finds the kind whose name, normalised like a header
+// ("so_registrations" → "soregistrations"), is the sheet's key.
+func kindBySheetKey(key string) *Kind {
+	for _, k := range Kinds {
+		if parse.HeaderKey(k.Name) == key {
+			return k
+		}
+	}
+	return nil
 }
