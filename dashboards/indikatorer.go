@@ -46,7 +46,7 @@ func indicatorsBoard(cat []models.Indicator) *sdk.Board {
 		targets(target{refID: "A", expr: `sum(effekt_indicator_cells{kpi="$kpi",area_type="K",status="suppressed"}) or vector(0)`, legend: "Undertryckta"}).
 		fieldConfig(obj{"unit": "short", "decimals": 0, "color": obj{"mode": "thresholds"}, "thresholds": thresholds("green", 1, "orange")}).
 		options(statOptions("value")))
-	l.add(newPanel("stat", "Personer i kohorten, riket",
+	l.add(newPanel("stat", "Kohortens storlek, riket",
 		"Nämnaren för riket (0000): antal personer, planer eller deltaganden i kohorten för vald indikator, år och kön.", 6, 4).
 		targets(target{refID: "A", expr: `sum(effekt_indicator_denominator{kpi="$kpi",` + cell + `,municipality="0000"})`, legend: "Kohort"}).
 		fieldConfig(obj{"unit": "short", "decimals": 0, "color": obj{"mode": "fixed", "fixedColor": "blue"}}).
