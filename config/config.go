@@ -236,7 +236,7 @@ func (c Config) Validate() error {
 		return &ValidationError{Field: "indicators.so_fee", Value: c.Indicators.SOFee, Err: errors.New("must be positive")}
 	}
 	if c.Indicators.AsOf != "" {
-		if _, err := time.Parse(time.DateOnly, c.Indicators.AsOf); err != nil {
+		if _, err := c.Indicators.AsOfDate(); err != nil {
 			return &ValidationError{Field: "indicators.as_of", Value: c.Indicators.AsOf, Err: errors.New("want a date YYYY-MM-DD, or empty for the latest event date")}
 		}
 	}
@@ -298,4 +298,13 @@ func (c Config) Validate() error {
 		}
 	}
 	return nil
+}
+
+// AsOfDate is as_of as a date; the zero time when as_of is empty (the
+// computation then takes the latest event date in the data).
+func (i Indicators) AsOfDate() (time.Time, error) {
+	if i.AsOf == "" {
+		return time.Time{}, nil
+	}
+	return time.Parse(time.DateOnly, i.AsOf)
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/effekt/effekt/api"
 	"github.com/effekt/effekt/config"
@@ -26,12 +25,9 @@ const (
 // Jobs returns effekt's three jobs wired to cfg: ingest (chaining compute
 // when it loaded rows), compute and export.
 func Jobs(cfg config.Config, db *sql.DB, version string, log *slog.Logger) ([]schedules.Job, error) {
-	var asOf time.Time
-	if cfg.Indicators.AsOf != "" {
-		var err error
-		if asOf, err = time.Parse(time.DateOnly, cfg.Indicators.AsOf); err != nil {
-			return nil, fmt.Errorf("indicators.as_of: %w", err)
-		}
+	asOf, err := cfg.Indicators.AsOfDate()
+	if err != nil {
+		return nil, fmt.Errorf("indicators.as_of: %w", err)
 	}
 	return []schedules.Job{
 		{

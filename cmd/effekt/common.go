@@ -90,15 +90,13 @@ func openOrDelegate(ctx context.Context, cfg config.Config, job string, delegate
 // overrides indicators.as_of (YYYY-MM-DD).
 func computeOptions(cfg config.Config, asOf string) (models.ComputeOptions, error) {
 	opt := models.ComputeOptions{SOFee: cfg.Indicators.SOFee, Groups: cfg.Groups}
-	day := cfg.Indicators.AsOf
+	ind := cfg.Indicators
 	if asOf != "" {
-		day = asOf
+		ind.AsOf = asOf
 	}
-	if day != "" {
-		var err error
-		if opt.AsOf, err = time.Parse(time.DateOnly, day); err != nil {
-			return opt, fmt.Errorf("as_of %q is not a date (expected YYYY-MM-DD)", day)
-		}
+	var err error
+	if opt.AsOf, err = ind.AsOfDate(); err != nil {
+		return opt, fmt.Errorf("as_of %q is not a date (expected YYYY-MM-DD)", ind.AsOf)
 	}
 	return opt, nil
 }

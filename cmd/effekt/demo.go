@@ -13,7 +13,6 @@ import (
 	"github.com/effekt/effekt/ingest"
 	"github.com/effekt/effekt/models"
 	"github.com/effekt/effekt/sample"
-	"github.com/effekt/effekt/store"
 )
 
 func init() {
@@ -57,7 +56,7 @@ func runDemo(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(out, "    %d persons, %d files, %d rows (%d deliberately bad)\n", st.Persons, len(st.Files), st.Rows, st.BadRows)
 
-	db, err := store.Open(ctx, cfg.Paths.Database, store.Options{})
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
