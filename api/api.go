@@ -38,7 +38,7 @@ import (
 type Options struct {
 	MinN           int            // cells with a smaller denominator are suppressed; < 1: DefaultMinN
 	Groups         []config.Group // municipality groups (G…)
-	Tokens         []string       // bearer tokens allowed to trigger jobs; none: nobody can
+	Tokens         []config.Token // named tokens with a role (hashes only); none: nobody can
 	Jobs           Jobs           // nil: the job endpoints answer 503
 	Logger         *slog.Logger   // nil: slog.Default()
 	RequestTimeout time.Duration  // per-request deadline; 0: 30 s

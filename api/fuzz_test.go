@@ -37,7 +37,7 @@ func FuzzRequest(f *testing.F) {
 		f.Add(s[0], s[1])
 	}
 	db := openFixture(f)
-	h := api.New(db, api.Options{MinN: 5, Groups: config.DefaultGroups(), Tokens: []string{testToken}, Jobs: &fakeJobs{}})
+	h := api.New(db, api.Options{MinN: 5, Groups: config.DefaultGroups(), Tokens: operators(testToken), Jobs: &fakeJobs{}})
 	f.Fuzz(func(t *testing.T, path, query string) {
 		if !strings.HasPrefix(path, "/") {
 			return

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -82,11 +83,20 @@ func (f *fakeJobs) Trigger(ctx context.Context, name string) (int64, error) {
 	}
 }
 
+// operators are operator tokens holding the hashes of ts.
+func operators(ts ...string) []config.Token {
+	out := []config.Token{}
+	for i, t := range ts {
+		out = append(out, config.Token{Name: fmt.Sprintf("op%d", i), Role: config.RoleOperator, SHA256: config.HashToken(t)})
+	}
+	return out
+}
+
 func testOptions(jobs api.Jobs) api.Options {
 	return api.Options{
 		MinN:   5,
 		Groups: config.DefaultGroups(),
-		Tokens: []string{"other-token", testToken},
+		Tokens: operators("other-token-0123456789", testToken),
 		Jobs:   jobs,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}

@@ -28,7 +28,7 @@ func TestRunJob(t *testing.T) {
 		trigger []string
 	}{
 		{"ok", true, nil, "/api/v1/jobs/ingest/run", bearer("Bearer " + testToken), 202, `{"run_id":42,"job":"ingest"}`, []string{"ingest"}},
-		{"ok second token, lower-case scheme", true, nil, "/api/v1/jobs/export/run", bearer("bearer other-token"), 202, `{"run_id":42,"job":"export"}`, []string{"export"}},
+		{"ok second token, lower-case scheme", true, nil, "/api/v1/jobs/export/run", bearer("bearer other-token-0123456789"), 202, `{"run_id":42,"job":"export"}`, []string{"export"}},
 		{"no header", true, nil, "/api/v1/jobs/ingest/run", nil, 401, `"error":"a valid bearer token is required"`, nil},
 		{"wrong token", true, nil, "/api/v1/jobs/ingest/run", bearer("Bearer nope"), 401, "bearer token", nil},
 		{"token prefix", true, nil, "/api/v1/jobs/ingest/run", bearer("Bearer s3cret"), 401, "bearer token", nil},
@@ -47,7 +47,7 @@ func TestRunJob(t *testing.T) {
 				opt.Jobs = fj
 			}
 			if tc.tokens != nil {
-				opt.Tokens = tc.tokens
+				opt.Tokens = operators(tc.tokens...)
 			}
 			rec := call(t, api.New(db, opt), http.MethodPost, tc.target, tc.header)
 			if rec.Code != tc.status || !strings.Contains(rec.Body.String(), tc.body) {

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"github.com/effekt/effekt/config"
+
 	"crypto/subtle"
 	"errors"
 	"net/http"
@@ -150,10 +152,11 @@ func (s *server) authorized(r *http.Request) bool {
 	if token == "" {
 		return false
 	}
+	h := []byte(config.HashToken(token))
 	found := 0
 	for _, t := range s.opt.Tokens {
-		if t != "" {
-			found |= subtle.ConstantTimeCompare([]byte(token), []byte(t))
+		if t.Role == config.RoleOperator {
+			found |= subtle.ConstantTimeCompare(h, []byte(strings.ToLower(t.SHA256)))
 		}
 	}
 	return found == 1

@@ -4,11 +4,14 @@
 package config
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -40,6 +43,8 @@ type Config struct {
 	API        API        `yaml:"api"`
 	Metrics    Metrics    `yaml:"metrics"`
 	Grafana    Grafana    `yaml:"grafana"`
+	Ingest     Ingest     `yaml:"ingest"`
+	SQL        SQL        `yaml:"sql"`
 }
 
 // Paths are the folders and files effekt reads and writes.
@@ -50,6 +55,8 @@ type Paths struct {
 	Database   string `yaml:"database"`
 	Exports    string `yaml:"exports"`
 	Dashboards string `yaml:"dashboards"`
+	Temp       string `yaml:"temp"`  // effekt's own temp folder (XLSX spill files), emptied at the start of every run
+	Audit      string `yaml:"audit"` // append-only audit log of micro-data access (JSON lines)
 }
 
 // Pseudonym configures the HMAC key that turns personnummer into pseudonyms.
@@ -85,10 +92,53 @@ type Schedules struct {
 	StopGrace time.Duration `yaml:"stop_grace"`
 }
 
+// Roles of API tokens, from least to most: a viewer sees only public
+// aggregates, an evaluator also micro data (SQL, rejected rows, files), an
+// operator also runs jobs.
+const (
+	RoleViewer    = "viewer"
+	RoleEvaluator = "evaluator"
+	RoleOperator  = "operator"
+)
+
+// Token is a named API token. The file holds only the SHA-256 of the token
+// (hex); the token itself is given to its holder and never stored.
+type Token struct {
+	Name   string `yaml:"name"`
+	Role   string `yaml:"role"`   // viewer | evaluator | operator
+	SHA256 string `yaml:"sha256"` // hex SHA-256 of the bearer token
+	// FromEnv is set when the token came from EFFEKT_API_TOKENS.
+	FromEnv bool `yaml:"-"`
+}
+
 // API configures the HTTP API.
 type API struct {
-	Tokens         []string      `yaml:"tokens"`          // bearer tokens allowed to trigger jobs
+	Tokens         []Token       `yaml:"tokens"`          // named tokens with a role, hashes only
 	RequestTimeout time.Duration `yaml:"request_timeout"` // per-request deadline
+	// PublicURL is the base of the links the API writes (next_url,
+	// previous_url), e.g. https://effekt.example.se; empty: relative links.
+	PublicURL string `yaml:"public_url"`
+}
+
+// Ingest configures loading.
+type Ingest struct {
+	// Settle is how long a file's size and modification time must have been
+	// unchanged before a run takes it.
+	Settle time.Duration `yaml:"settle"`
+	// XLSXMaxUnzipMiB bounds the total uncompressed size of a workbook.
+	XLSXMaxUnzipMiB int64 `yaml:"xlsx_max_unzip_mib"`
+	// XLSXMaxXMLMiB bounds one uncompressed part (sheet, shared strings) held in memory.
+	XLSXMaxXMLMiB int64 `yaml:"xlsx_max_xml_mib"`
+	// XLSXMaxRows and XLSXMaxCells bound a workbook's sheet.
+	XLSXMaxRows  int64 `yaml:"xlsx_max_rows"`
+	XLSXMaxCells int64 `yaml:"xlsx_max_cells"`
+}
+
+// SQL configures evaluators' micro-data SQL (effekt sql, POST /api/v1/sql).
+type SQL struct {
+	RowLimit    int           `yaml:"row_limit"`    // rows returned at most; the output says when it was cut
+	MemoryLimit string        `yaml:"memory_limit"` // DuckDB memory_limit of the query's instance, e.g. 1GB
+	Timeout     time.Duration `yaml:"timeout"`      // a query running longer is cancelled
 }
 
 // Metrics configures /metrics.
@@ -114,6 +164,8 @@ func Default() Config {
 			Database:   "data/effekt.duckdb",
 			Exports:    "data/exports",
 			Dashboards: "data/dashboards",
+			Temp:       "data/tmp",
+			Audit:      "data/audit.jsonl",
 		},
 		Listen:     "127.0.0.1:8080",
 		Indicators: Indicators{MinN: 5, SOFee: 5500},
@@ -126,6 +178,14 @@ func Default() Config {
 		},
 		API:     API{RequestTimeout: 30 * time.Second},
 		Metrics: Metrics{Periods: 3, ScrapeTimeout: 10 * time.Second},
+		Ingest: Ingest{
+			Settle:          10 * time.Second,
+			XLSXMaxUnzipMiB: 1024,
+			XLSXMaxXMLMiB:   256,
+			XLSXMaxRows:     2_000_000,
+			XLSXMaxCells:    50_000_000,
+		},
+		SQL: SQL{RowLimit: 100_000, MemoryLimit: "1GB", Timeout: 5 * time.Minute},
 	}
 }
 
@@ -199,12 +259,23 @@ func (c *Config) resolveSecrets() error {
 	default:
 		c.Pseudonym.Key, c.Pseudonym.Demo = DemoKey, true
 	}
-	if v := os.Getenv(EnvAPITokens); v != "" {
-		c.API.Tokens = nil
+	if v := strings.TrimSpace(os.Getenv(EnvAPITokens)); v != "" {
+		// One operator token, kept working from before named tokens; only its
+		// hash is held. A comma-separated list gives one operator per token.
+		i := 0
 		for _, t := range strings.Split(v, ",") {
-			if t = strings.TrimSpace(t); t != "" {
-				c.API.Tokens = append(c.API.Tokens, t)
+			if t = strings.TrimSpace(t); t == "" {
+				continue
 			}
+			i++
+			if len(t) < 16 {
+				return &ValidationError{Field: EnvAPITokens + " (environment)", Value: "(hidden)", Err: errors.New("token must be at least 16 characters")}
+			}
+			name := "env"
+			if i > 1 {
+				name = fmt.Sprintf("env%d", i)
+			}
+			c.API.Tokens = append(c.API.Tokens, Token{Name: name, Role: RoleOperator, SHA256: HashToken(t), FromEnv: true})
 		}
 	}
 	if v := os.Getenv(EnvGrafanaToken); v != "" {
@@ -221,6 +292,7 @@ func (c Config) Validate() error {
 	for _, p := range []struct{ field, v string }{
 		{"paths.inbox", c.Paths.Inbox}, {"paths.archive", c.Paths.Archive}, {"paths.failed", c.Paths.Failed},
 		{"paths.database", c.Paths.Database}, {"paths.exports", c.Paths.Exports}, {"paths.dashboards", c.Paths.Dashboards},
+		{"paths.temp", c.Paths.Temp}, {"paths.audit", c.Paths.Audit},
 	} {
 		if strings.TrimSpace(p.v) == "" {
 			return &ValidationError{Field: p.field, Value: p.v, Err: errors.New("must not be empty")}
@@ -253,10 +325,54 @@ func (c Config) Validate() error {
 			return &ValidationError{Field: d.field, Value: d.v, Err: errors.New("must be a positive duration, like 30s")}
 		}
 	}
+	names := map[string]bool{}
 	for i, t := range c.API.Tokens {
-		if len(t) < 16 {
-			return &ValidationError{Field: fmt.Sprintf("api.tokens[%d]", i), Value: "(hidden)", Err: errors.New("token must be at least 16 characters")}
+		f := fmt.Sprintf("api.tokens[%d]", i)
+		if t.FromEnv {
+			continue
 		}
+		if strings.TrimSpace(t.Name) == "" {
+			return &ValidationError{Field: f + ".name", Value: t.Name, Err: errors.New("must not be empty (it names the holder in the audit log)")}
+		}
+		if names[t.Name] {
+			return &ValidationError{Field: f + ".name", Value: t.Name, Err: errors.New("duplicate token name")}
+		}
+		names[t.Name] = true
+		switch t.Role {
+		case RoleViewer, RoleEvaluator, RoleOperator:
+		default:
+			return &ValidationError{Field: f + ".role", Value: t.Role, Err: errors.New("want viewer, evaluator or operator")}
+		}
+		if !validHash(t.SHA256) {
+			return &ValidationError{Field: f + ".sha256", Value: "(hidden)", Err: errors.New("want the 64 hex digits of the token's SHA-256 (printf %s TOKEN | sha256sum)")}
+		}
+	}
+	if c.API.PublicURL != "" {
+		u, err := url.Parse(c.API.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return &ValidationError{Field: "api.public_url", Value: c.API.PublicURL, Err: errors.New("want an http(s) base URL, like https://effekt.example.se")}
+		}
+	}
+	if c.Ingest.Settle < 0 {
+		return &ValidationError{Field: "ingest.settle", Value: c.Ingest.Settle, Err: errors.New("must not be negative")}
+	}
+	for _, n := range []struct {
+		field string
+		v     int64
+	}{
+		{"ingest.xlsx_max_unzip_mib", c.Ingest.XLSXMaxUnzipMiB}, {"ingest.xlsx_max_xml_mib", c.Ingest.XLSXMaxXMLMiB},
+		{"ingest.xlsx_max_rows", c.Ingest.XLSXMaxRows}, {"ingest.xlsx_max_cells", c.Ingest.XLSXMaxCells},
+		{"sql.row_limit", int64(c.SQL.RowLimit)},
+	} {
+		if n.v < 1 {
+			return &ValidationError{Field: n.field, Value: n.v, Err: errors.New("must be at least 1")}
+		}
+	}
+	if c.SQL.Timeout <= 0 {
+		return &ValidationError{Field: "sql.timeout", Value: c.SQL.Timeout, Err: errors.New("must be a positive duration, like 5m")}
+	}
+	if !memoryLimit.MatchString(c.SQL.MemoryLimit) {
+		return &ValidationError{Field: "sql.memory_limit", Value: c.SQL.MemoryLimit, Err: errors.New("want a size like 512MB or 2GB")}
 	}
 	if c.Grafana.URL != "" {
 		u, err := url.Parse(c.Grafana.URL)
@@ -298,6 +414,22 @@ func (c Config) Validate() error {
 		}
 	}
 	return nil
+}
+
+var memoryLimit = regexp.MustCompile(`^[0-9]+(\.[0-9]+)? ?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$`)
+
+// HashToken is the hex SHA-256 of a bearer token, as api.tokens holds it.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func validHash(h string) bool {
+	if len(h) != 64 {
+		return false
+	}
+	_, err := hex.DecodeString(h)
+	return err == nil
 }
 
 // AsOfDate is as_of as a date; the zero time when as_of is empty (the

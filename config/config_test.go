@@ -135,18 +135,20 @@ func TestEnvOverridesSecrets(t *testing.T) {
 		file       string
 		wantKey    string
 		wantDemo   bool
-		wantTokens []string
+		wantTokens []Token
 		wantGraf   string
 	}{
 		{name: "nothing: demo key", wantKey: DemoKey, wantDemo: true},
 		{name: "key file", file: "pseudonym: {key_file: " + keyFile + "}\n", wantKey: "file-key-0123456789abcdef"},
 		{name: "env beats key file", env: map[string]string{EnvPseudonymKey: "env-key-0123456789abcdef"},
 			file: "pseudonym: {key_file: " + keyFile + "}\n", wantKey: "env-key-0123456789abcdef"},
-		{name: "tokens from env replace file", env: map[string]string{EnvAPITokens: " tok-aaaaaaaaaaaaaaaa , ,tok-bbbbbbbbbbbbbbbb"},
-			file: "api: {tokens: [file-token-cccccccccccc]}\n", wantKey: DemoKey, wantDemo: true,
-			wantTokens: []string{"tok-aaaaaaaaaaaaaaaa", "tok-bbbbbbbbbbbbbbbb"}},
-		{name: "tokens from file", file: "api: {tokens: [file-token-cccccccccccc]}\n", wantKey: DemoKey, wantDemo: true,
-			wantTokens: []string{"file-token-cccccccccccc"}},
+		{name: "env token is one operator beside the file's", env: map[string]string{EnvAPITokens: " tok-aaaaaaaaaaaaaaaa , ,tok-bbbbbbbbbbbbbbbb"},
+			file: "api: {tokens: [{name: anna, role: evaluator, sha256: " + tokenHash + "}]}\n", wantKey: DemoKey, wantDemo: true,
+			wantTokens: []Token{{Name: "anna", Role: RoleEvaluator, SHA256: tokenHash},
+				{Name: "env", Role: RoleOperator, SHA256: HashToken("tok-aaaaaaaaaaaaaaaa"), FromEnv: true},
+				{Name: "env2", Role: RoleOperator, SHA256: HashToken("tok-bbbbbbbbbbbbbbbb"), FromEnv: true}}},
+		{name: "tokens from file", file: "api: {tokens: [{name: anna, role: evaluator, sha256: " + tokenHash + "}]}\n", wantKey: DemoKey, wantDemo: true,
+			wantTokens: []Token{{Name: "anna", Role: RoleEvaluator, SHA256: tokenHash}}},
 		{name: "grafana token", env: map[string]string{EnvGrafanaToken: "glsa_x"}, wantKey: DemoKey, wantDemo: true, wantGraf: "glsa_x"},
 		{name: "expansion in file", env: map[string]string{"EFFEKT_TEST_LISTEN_PORT": "9911"},
 			file: "listen: 127.0.0.1:${EFFEKT_TEST_LISTEN_PORT}\n", wantKey: DemoKey, wantDemo: true},
@@ -169,7 +171,7 @@ func TestEnvOverridesSecrets(t *testing.T) {
 				t.Errorf("key = %q demo=%v, want %q demo=%v", c.Pseudonym.Key, c.Pseudonym.Demo, tc.wantKey, tc.wantDemo)
 			}
 			if !reflect.DeepEqual(c.API.Tokens, tc.wantTokens) {
-				t.Errorf("tokens = %q, want %q", c.API.Tokens, tc.wantTokens)
+				t.Errorf("tokens = %+v, want %+v", c.API.Tokens, tc.wantTokens)
 			}
 			if c.Grafana.Token != tc.wantGraf {
 				t.Errorf("grafana token = %q, want %q", c.Grafana.Token, tc.wantGraf)
@@ -180,6 +182,9 @@ func TestEnvOverridesSecrets(t *testing.T) {
 		})
 	}
 }
+
+// tokenHash is the SHA-256 of "file-token-cccccccccccc", by sha256sum.
+const tokenHash = "3f2ee64cd369a17021f1afcf6012f4bc6ce712178802dc8a121308d8b02de258"
 
 // TestInvalid checks that each bad value fails naming its key.
 func TestInvalid(t *testing.T) {
@@ -203,8 +208,15 @@ func TestInvalid(t *testing.T) {
 		{"scrape_timeout zero", "metrics: {scrape_timeout: 0s}\n", "", "metrics.scrape_timeout", "positive"},
 		{"request_timeout negative", "api: {request_timeout: -1s}\n", "", "api.request_timeout", "positive"},
 		{"stop_grace zero", "schedules: {stop_grace: 0s}\n", "", "schedules.stop_grace", "positive"},
-		{"short token", "api: {tokens: [short]}\n", "", "api.tokens[0]", "16 characters"},
-		{"short token from env", "", "short", "api.tokens[0]", "16 characters"},
+		{"token without hash", "api: {tokens: [{name: a, role: evaluator, sha256: short}]}\n", "", "api.tokens[0].sha256", "64 hex digits"},
+		{"token role", "api: {tokens: [{name: a, role: admin, sha256: " + tokenHash + "}]}\n", "", "api.tokens[0].role", "viewer, evaluator or operator"},
+		{"token name", "api: {tokens: [{role: viewer, sha256: " + tokenHash + "}]}\n", "", "api.tokens[0].name", "must not be empty"},
+		{"duplicate token name", "api: {tokens: [{name: a, role: viewer, sha256: " + tokenHash + "}, {name: a, role: viewer, sha256: " + tokenHash + "}]}\n", "", "api.tokens[1].name", "duplicate"},
+		{"short token from env", "", "short", "EFFEKT_API_TOKENS (environment)", "16 characters"},
+		{"public url", "api: {public_url: 'effekt.example.se'}\n", "", "api.public_url", "base URL"},
+		{"settle negative", "ingest: {settle: -1s}\n", "", "ingest.settle", "negative"},
+		{"row limit", "sql: {row_limit: 0}\n", "", "sql.row_limit", "at least 1"},
+		{"memory limit", "sql: {memory_limit: lots}\n", "", "sql.memory_limit", "512MB"},
 		{"bad cron ingest", "schedules: {ingest: '*/15 * *'}\n", "", "schedules.ingest", "expected exactly 5 fields"},
 		{"bad cron compute", "schedules: {compute: '@sometimes'}\n", "", "schedules.compute", "descriptor"},
 		{"bad cron export", "schedules: {export: '0 4 32 * *'}\n", "", "schedules.export", "above maximum"},

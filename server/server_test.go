@@ -29,7 +29,7 @@ func TestServe(t *testing.T) {
 	}
 	defer db.Close()
 	cfg := config.Default()
-	cfg.API.Tokens = []string{token}
+	cfg.API.Tokens = []config.Token{{Name: "op", Role: config.RoleOperator, SHA256: config.HashToken(token)}}
 	cfg.Schedules.StopGrace = time.Hour
 
 	started, release := make(chan struct{}), make(chan struct{})

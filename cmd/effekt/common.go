@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+
 	"context"
 	"database/sql"
 	"errors"
@@ -69,8 +71,8 @@ func openOrDelegate(ctx context.Context, cfg config.Config, job string, delegate
 	if rerr != nil {
 		return nil, fmt.Errorf("trigger %s through the server: %w", job, rerr)
 	}
-	if len(cfg.API.Tokens) > 0 {
-		req.Header.Set("Authorization", "Bearer "+cfg.API.Tokens[0])
+	if tok := os.Getenv(config.EnvAPITokens); tok != "" {
+		req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(strings.Split(tok, ",")[0]))
 	}
 	client := &http.Client{Timeout: 10 * time.Second}
 	resp, rerr := client.Do(req)

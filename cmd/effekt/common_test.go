@@ -102,7 +102,7 @@ func TestOpenOrDelegate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			calls.Store(0)
-			cfg.API.Tokens = tt.tokens
+			t.Setenv(config.EnvAPITokens, tt.tokens[0])
 			db, err := openOrDelegate(ctx, cfg, "ingest", tt.delegate)
 			if db != nil {
 				db.Close()
