@@ -1,0 +1,342 @@
+// Package disclosure decides which published indicator cells are suppressed,
+// and audits published tables for cells recoverable by subtraction.
+//
+// Guarantees, for the cells given to Suppress:
+//   - primary suppression: a cell whose cohort count (denominator) is below
+//     min_n is suppressed;
+//   - complementary suppression: afterwards no published additive relation
+//     has exactly one suppressed term, so no suppressed cell can be
+//     recovered by one subtraction. Further cells are suppressed, smallest
+//     cohort first (ties in key order), until none does;
+//   - the result depends only on the cells, min_n and the areas (not on the
+//     order of the input).
+//
+// The additive relations (of cohort counts, and so of numerators) are, per
+// indicator and period: T = K + M for each area of an indicator divided by
+// gender; per gender, a county = Σ its municipalities, Riket = Σ all
+// municipalities, Riket = Σ counties, a group = Σ its members, and for two
+// aggregates A ⊂ B (by member municipalities) B = A + Σ (B \ A). A cell
+// that does not exist is a published zero (no cohort, no row), so it is a
+// known term, never a suppressed one. This is the practice of statistical
+// offices (e.g. Hundepool et al., Statistical Disclosure Control, 2012, §5.5:
+// secondary cell suppression); finding the cheapest suppression pattern is
+// NP-hard, the smallest-first heuristic is the usual one.
+package disclosure
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/effekt/effekt/geo"
+)
+
+// Key identifies a cell.
+type Key struct {
+	KPI    string
+	Area   string // 0127 municipality, 00LL county, 0000 Riket, G… group
+	Period int
+	Gender string // T | K | M
+}
+
+func (k Key) String() string {
+	return fmt.Sprintf("%s %s %d %s", k.KPI, k.Area, k.Period, k.Gender)
+}
+
+func (k Key) less(o Key) int {
+	return cmp.Or(cmp.Compare(k.KPI, o.KPI), cmp.Compare(k.Area, o.Area), cmp.Compare(k.Period, o.Period), cmp.Compare(k.Gender, o.Gender))
+}
+
+// Cell is one cell with its cohort count.
+type Cell struct {
+	Key
+	N int64 // denominator: the cohort count
+}
+
+// Areas describes the aggregates: the configured groups (id → member
+// municipality codes) beside the counties and Riket of geo.
+type Areas struct {
+	Groups map[string][]string
+	// ByGender reports whether an indicator is divided by gender (T = K + M
+	// holds); nil means every indicator with K or M cells is.
+	ByGender func(kpi string) bool
+}
+
+// Relation is one published additive relation: Total = Σ Terms.
+type Relation struct {
+	Rule  string // e.g. "T = K + M", "county = Σ municipalities"
+	Total Key
+	Terms []Key
+}
+
+// Leak is a suppressed cell recoverable by one subtraction.
+type Leak struct {
+	Cell     Key
+	Relation Relation
+}
+
+// Suppress returns, index for index, whether each cell is suppressed, and
+// how many were suppressed as primary and as complementary cells.
+func Suppress(cells []Cell, minN int, areas Areas) (suppressed []bool, primary, complementary int) {
+	suppressed = make([]bool, len(cells))
+	for i, c := range cells {
+		if c.N < int64(minN) {
+			suppressed[i] = true
+			primary++
+		}
+	}
+	g := build(cells, areas)
+	// count[r] is the number of suppressed terms (total included) of r.
+	count := make([]int, len(g.rels))
+	var work []int32
+	for r, terms := range g.rels {
+		for _, i := range terms {
+			if suppressed[i] {
+				count[r]++
+			}
+		}
+		if count[r] == 1 {
+			work = append(work, int32(r))
+		}
+	}
+	for len(work) > 0 {
+		r := work[0]
+		work = work[1:]
+		if count[r] != 1 {
+			continue
+		}
+		best := int32(-1)
+		for _, i := range g.rels[r] {
+			if suppressed[i] {
+				continue
+			}
+			if best < 0 || cells[i].N < cells[best].N || (cells[i].N == cells[best].N && cells[i].Key.less(cells[best].Key) < 0) {
+				best = i
+			}
+		}
+		if best < 0 {
+			continue // a relation of one term: nothing else to hide it behind
+		}
+		suppressed[best] = true
+		complementary++
+		for _, r2 := range g.of[best] {
+			count[r2]++
+			if count[r2] == 1 {
+				work = append(work, r2)
+			}
+		}
+	}
+	return suppressed, primary, complementary
+}
+
+// Audit lists every suppressed cell that one published relation gives away:
+// a relation with exactly one suppressed term. cells are the published
+// cells and suppressed their status, index for index.
+func Audit(cells []Cell, suppressed []bool, areas Areas) []Leak {
+	g := build(cells, areas)
+	var out []Leak
+	for r, terms := range g.rels {
+		n, at := 0, int32(-1)
+		for _, i := range terms {
+			if suppressed[i] {
+				n++
+				at = i
+			}
+		}
+		if n != 1 {
+			continue
+		}
+		rel := Relation{Rule: g.rule[r], Total: cells[terms[0]].Key}
+		for _, i := range terms[1:] {
+			rel.Terms = append(rel.Terms, cells[i].Key)
+		}
+		out = append(out, Leak{Cell: cells[at].Key, Relation: rel})
+	}
+	slices.SortFunc(out, func(a, b Leak) int {
+		return cmp.Or(a.Cell.less(b.Cell), cmp.Compare(a.Relation.Rule, b.Relation.Rule), a.Relation.Total.less(b.Relation.Total))
+	})
+	return out
+}
+
+// graph holds the relations over cell indices: rels[r][0] is the total.
+type graph struct {
+	rels [][]int32
+	rule []string
+	of   [][]int32 // cell index -> relations holding it
+}
+
+func (g *graph) add(rule string, terms []int32) {
+	if len(terms) < 2 {
+		return
+	}
+	r := int32(len(g.rels))
+	g.rels = append(g.rels, terms)
+	g.rule = append(g.rule, rule)
+	for _, i := range terms {
+		g.of[i] = append(g.of[i], r)
+	}
+}
+
+type slice struct {
+	kpi    string
+	period int
+}
+
+// build derives every relation among the existing cells, in a fixed order.
+func build(cells []Cell, areas Areas) *graph {
+	g := &graph{of: make([][]int32, len(cells))}
+	index := make(map[Key]int32, len(cells))
+	present := map[slice][]string{} // areas present per kpi and period
+	hasKM := map[string]bool{}
+	for i, c := range cells {
+		index[c.Key] = int32(i)
+		s := slice{c.KPI, c.Period}
+		present[s] = append(present[s], c.Area)
+		if c.Gender != "T" {
+			hasKM[c.KPI] = true
+		}
+	}
+	aggs := aggregates(areas.Groups)
+	keys := make([]slice, 0, len(present))
+	for s, as := range present {
+		keys = append(keys, s)
+		slices.Sort(as)
+		present[s] = slices.Compact(as)
+	}
+	sortSlices(keys)
+	for _, s := range keys {
+		byGender := hasKM[s.kpi]
+		if areas.ByGender != nil {
+			byGender = areas.ByGender(s.kpi)
+		}
+		at := func(area, gender string) (int32, bool) {
+			i, ok := index[Key{s.kpi, area, s.period, gender}]
+			return i, ok
+		}
+		if byGender {
+			for _, a := range present[s] {
+				t, ok := at(a, "T")
+				if !ok {
+					continue
+				}
+				terms := []int32{t}
+				for _, gd := range []string{"K", "M"} {
+					if i, ok := at(a, gd); ok {
+						terms = append(terms, i)
+					}
+				}
+				g.add("T = K + M", terms)
+			}
+		}
+		for _, gd := range []string{"T", "K", "M"} {
+			if gd != "T" && !byGender {
+				continue
+			}
+			for _, ag := range aggs {
+				total, ok := at(ag.id, gd)
+				if !ok {
+					continue
+				}
+				terms := []int32{total}
+				if ag.sub != "" {
+					sub, ok := at(ag.sub, gd)
+					if !ok {
+						continue // the smaller aggregate is not published: no relation
+					}
+					terms = append(terms, sub)
+				}
+				for _, m := range ag.terms {
+					if i, ok := at(m, gd); ok {
+						terms = append(terms, i)
+					}
+				}
+				g.add(ag.rule, terms)
+			}
+		}
+	}
+	return g
+}
+
+func sortSlices(ks []slice) {
+	slices.SortFunc(ks, func(a, b slice) int { return cmp.Or(cmp.Compare(a.kpi, b.kpi), cmp.Compare(a.period, b.period)) })
+}
+
+// aggregate is one relation shape over areas: id = sub + Σ terms (sub empty:
+// id = Σ terms).
+type aggregate struct {
+	rule  string
+	id    string
+	sub   string
+	terms []string
+}
+
+// aggregates lists the relation shapes: counties, Riket (over municipalities
+// and over counties), groups and every strict subset pair of aggregates.
+func aggregates(groups map[string][]string) []aggregate {
+	members := map[string][]string{} // aggregate id -> member municipalities
+	var ids []string
+	var counties []string
+	for _, a := range geo.Municipalities() {
+		c := geo.County(a.ID)
+		if members[c] == nil {
+			counties = append(counties, c)
+		}
+		members[c] = append(members[c], a.ID)
+		members[geo.RiketID] = append(members[geo.RiketID], a.ID)
+	}
+	slices.Sort(counties)
+	ids = append(ids, counties...)
+	ids = append(ids, geo.RiketID)
+	gids := make([]string, 0, len(groups))
+	for id, ms := range groups {
+		gids = append(gids, id)
+		m := slices.Clone(ms)
+		slices.Sort(m)
+		members[id] = slices.Compact(m)
+	}
+	slices.Sort(gids)
+	ids = append(ids, gids...)
+
+	var out []aggregate
+	for _, id := range ids {
+		rule := "county = Σ municipalities"
+		switch {
+		case id == geo.RiketID:
+			rule = "Riket = Σ municipalities"
+		case strings.HasPrefix(id, "G"):
+			rule = "group = Σ members"
+		}
+		out = append(out, aggregate{rule: rule, id: id, terms: members[id]})
+	}
+	out = append(out, aggregate{rule: "Riket = Σ counties", id: geo.RiketID, terms: counties})
+	for _, b := range ids {
+		for _, a := range ids {
+			if a == b || !subset(members[a], members[b]) || len(members[a]) == len(members[b]) {
+				continue
+			}
+			out = append(out, aggregate{rule: "aggregate = smaller aggregate + Σ the rest", id: b, sub: a, terms: minus(members[b], members[a])})
+		}
+	}
+	return out
+}
+
+// subset reports whether sorted a ⊆ sorted b.
+func subset(a, b []string) bool {
+	for _, x := range a {
+		if _, ok := slices.BinarySearch(b, x); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func minus(b, a []string) []string {
+	var out []string
+	for _, x := range b {
+		if _, ok := slices.BinarySearch(a, x); !ok {
+			out = append(out, x)
+		}
+	}
+	return out
+}
