@@ -36,6 +36,10 @@ type Options struct {
 	// them back on: for running SQL that people type. It is instance-wide and
 	// irreversible, so a sandboxed handle cannot load files.
 	Sandboxed bool
+	// MemoryLimit is DuckDB's memory_limit for the instance (e.g. "1GB");
+	// empty leaves DuckDB's default (80 % of RAM). Like the sandbox it is
+	// instance-wide, and with Sandboxed the query cannot raise it.
+	MemoryLimit string
 }
 
 // Open opens (creating when needed) the DuckDB file at path, with extension
@@ -54,6 +58,12 @@ func Open(ctx context.Context, path string, opt Options) (*sql.DB, error) {
 	params := []string{"autoinstall_known_extensions=false", "autoload_known_extensions=false"}
 	if opt.ReadOnly {
 		params = append(params, "access_mode=READ_ONLY")
+	}
+	if opt.MemoryLimit != "" {
+		if strings.ContainsAny(opt.MemoryLimit, "&?=") {
+			return nil, fmt.Errorf("open database %s: memory limit %q is not a size", path, opt.MemoryLimit)
+		}
+		params = append(params, "memory_limit="+opt.MemoryLimit)
 	}
 	if opt.Sandboxed {
 		params = append(params, "enable_external_access=false", "lock_configuration=true")

@@ -1,0 +1,170 @@
+package microdata
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// RefusedError is a statement refused before anything of it ran.
+type RefusedError struct {
+	Reason string
+}
+
+func (e *RefusedError) Error() string { return "refused: " + e.Reason }
+
+// SyntaxError is text DuckDB's parser does not accept.
+type SyntaxError struct {
+	Msg string
+}
+
+func (e *SyntaxError) Error() string { return e.Msg }
+
+// tableFunctions are the table functions a query may call: generators and
+// catalogue views. Everything else is refused — the file readers
+// (read_csv, read_parquet, read_text, glob, …), query() and query_table()
+// (which run SQL given as a string), json_execute_serialized_sql,
+// enable_logging, checkpoint, the PEG parser switches, duckdb_settings,
+// duckdb_secrets, duckdb_databases (file paths) and any function a later
+// DuckDB adds.
+var tableFunctions = map[string]bool{
+	"range": true, "generate_series": true, "unnest": true, "repeat": true, "repeat_row": true,
+	"json_each": true, "json_tree": true,
+	"duckdb_tables": true, "duckdb_columns": true, "duckdb_views": true, "duckdb_schemas": true,
+	"duckdb_constraints": true, "duckdb_types": true, "duckdb_functions": true, "duckdb_keywords": true,
+	"duckdb_indexes": true, "pragma_table_info": true, "pg_timezone_names": true, "icu_calendar_names": true,
+}
+
+// scalarFunctions are refused wherever they appear: they write (write_log,
+// sequences), read the environment or settings, or only stall.
+var scalarFunctions = map[string]bool{
+	"write_log": true, "nextval": true, "setval": true, "currval": true, "getenv": true,
+	"current_setting": true, "sleep_ms": true, "json_execute_serialized_sql": true,
+	"query": true, "query_table": true,
+}
+
+// plainName is a table name that no replacement scan turns into a file
+// read ('/etc/passwd.csv', "data.parquet" and URLs all hold '.', '/' or ':').
+var plainName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// schemas a table reference may name.
+var schemas = map[string]bool{"": true, "main": true, "information_schema": true, "pg_catalog": true}
+
+// check parses query with DuckDB's own parser (json_serialize_sql, which
+// only parses: nothing is bound or run) and accepts exactly one SELECT
+// statement whose every table function, function and table reference is
+// allowed. It returns the statement as DuckDB prints it back from the
+// parse tree.
+func check(ctx context.Context, conn *sql.Conn, query string) (canonical string, err error) {
+	var tree string
+	if err := conn.QueryRowContext(ctx, `SELECT json_serialize_sql(?::VARCHAR)::VARCHAR`, query).Scan(&tree); err != nil {
+		return "", fmt.Errorf("parse query: %w", err)
+	}
+	var parsed struct {
+		Error      bool              `json:"error"`
+		ErrorType  string            `json:"error_type"`
+		Message    string            `json:"error_message"`
+		Statements []json.RawMessage `json:"statements"`
+	}
+	if err := json.Unmarshal([]byte(tree), &parsed); err != nil {
+		return "", fmt.Errorf("read parse tree: %w", err)
+	}
+	if parsed.Error {
+		if strings.Contains(parsed.Message, "Only SELECT statements") {
+			return "", &RefusedError{Reason: fmt.Sprintf("%s statements are not allowed: only SELECT statements run (evaluators' SQL only reads)", statementWord(query))}
+		}
+		return "", &SyntaxError{Msg: "syntax error: " + parsed.Message}
+	}
+	switch len(parsed.Statements) {
+	case 0:
+		return "", &SyntaxError{Msg: "no statement given"}
+	case 1:
+	default:
+		return "", &RefusedError{Reason: fmt.Sprintf("%d statements given: run one SELECT statement at a time", len(parsed.Statements))}
+	}
+	var node any
+	if err := json.Unmarshal(parsed.Statements[0], &node); err != nil {
+		return "", fmt.Errorf("read parse tree: %w", err)
+	}
+	if err := walk(node); err != nil {
+		return "", err
+	}
+	if err := conn.QueryRowContext(ctx, `SELECT json_deserialize_sql(json_serialize_sql(?::VARCHAR))`, query).Scan(&canonical); err != nil {
+		return "", fmt.Errorf("print query back: %w", err)
+	}
+	return canonical, nil
+}
+
+// walk refuses any node of the parse tree calling a function or naming a
+// table that is not allowed.
+func walk(v any) error {
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			if err := walk(e); err != nil {
+				return err
+			}
+		}
+	case map[string]any:
+		typ, _ := x["type"].(string)
+		switch {
+		case typ == "TABLE_FUNCTION":
+			fn, _ := x["function"].(map[string]any)
+			name, _ := fn["function_name"].(string)
+			if !tableFunctions[strings.ToLower(name)] {
+				return &RefusedError{Reason: fmt.Sprintf("table function %s() is not allowed (it reads files, runs other SQL or changes settings); allowed: range, generate_series, unnest and the duckdb_* catalogue", name)}
+			}
+		case typ == "BASE_TABLE":
+			name, _ := x["table_name"].(string)
+			schema, _ := x["schema_name"].(string)
+			catalog, _ := x["catalog_name"].(string)
+			if !plainName.MatchString(name) {
+				return &RefusedError{Reason: fmt.Sprintf("table %q is not a table name (file paths and URLs are not read)", name)}
+			}
+			if catalog != "" || !schemas[strings.ToLower(schema)] {
+				return &RefusedError{Reason: fmt.Sprintf("table %s.%s.%s: only the database's own tables can be read", catalog, schema, name)}
+			}
+		}
+		if cls, _ := x["class"].(string); cls == "FUNCTION" || cls == "WINDOW" || cls == "AGGREGATE" {
+			name, _ := x["function_name"].(string)
+			if scalarFunctions[strings.ToLower(name)] {
+				return &RefusedError{Reason: fmt.Sprintf("function %s() is not allowed (it writes, reads settings or the environment, or stalls)", name)}
+			}
+		}
+		for _, e := range x {
+			if err := walk(e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// statementWord is the first keyword of query, upper-cased, for messages
+// only (the decision is the parser's).
+func statementWord(query string) string {
+	s := query
+	for {
+		s = strings.TrimLeft(s, " \t\r\n(;")
+		switch {
+		case strings.HasPrefix(s, "--"):
+			_, s, _ = strings.Cut(s, "\n")
+			continue
+		case strings.HasPrefix(s, "/*"):
+			_, s, _ = strings.Cut(s, "*/")
+			continue
+		}
+		break
+	}
+	end := strings.IndexFunc(s, func(r rune) bool { return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || r == '_') })
+	if end < 0 {
+		end = len(s)
+	}
+	if w := strings.ToUpper(s[:end]); w != "" && len(w) < 20 {
+		return w
+	}
+	return "Such"
+}

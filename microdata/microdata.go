@@ -1,0 +1,268 @@
+// Package microdata runs evaluators' SQL on effekt's database: the one door
+// to micro data for `effekt sql` and POST /api/v1/sql.
+//
+// Guarantees, for any text given:
+//   - Nothing runs unless DuckDB's own parser reads the text as exactly one
+//     SELECT statement whose table functions, functions and table names are
+//     on the allow lists (guard.go): no COPY, CALL, PRAGMA, SET, ATTACH,
+//     INSERT, CREATE, EXPORT, LOAD, INSTALL, no file readers, no query().
+//     The check parses only; nothing is bound or executed before it passes.
+//   - The statement is then prepared alone and runs only if DuckDB reports
+//     its statement type as SELECT.
+//   - At most the row limit of rows is produced: the limit is pushed into
+//     the query, so DuckDB stops early and memory stays bounded; the result
+//     says when it was cut. The query is cancelled at the timeout.
+//   - Every run, refused or not, is one audit record (who, via, the SQL,
+//     rows returned, duration, outcome); never the rows themselves.
+//
+// The sandbox (store.Options.Sandboxed: no file or network access, locked
+// configuration, a memory limit) is applied by whoever opens the database
+// when it can be (`effekt sql`); the checks here hold without it.
+package microdata
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/effekt/effekt/access"
+)
+
+// Defaults for Limits left zero (config sql.row_limit and sql.timeout).
+const (
+	DefaultRowLimit = 100_000
+	DefaultTimeout  = 5 * time.Minute
+)
+
+// Limits bound one query.
+type Limits struct {
+	Rows    int           // rows returned at most, and the default; < 1: DefaultRowLimit
+	Timeout time.Duration // <= 0: DefaultTimeout
+}
+
+// Result describes a finished query.
+type Result struct {
+	Columns   []string
+	Rows      int64 // rows written
+	Truncated bool  // more rows existed past Limit
+	Limit     int
+}
+
+// RowWriter receives a result as it streams.
+type RowWriter interface {
+	Begin(columns []string) error
+	Row(values []any) error
+	End(res Result) error
+}
+
+// ErrTimeout is returned when a query ran past the timeout.
+var ErrTimeout = errors.New("query timed out")
+
+// Runner runs queries on one database and audits them.
+type Runner struct {
+	db     *sql.DB
+	limits Limits
+	audit  *access.AuditLog
+}
+
+// NewRunner returns a runner on db; audit must not be nil: micro-data
+// access that cannot be recorded does not happen.
+func NewRunner(db *sql.DB, limits Limits, audit *access.AuditLog) *Runner {
+	if limits.Rows < 1 {
+		limits.Rows = DefaultRowLimit
+	}
+	if limits.Timeout <= 0 {
+		limits.Timeout = DefaultTimeout
+	}
+	return &Runner{db: db, limits: limits, audit: audit}
+}
+
+// Limits are the runner's limits.
+func (r *Runner) Limits() Limits { return r.limits }
+
+// Run checks query, runs it with at most limit rows (0 or more than the
+// runner's row limit: the runner's), streams the rows to w and records the
+// run for who. Refusals are *RefusedError, parse errors *SyntaxError, a
+// timeout wraps ErrTimeout; DuckDB's errors are returned as they are.
+func (r *Runner) Run(ctx context.Context, who access.Identity, query string, limit int, w RowWriter) (Result, error) {
+	start := time.Now()
+	if limit < 1 || limit > r.limits.Rows {
+		limit = r.limits.Rows
+	}
+	res, err := r.run(ctx, query, limit, w)
+	rec := access.Record{
+		Time: start, Who: who.Name, Via: who.Via, Action: "sql", SQL: query,
+		Rows: res.Rows, DurationMS: time.Since(start).Milliseconds(), Outcome: outcome(res, err), Error: errorClass(err),
+	}
+	if who.Role != access.Anonymous {
+		rec.Role = who.Role.String()
+	}
+	if aerr := r.audit.Write(rec); aerr != nil {
+		return res, errors.Join(err, aerr)
+	}
+	return res, err
+}
+
+func (r *Runner) run(ctx context.Context, query string, limit int, w RowWriter) (Result, error) {
+	res := Result{Limit: limit}
+	ctx, cancel := context.WithTimeout(ctx, r.limits.Timeout)
+	defer cancel()
+	conn, err := r.db.Conn(ctx)
+	if err != nil {
+		return res, fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close()
+	canonical, err := check(ctx, conn, query)
+	if err != nil {
+		return res, err
+	}
+	// The limit goes into the query so that DuckDB stops after limit+1 rows
+	// (the driver materialises a result before handing out its first row).
+	// The wrapped text is checked again: what runs is what was checked.
+	wrapped, err := wrapLimit(ctx, conn, query, canonical, limit+1)
+	if err != nil {
+		return res, err
+	}
+	err = conn.Raw(func(dc any) error {
+		c, ok := dc.(*duckdb.Conn)
+		if !ok {
+			return fmt.Errorf("not a DuckDB connection: %T", dc)
+		}
+		// Prepare (without a context) refuses text holding more than one
+		// statement instead of running all but the last, as PrepareContext does.
+		for _, q := range []string{query, wrapped} {
+			if err := mustSelect(c, q); err != nil {
+				return err
+			}
+		}
+		ds, err := c.Prepare(wrapped)
+		if err != nil {
+			return queryError(ctx, err, r.limits.Timeout)
+		}
+		defer ds.Close()
+		return stream(ctx, ds.(*duckdb.Stmt), limit, w, &res, r.limits.Timeout)
+	})
+	return res, err
+}
+
+// mustSelect prepares q alone and refuses it unless DuckDB says SELECT.
+func mustSelect(c *duckdb.Conn, q string) error {
+	ds, err := c.Prepare(q)
+	if err != nil {
+		return &SyntaxError{Msg: err.Error()}
+	}
+	defer ds.Close()
+	t, err := ds.(*duckdb.Stmt).StatementType()
+	if err != nil {
+		return fmt.Errorf("statement type: %w", err)
+	}
+	if t != duckdb.STATEMENT_TYPE_SELECT {
+		return &RefusedError{Reason: fmt.Sprintf("statement type %d is not SELECT: only SELECT statements run", t)}
+	}
+	return nil
+}
+
+// wrapLimit returns the query with an outer LIMIT n, checked again; the
+// text as given when it wraps cleanly, else DuckDB's printed form.
+func wrapLimit(ctx context.Context, conn *sql.Conn, query, canonical string, n int) (string, error) {
+	suffix := "\n) AS effekt_query LIMIT " + strconv.Itoa(n)
+	body := strings.TrimRight(strings.TrimSpace(query), "; \t\r\n")
+	wrapped := "SELECT * FROM (\n" + body + suffix
+	if _, err := check(ctx, conn, wrapped); err == nil {
+		return wrapped, nil
+	}
+	wrapped = "SELECT * FROM (\n" + canonical + suffix
+	if _, err := check(ctx, conn, wrapped); err != nil {
+		return "", err
+	}
+	return wrapped, nil
+}
+
+// stream runs st and hands at most limit rows to w.
+func stream(ctx context.Context, st *duckdb.Stmt, limit int, w RowWriter, res *Result, timeout time.Duration) error {
+	rows, err := st.QueryContext(ctx, nil)
+	if err != nil {
+		return queryError(ctx, err, timeout)
+	}
+	defer rows.Close()
+	res.Columns = rows.Columns()
+	if err := w.Begin(res.Columns); err != nil {
+		return err
+	}
+	vals := make([]driver.Value, len(res.Columns))
+	row := make([]any, len(res.Columns))
+	for {
+		if err := rows.Next(vals); err != nil {
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			return queryError(ctx, err, timeout)
+		}
+		if res.Rows == int64(limit) {
+			res.Truncated = true
+			break
+		}
+		for i, v := range vals {
+			row[i] = v
+		}
+		if err := w.Row(row); err != nil {
+			return err
+		}
+		res.Rows++
+	}
+	return w.End(*res)
+}
+
+func queryError(ctx context.Context, err error, timeout time.Duration) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("%w after %s (sql.timeout)", ErrTimeout, timeout)
+	}
+	return err
+}
+
+func outcome(res Result, err error) string {
+	var re *RefusedError
+	switch {
+	case errors.As(err, &re):
+		return access.OutcomeRefused
+	case err != nil:
+		return access.OutcomeError
+	case res.Truncated:
+		return access.OutcomeCut
+	}
+	return access.OutcomeOK
+}
+
+// errorClass names what went wrong without any value from the data
+// (DuckDB's messages may quote a value: "Could not convert string '…'").
+func errorClass(err error) string {
+	var re *RefusedError
+	var de *duckdb.Error
+	var se *SyntaxError
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &re):
+		return re.Reason
+	case errors.Is(err, ErrTimeout):
+		return "timeout"
+	case errors.As(err, &se):
+		return "syntax error"
+	case errors.As(err, &de):
+		if p, _, ok := strings.Cut(de.Msg, ":"); ok && len(p) < 40 {
+			return p
+		}
+		return "database error"
+	case errors.Is(err, context.Canceled):
+		return "cancelled"
+	}
+	return "error"
+}
