@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -158,91 +157,12 @@ func checkUTF8(info *fileInfo, carry, chunk []byte) []byte {
 	return append([]byte(nil), b[cut:]...)
 }
 
-// scrub masks anything in s shaped like a personnummer, valid or not: a run
-// of 10 or more digits, or 6 or more digits, one of '-', '+' or space, and
-// 4 or more digits — wherever it stands, even inside a word. Every text
-// that leaves the loader (messages, rejected values, logs, summaries,
-// .error.txt files, file names) and every free-text value stored passes
-// through it.
-func scrub(s string) string {
-	return maskSpans(s, func(span string) bool { return true })
-}
-
-// scrubValid masks only the personnummer-shaped spans that are valid
-// personnummer or samordningsnummer (real date, Luhn digit) in some
-// reading. It is for identifiers (intervention ids, group ids, names),
-// where masking every long number could merge distinct keys.
-func scrubValid(s string, today time.Time) string {
-	return maskSpans(s, func(span string) bool { return holdsValidPNR(span, today) })
-}
-
-// maskSpans replaces the personnummer-shaped spans of s for which mask
-// says so by parse.Mask of the span ("YYYYMMDD-****" or "****").
-func maskSpans(s string, mask func(span string) bool) string {
-	var b []byte // nil until something is masked
-	last := 0
-	for i := 0; i < len(s); {
-		if !isDigit(s[i]) {
-			i++
-			continue
-		}
-		j := digitsEnd(s, i)
-		end := -1
-		switch {
-		case j-i >= 10:
-			end = j
-		case j-i >= 6 && j+1 < len(s) && (s[j] == '-' || s[j] == '+' || s[j] == ' ') && digitsEnd(s, j+1)-(j+1) >= 4:
-			end = digitsEnd(s, j+1)
-		}
-		if end < 0 || !mask(s[i:end]) {
-			i = j
-			continue
-		}
-		if b == nil {
-			b = make([]byte, 0, len(s))
-		}
-		b = append(b, s[last:i]...)
-		b = append(b, parse.Mask(s[i:end])...)
-		last, i = end, end
-	}
-	if b == nil {
-		return s
-	}
-	return string(append(b, s[last:]...))
-}
-
-// holdsValidPNR reports whether some 10- or 12-digit window of the span's
-// digits (or its dashed form) is a valid personnummer.
-func holdsValidPNR(span string, today time.Time) bool {
-	if i := strings.IndexAny(span, "-+ "); i >= 0 {
-		a, sep, c := span[:i], span[i:i+1], span[i+1:]
-		for _, n := range []int{8, 6} {
-			if len(a) >= n && len(c) >= 4 {
-				if _, err := parse.Personnummer(a[len(a)-n:]+sep+c[:4], today); err == nil {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	for _, n := range []int{12, 10} {
-		for k := 0; k+n <= len(span); k++ {
-			if _, err := parse.Personnummer(span[k:k+n], today); err == nil {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func digitsEnd(s string, i int) int {
-	for i < len(s) && isDigit(s[i]) {
-		i++
-	}
-	return i
-}
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+// scrub masks anything in s shaped like a personnummer, valid or not, in
+// any script and with any separator (parse.MaskPNRs): every text that
+// leaves the loader (messages, rejected values, logs, summaries,
+// .error.txt files and their names, file names, headers) and every
+// free-text value stored passes through it.
+func scrub(s string) string { return parse.MaskPNRs(s, time.Now()) }
 
 // truncate shortens s to at most n characters, marking the cut.
 func truncate(s string, n int) string {

@@ -5,25 +5,24 @@ import (
 	"crypto/sha256"
 	"database/sql/driver"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"hash"
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/effekt/effekt/ingest/parse"
 )
 
 // Reason codes of rejected rows the loader adds to those of package parse.
 const (
-	ReasonMissing    = "missing_value"     // a required cell is blank
-	ReasonFieldCount = "wrong_field_count" // a CSV row has more or fewer fields than the header
-	ReasonDateOrder  = "date_order"        // e.g. settled_on before permit_on
-	ReasonNeeds      = "missing_dependent" // e.g. a grade without graded_on
-	ReasonSuperseded = "superseded"        // a later row in the same file has the same natural key
-	ReasonText       = "invalid_text"      // a text value that cannot be stored
+	ReasonMissing    = "missing_value"      // a required cell is blank
+	ReasonFieldCount = "wrong_field_count"  // a CSV row has more or fewer fields than the header
+	ReasonDateOrder  = "date_order"         // e.g. settled_on before permit_on
+	ReasonNeeds      = "missing_dependent"  // e.g. a grade without graded_on
+	ReasonSuperseded = "superseded"         // a later row in the same file has the same natural key
+	ReasonText       = parse.ReasonText     // a control character or bidirectional override in a text
+	ReasonPNRInID    = "personnummer_in_id" // an identifier (key column) shaped like a personnummer
 )
 
 // reject is one rejected row: the first problem found in it.
@@ -87,8 +86,8 @@ type validator struct {
 	// persons numbers the file's persons for staging (shared by the
 	// validators of a file)
 	persons *personIndex
-	// idLike per column: required or part of the key, so only valid
-	// personnummer are masked in it (see scrubValid)
+	// idLike per column: part of the natural key, so a personnummer
+	// shape in it rejects the row (masking could merge distinct keys)
 	idLike []bool
 	// checks are the kind's rules with their columns' indices, looked up
 	// once rather than for every row
@@ -121,7 +120,7 @@ func newValidator(k *Kind, h header, width int, xlsx bool, key []byte, today tim
 	}
 	v.idLike = make([]bool, len(k.Columns))
 	for i, c := range k.Columns {
-		v.idLike[i] = c.Required || slices.Contains(k.Key, c.Name)
+		v.idLike[i] = slices.Contains(k.Key, c.Name)
 	}
 	for _, r := range k.Rules {
 		rc := ruleCheck{Rule: r}
@@ -205,17 +204,33 @@ func (v *validator) cell(line int64, i int, c *Column, raw string) (any, *reject
 			return e.v, nil
 		}
 	}
-	var (
-		val any
-		err error
-	)
-	switch c.Type {
-	case TPerson:
+	if c.Type == TPerson {
 		p := v.person(t)
 		if p.err != nil {
 			return nil, v.rejectf(line, i, raw, parse.Reason(p.err), p.err.Error())
 		}
 		return p, nil
+	}
+	val, err := v.value(i, c, t)
+	if m := v.colCache[i]; len(m) < maxColumnCache {
+		t = strings.Clone(t)
+		m[t] = cachedValue{val, err}
+		v.last[i] = memo{t: t, e: cachedValue{val, err}, set: true}
+	}
+	if err != nil {
+		return nil, v.rejectErr(line, i, raw, err)
+	}
+	return val, nil
+}
+
+// value parses the trimmed text t of column i (not a person id). Text that
+// is kept (free text, unknown languages) has personnummer shapes masked;
+// control characters reject the row.
+func (v *validator) value(i int, c *Column, t string) (val any, err error) {
+	if err := parse.CheckText(t); err != nil {
+		return nil, err
+	}
+	switch c.Type {
 	case TMunicipality:
 		val, err = parse.Municipality(t)
 	case TDate:
@@ -223,7 +238,9 @@ func (v *validator) cell(line int64, i int, c *Column, raw string) (any, *reject
 	case THours:
 		val, err = parse.Hours(t)
 	case TLanguage:
-		val, err = parse.Language(t)
+		var l string
+		l, err = parse.Language(t)
+		val = scrub(l)
 	case TCourse:
 		val, err = parse.Course(t)
 	case TGrade:
@@ -239,21 +256,13 @@ func (v *validator) cell(line int64, i int, c *Column, raw string) (any, *reject
 	case TReferredBy:
 		val = scrub(parse.ReferredBy(t))
 	case TText:
-		if v.idLike[i] {
-			val, err = text(scrubValid(t, v.today))
-		} else {
-			val, err = text(scrub(t))
+		if v.idLike[i] && parse.HasPNR(t) {
+			return nil, &parse.Error{Reason: ReasonPNRInID, Msg: fmt.Sprintf("%s %q is shaped like a personnummer: an identifier must not be one (it would be stored); give it another id",
+				c.Name, scrub(t))}
 		}
+		val = scrub(t)
 	}
-	if m := v.colCache[i]; len(m) < maxColumnCache {
-		t = strings.Clone(t)
-		m[t] = cachedValue{val, err}
-		v.last[i] = memo{t: t, e: cachedValue{val, err}, set: true}
-	}
-	if err != nil {
-		return nil, v.rejectErr(line, i, raw, err)
-	}
-	return val, nil
+	return val, err
 }
 
 // rejectErr rejects a cell with the reason and message of a parse error.
@@ -263,15 +272,6 @@ func (v *validator) rejectErr(line int64, i int, raw string, err error) *reject 
 		reason = ReasonText
 	}
 	return v.rejectf(line, i, raw, reason, err.Error())
-}
-
-// text accepts a trimmed text value; control characters cannot be stored
-// meaningfully and are rejected.
-func text(t string) (any, error) {
-	if strings.IndexFunc(t, func(r rune) bool { return unicode.IsControl(r) && r != '\t' }) >= 0 {
-		return nil, errors.New(fmt.Sprintf("%q holds control characters", parse.Redact(t)))
-	}
-	return t, nil
 }
 
 // nullable turns the "" of an optional coded value into NULL.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -49,14 +50,19 @@ const maxEcho = 60
 
 // Redact returns a form of a cell value that is safe to store or show:
 // the trimmed value itself, shortened to 60 bytes, unless it may hide all
-// or part of a personnummer — ten or more digits, a leading run of nine or
-// more digits, or six or eight leading digits followed by '-' or '+' and
-// more digits ("811218-98") — which is masked with Mask. The loader stores
+// or part of a personnummer: shapes of FindPNRs are masked in place
+// (MaskPNRs); then a value that still holds ten or more digits, a leading
+// run of nine or more digits, or six or eight leading digits, a separator
+// and more digits ("811218-98") — digits of any script count — is masked
+// whole with Mask. The loader stores
 // this in rejected_rows.value; for person-id columns use Mask itself.
 func Redact(s string) string {
 	t := trimSpace(s)
-	if mayHoldPNR(t) {
-		return Mask(t)
+	if HasPNR(t) {
+		t = MaskPNRs(t, time.Now())
+	}
+	if f := FoldDigits(t); mayHoldPNR(f) {
+		return Mask(f)
 	}
 	if len(t) > maxEcho {
 		cut := maxEcho
@@ -79,7 +85,11 @@ func mayHoldPNR(t string) bool {
 	if n >= 9 {
 		return true
 	}
-	return (n == 6 || n == 8) && n+1 < len(t) && (t[n] == '-' || t[n] == '+') && countDigits(t[n+1:]) > 0
+	if n != 6 && n != 8 || n >= len(t) {
+		return false
+	}
+	r, w := utf8.DecodeRuneInString(t[n:])
+	return isSep(r) && countDigits(t[n+w:]) > 0
 }
 
 // echo quotes a value for an error message, redacted.
