@@ -138,8 +138,8 @@ func (l *loader) fail(ctx context.Context, conn *sql.Conn, f inboxFile, rec *fil
 	}
 	l.log.Warn("file failed", "file", scrub(f.rel), "kind", rec.kind, "error", msg)
 	if dst := l.move(f, l.opt.Failed); dst != "" {
-		if err := os.WriteFile(dst+".error.txt", []byte(errorText(f, rec, l.opt.Inbox)), 0o644); err != nil {
-			l.log.Error("write error file", "file", scrub(dst), "err", err)
+		if err := os.WriteFile(errorPath(dst), []byte(errorText(f, rec, l.opt.Inbox)), 0o644); err != nil {
+			l.log.Error("write error file", "file", scrub(dst), "err", scrub(err.Error()))
 		}
 	}
 	return rec.result(nil), nil
@@ -184,7 +184,7 @@ func (l *loader) move(f inboxFile, dir string) string {
 	}
 	ext := filepath.Ext(dst)
 	base := strings.TrimSuffix(dst, ext)
-	for i := 1; exists(dst) || exists(dst+".error.txt"); i++ {
+	for i := 1; exists(dst) || exists(errorPath(dst)); i++ {
 		dst = fmt.Sprintf("%s-%d%s", base, i, ext)
 	}
 	if err := os.Rename(f.path, dst); err != nil {
@@ -195,6 +195,12 @@ func (l *loader) move(f inboxFile, dir string) string {
 		os.Remove(f.path)
 	}
 	return dst
+}
+
+// errorPath is the .error.txt beside a failed file: its name has
+// personnummer shapes masked (the failed file keeps its own name).
+func errorPath(dst string) string {
+	return filepath.Join(filepath.Dir(dst), scrub(filepath.Base(dst))+".error.txt")
 }
 
 func exists(p string) bool {

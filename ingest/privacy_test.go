@@ -128,10 +128,10 @@ func TestNoRawPersonnummer(t *testing.T) {
 		}
 	}
 	for q, want := range map[string]int64{
-		`SELECT count(*) FROM so_registrations WHERE referred_by = 'Handläggare 19770101-****'`:         1,
+		`SELECT count(*) FROM so_registrations WHERE referred_by = 'Handläggare 19770101-****'`: 1,
 		// a key column shaped like a personnummer rejects the row (masking could merge keys)
 		`SELECT count(*) FROM rejected_rows WHERE reason = 'personnummer_in_id' AND value IN ('G19880808-****', 'grupp20011224-****')`: 2,
-		`SELECT count(*) FROM settlements WHERE birth_country = 'Syrien (pass 19921163-****)'`:          1,
+		`SELECT count(*) FROM settlements WHERE birth_country = 'Syrien (pass 19921163-****)'`:                                         1,
 	} {
 		if n := e.count(q); n != want {
 			t.Errorf("%s: %d, want %d", q, n, want)

@@ -382,7 +382,7 @@ func (v *validator) rules(line int64) *reject {
 func (v *validator) rejectf(line int64, i int, raw, reason, msg string) *reject {
 	col := v.h.written[i]
 	return &reject{
-		line: line, column: col, value: scrub(parse.Redact(raw)), reason: reason,
+		line: line, column: col, value: parse.EscapeText(scrub(parse.Redact(raw))), reason: reason,
 		message: scrub(fmt.Sprintf("line %d, column %q: %s", line, col, msg)),
 	}
 }

@@ -1,0 +1,323 @@
+package parse
+
+import (
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Personnummer hidden in text (SPEC §3): digits of every script are folded
+// to ASCII first, and any separator people type joins digit groups. A
+// "shape" is 10 or 12 digits whose groups split only where a personnummer
+// splits (YYYY|MM|DD|NNNN, YY|MM|DD|NNNN), a run of 10 or more digits, or 6
+// or more digits, a separator and 4 or more digits. Valid or not: a
+// mistyped personnummer is still one.
+
+// digitValue returns the value of a decimal digit of any script
+// (unicode.Nd): Unicode encodes each script's digits as ten consecutive
+// code points from zero, so the value is the offset within its block of
+// ten (TestNdBlocks checks the table).
+func digitValue(r rune) (byte, bool) {
+	if r < utf8.RuneSelf {
+		if r >= '0' && r <= '9' {
+			return byte(r - '0'), true
+		}
+		return 0, false
+	}
+	if !unicode.IsDigit(r) {
+		return 0, false
+	}
+	for _, rg := range unicode.Nd.R16 {
+		if lo, hi := rune(rg.Lo), rune(rg.Hi); r >= lo && r <= hi {
+			return byte((r - lo) % 10), true
+		}
+	}
+	for _, rg := range unicode.Nd.R32 {
+		if lo, hi := rune(rg.Lo), rune(rg.Hi); r >= lo && r <= hi {
+			return byte((r - lo) % 10), true
+		}
+	}
+	return 0, false
+}
+
+// FoldDigits returns s with every decimal digit of any script (fullwidth
+// ２, Arabic-Indic ٢, Devanagari २ …) replaced by its ASCII digit.
+func FoldDigits(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if v, ok := digitValue(r); ok {
+			b.WriteByte('0' + v)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// isSep reports a character people type between the parts of a
+// personnummer: - + / . and spaces, with their fullwidth, small and dash
+// variants (any Unicode dash, minus sign, fraction slash, any space).
+func isSep(r rune) bool {
+	switch r {
+	case '-', '+', '/', '.', ' ', '\u2212', '\u2044', '\u2215', '\u2027', '\u00B7', '\u30FB',
+		'\uFF0B', '\uFF0D', '\uFF0E', '\uFF0F', '\uFE62', '\uFE63', '\uFE52', '\uFF65':
+		return true
+	}
+	return r >= utf8.RuneSelf && (unicode.Is(unicode.Pd, r) || unicode.IsSpace(r))
+}
+
+func isPlus(r rune) bool { return r == '+' || r == '\uFF0B' || r == '\uFE62' }
+
+// maxSepRun is how many separator characters may join two digit groups
+// ("850709 - 9805").
+const maxSepRun = 3
+
+// group is a run of digits in a text.
+type group struct {
+	start, end int    // byte offsets in the text
+	digits     []byte // folded to ASCII
+	plus       bool   // the separator before it holds a '+'
+	joined     bool   // joined to the previous group by separators
+}
+
+// PNRSpan is a personnummer-shaped part of a text: its byte offsets and its
+// digits folded to ASCII, with '+' before the last four when a 10-digit
+// form was written with '+' (100 years or older).
+type PNRSpan struct {
+	Start, End int
+	Digits     string
+}
+
+// groups splits s into digit groups.
+func groups(s string) []group {
+	var out []group
+	var cur *group
+	sepStart, seps, plus := -1, 0, false
+	for i, r := range s {
+		w := utf8.RuneLen(r)
+		if w < 0 {
+			w = 1
+		}
+		if v, ok := digitValue(r); ok {
+			if cur == nil {
+				out = append(out, group{start: i, joined: sepStart >= 0 && seps <= maxSepRun && len(out) > 0 && out[len(out)-1].end == sepStart, plus: plus})
+				cur = &out[len(out)-1]
+			}
+			cur.digits = append(cur.digits, '0'+v)
+			cur.end = i + w
+			sepStart, seps, plus = -1, 0, false
+			continue
+		}
+		if cur != nil || sepStart >= 0 {
+			if isSep(r) {
+				if sepStart < 0 {
+					sepStart = i
+				}
+				seps++
+				plus = plus || isPlus(r)
+				cur = nil
+				continue
+			}
+		}
+		cur, sepStart, seps, plus = nil, -1, 0, false
+	}
+	return out
+}
+
+// allowedSplits says where a window of n digits may be split into groups.
+func allowedSplit(n, at int) bool {
+	switch n {
+	case 12:
+		return at == 4 || at == 6 || at == 8
+	case 10:
+		return at == 2 || at == 4 || at == 6
+	}
+	return false
+}
+
+// FindPNRs returns the personnummer-shaped spans of s, in order and not
+// overlapping.
+func FindPNRs(s string) []PNRSpan {
+	if !mayHaveDigits(s) {
+		return nil
+	}
+	gs := groups(s)
+	var out []PNRSpan
+	add := func(i, j int) {
+		sp := PNRSpan{Start: gs[i].start, End: gs[j].end}
+		var d strings.Builder
+		for k := i; k <= j; k++ {
+			if k > i && gs[k].plus && d.Len() == 6 && j == k && len(gs[k].digits) == 4 {
+				d.WriteByte('+')
+			}
+			d.Write(gs[k].digits)
+		}
+		sp.Digits = d.String()
+		if n := len(out); n > 0 && out[n-1].End >= sp.Start {
+			if sp.End > out[n-1].End {
+				out[n-1].End = sp.End
+			}
+			return
+		}
+		out = append(out, sp)
+	}
+	for i := range gs {
+		if len(gs[i].digits) >= 10 {
+			add(i, i)
+			continue
+		}
+		// 6+ digits, separators, 4+ digits
+		if len(gs[i].digits) >= 6 && i+1 < len(gs) && gs[i+1].joined && len(gs[i+1].digits) >= 4 {
+			add(i, i+1)
+			continue
+		}
+		total := len(gs[i].digits)
+		for j := i + 1; j < len(gs) && gs[j].joined; j++ {
+			total += len(gs[j].digits)
+			if total > 12 {
+				break
+			}
+			if total != 10 && total != 12 {
+				continue
+			}
+			ok := true
+			cut := 0
+			for k := i; k < j; k++ {
+				cut += len(gs[k].digits)
+				if !allowedSplit(total, cut) {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				add(i, j)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// mayHaveDigits is a fast check: ASCII text without a digit holds none.
+func mayHaveDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c >= '0' && c <= '9') || c >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
+}
+
+// HasPNR reports whether s holds something shaped like a personnummer.
+func HasPNR(s string) bool { return len(FindPNRs(s)) > 0 }
+
+// MaskPNRs replaces every personnummer-shaped part of s by its mask
+// ("YYYYMMDD-****" when its first digits are a real date, else "****"),
+// until none is left (a mask's date digits could form a new shape with
+// digits beside it).
+func MaskPNRs(s string, today time.Time) string {
+	for range 8 {
+		spans := FindPNRs(s)
+		if len(spans) == 0 {
+			return s
+		}
+		var b strings.Builder
+		last := 0
+		for _, sp := range spans {
+			b.WriteString(s[last:sp.Start])
+			b.WriteString(MaskAt(sp.Digits, today))
+			last = sp.End
+		}
+		b.WriteString(s[last:])
+		s = b.String()
+	}
+	// cannot happen (every pass removes digits); be safe anyway
+	return maskAllDigits(s)
+}
+
+func maskAllDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsDigit(r) {
+			return '*'
+		}
+		return r
+	}, s)
+}
+
+// ReasonText is the reason of a text value that cannot be stored.
+const ReasonText = "invalid_text"
+
+// BadTextRune returns the first character of s that text columns refuse
+// and true: C0 and C1 control characters other than tab, DEL, and the
+// bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+// U+2066–U+2069) that make text display other than it is stored.
+func BadTextRune(s string) (rune, bool) {
+	for _, r := range s {
+		if badTextRune(r) {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+func badTextRune(r rune) bool {
+	switch {
+	case r == '\t':
+		return false
+	case r < 0x20, r == 0x7F, r >= 0x80 && r <= 0x9F:
+		return true
+	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
+}
+
+// CheckText returns an *Error with ReasonText when s holds a character
+// text columns refuse, naming it (U+001B) and never echoing s.
+func CheckText(s string) error {
+	r, bad := BadTextRune(s)
+	if !bad {
+		return nil
+	}
+	return fail(ReasonText, "the text holds the control character "+runeName(r)+
+		" (control characters and bidirectional overrides cannot be stored): remove it from the value")
+}
+
+func runeName(r rune) string {
+	const hex = "0123456789ABCDEF"
+	b := []byte("U+0000")
+	for i := 0; i < 4; i++ {
+		b[5-i] = hex[(r>>(4*i))&0xF]
+	}
+	return string(b)
+}
+
+// EscapeText returns s with every character CheckText refuses written as
+// \uXXXX, so a rejected value can be stored and shown without acting on a
+// terminal or reordering what is displayed.
+func EscapeText(s string) string {
+	if _, bad := BadTextRune(s); !bad {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if badTextRune(r) {
+			b.WriteString(`\u` + runeName(r)[2:])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
