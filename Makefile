@@ -3,14 +3,18 @@ GO        ?= go
 TOOLS     := $(CURDIR)/.tools
 export PATH := $(TOOLS)/bin:$(PATH)
 
-.PHONY: demo check build vet test integration fuzz bench tools clean
+.PHONY: demo check build install vet test integration fuzz bench tools clean
 
 ## demo: sample exports → ingest → compute → exports + dashboards, summary printed
 demo:
 	$(GO) run ./cmd/effekt demo
 
+## build: ./effekt, stamped with the VCS revision (effekt --version); install: into $(go env GOPATH)/bin
 build:
-	$(GO) build -o effekt ./cmd/effekt
+	$(GO) build -buildvcs=auto -o effekt ./cmd/effekt
+
+install:
+	$(GO) install -buildvcs=auto ./cmd/effekt
 
 vet:
 	$(GO) vet ./...

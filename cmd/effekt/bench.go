@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"database/sql"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,33 +14,50 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/spf13/cobra"
+
 	"github.com/effekt/effekt/ingest"
 	"github.com/effekt/effekt/sample"
 	"github.com/effekt/effekt/store"
 )
 
 func init() {
-	register(command{
-		name:    "bench",
-		summary: "measure ingest throughput against DuckDB's raw read_csv of the same files (bench ingest)",
-		run:     runBench,
+	register(func() *cobra.Command {
+		bench := &cobra.Command{
+			Use:   "bench",
+			Short: "measure ingest throughput against DuckDB's raw read_csv of the same files (bench ingest)",
+			Args:  cobra.ArbitraryArgs,
+			RunE:  groupOnly,
+		}
+		var o benchIngestOptions
+		ingestCmd := &cobra.Command{
+			Use:   "ingest",
+			Short: "ingest rows/s and MB/s per kind against DuckDB's raw read_csv, and peak memory",
+			Args:  noArgs,
+			RunE: func(cmd *cobra.Command, args []string) error {
+				return runBenchIngest(cmd.Context(), o)
+			},
+		}
+		fl := ingestCmd.Flags()
+		fl.StringVar(&o.scale, "scale", "county", "sample `SIZE`: "+strings.Join(sample.Scales(), ", "))
+		fl.Int64Var(&o.seed, "seed", 1, "sample `SEED`")
+		fl.StringVar(&o.dir, "dir", "", "work `DIR` (default: a temporary folder, removed afterwards)")
+		fl.BoolVar(&o.keep, "keep", false, "keep the work folder")
+		fl.StringVar(&o.from, "from", "", "bench on a copy of this `DIR` of kind folders (<kind>/<files>) instead of a generated sample")
+		bench.AddCommand(ingestCmd)
+		return bench
 	})
 }
 
-func runBench(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "ingest" {
-		fmt.Fprintln(os.Stderr, "usage: effekt bench ingest [--scale small|county|national] [--seed N] [--from DIR] [--dir DIR] [--keep]")
-		return errUsage
-	}
-	fs := flag.NewFlagSet("bench ingest", flag.ContinueOnError)
-	scale := fs.String("scale", "county", "sample size: "+strings.Join(sample.Scales(), ", "))
-	seed := fs.Int64("seed", 1, "sample seed")
-	dir := fs.String("dir", "", "work folder (default: a temporary folder, removed afterwards)")
-	keep := fs.Bool("keep", false, "keep the work folder")
-	from := fs.String("from", "", "bench on a copy of this folder of kind folders (<kind>/<files>) instead of a generated sample")
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
+// benchIngestOptions are the flags of `effekt bench ingest`.
+type benchIngestOptions struct {
+	scale, dir, from string
+	seed             int64
+	keep             bool
+}
+
+func runBenchIngest(ctx context.Context, o benchIngestOptions) error {
+	scale, seed, dir, keep, from := &o.scale, &o.seed, &o.dir, &o.keep, &o.from
 	work := *dir
 	if work == "" {
 		d, err := os.MkdirTemp("", "effekt-bench-")

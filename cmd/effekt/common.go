@@ -1,25 +1,27 @@
 package main
 
 import (
-	"os"
-
 	"context"
 	"database/sql"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/effekt/effekt/config"
 	"github.com/effekt/effekt/models"
 	"github.com/effekt/effekt/store"
 )
 
-// commonFlags are the flags every subcommand takes: --config and --db.
+// commonFlags are --config and --db, taken by the commands that read the
+// configuration or the database.
 type commonFlags struct {
 	configPath string
 	dbPath     string
@@ -28,9 +30,16 @@ type commonFlags struct {
 	pseudonymises bool
 }
 
-func (c *commonFlags) bind(fs *flag.FlagSet) {
-	fs.StringVar(&c.configPath, "config", "", "YAML configuration file (default: built-in defaults)")
-	fs.StringVar(&c.dbPath, "db", "", "DuckDB database file (overrides paths.database)")
+func (c *commonFlags) bind(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&c.configPath, "config", "", "YAML configuration `FILE` (default: built-in defaults)")
+	cmd.Flags().StringVar(&c.dbPath, "db", "", "DuckDB database `FILE` (overrides paths.database)")
+	cmd.MarkFlagFilename("config", "yaml", "yml")
+	cmd.MarkFlagFilename("db", "duckdb")
+}
+
+// bindQuiet adds --quiet: no INFO or WARN log lines and no progress.
+func bindQuiet(cmd *cobra.Command, quiet *bool) {
+	cmd.Flags().BoolVarP(quiet, "quiet", "q", false, "print no INFO/WARN log lines and no progress, only the result and errors")
 }
 
 // load reads the configuration and applies the flag overrides.
@@ -101,4 +110,54 @@ func computeOptions(cfg config.Config, asOf string) (models.ComputeOptions, erro
 		return opt, fmt.Errorf("as_of %q is not a date (expected YYYY-MM-DD)", ind.AsOf)
 	}
 	return opt, nil
+}
+
+// mustExist returns an error naming path when it does not exist; what says
+// what it should have been ("database", "inbox").
+func mustExist(path, what string) error {
+	if _, err := os.Stat(path); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			hint := ""
+			switch what {
+			case "database":
+				hint = " (give --db FILE or --config, or create it with `effekt ingest` or `effekt demo`)"
+			case "inbox":
+				hint = " (give --inbox DIR or paths.inbox in --config)"
+			}
+			return fmt.Errorf("%s %s does not exist%s", what, path, hint)
+		}
+		return fmt.Errorf("%s %s: %w", what, path, err)
+	}
+	return nil
+}
+
+// checkAsOf refuses a reference date after the latest event date in the
+// data or after today unless force is set: cohorts would then be counted
+// as if time had passed that has not.
+func checkAsOf(ctx context.Context, db *sql.DB, asOf time.Time, force bool) error {
+	if asOf.IsZero() || force {
+		return nil
+	}
+	today := time.Now().UTC()
+	if asOf.After(today) {
+		return usagef("as_of %s is after today (%s); indicators would count time that has not passed — give --force to compute anyway", asOf.Format(time.DateOnly), today.Format(time.DateOnly))
+	}
+	latest, err := models.LatestEventDate(ctx, db, today)
+	if err != nil {
+		return err
+	}
+	if asOf.After(latest) {
+		return usagef("as_of %s is after the latest event date in the data (%s); later cohorts would look incomplete — give --force to compute anyway", asOf.Format(time.DateOnly), latest.Format(time.DateOnly))
+	}
+	return nil
+}
+
+// checkListen fails when addr cannot be listened on, before anything is
+// opened or created.
+func checkListen(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (config listen / --listen): %w", addr, err)
+	}
+	return ln.Close()
 }

@@ -1,53 +1,65 @@
 package main
 
 import (
-	"context"
-	"flag"
 	"fmt"
-	"os"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/effekt/effekt/models"
 )
 
 func init() {
-	register(command{
-		name:    "compute",
-		summary: "rebuild cohort tables and compute every indicator into indicator_values",
-		run:     runCompute,
+	register(func() *cobra.Command {
+		var (
+			cf        commonFlags
+			asOf      string
+			force     bool
+			viaServer bool
+			quiet     bool
+		)
+		cmd := &cobra.Command{
+			Use:   "compute",
+			Short: "rebuild the cohort tables and compute every indicator into indicator_values",
+			Args:  noArgs,
+			RunE: func(cmd *cobra.Command, args []string) error {
+				cfg, err := cf.load()
+				if err != nil {
+					return err
+				}
+				opt, err := computeOptions(cfg, asOf)
+				if err != nil {
+					return usageError{err}
+				}
+				if err := mustExist(cfg.Paths.Database, "database"); err != nil {
+					return err
+				}
+				db, err := openOrDelegate(cmd.Context(), cfg, "compute", viaServer)
+				if err != nil || db == nil {
+					return err
+				}
+				defer db.Close()
+				if err := checkAsOf(cmd.Context(), db, opt.AsOf, force); err != nil {
+					return err
+				}
+				start := time.Now()
+				res, err := models.Compute(cmd.Context(), db, opt)
+				if err != nil {
+					return err
+				}
+				out := cmd.OutOrStdout()
+				fmt.Fprintf(out, "as_of %s: %d rows in %s\n", res.AsOf.Format(time.DateOnly), res.Rows, time.Since(start).Round(time.Millisecond))
+				for _, ind := range models.Catalogue() {
+					fmt.Fprintf(out, "  %s  %6d  %s\n", ind.ID, res.PerKPI[ind.ID], ind.TitleSV)
+				}
+				return nil
+			},
+		}
+		cf.bind(cmd)
+		cmd.Flags().StringVar(&asOf, "as-of", "", "reference `DATE` YYYY-MM-DD (default: indicators.as_of, else the latest event date in the data); later than the data or today needs --force")
+		cmd.Flags().BoolVar(&force, "force", false, "accept an --as-of after the latest event date in the data or after today")
+		cmd.Flags().BoolVar(&viaServer, "via-server", false, "when a running effekt serve holds the database, let it run the compute job (with its configured as_of)")
+		bindQuiet(cmd, &quiet)
+		return cmd
 	})
-}
-
-func runCompute(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("compute", flag.ContinueOnError)
-	var cf commonFlags
-	cf.bind(fs)
-	asOf := fs.String("as-of", "", "reference date YYYY-MM-DD (default: indicators.as_of, else the latest event date in the data)")
-	viaServer := fs.Bool("via-server", false, "when a running `effekt serve` holds the database, let it run the compute job (with its configured as_of)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := cf.load()
-	if err != nil {
-		return err
-	}
-	opt, err := computeOptions(cfg, *asOf)
-	if err != nil {
-		return err
-	}
-	db, err := openOrDelegate(ctx, cfg, "compute", *viaServer)
-	if err != nil || db == nil {
-		return err
-	}
-	defer db.Close()
-	start := time.Now()
-	res, err := models.Compute(ctx, db, opt)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(os.Stdout, "as_of %s: %d rows in %s\n", res.AsOf.Format(time.DateOnly), res.Rows, time.Since(start).Round(time.Millisecond))
-	for _, ind := range models.Catalogue() {
-		fmt.Fprintf(os.Stdout, "  %s  %6d  %s\n", ind.ID, res.PerKPI[ind.ID], ind.TitleSV)
-	}
-	return nil
 }

@@ -1,12 +1,15 @@
 package main
 
 import (
-	"context"
-	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/effekt/effekt/dashboards"
 	"github.com/effekt/effekt/export"
@@ -15,92 +18,161 @@ import (
 	"github.com/effekt/effekt/sample"
 )
 
+// demoMarker marks a folder `effekt demo` created; only such a folder is
+// emptied by a later demo.
+const demoMarker = ".effekt-demo"
+
 func init() {
-	register(command{name: "demo", summary: "the main job on embedded defaults: sample exports → ingest → compute → exports + dashboards, summary printed", run: runDemo})
+	register(func() *cobra.Command {
+		var (
+			cf    commonFlags
+			dir   string
+			scale string
+			seed  int64
+			quiet bool
+		)
+		cf.pseudonymises = true
+		cmd := &cobra.Command{
+			Use:   "demo",
+			Short: "the main job on embedded defaults: sample exports → ingest → compute → exports + dashboards, summary printed",
+			Long: "Writes sample exports, ingests them, computes the indicators, writes the exports and the\n" +
+				"dashboards, and prints the headline indicators. Everything goes below --dir, which must be\n" +
+				"new, empty, or a folder an earlier demo created (it holds " + demoMarker + "); only such a\n" +
+				"folder is emptied.",
+			Args: noArgs,
+			RunE: func(cmd *cobra.Command, args []string) error {
+				if !slices.Contains(sample.Scales(), scale) {
+					return usagef("--scale %q: want %s", scale, strings.Join(sample.Scales(), ", "))
+				}
+				cfg, err := cf.load()
+				if err != nil {
+					return err
+				}
+				start := time.Now()
+				if err := prepareDemoDir(dir); err != nil {
+					return err
+				}
+				cfg.Paths.Inbox = filepath.Join(dir, "inbox")
+				cfg.Paths.Archive = filepath.Join(dir, "archive")
+				cfg.Paths.Failed = filepath.Join(dir, "failed")
+				cfg.Paths.Database = filepath.Join(dir, "effekt.duckdb")
+				cfg.Paths.Exports = filepath.Join(dir, "exports")
+				cfg.Paths.Dashboards = filepath.Join(dir, "dashboards")
+				if cf.dbPath != "" {
+					cfg.Paths.Database = cf.dbPath
+				}
+				out := cmd.OutOrStdout()
+				ctx := cmd.Context()
+
+				fmt.Fprintf(out, "1/5 sample exports (%s, seed %d) → %s\n", scale, seed, cfg.Paths.Inbox)
+				st, err := sample.Write(ctx, cfg.Paths.Inbox, sample.Options{Scale: scale, Seed: seed, Logger: slog.Default()})
+				if err != nil {
+					return fmt.Errorf("sample: %w", err)
+				}
+				fmt.Fprintf(out, "    %d persons, %d files, %d rows (%d deliberately bad)\n", st.Persons, len(st.Files), st.Rows, st.BadRows)
+
+				db, err := openDB(ctx, cfg)
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+
+				fmt.Fprintf(out, "2/5 ingest → %s\n", cfg.Paths.Database)
+				iopt := ingest.Options{Inbox: cfg.Paths.Inbox, Archive: cfg.Paths.Archive, Failed: cfg.Paths.Failed, Key: []byte(cfg.Pseudonym.Key), Logger: slog.Default()}
+				stop := func() {}
+				if !quiet {
+					stop = attachProgress(&iopt, os.Stderr)
+				}
+				sum, err := ingest.Run(ctx, db, iopt)
+				stop()
+				if err != nil {
+					return fmt.Errorf("ingest: %w", err)
+				}
+				printSummary(out, sum, cfg.Paths.Archive, cfg.Paths.Failed)
+
+				fmt.Fprintln(out, "3/5 compute indicators")
+				opt, err := computeOptions(cfg, "")
+				if err != nil {
+					return err
+				}
+				res, err := models.Compute(ctx, db, opt)
+				if err != nil {
+					return fmt.Errorf("compute: %w", err)
+				}
+				fmt.Fprintf(out, "    as_of %s, %d indicator values\n", res.AsOf.Format(time.DateOnly), res.Rows)
+
+				fmt.Fprintf(out, "4/5 exports → %s\n", cfg.Paths.Exports)
+				man, err := export.Write(ctx, db, cfg.Paths.Exports, export.Options{MinN: cfg.Indicators.MinN, Groups: cfg.Groups, Version: version})
+				if err != nil {
+					return fmt.Errorf("export: %w", err)
+				}
+				fmt.Fprintf(out, "    %d files\n", len(man.Files))
+
+				fmt.Fprintf(out, "5/5 dashboards → %s\n", cfg.Paths.Dashboards)
+				files, err := dashboards.Write(cfg.Paths.Dashboards, dashboards.Options{})
+				if err != nil {
+					return fmt.Errorf("dashboards: %w", err)
+				}
+				fmt.Fprintf(out, "    %d files\n", len(files))
+
+				fmt.Fprintln(out, "\nHeadline indicators")
+				if err := writeHeadline(ctx, out, db, cfg.Indicators.MinN, cfg.Groups); err != nil {
+					return err
+				}
+				fmt.Fprintf(out, "\ndone in %s. Next (with a binary from `make build` or `go install ./cmd/effekt`):\n"+
+					"  effekt serve --db %s           Kolada API, /api/v1, /metrics\n"+
+					"  effekt indicators --db %s --kpi EF101 Huddinge\n",
+					time.Since(start).Round(time.Millisecond), cfg.Paths.Database, cfg.Paths.Database)
+				if sum.Failed > 0 {
+					return fmt.Errorf("%d file(s) failed to load: see %s", sum.Failed, cfg.Paths.Failed)
+				}
+				return nil
+			},
+		}
+		cf.bind(cmd)
+		cmd.Flags().StringVar(&dir, "dir", "data/demo", "working `DIR` for inbox, archive, failed, database, exports and dashboards: new, empty or made by an earlier demo (then emptied)")
+		cmd.MarkFlagDirname("dir")
+		cmd.Flags().StringVar(&scale, "scale", "small", "sample `SIZE`: "+strings.Join(sample.Scales(), ", "))
+		cmd.RegisterFlagCompletionFunc("scale", fixedCompletion(sample.Scales()...))
+		cmd.Flags().Int64Var(&seed, "seed", 1, "sample `SEED`")
+		bindQuiet(cmd, &quiet)
+		return cmd
+	})
 }
 
-func runDemo(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	var cf commonFlags
-	cf.pseudonymises = true
-	cf.bind(fs)
-	dir := fs.String("dir", "data/demo", "working folder: inbox, archive, failed, database, exports and dashboards go below it (emptied first)")
-	scale := fs.String("scale", "small", "sample size: small, county or national")
-	seed := fs.Int64("seed", 1, "sample seed")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := cf.load()
+// prepareDemoDir makes dir an empty folder holding the demo marker. It
+// empties dir only when an earlier demo made it (the marker is there); any
+// other folder must be empty, so nothing of the user's is ever deleted.
+func prepareDemoDir(dir string) error {
+	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return err
+		return fmt.Errorf("demo folder %s: %w", dir, err)
 	}
-	start := time.Now()
-	if err := os.RemoveAll(*dir); err != nil {
-		return fmt.Errorf("empty %s: %w", *dir, err)
+	if wd, err := os.Getwd(); err == nil && (abs == wd || strings.HasPrefix(wd, abs+string(filepath.Separator))) {
+		return fmt.Errorf("demo folder %s is the working folder or holds it: give a new folder, e.g. --dir data/demo", dir)
 	}
-	cfg.Paths.Inbox = filepath.Join(*dir, "inbox")
-	cfg.Paths.Archive = filepath.Join(*dir, "archive")
-	cfg.Paths.Failed = filepath.Join(*dir, "failed")
-	cfg.Paths.Database = filepath.Join(*dir, "effekt.duckdb")
-	cfg.Paths.Exports = filepath.Join(*dir, "exports")
-	cfg.Paths.Dashboards = filepath.Join(*dir, "dashboards")
-	if cf.dbPath != "" {
-		cfg.Paths.Database = cf.dbPath
+	entries, err := os.ReadDir(dir)
+	switch {
+	case os.IsNotExist(err):
+	case err != nil:
+		return fmt.Errorf("demo folder %s: %w", dir, err)
+	case len(entries) == 0:
+	default:
+		if _, err := os.Stat(filepath.Join(dir, demoMarker)); err != nil {
+			return fmt.Errorf("demo folder %s is not empty and was not made by effekt demo (no %s in it): give a new or empty folder, or empty it yourself", dir, demoMarker)
+		}
+		for _, e := range entries {
+			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+				return fmt.Errorf("empty demo folder %s: %w", dir, err)
+			}
+		}
 	}
-	out := os.Stdout
-
-	fmt.Fprintf(out, "1/5 sample exports (%s, seed %d) → %s\n", *scale, *seed, cfg.Paths.Inbox)
-	st, err := sample.Write(ctx, cfg.Paths.Inbox, sample.Options{Scale: *scale, Seed: *seed})
-	if err != nil {
-		return fmt.Errorf("sample: %w", err)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("demo folder %s: %w", dir, err)
 	}
-	fmt.Fprintf(out, "    %d persons, %d files, %d rows (%d deliberately bad)\n", st.Persons, len(st.Files), st.Rows, st.BadRows)
-
-	db, err := openDB(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-
-	fmt.Fprintf(out, "2/5 ingest → %s\n", cfg.Paths.Database)
-	sum, err := ingest.Run(ctx, db, ingest.Options{Inbox: cfg.Paths.Inbox, Archive: cfg.Paths.Archive, Failed: cfg.Paths.Failed, Key: []byte(cfg.Pseudonym.Key), Progress: os.Stderr})
-	if err != nil {
-		return fmt.Errorf("ingest: %w", err)
-	}
-	sum.Print(out)
-
-	fmt.Fprintln(out, "3/5 compute indicators")
-	opt, err := computeOptions(cfg, "")
-	if err != nil {
-		return err
-	}
-	res, err := models.Compute(ctx, db, opt)
-	if err != nil {
-		return fmt.Errorf("compute: %w", err)
-	}
-	fmt.Fprintf(out, "    as_of %s, %d indicator values\n", res.AsOf.Format(time.DateOnly), res.Rows)
-
-	fmt.Fprintf(out, "4/5 exports → %s\n", cfg.Paths.Exports)
-	man, err := export.Write(ctx, db, cfg.Paths.Exports, export.Options{MinN: cfg.Indicators.MinN, Groups: cfg.Groups, Version: version})
-	if err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	fmt.Fprintf(out, "    %d files\n", len(man.Files))
-
-	fmt.Fprintf(out, "5/5 dashboards → %s\n", cfg.Paths.Dashboards)
-	files, err := dashboards.Write(cfg.Paths.Dashboards, dashboards.Options{})
-	if err != nil {
-		return fmt.Errorf("dashboards: %w", err)
-	}
-	fmt.Fprintf(out, "    %d files\n", len(files))
-
-	fmt.Fprintln(out, "\nHeadline indicators (latest closed cohort year; suppressed below n =", cfg.Indicators.MinN, ")")
-	if err := models.Headline(ctx, db, cfg.Indicators.MinN, cfg.Groups, out); err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "\ndone in %s. Next: effekt serve --db %s  (Kolada API, /metrics)\n", time.Since(start).Round(time.Millisecond), cfg.Paths.Database)
-	if sum.Failed > 0 {
-		return fmt.Errorf("%d file(s) failed to load: see %s", sum.Failed, cfg.Paths.Failed)
+	marker := "made by `effekt demo`; a later demo empties this folder\n"
+	if err := os.WriteFile(filepath.Join(dir, demoMarker), []byte(marker), 0o644); err != nil {
+		return fmt.Errorf("demo folder %s: %w", dir, err)
 	}
 	return nil
 }

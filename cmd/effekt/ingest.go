@@ -1,66 +1,76 @@
 package main
 
 import (
-	"context"
-	"flag"
 	"fmt"
 	"log/slog"
 	"os"
+
+	"github.com/spf13/cobra"
 
 	"github.com/effekt/effekt/ingest"
 )
 
 func init() {
-	register(command{
-		name:    "ingest",
-		summary: "load the files in the inbox into the database (one transaction per file)",
-		run:     runIngest,
+	register(func() *cobra.Command {
+		var (
+			cf        commonFlags
+			inbox     string
+			viaServer bool
+			quiet     bool
+		)
+		cf.pseudonymises = true
+		cmd := &cobra.Command{
+			Use:   "ingest",
+			Short: "load the files in the inbox into the database (one transaction per file)",
+			Long: "Loads every export in the inbox into the database, one transaction per file, and prints a\n" +
+				"per-file summary. Loaded files move to the archive, failed ones to the failed folder (with a\n" +
+				".error.txt); files that are not exports stay where they are and are listed as ignored.\n" +
+				"Exits 1 when a file failed.",
+			Args: noArgs,
+			RunE: func(cmd *cobra.Command, args []string) error {
+				cfg, err := cf.load()
+				if err != nil {
+					return err
+				}
+				if inbox != "" {
+					cfg.Paths.Inbox = inbox
+				}
+				if err := mustExist(cfg.Paths.Inbox, "inbox"); err != nil {
+					return err
+				}
+				db, err := openOrDelegate(cmd.Context(), cfg, "ingest", viaServer)
+				if err != nil || db == nil {
+					return err
+				}
+				defer db.Close()
+				opt := ingest.Options{
+					Inbox:   cfg.Paths.Inbox,
+					Archive: cfg.Paths.Archive,
+					Failed:  cfg.Paths.Failed,
+					Key:     []byte(cfg.Pseudonym.Key),
+					Logger:  slog.Default(),
+				}
+				stop := func() {}
+				if !quiet {
+					stop = attachProgress(&opt, os.Stderr)
+				}
+				sum, err := ingest.Run(cmd.Context(), db, opt)
+				stop()
+				printSummary(cmd.OutOrStdout(), sum, cfg.Paths.Archive, cfg.Paths.Failed)
+				if err != nil {
+					return err
+				}
+				if sum.Failed > 0 {
+					return fmt.Errorf("%d of %d files failed: see %s/*.error.txt", sum.Failed, len(sum.Files), cfg.Paths.Failed)
+				}
+				return nil
+			},
+		}
+		cf.bind(cmd)
+		cmd.Flags().StringVar(&inbox, "inbox", "", "inbox `DIR` (default: paths.inbox); must exist")
+		cmd.MarkFlagDirname("inbox")
+		cmd.Flags().BoolVar(&viaServer, "via-server", false, "when a running effekt serve holds the database, let it run the ingest job")
+		bindQuiet(cmd, &quiet)
+		return cmd
 	})
-}
-
-func runIngest(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
-	var common commonFlags
-	common.pseudonymises = true
-	common.bind(fs)
-	inbox := fs.String("inbox", "", "inbox folder (default: paths.inbox)")
-	viaServer := fs.Bool("via-server", false, "when a running `effekt serve` holds the database, let it run the ingest job")
-	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q: %w", fs.Args(), errUsage)
-	}
-	cfg, err := common.load()
-	if err != nil {
-		return err
-	}
-	if *inbox != "" {
-		cfg.Paths.Inbox = *inbox
-	}
-	db, err := openOrDelegate(ctx, cfg, "ingest", *viaServer)
-	if err != nil || db == nil {
-		return err
-	}
-	defer db.Close()
-	opt := ingest.Options{
-		Inbox:   cfg.Paths.Inbox,
-		Archive: cfg.Paths.Archive,
-		Failed:  cfg.Paths.Failed,
-		Key:     []byte(cfg.Pseudonym.Key),
-		Logger:  slog.Default(),
-	}
-	if !*quiet {
-		opt.Progress = os.Stderr
-	}
-	sum, err := ingest.Run(ctx, db, opt)
-	sum.Print(os.Stdout)
-	if err != nil {
-		return err
-	}
-	if sum.Failed > 0 {
-		return fmt.Errorf("%d of %d files failed: see %s/*.error.txt", sum.Failed, len(sum.Files), cfg.Paths.Failed)
-	}
-	return nil
 }

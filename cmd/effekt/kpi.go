@@ -1,33 +1,38 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
+	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/spf13/cobra"
 
 	"github.com/effekt/effekt/models"
 )
 
 func init() {
-	register(command{
-		name:    "kpi",
-		summary: "list the indicator catalogue with its definitions",
-		run:     runKPI,
+	register(func() *cobra.Command {
+		var format string
+		cmd := &cobra.Command{
+			Use:   "kpi",
+			Short: "list the indicator catalogue with its definitions",
+			Args:  noArgs,
+			RunE: func(cmd *cobra.Command, args []string) error {
+				return writeKPIs(cmd.OutOrStdout(), format)
+			},
+		}
+		cmd.Flags().StringVarP(&format, "format", "f", "table", "output `FORMAT`: table or json")
+		cmd.RegisterFlagCompletionFunc("format", fixedCompletion("table", "json"))
+		return cmd
 	})
 }
 
-func runKPI(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("kpi", flag.ContinueOnError)
-	format := fs.String("format", "table", "output format: table or json")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
+// writeKPIs writes the catalogue as a table with definitions, or JSON.
+func writeKPIs(w io.Writer, format string) error {
 	cat := models.Catalogue()
-	switch *format {
+	switch format {
 	case "json":
 		out := make([]kpiJSON, 0, len(cat))
 		for _, ind := range cat {
@@ -35,11 +40,11 @@ func runKPI(ctx context.Context, args []string) error {
 				ind.Numerator, ind.Denominator, string(ind.Direction), ind.Target, ind.ByGender, ind.SourceKinds,
 				ind.KoladaRef, ind.OperatingArea})
 		}
-		enc := json.NewEncoder(os.Stdout)
+		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	case "table":
-		tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "id\tunit\tdirection\ttarget\tkolada\ttitle")
 		for _, ind := range cat {
 			target := ""
@@ -52,18 +57,18 @@ func runKPI(ctx context.Context, args []string) error {
 			return err
 		}
 		for _, ind := range cat {
-			fmt.Printf("\n%s  %s\n    %s\n", ind.ID, ind.TitleSV, ind.TitleEN)
-			fmt.Printf("    %s\n", ind.Description)
-			fmt.Printf("    kohort:   %s\n", ind.Cohort)
+			fmt.Fprintf(w, "\n%s  %s\n    %s\n", ind.ID, ind.TitleSV, ind.TitleEN)
+			fmt.Fprintf(w, "    %s\n", ind.Description)
+			fmt.Fprintf(w, "    kohort:   %s\n", ind.Cohort)
 			if ind.Numerator != "" {
-				fmt.Printf("    täljare:  %s\n", ind.Numerator)
+				fmt.Fprintf(w, "    täljare:  %s\n", ind.Numerator)
 			}
-			fmt.Printf("    nämnare:  %s\n", ind.Denominator)
-			fmt.Printf("    källor:   %s; könsuppdelad: %v\n", strings.Join(ind.SourceKinds, ", "), ind.ByGender)
+			fmt.Fprintf(w, "    nämnare:  %s\n", ind.Denominator)
+			fmt.Fprintf(w, "    källor:   %s; könsuppdelad: %v\n", strings.Join(ind.SourceKinds, ", "), ind.ByGender)
 		}
 		return nil
 	}
-	return fmt.Errorf("--format %q: want table or json", *format)
+	return usagef("--format %q: want table or json", format)
 }
 
 // kpiJSON is the JSON shape of one catalogue entry.

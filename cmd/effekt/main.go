@@ -1,83 +1,177 @@
 // Command effekt ingests the sources' exports, computes the indicators and
-// publishes them. Each subcommand lives in its own file and registers itself
-// in init.
+// publishes them. Each subcommand lives in its own file and registers its
+// constructor in init; main builds the command tree with spf13/cobra.
+//
+// Exit codes: 0 success (also -h/--help), 1 the command failed, 2 usage
+// (unknown command or flag, bad arguments or flag values).
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
-	"sort"
+	"strings"
 	"syscall"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/effekt/effekt/internal/suggest"
 )
 
-// command is one subcommand of the binary.
-type command struct {
-	name    string
-	summary string
-	run     func(ctx context.Context, args []string) error
-}
+// Exit codes of the binary.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
 
-var commands = map[string]command{}
+// constructors of the subcommands, filled by register in each file's init.
+var constructors []func() *cobra.Command
 
-// register adds a subcommand; a duplicate name is a programmer error.
-func register(c command) {
-	if _, dup := commands[c.name]; dup {
-		panic("effekt: duplicate command " + c.name)
-	}
-	commands[c.name] = c
-}
+// register adds a subcommand constructor.
+func register(newCmd func() *cobra.Command) { constructors = append(constructors, newCmd) }
 
-// errUsage makes main exit 2 without a stack of wrapping.
+// errUsage marks an error as a usage error (exit 2).
 var errUsage = errors.New("usage")
 
+// usageError wraps err so main exits 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// usagef returns a usage error (exit 2).
+func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+
+// logLevel is the level of the default logger; --quiet raises it to ERROR.
+var logLevel = new(slog.LevelVar)
+
 func main() {
-	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel()})))
-	if len(os.Args) < 2 || os.Args[1] == "-h" || os.Args[1] == "--help" || os.Args[1] == "help" {
-		usage()
-		os.Exit(2)
-	}
-	c, ok := commands[os.Args[1]]
-	if !ok {
-		fmt.Fprintf(os.Stderr, "effekt: unknown command %q\n\n", os.Args[1])
-		usage()
-		os.Exit(2)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := c.run(ctx, os.Args[2:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(2) // the flag set has printed its usage
-		}
-		if errors.Is(err, errUsage) {
-			fmt.Fprintf(os.Stderr, "effekt %s: %v\n", c.name, err)
-			os.Exit(2)
-		}
-		fmt.Fprintf(os.Stderr, "effekt %s: %v\n", c.name, err)
-		os.Exit(1)
-	}
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
-func usage() {
-	fmt.Fprintln(os.Stderr, "usage: effekt <command> [flags]\n\ncommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(os.Stderr, "  %-12s %s\n", n, commands[n].summary)
-	}
-	fmt.Fprintln(os.Stderr, "\nrun 'effekt <command> -h' for its flags")
-}
-
-func logLevel() slog.Level {
+// run executes the command line args and returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if os.Getenv("EFFEKT_DEBUG") != "" {
-		return slog.LevelDebug
+		logLevel.Set(slog.LevelDebug)
 	}
-	return slog.LevelInfo
+	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel})))
+	root := newRoot()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return exitOK
+	}
+	if cmd == nil {
+		cmd = root
+	}
+	if isUsage(err) {
+		fmt.Fprintf(stderr, "%s: %v\nRun '%s --help' for usage.\n", cmd.CommandPath(), strings.TrimRight(err.Error(), "\n"), cmd.CommandPath())
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "%s: %v\n", cmd.CommandPath(), err)
+	return exitFailure
+}
+
+// newRoot builds the whole command tree.
+func newRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "effekt",
+		Short: "effect evaluation of the introduction of newly arrived refugees: ingest, compute, publish",
+		Long: "effekt ingests the sources' exports into DuckDB, computes the establishment and completion\n" +
+			"indicators per municipality, year and gender, and publishes them (Kolada v3 API, exports,\n" +
+			"Prometheus metrics, Grafana dashboards).\n\n" +
+			"Exit codes: 0 success, 1 the command failed, 2 usage (unknown command or flag, bad arguments).",
+		Version:       version,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if q, err := cmd.Flags().GetBool("quiet"); err == nil && q {
+				logLevel.Set(slog.LevelError)
+			}
+			return nil
+		},
+	}
+	root.SetVersionTemplate("effekt {{.Version}}\n")
+	root.SetFlagErrorFunc(flagError)
+	for _, newCmd := range constructors {
+		root.AddCommand(newCmd())
+	}
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Short = "print a shell completion script: commands, flags and the values of --kpi, --municipality, --format"
+		}
+	}
+	return root
+}
+
+// isUsage reports whether err is a usage error (exit 2).
+func isUsage(err error) bool {
+	var ue usageError
+	return errors.As(err, &ue) || errors.Is(err, errUsage) ||
+		strings.HasPrefix(err.Error(), "unknown command ") || strings.HasPrefix(err.Error(), "required flag")
+}
+
+// flagError makes a flag parsing error a usage error and suggests the
+// nearest flag for an unknown one.
+func flagError(cmd *cobra.Command, err error) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok {
+		var names []string
+		cmd.Flags().VisitAll(func(f *pflag.Flag) {
+			if !f.Hidden {
+				names = append(names, f.Name)
+			}
+		})
+		if s := suggest.Closest(name, names, 2); len(s) > 0 {
+			for i := range s {
+				s[i] = "--" + s[i]
+			}
+			msg += suggest.Phrase(s)
+		}
+	}
+	return usageError{errors.New(msg)}
+}
+
+// noArgs rejects positional arguments with a usage error.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("unexpected argument %q: %s takes no arguments (flags are --name value)", args[0], cmd.CommandPath())
+	}
+	return nil
+}
+
+// unknownSubcommand rejects a word that is not a subcommand of cmd,
+// suggesting the nearest one.
+func unknownSubcommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	var names []string
+	for _, c := range cmd.Commands() {
+		if c.IsAvailableCommand() {
+			names = append(names, c.Name())
+		}
+	}
+	return usagef("unknown command %q for %q%s", args[0], cmd.CommandPath(), suggest.Phrase(suggest.Closest(args[0], names, 2)))
+}
+
+// groupOnly is the RunE of a command that only groups subcommands: a word
+// that is not one of them, or none, is a usage error.
+func groupOnly(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return unknownSubcommand(cmd, args)
+	}
+	return usagef("%s needs a subcommand", cmd.CommandPath())
 }

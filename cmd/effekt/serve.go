@@ -1,49 +1,49 @@
 package main
 
 import (
-	"context"
-	"flag"
 	"log/slog"
+
+	"github.com/spf13/cobra"
 
 	"github.com/effekt/effekt/server"
 )
 
 func init() {
-	register(command{
-		name:    "serve",
-		summary: "run the scheduler and serve the Kolada v3 API, /api/v1, /metrics, /healthz, /readyz",
-		run:     runServe,
-	})
-}
-
-func runServe(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	var cf commonFlags
-	cf.pseudonymises = true
-	cf.bind(fs)
-	listen := fs.String("listen", "", "address to listen on, host:port (overrides listen in the config)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return errUsage
-	}
-	cfg, err := cf.load()
-	if err != nil {
-		return err
-	}
-	if *listen != "" {
-		cfg.Listen = *listen
-		if err := cfg.Validate(); err != nil {
-			return err
+	register(func() *cobra.Command {
+		var (
+			cf     commonFlags
+			listen string
+		)
+		cf.pseudonymises = true
+		cmd := &cobra.Command{
+			Use:   "serve",
+			Short: "run the scheduler and serve the Kolada v3 API, /api/v1, /metrics, /healthz, /readyz",
+			Args:  noArgs,
+			RunE: func(cmd *cobra.Command, args []string) error {
+				cfg, err := cf.load()
+				if err != nil {
+					return err
+				}
+				if listen != "" {
+					cfg.Listen = listen
+					if err := cfg.Validate(); err != nil {
+						return usageError{err}
+					}
+				}
+				if err := checkListen(cfg.Listen); err != nil {
+					return err
+				}
+				db, err := openDB(cmd.Context(), cfg)
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				slog.Info("database", "path", cfg.Paths.Database)
+				return server.Serve(cmd.Context(), cfg, db, server.Options{Version: version})
+			},
 		}
-	}
-	db, err := openDB(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	slog.Info("database", "path", cfg.Paths.Database)
-	return server.Serve(ctx, cfg, db, server.Options{Version: version})
+		cf.bind(cmd)
+		cmd.Flags().StringVar(&listen, "listen", "", "`ADDR` to listen on, host:port (overrides listen in the config)")
+		return cmd
+	})
 }

@@ -5,61 +5,71 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/effekt/effekt/store"
 )
 
 func init() {
-	register(command{
-		name:    "sql",
-		summary: "run read-only SQL on the database for evaluators with micro-data access (no file or network access)",
-		run:     runSQL,
-	})
-}
-
-func runSQL(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("sql", flag.ContinueOnError)
-	var cf commonFlags
-	cf.bind(fs)
-	format := fs.String("format", "table", "output: table, csv or json")
-	timeout := fs.Duration("timeout", 5*time.Minute, "stop the query after this long")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: effekt sql [--db FILE] [--format table|csv|json] 'SELECT …'   (or the query on standard input)")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	query := strings.Join(fs.Args(), " ")
-	if strings.TrimSpace(query) == "" {
-		b, err := io.ReadAll(io.LimitReader(os.Stdin, 1<<20))
-		if err != nil {
-			return fmt.Errorf("read query from standard input: %w", err)
+	register(func() *cobra.Command {
+		var (
+			cf      commonFlags
+			format  string
+			timeout time.Duration
+		)
+		cmd := &cobra.Command{
+			Use:   "sql [flags] 'SELECT …'",
+			Short: "run read-only SQL on the database for evaluators with micro-data access (no file or network access)",
+			Long: "Runs one read-only query on the micro data, unsuppressed, with every file and network function\n" +
+				"off. The query is the arguments joined by spaces, or standard input when none is given.",
+			Example: "  effekt sql 'SELECT kpi, count(*) FROM indicator_values GROUP BY kpi' --format csv",
+			Args:    cobra.ArbitraryArgs,
+			RunE: func(cmd *cobra.Command, args []string) error {
+				switch format {
+				case "table", "csv", "json":
+				default:
+					return usagef("--format %q: want table, csv or json", format)
+				}
+				query := strings.Join(args, " ")
+				if strings.TrimSpace(query) == "" {
+					b, err := io.ReadAll(io.LimitReader(cmd.InOrStdin(), 1<<20))
+					if err != nil {
+						return fmt.Errorf("read query from standard input: %w", err)
+					}
+					query = string(b)
+				}
+				if strings.TrimSpace(query) == "" {
+					return usagef("give a query, e.g. effekt sql 'SELECT kpi, count(*) FROM indicator_values GROUP BY kpi'")
+				}
+				cfg, err := cf.load()
+				if err != nil {
+					return err
+				}
+				if err := mustExist(cfg.Paths.Database, "database"); err != nil {
+					return err
+				}
+				db, err := store.Open(cmd.Context(), cfg.Paths.Database, store.Options{ReadOnly: true, Sandboxed: true})
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
+				defer cancel()
+				return querySQL(ctx, db, query, format, cmd.OutOrStdout())
+			},
 		}
-		query = string(b)
-	}
-	if strings.TrimSpace(query) == "" {
-		return fmt.Errorf("%w: give a query, e.g. effekt sql 'SELECT kpi, count(*) FROM indicator_values GROUP BY kpi'", errUsage)
-	}
-	cfg, err := cf.load()
-	if err != nil {
-		return err
-	}
-	db, err := store.Open(ctx, cfg.Paths.Database, store.Options{ReadOnly: true, Sandboxed: true})
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
-	defer cancel()
-	return querySQL(ctx, db, query, *format, os.Stdout)
+		cf.bind(cmd)
+		cmd.Flags().StringVarP(&format, "format", "f", "table", "output `FORMAT`: table, csv or json (json keeps the column order)")
+		cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Minute, "stop the query after this `DURATION` (e.g. 30s, 5m)")
+		cmd.RegisterFlagCompletionFunc("format", fixedCompletion("table", "csv", "json"))
+		return cmd
+	})
 }
 
 // querySQL runs query and writes its rows in format (table, csv, json).
@@ -90,16 +100,7 @@ func querySQL(ctx context.Context, db *sql.DB, query, format string, w io.Writer
 	}
 	switch format {
 	case "json":
-		objs := make([]map[string]any, len(out))
-		for i, r := range out {
-			objs[i] = map[string]any{}
-			for j, c := range cols {
-				objs[i][c] = jsonable(r[j])
-			}
-		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(objs)
+		return writeJSONRows(w, cols, out)
 	case "csv":
 		cw := csv.NewWriter(w)
 		cw.Write(cols)
@@ -149,4 +150,35 @@ func jsonable(v any) any {
 		return v
 	}
 	return text(v)
+}
+
+// writeJSONRows writes rows as an array of objects whose keys keep the
+// query's column order.
+func writeJSONRows(w io.Writer, cols []string, rows [][]any) error {
+	var b strings.Builder
+	b.WriteString("[")
+	for i, r := range rows {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n  {")
+		for j, c := range cols {
+			if j > 0 {
+				b.WriteString(",")
+			}
+			k, _ := json.Marshal(c)
+			v, err := json.Marshal(jsonable(r[j]))
+			if err != nil {
+				return fmt.Errorf("json: column %s: %w", c, err)
+			}
+			fmt.Fprintf(&b, "\n    %s: %s", k, v)
+		}
+		b.WriteString("\n  }")
+	}
+	if len(rows) > 0 {
+		b.WriteString("\n")
+	}
+	b.WriteString("]\n")
+	_, err := io.WriteString(w, b.String())
+	return err
 }

@@ -38,7 +38,7 @@ func TestSQLSandbox(t *testing.T) {
 		{"csv", `SELECT kpi, municipality, gender, numerator, denominator, value, as_of FROM indicator_values ORDER BY gender`, "csv",
 			"kpi,municipality,gender,numerator,denominator,value,as_of\nEF101,0127,K,1,2,50,2021-06-30\nEF101,0127,T,3,4,75,2021-06-30\n", false},
 		{"json", `SELECT gender, denominator FROM indicator_values WHERE gender = 'T'`, "json",
-			"[\n  {\n    \"denominator\": 4,\n    \"gender\": \"T\"\n  }\n]\n", false},
+			"[\n  {\n    \"gender\": \"T\",\n    \"denominator\": 4\n  }\n]\n", false},
 		{"table", `SELECT count(*) AS n FROM indicator_values`, "table", "n\n2\n(1 rows)\n", false},
 		{"no file reads", `SELECT * FROM read_csv('/etc/hostname')`, "csv", "disabled", true},
 		{"no copy out", `COPY indicator_values TO '/tmp/effekt-leak.csv'`, "csv", "", true},

@@ -1,35 +1,56 @@
 package main
 
 import (
-	"context"
 	"fmt"
+	"runtime"
 	"runtime/debug"
+
+	"github.com/spf13/cobra"
 )
 
 // version is set at link time (-ldflags "-X main.version=…"); otherwise it is
-// taken from the module build info (VCS revision when built from a checkout).
+// taken from the build info: the module version, the VCS revision and time
+// when built from a checkout, and the Go version.
 var version = buildVersion()
 
 func buildVersion() string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
-		return "dev"
+		return "(unknown build) " + runtime.Version()
 	}
 	v := bi.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	var rev, at, modified string
 	for _, s := range bi.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			return "dev+" + s.Value[:12]
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = ", modified"
+			}
 		}
 	}
-	if v == "" || v == "(devel)" {
-		return "dev"
+	if rev == "" {
+		return fmt.Sprintf("%s (no VCS revision: build with `make build` or `go build -buildvcs=true`) %s", v, bi.GoVersion)
 	}
-	return v
+	return fmt.Sprintf("%s (revision %s%s, %s) %s", v, rev, modified, at, bi.GoVersion)
 }
 
 func init() {
-	register(command{name: "version", summary: "print the effekt version", run: func(ctx context.Context, args []string) error {
-		fmt.Println("effekt", version)
-		return nil
-	}})
+	register(func() *cobra.Command {
+		return &cobra.Command{
+			Use:   "version",
+			Short: "print the effekt version (module version, VCS revision, Go version); same as --version",
+			Args:  noArgs,
+			RunE: func(cmd *cobra.Command, args []string) error {
+				fmt.Fprintln(cmd.OutOrStdout(), "effekt", version)
+				return nil
+			},
+		}
+	})
 }
