@@ -1,7 +1,7 @@
 // Package export writes effekt's figures for SKR as files: Kolada v3 JSON
 // envelopes (kpi, municipality, municipality_groups, data), the flat rows as
 // CSV and Parquet with numerators, denominators and intervals, and a
-// manifest with checksums. Disclosure control is applied (models.Query) and
+// manifest with checksums. Disclosure control is that of the published snapshot (package snapshot) and
 // the folder is replaced atomically: readers see the old export or the new
 // one, never a mix.
 package export
@@ -15,6 +15,7 @@ import (
 	"github.com/effekt/effekt/config"
 	"github.com/effekt/effekt/kolada"
 	"github.com/effekt/effekt/models"
+	"github.com/effekt/effekt/snapshot"
 )
 
 // File names inside an export folder.
@@ -39,6 +40,9 @@ type Options struct {
 	Groups  []config.Group   // published as municipality groups
 	Version string           // effekt version, recorded in the manifest
 	Now     func() time.Time // clock for generated_at; nil: time.Now
+	// Snapshot is what is exported; nil: built from db (disclosure control
+	// of package snapshot either way).
+	Snapshot *snapshot.Snapshot
 
 	// fail, when set (tests only), is called after each step is written;
 	// an error aborts the export there.
@@ -75,10 +79,14 @@ func Write(ctx context.Context, db *sql.DB, dir string, opt Options) (Manifest, 
 	if opt.MinN < 1 {
 		return Manifest{}, fmt.Errorf("export: min_n must be at least 1, got %d", opt.MinN)
 	}
-	values, err := models.Query(ctx, db, models.Filter{}, opt.MinN, opt.Groups)
-	if err != nil {
-		return Manifest{}, fmt.Errorf("export: %w", err)
+	snap := opt.Snapshot
+	if snap == nil {
+		var err error
+		if snap, err = snapshot.Build(ctx, db, snapshot.Options{MinN: opt.MinN, Groups: opt.Groups}); err != nil {
+			return Manifest{}, fmt.Errorf("export: %w", err)
+		}
 	}
+	values := snap.All()
 	pubs, err := kolada.Publications(ctx, db)
 	if err != nil {
 		return Manifest{}, fmt.Errorf("export: %w", err)

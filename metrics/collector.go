@@ -36,10 +36,10 @@ type dbCollector struct {
 	log     *slog.Logger
 }
 
-func newDBCollector(db *sql.DB, opt Options) *dbCollector {
+func newDBCollector(db *sql.DB, opt Options, indicators source) *dbCollector {
 	return &dbCollector{
 		sources: []source{
-			&indicatorSource{db: db, opt: opt},
+			indicators,
 			&filesSource{db: db},
 			&freshnessSource{db: db, now: opt.Now},
 			&jobsSource{db: db},

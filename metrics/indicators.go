@@ -1,22 +1,21 @@
 package metrics
 
 import (
+	"bytes"
 	"context"
-	"database/sql"
-	_ "embed"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
 
 	"github.com/effekt/effekt/config"
 	"github.com/effekt/effekt/geo"
 	"github.com/effekt/effekt/models"
+	"github.com/effekt/effekt/snapshot"
 )
-
-//go:embed sql/periods.sql
-var periodsSQL string
 
 // Area types of the indicator labels.
 const (
@@ -43,40 +42,86 @@ var (
 		"Cells (period × gender) of an indicator and area in the exposed periods, by status (ok, suppressed).", countLabels, nil)
 )
 
-// indicatorSource exposes the latest periods of indicator_values through
-// models.Query, so that disclosure control is the one used everywhere.
-type indicatorSource struct {
-	db  *sql.DB
-	opt Options
-}
+// indicatorSource reports, as the "indicators" collector, whether the
+// indicator series of the current snapshot could be rendered. The series
+// themselves bypass the registry: they change only when a compute finishes,
+// so they are rendered once per snapshot (Snapshot.Memo) and appended to
+// every scrape as text (Metrics.Handler).
+type indicatorSource struct{ m *Metrics }
 
 func (s *indicatorSource) name() string { return "indicators" }
 
-func (s *indicatorSource) describe(ch chan<- *prometheus.Desc) {
+func (s *indicatorSource) describe(chan<- *prometheus.Desc) {}
+
+func (s *indicatorSource) collect(ctx context.Context, _ chan<- prometheus.Metric) error {
+	snap, err := s.m.current(ctx)
+	if err != nil {
+		return err
+	}
+	return s.m.rendered(snap).err
+}
+
+// exposition is the rendered text of one snapshot's indicator series.
+type exposition struct {
+	families []*dto.MetricFamily
+	text     []byte
+	err      error
+}
+
+// rendered returns the snapshot's indicator exposition, rendering it on
+// first use.
+func (m *Metrics) rendered(snap *snapshot.Snapshot) exposition {
+	return snap.Memo("metrics.indicators", func(s *snapshot.Snapshot) any {
+		reg := prometheus.NewRegistry()
+		if err := reg.Register(indicatorSet{snap: s, opt: m.opt}); err != nil {
+			return exposition{err: fmt.Errorf("render indicators: %w", err)}
+		}
+		mfs, err := reg.Gather()
+		if err != nil {
+			return exposition{err: fmt.Errorf("render indicators: %w", err)}
+		}
+		var buf bytes.Buffer
+		enc := expfmt.NewEncoder(&buf, expfmt.NewFormat(expfmt.TypeTextPlain))
+		for _, mf := range mfs {
+			if err := enc.Encode(mf); err != nil {
+				return exposition{err: fmt.Errorf("render indicators: %w", err)}
+			}
+		}
+		return exposition{families: mfs, text: buf.Bytes()}
+	}).(exposition)
+}
+
+// indicatorSet collects the indicator series of one snapshot: the latest
+// metrics.periods periods of each indicator, suppression as published.
+type indicatorSet struct {
+	snap *snapshot.Snapshot
+	opt  Options
+}
+
+func (s indicatorSet) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{valueDesc, ciLowDesc, ciHighDesc, denominatorDesc, targetDesc, cellsDesc} {
 		ch <- d
 	}
 }
 
-func (s *indicatorSource) collect(ctx context.Context, ch chan<- prometheus.Metric) error {
+func (s indicatorSet) Collect(ch chan<- prometheus.Metric) {
 	for _, ind := range models.Catalogue() {
 		if ind.Target != nil {
 			ch <- prometheus.MustNewConstMetric(targetDesc, prometheus.GaugeValue, *ind.Target, ind.ID)
 		}
 	}
-	latest, periods, err := s.latestPeriods(ctx)
-	if err != nil || len(periods) == 0 {
-		return err
-	}
-	vals, err := models.Query(ctx, s.db, models.Filter{Periods: periods}, s.opt.MinN, s.opt.Groups)
-	if err != nil {
-		return err
+	latest := map[string]map[int]bool{}
+	for kpi, ps := range s.snap.Periods(s.opt.Periods) {
+		latest[kpi] = map[int]bool{}
+		for _, p := range ps {
+			latest[kpi][p] = true
+		}
 	}
 	areas := newAreaLabels(s.opt.Groups)
 	type cellKey struct{ kpi, area, status string }
 	cells := map[cellKey]int{}
 	var order []cellKey
-	for _, v := range vals {
+	for _, v := range s.snap.All() {
 		if !latest[v.KPI][v.Period] {
 			continue
 		}
@@ -110,35 +155,6 @@ func (s *indicatorSource) collect(ctx context.Context, ch chan<- prometheus.Metr
 		a := areas.of(k.area)
 		ch <- prometheus.MustNewConstMetric(cellsDesc, prometheus.GaugeValue, float64(cells[k]), k.kpi, k.area, a.name, a.typ, a.county, k.status)
 	}
-	return nil
-}
-
-// latestPeriods returns, per kpi, the set of its latest N periods, and the
-// union of those periods.
-func (s *indicatorSource) latestPeriods(ctx context.Context) (map[string]map[int]bool, []int, error) {
-	latest := map[string]map[int]bool{}
-	seen := map[int]bool{}
-	var union []int
-	err := query(ctx, s.db, periodsSQL, []any{s.opt.Periods}, func(r *sql.Rows) error {
-		var kpi string
-		var p int
-		if err := r.Scan(&kpi, &p); err != nil {
-			return err
-		}
-		if latest[kpi] == nil {
-			latest[kpi] = map[int]bool{}
-		}
-		latest[kpi][p] = true
-		if !seen[p] {
-			seen[p] = true
-			union = append(union, p)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("latest periods: %w", err)
-	}
-	return latest, union, nil
 }
 
 // areaLabel is what the labels say about an area id.

@@ -7,15 +7,18 @@
 package metrics
 
 import (
+	"context"
 	"database/sql"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
 
 	"github.com/effekt/effekt/config"
+	"github.com/effekt/effekt/snapshot"
 )
 
 const namespace = "effekt"
@@ -45,6 +48,9 @@ type Options struct {
 	// Now is the clock for freshness; nil is time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Snapshots holds the published values; nil: a snapshot is built from
+	// the database at every scrape (tests, one-off tools).
+	Snapshots *snapshot.Store
 }
 
 // Metrics is effekt's registry. It implements the scheduler's Observer.
@@ -96,20 +102,79 @@ func New(db *sql.DB, opt Options) *Metrics {
 		m.jobDuration.WithLabelValues(j)
 		m.jobRunning.WithLabelValues(j)
 	}
-	m.reg.MustRegister(m.jobRuns, m.jobDuration, m.jobRunning, newDBCollector(db, opt))
+	m.reg.MustRegister(m.jobRuns, m.jobDuration, m.jobRunning, newDBCollector(db, opt, &indicatorSource{m}))
 	return m
+}
+
+// current is the snapshot a scrape publishes.
+func (m *Metrics) current(ctx context.Context) (*snapshot.Snapshot, error) {
+	if m.opt.Snapshots != nil {
+		return m.opt.Snapshots.Load(), nil
+	}
+	return snapshot.Build(ctx, m.db, snapshot.Options{MinN: m.opt.MinN, Groups: m.opt.Groups})
+}
+
+// Gatherer gathers everything /metrics serves: the registry and the current
+// snapshot's indicator series (for tests and tools; the handler writes the
+// series' rendered text instead).
+func (m *Metrics) Gatherer() prometheus.Gatherer {
+	return prometheus.Gatherers{m.reg, prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) {
+		snap, err := m.current(context.Background())
+		if err != nil {
+			return nil, err
+		}
+		e := m.rendered(snap)
+		return e.families, e.err
+	})}
+}
+
+// Prime renders the indicator series of the current snapshot, so that the
+// first scrape after a compute does not pay for it.
+func (m *Metrics) Prime(ctx context.Context) error {
+	snap, err := m.current(ctx)
+	if err != nil {
+		return err
+	}
+	return m.rendered(snap).err
 }
 
 // Registry returns the registry, to gather from or to add collectors to.
 func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 
-// Handler serves the registry in the Prometheus exposition formats.
+// Handler serves the registry and the current snapshot's indicator series
+// in the Prometheus text format, to GET and HEAD only.
 func (m *Metrics) Handler() http.Handler {
-	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{
-		ErrorHandling:     promhttp.ContinueOnError,
-		Registry:          m.reg, // promhttp_metric_handler_errors_total
-		Timeout:           time.Minute,
-		EnableOpenMetrics: false,
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed: /metrics answers GET and HEAD", http.StatusMethodNotAllowed)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), time.Minute)
+		defer cancel()
+		// The registry first: its indicators collector renders the
+		// snapshot's series when they are not rendered yet.
+		mfs, gerr := m.reg.Gather()
+		if gerr != nil {
+			m.opt.Logger.Warn("gather metrics", "err", gerr)
+		}
+		var ind []byte
+		if snap, err := m.current(ctx); err == nil {
+			ind = m.rendered(snap).text
+		}
+		format := expfmt.NewFormat(expfmt.TypeTextPlain)
+		w.Header().Set("Content-Type", string(format))
+		if r.Method == http.MethodHead {
+			return
+		}
+		enc := expfmt.NewEncoder(w, format)
+		for _, mf := range mfs {
+			if err := enc.Encode(mf); err != nil {
+				m.opt.Logger.Warn("write metrics", "err", err)
+				return
+			}
+		}
+		w.Write(ind)
 	})
 }
 

@@ -69,7 +69,7 @@ func TestGolden(t *testing.T) {
 	m, _ := fixtureMetrics(t)
 	golden := filepath.Join("testdata", "fixture", "metrics.txt")
 	if *update {
-		b, err := testutil.GatherAndFormat(m.Registry(), expfmt.TypeTextPlain, goldenNames...)
+		b, err := testutil.GatherAndFormat(m.Gatherer(), expfmt.TypeTextPlain, goldenNames...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,7 +82,7 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if err := testutil.GatherAndCompare(m.Registry(), f, goldenNames...); err != nil {
+	if err := testutil.GatherAndCompare(m.Gatherer(), f, goldenNames...); err != nil {
 		t.Error(err)
 	}
 }
@@ -91,7 +91,7 @@ func TestGolden(t *testing.T) {
 // independently of the golden file.
 func TestValues(t *testing.T) {
 	m, _ := fixtureMetrics(t)
-	mfs, err := m.Registry().Gather()
+	mfs, err := m.Gatherer().Gather()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,17 +120,17 @@ func TestValues(t *testing.T) {
 		want         float64
 	}{
 		{"effekt_indicator_value", cell("EF101", "0127", "Botkyrka", "K", "0001", "2020", "T"), 75},
-		{"effekt_indicator_value", cell("EF101", "0127", "Botkyrka", "K", "0001", "2021", "K"), 40},
 		{"effekt_indicator_value", cell("EF101", "0000", "Riket", "L", "0000", "2022", "T"), 50},
-		{"effekt_indicator_value", cell("EF101", "G0001", "Södertörn", "G", "", "2022", "T"), 50},
+		{"effekt_indicator_value", cell("EF101", "G0001", "Södertörn", "G", "", "2022", "T"), 33.3},
+		{"effekt_indicator_value", cell("EF101", "0180", "Stockholm", "K", "0001", "2022", "T"), 57.1},
 		{"effekt_indicator_value", cell("EF303", "0127", "Botkyrka", "K", "0001", "2021", "T"), 120.5},
 		{"effekt_indicator_ci_low", cell("EF101", "0127", "Botkyrka", "K", "0001", "2021", "T"), 40.9},
 		{"effekt_indicator_ci_high", cell("EF101", "0127", "Botkyrka", "K", "0001", "2021", "T"), 92.9},
-		{"effekt_indicator_denominator", cell("EF101", "0000", "Riket", "L", "0000", "2022", "T"), 24},
+		{"effekt_indicator_denominator", cell("EF101", "0000", "Riket", "L", "0000", "2022", "T"), 26},
 		{"effekt_indicator_denominator", cell("EF104", "0127", "Botkyrka", "K", "0001", "2021", "T"), 10},
 		{"effekt_indicator_target", "kpi=EF201", 30},
-		{"effekt_indicator_cells", "area_type=K,county=0001,kpi=EF101,municipality=0127,municipality_name=Botkyrka,status=ok", 3},
-		{"effekt_indicator_cells", "area_type=K,county=0001,kpi=EF101,municipality=0127,municipality_name=Botkyrka,status=suppressed", 2},
+		{"effekt_indicator_cells", "area_type=K,county=0001,kpi=EF101,municipality=0127,municipality_name=Botkyrka,status=ok", 2},
+		{"effekt_indicator_cells", "area_type=K,county=0001,kpi=EF101,municipality=0127,municipality_name=Botkyrka,status=suppressed", 3},
 		{"effekt_files_total", "kind=so_registrations,status=loaded", 2},
 		{"effekt_files_total", "kind=so_registrations,status=failed", 1},
 		{"effekt_files_total", "kind=unknown,status=failed", 1},
@@ -166,6 +166,8 @@ func TestValues(t *testing.T) {
 		{"effekt_indicator_value", cell("EF101", "0127", "Botkyrka", "K", "0001", "2019", "T")},       // old period
 		{"effekt_indicator_value", cell("EF101", "0127", "Botkyrka", "K", "0001", "2022", "T")},       // suppressed, n=3
 		{"effekt_indicator_denominator", cell("EF101", "0127", "Botkyrka", "K", "0001", "2021", "M")}, // suppressed, n=3
+		{"effekt_indicator_value", cell("EF101", "0127", "Botkyrka", "K", "0001", "2021", "K")},       // complementary: T − M
+		{"effekt_indicator_value", cell("EF101", "0126", "Huddinge", "K", "0001", "2022", "T")},       // suppressed, n=3
 		{"effekt_indicator_value", cell("EF104", "0127", "Botkyrka", "K", "0001", "2021", "T")},       // no value
 		{"effekt_indicator_ci_low", cell("EF303", "0127", "Botkyrka", "K", "0001", "2021", "T")},      // median
 	}
@@ -174,9 +176,9 @@ func TestValues(t *testing.T) {
 			t.Errorf("%s{%s} present, want absent", a.name, a.labels)
 		}
 	}
-	// 3 Botkyrka EF101 + county + Riket + group + EF303.
-	if count["effekt_indicator_value"] != 7 {
-		t.Errorf("effekt_indicator_value has %d series, want 7", count["effekt_indicator_value"])
+	// 2 Botkyrka EF101 + Stockholm, Göteborg, 2 counties, Riket, group + EF303.
+	if count["effekt_indicator_value"] != 9 {
+		t.Errorf("effekt_indicator_value has %d series, want 9", count["effekt_indicator_value"])
 	}
 	if count["effekt_scrape_collector_duration_seconds"] != 4 {
 		t.Errorf("%d scrape duration series, want 4", count["effekt_scrape_collector_duration_seconds"])
@@ -185,14 +187,14 @@ func TestValues(t *testing.T) {
 
 func TestLint(t *testing.T) {
 	m, _ := fixtureMetrics(t)
-	problems, err := testutil.GatherAndLint(m.Registry())
+	problems, err := testutil.GatherAndLint(m.Gatherer())
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range problems {
 		t.Errorf("lint %s: %s", p.Metric, p.Text)
 	}
-	c := newDBCollector(m.db, m.opt)
+	c := newDBCollector(m.db, m.opt, &indicatorSource{m})
 	problems, err = testutil.CollectAndLint(c)
 	if err != nil {
 		t.Fatal(err)
@@ -217,7 +219,7 @@ effekt_scrape_collector_success{collector="freshness"} 1
 effekt_scrape_collector_success{collector="indicators"} 1
 effekt_scrape_collector_success{collector="jobs"} 1
 `
-	if err := testutil.GatherAndCompare(m.Registry(), strings.NewReader(want), "effekt_scrape_collector_success"); err != nil {
+	if err := testutil.GatherAndCompare(m.Gatherer(), strings.NewReader(want), "effekt_scrape_collector_success"); err != nil {
 		t.Error(err)
 	}
 }

@@ -83,6 +83,10 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (ComputeResult
 	if err := prepare(ctx, tx, asOf, opt.Groups); err != nil {
 		return res, err
 	}
+	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE effekt_prev AS
+		SELECT kpi, municipality, period, gender, numerator, denominator, value, ci_low, ci_high, status FROM indicator_values`); err != nil {
+		return res, fmt.Errorf("compute: keep previous values: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM indicator_values`); err != nil {
 		return res, fmt.Errorf("compute: clear indicator_values: %w", err)
 	}
@@ -96,7 +100,10 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (ComputeResult
 		res.Rows += n
 		slog.Debug("computed indicator", "kpi", ind.ID, "rows", n, "duration", time.Since(start))
 	}
-	if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS effekt_cells; DROP TABLE IF EXISTS effekt_area_groups`); err != nil {
+	if _, err := tx.ExecContext(ctx, mustRead(computeSQL, "compute/changed_at.sql")); err != nil {
+		return res, fmt.Errorf("compute: changed_at: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS effekt_cells; DROP TABLE IF EXISTS effekt_area_groups; DROP TABLE IF EXISTS effekt_prev`); err != nil {
 		return res, fmt.Errorf("compute: clean up: %w", err)
 	}
 	start = time.Now()

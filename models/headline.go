@@ -1,10 +1,9 @@
 package models
 
 import (
-	"context"
-	"database/sql"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -17,14 +16,15 @@ var HeadlineKPIs = []string{"EF101", "EF105", "EF201", "EF301"}
 
 // Headline prints a short table for a demo: per area (municipalities, then
 // counties, Riket and groups) the latest period with data of each headline
-// indicator, with its value and cohort size n, disclosure control applied.
-func Headline(ctx context.Context, db *sql.DB, minN int, groups []config.Group, w io.Writer) error {
-	vals, err := Query(ctx, db, Filter{KPIs: HeadlineKPIs, Genders: []string{"T"}}, minN, groups)
-	if err != nil {
-		return fmt.Errorf("headline: %w", err)
-	}
+// indicator, with its value and cohort size n. vals are published values
+// (disclosure control applied, package snapshot); others than the headline
+// indicators' totals are left out.
+func Headline(w io.Writer, vals []Value, groups []config.Group) error {
 	latest := map[string]map[string]Value{} // area -> kpi -> latest value
 	for _, v := range vals {
+		if v.Gender != "T" || !slices.Contains(HeadlineKPIs, v.KPI) {
+			continue
+		}
 		if latest[v.Municipality] == nil {
 			latest[v.Municipality] = map[string]Value{}
 		}
@@ -58,7 +58,7 @@ func Headline(ctx context.Context, db *sql.DB, minN int, groups []config.Group, 
 			case !ok:
 				row = append(row, "–")
 			case v.Status == StatusSuppressed:
-				row = append(row, fmt.Sprintf("suppressed (n<%d, %d)", minN, v.Period))
+				row = append(row, fmt.Sprintf("suppressed (%d)", v.Period))
 			default:
 				row = append(row, fmt.Sprintf("%s (n=%s, %d)", fmtFloat(v.Value, 1), fmtInt(v.Denominator), v.Period))
 			}

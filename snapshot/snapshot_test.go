@@ -1,0 +1,236 @@
+package snapshot
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/effekt/effekt/config"
+	"github.com/effekt/effekt/disclosure"
+	"github.com/effekt/effekt/internal/fixture"
+	"github.com/effekt/effekt/models"
+	"github.com/effekt/effekt/store"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+var fixedNow = func() time.Time { return time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC) }
+
+func computed(t *testing.T, fixtures ...string) *sql.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), ":memory:", store.Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	fixture.Load(t, db, "../models/testdata", fixtures...)
+	asOf, _ := time.Parse(time.DateOnly, "2024-06-30")
+	if _, err := models.Compute(context.Background(), db, models.ComputeOptions{AsOf: asOf, Groups: config.DefaultGroups(), Now: fixedNow}); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func build(t *testing.T, db *sql.DB, minN int) *Snapshot {
+	t.Helper()
+	s, err := Build(context.Background(), db, Options{MinN: minN, Groups: config.DefaultGroups()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func fmtInt(p *int64) string {
+	if p == nil {
+		return "-"
+	}
+	return strconv.FormatInt(*p, 10)
+}
+
+func TestQuery(t *testing.T) {
+	db := computed(t, "so", "sfi")
+	tests := []struct {
+		name string
+		f    models.Filter
+		minN int
+		// want: one line per value: area gender num/den status members
+		want []string
+	}{
+		{
+			// EF101 Botkyrka 2023 has 4 persons: suppressed at min_n 5. EF103
+			// has 5, but Haninge's 1 is suppressed and Stockholms län (6) =
+			// Botkyrka + Haninge would give it away: Botkyrka, the smaller
+			// of the two other terms, is the complementary cell.
+			name: "cohort of 4 suppressed, of 5 complementary",
+			f:    models.Filter{KPIs: []string{"EF101", "EF103"}, Municipalities: []string{"0127", "0136", "0001"}, Genders: []string{"T"}},
+			minN: 5,
+			want: []string{"EF101 0001 2023 T 3/5  2", "EF101 0127 2023 T -/- suppressed 1", "EF101 0136 2023 T -/- suppressed 1",
+				"EF103 0001 2023 T 4/6  2", "EF103 0127 2023 T -/- suppressed 1", "EF103 0136 2023 T -/- suppressed 1"},
+		},
+		{
+			name: "min_n 1 shows everything",
+			f:    models.Filter{KPIs: []string{"EF101"}, Municipalities: []string{"0127"}, Periods: []int{2023}},
+			minN: 1,
+			want: []string{"EF101 0127 2023 K 2/3  1", "EF101 0127 2023 M 0/1  1", "EF101 0127 2023 T 2/4  1"},
+		},
+		{
+			// min_n 2, EF101 2023: Botkyrka M = 1 is primary, so is Haninge's
+			// T = M = 1. Relations in order: Botkyrka T = K + M has one
+			// suppressed term, so K (3, smaller than T's 4) is complementary;
+			// Stockholms län T (5) = Botkyrka T (4) + Haninge T then needs
+			// Botkyrka T too. Smallest-first is not minimal, but it is safe.
+			name: "complementary across the hierarchy",
+			f:    models.Filter{KPIs: []string{"EF101"}, Municipalities: []string{"0127", "0136"}, Periods: []int{2023}},
+			minN: 2,
+			want: []string{"EF101 0127 2023 K -/- suppressed 1", "EF101 0127 2023 M -/- suppressed 1", "EF101 0127 2023 T -/- suppressed 1",
+				"EF101 0136 2023 M -/- suppressed 1", "EF101 0136 2023 T -/- suppressed 1"},
+		},
+		{
+			// members: municipalities with a cell of their own in the same kpi/period/gender
+			name: "members of county, Riket and groups",
+			f:    models.Filter{KPIs: []string{"EF101", "EF201"}, Municipalities: []string{"0001", "0012", "0000", "G0001"}, Genders: []string{"T", "M"}},
+			minN: 3,
+			want: []string{
+				"EF101 0000 2023 M -/- suppressed 2", "EF101 0000 2023 T 3/5  2",
+				"EF101 0001 2023 M -/- suppressed 2", "EF101 0001 2023 T 3/5  2",
+				"EF101 G0001 2023 M -/- suppressed 2", "EF101 G0001 2023 T 3/5  2",
+				"EF201 0000 2023 M -/- suppressed 1", "EF201 0000 2023 T 2/4  2",
+				"EF201 0012 2023 M -/- suppressed 1", "EF201 0012 2023 T 2/4  2",
+			},
+		},
+		{
+			name: "no match",
+			f:    models.Filter{KPIs: []string{"EF201"}, Periods: []int{2019}},
+			minN: 5,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, v := range build(t, db, tt.minN).Query(tt.f) {
+				if v.Status == models.StatusSuppressed && (v.Value != nil || v.CILow != nil || v.CIHigh != nil || v.Numerator != nil || v.Denominator != nil) {
+					t.Errorf("%+v: suppressed cell carries numbers", v)
+				}
+				got = append(got, strings.Join([]string{v.KPI, v.Municipality, strconv.Itoa(v.Period), v.Gender,
+					fmtInt(v.Numerator) + "/" + fmtInt(v.Denominator), v.Status, strconv.Itoa(v.Members)}, " "))
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
+
+// TestNoLeakByDifference: the published snapshot of every fixture together
+// leaves no suppressed cell recoverable by one subtraction, and it
+// suppresses more than the primary cells (the fixtures need complementary
+// cells).
+func TestNoLeakByDifference(t *testing.T) {
+	db := computed(t, "so", "settle", "sfi", "plans", "participations")
+	s := build(t, db, 5)
+	if s.Complementary == 0 || s.Primary == 0 {
+		t.Errorf("primary %d complementary %d: want both > 0 on the fixtures", s.Primary, s.Complementary)
+	}
+	cells, sup := Cells(s)
+	if leaks := disclosure.Audit(cells, sup, Areas(config.DefaultGroups())); len(leaks) != 0 {
+		t.Errorf("%d leaks, first %+v", len(leaks), leaks[0])
+	}
+}
+
+// TestGolden compares the full `effekt indicators --format csv` output for
+// every fixture loaded together with testdata/golden/expected.csv
+// (go test ./snapshot -run TestGolden -update rewrites it).
+func TestGolden(t *testing.T) {
+	db := computed(t, "so", "settle", "sfi", "plans", "participations")
+	var buf bytes.Buffer
+	if err := models.WriteValues(&buf, models.FormatCSV, build(t, db, 5).All(), config.DefaultGroups()); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("testdata", "golden", "expected.csv")
+	if *update {
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(buf.Bytes(), want) {
+		t.Errorf("csv output differs from %s (run with -update and review the diff):\n%s", path, buf.String())
+	}
+}
+
+// TestChangedAt: a second compute at a later time keeps changed_at of
+// unchanged cells; a changed cell gets the new time; from_date filters.
+func TestChangedAt(t *testing.T) {
+	db := computed(t, "so", "sfi")
+	later := func() time.Time { return fixedNow().Add(48 * time.Hour) }
+	// One more EF103 registration in Botkyrka 2023 changes EF103 cells there.
+	if _, err := db.Exec(`INSERT INTO so_registrations (person, birth_date, gender, municipality, registered_on, language, file_id, line)
+		VALUES ('p-new', DATE '1990-01-01', 'K', '0127', DATE '2023-03-01', 'ar', 0, 999)`); err != nil {
+		t.Fatal(err)
+	}
+	asOf, _ := time.Parse(time.DateOnly, "2024-06-30")
+	if _, err := models.Compute(context.Background(), db, models.ComputeOptions{AsOf: asOf, Groups: config.DefaultGroups(), Now: later}); err != nil {
+		t.Fatal(err)
+	}
+	s := build(t, db, 1)
+	changed := s.Query(models.Filter{KPIs: []string{"EF103"}, Municipalities: []string{"0127"}, Periods: []int{2023}, Genders: []string{"T"}})
+	same := s.Query(models.Filter{KPIs: []string{"EF201"}, Periods: []int{2023}, Genders: []string{"T"}})
+	if len(changed) != 1 || !changed[0].ChangedAt.Equal(later()) {
+		t.Fatalf("changed cell: %+v, want changed_at %v", changed, later())
+	}
+	if len(same) == 0 {
+		t.Fatal("no EF201 cells")
+	}
+	for _, v := range same {
+		if !v.ChangedAt.Equal(fixedNow()) {
+			t.Errorf("unchanged %s %s: changed_at %v, want %v", v.KPI, v.Municipality, v.ChangedAt, fixedNow())
+		}
+	}
+	since := s.Query(models.Filter{ChangedSince: fixedNow().Add(24 * time.Hour)})
+	for _, v := range since {
+		if !v.ChangedAt.Equal(later()) {
+			t.Errorf("from_date kept %+v", v)
+		}
+	}
+	if len(since) == 0 || len(since) == s.Len() {
+		t.Errorf("from_date kept %d of %d cells", len(since), s.Len())
+	}
+}
+
+func TestHeadline(t *testing.T) {
+	db := computed(t, "so", "sfi")
+	var buf bytes.Buffer
+	if err := models.Headline(&buf, build(t, db, 5).All(), config.DefaultGroups()); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	row := func(area string) string {
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(l, area+" ") {
+				return strings.Join(strings.Fields(l), " ")
+			}
+		}
+		return ""
+	}
+	// Botkyrka's EF101 2023 has 4 persons (suppressed); Stockholms län 3/5 = 60 %.
+	for area, want := range map[string]string{
+		"0127":  "0127 Botkyrka suppressed (2023) – – –",
+		"0001":  "0001 Region Stockholm 60 (n=5, 2023) – – –",
+		"0000":  "0000 Riket 60 (n=5, 2023) – suppressed (2023) –",
+		"G0001": "G0001 Södertörn 60 (n=5, 2023) – – –",
+	} {
+		if got := row(area); got != want {
+			t.Errorf("headline row %s = %q, want %q", area, got, want)
+		}
+	}
+}
