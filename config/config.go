@@ -198,38 +198,27 @@ func DefaultGroups() []Group {
 	}
 }
 
-// ValidationError names the key whose value is wrong.
-type ValidationError struct {
-	Field string
-	Value any
-	Err   error
-}
-
-func (e *ValidationError) Error() string {
-	return fmt.Sprintf("config %s = %v: %v", e.Field, e.Value, e.Err)
-}
-
-func (e *ValidationError) Unwrap() error { return e.Err }
-
 // Load reads the YAML file at path over the defaults (an empty path gives
 // the defaults), applies environment overrides, resolves the pseudonym key
 // and validates the result.
 func Load(path string) (Config, error) {
 	c := Default()
+	var src sources
 	if path != "" {
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return c, fmt.Errorf("read config: %w", err)
 		}
+		src = locate(string(b))
 		if err := decode(os.ExpandEnv(string(b)), &c); err != nil {
-			return c, fmt.Errorf("config %s: %w", path, err)
+			return c, annotate(err, path, src)
 		}
 	}
 	if err := c.resolveSecrets(); err != nil {
-		return c, err
+		return c, annotate(err, path, src)
 	}
 	c.normalizeGroups()
-	return c, c.Validate()
+	return c, annotate(c.Validate(), path, src)
 }
 
 // normalizeGroups turns group members written as names ("Botkyrka",
@@ -250,6 +239,9 @@ func (c *Config) resolveSecrets() error {
 	switch {
 	case os.Getenv(EnvPseudonymKey) != "":
 		c.Pseudonym.Key = os.Getenv(EnvPseudonymKey)
+		if len(c.Pseudonym.Key) < 16 {
+			return &ValidationError{Field: "pseudonym key", Env: EnvPseudonymKey, Err: errors.New("must be at least 16 characters")}
+		}
 	case c.Pseudonym.KeyFile != "":
 		b, err := os.ReadFile(c.Pseudonym.KeyFile)
 		if err != nil {
@@ -269,7 +261,7 @@ func (c *Config) resolveSecrets() error {
 			}
 			i++
 			if len(t) < 16 {
-				return &ValidationError{Field: EnvAPITokens + " (environment)", Value: "(hidden)", Err: errors.New("token must be at least 16 characters")}
+				return &ValidationError{Field: "api.tokens", Env: EnvAPITokens, Err: fmt.Errorf("token %d must be at least 16 characters", i)}
 			}
 			name := "env"
 			if i > 1 {
@@ -410,7 +402,7 @@ func (c Config) Validate() error {
 			continue
 		}
 		if _, err := parser.Parse(s.v); err != nil {
-			return &ValidationError{Field: s.field, Value: s.v, Err: err}
+			return &ValidationError{Field: s.field, Value: s.v, Err: cronError(err, s.v)}
 		}
 	}
 	return nil

@@ -212,7 +212,7 @@ func TestInvalid(t *testing.T) {
 		{"token role", "api: {tokens: [{name: a, role: admin, sha256: " + tokenHash + "}]}\n", "", "api.tokens[0].role", "viewer, evaluator or operator"},
 		{"token name", "api: {tokens: [{role: viewer, sha256: " + tokenHash + "}]}\n", "", "api.tokens[0].name", "must not be empty"},
 		{"duplicate token name", "api: {tokens: [{name: a, role: viewer, sha256: " + tokenHash + "}, {name: a, role: viewer, sha256: " + tokenHash + "}]}\n", "", "api.tokens[1].name", "duplicate"},
-		{"short token from env", "", "short", "EFFEKT_API_TOKENS (environment)", "16 characters"},
+		{"short token from env", "", "short", "api.tokens", "16 characters"},
 		{"public url", "api: {public_url: 'effekt.example.se'}\n", "", "api.public_url", "base URL"},
 		{"settle negative", "ingest: {settle: -1s}\n", "", "ingest.settle", "negative"},
 		{"row limit", "sql: {row_limit: 0}\n", "", "sql.row_limit", "at least 1"},
@@ -263,8 +263,8 @@ func TestShortPseudonymKey(t *testing.T) {
 	t.Setenv(EnvPseudonymKey, "too-short")
 	_, err := Load("")
 	var ve *ValidationError
-	if !errors.As(err, &ve) || ve.Field != "pseudonym.key_file" {
-		t.Fatalf("err = %v, want a pseudonym.key_file error", err)
+	if !errors.As(err, &ve) || ve.Env != EnvPseudonymKey || !strings.Contains(err.Error(), "$"+EnvPseudonymKey) {
+		t.Fatalf("err = %v, want an error naming %s", err, EnvPseudonymKey)
 	}
 	if strings.Contains(err.Error(), "too-short") {
 		t.Errorf("error %q leaks the key", err)
