@@ -2,6 +2,7 @@ package main
 
 import (
 	"log/slog"
+	"net"
 
 	"github.com/spf13/cobra"
 
@@ -25,10 +26,10 @@ func init() {
 					return err
 				}
 				if listen != "" {
-					cfg.Listen = listen
-					if err := cfg.Validate(); err != nil {
-						return usageError{err}
+					if _, port, err := net.SplitHostPort(listen); err != nil || port == "" {
+						return usagef("--listen %q: want host:port, like 127.0.0.1:8080", listen)
 					}
+					cfg.Listen = listen
 				}
 				if err := checkListen(cfg.Listen); err != nil {
 					return err

@@ -14,6 +14,7 @@ import (
 
 	"github.com/effekt/effekt/config"
 	"github.com/effekt/effekt/models"
+	"github.com/effekt/effekt/snapshot"
 )
 
 // maxTableWidth is the width tables for people are fitted into.
@@ -223,5 +224,9 @@ func sortAreas(areas []string) {
 // publishedValues are the values matching f as every outward reader
 // publishes them (package snapshot applies disclosure control).
 func publishedValues(ctx context.Context, db *sql.DB, f models.Filter, minN int, groups []config.Group) ([]models.Value, error) {
-	return models.Query(ctx, db, f, minN, groups)
+	s, err := snapshot.Build(ctx, db, snapshot.Options{MinN: minN, Groups: groups})
+	if err != nil {
+		return nil, err
+	}
+	return s.Query(f), nil
 }
