@@ -33,6 +33,13 @@ func FuzzRequest(f *testing.F) {
 		{"/api/v1/jobs", ""},
 		{"/v3/data/kpi/%00/year/-1", "per_page=99999999999999999999"},
 		{"/v3/kpi/" + strings.Repeat("A,", 30), ""},
+		// pages whose offset overflowed int (a panic, 500, before)
+		{"/v3/kpi", "page=9223372036854775807"},
+		{"/v3/municipality", "page=1844674407370957&per_page=5000"},
+		{"/v3/data/kpi/EF101/year/2019", "page=9223372036854775807&per_page=2"},
+		{"/api/v1/values", "page=1844674407370958&per_page=5000"},
+		{"/api/v1/files", "page=9223372036854775807"},
+		{"/v3/kpi", "page=99999999999999999999999"},
 	} {
 		f.Add(s[0], s[1])
 	}

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/effekt/effekt/access"
 	"github.com/effekt/effekt/api"
 	"github.com/effekt/effekt/config"
 	"github.com/effekt/effekt/store"
@@ -26,9 +27,35 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 const (
-	testHost  = "effekt.test"
-	testToken = "s3cret-token"
+	testHost       = "effekt.test"
+	testToken      = "s3cret-token"               // operator
+	evaluatorToken = "evaluator-token-0123456789" // evaluator "anna"
+	viewerToken    = "viewer-token-0123456789"    // viewer "site"
 )
+
+// auditPath is the audit log of the handlers testOptions builds.
+var (
+	auditOnce sync.Once
+	auditPath string
+	auditLog  *access.AuditLog
+)
+
+func testAudit() *access.AuditLog {
+	auditOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "effekt-api-audit-")
+		if err != nil {
+			panic(err)
+		}
+		auditPath = filepath.Join(dir, "audit.jsonl")
+		if auditLog, err = access.OpenAudit(auditPath); err != nil {
+			panic(err)
+		}
+	})
+	return auditLog
+}
+
+// asEvaluator is the header of the evaluator token.
+var asEvaluator = http.Header{"Authorization": {"Bearer " + evaluatorToken}}
 
 // openFixture opens a fresh database holding testdata/fixture.sql.
 func openFixture(t testing.TB) *sql.DB {
@@ -96,9 +123,12 @@ func testOptions(jobs api.Jobs) api.Options {
 	return api.Options{
 		MinN:   5,
 		Groups: config.DefaultGroups(),
-		Tokens: operators("other-token-0123456789", testToken),
+		Tokens: append(operators("other-token-0123456789", testToken),
+			config.Token{Name: "anna", Role: config.RoleEvaluator, SHA256: config.HashToken(evaluatorToken)},
+			config.Token{Name: "site", Role: config.RoleViewer, SHA256: config.HashToken(viewerToken)}),
 		Jobs:   jobs,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Audit:  testAudit(),
 	}
 }
 

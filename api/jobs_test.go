@@ -29,7 +29,9 @@ func TestRunJob(t *testing.T) {
 	}{
 		{"ok", true, nil, "/api/v1/jobs/ingest/run", bearer("Bearer " + testToken), 202, `{"run_id":42,"job":"ingest"}`, []string{"ingest"}},
 		{"ok second token, lower-case scheme", true, nil, "/api/v1/jobs/export/run", bearer("bearer other-token-0123456789"), 202, `{"run_id":42,"job":"export"}`, []string{"export"}},
-		{"no header", true, nil, "/api/v1/jobs/ingest/run", nil, 401, `"error":"a valid bearer token is required"`, nil},
+		{"no header", true, nil, "/api/v1/jobs/ingest/run", nil, 401, `"error":"a valid bearer token is required`, nil},
+		{"evaluator", true, nil, "/api/v1/jobs/ingest/run", bearer("Bearer " + evaluatorToken), 403, `"error":"token anna has role evaluator; this needs operator or above"`, nil},
+		{"viewer", true, nil, "/api/v1/jobs/ingest/run", bearer("Bearer " + viewerToken), 403, `"error":"token site has role viewer; this needs operator or above"`, nil},
 		{"wrong token", true, nil, "/api/v1/jobs/ingest/run", bearer("Bearer nope"), 401, "bearer token", nil},
 		{"token prefix", true, nil, "/api/v1/jobs/ingest/run", bearer("Bearer s3cret"), 401, "bearer token", nil},
 		{"basic auth", true, nil, "/api/v1/jobs/ingest/run", bearer("Basic " + testToken), 401, "bearer token", nil},

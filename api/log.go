@@ -33,6 +33,10 @@ const defaultFilesPerPage = 100
 // files serves /api/v1/files: the file log, newest first, filters kind and
 // status, paged.
 func (s *server) files(w http.ResponseWriter, r *http.Request) {
+	if !s.audited(w, r) {
+		return
+	}
+	start := time.Now()
 	p, err := parsePage(r, defaultFilesPerPage)
 	if err != nil {
 		s.fail(w, r, err)
@@ -47,7 +51,7 @@ SELECT file_id, path, name, kind, sha256, size_bytes, rows_read, rows_loaded, ro
 FROM files
 WHERE (? = '' OR kind = ?) AND (? = '' OR status = ?)
 ORDER BY started_at DESC, file_id DESC
-LIMIT ? OFFSET ?`, kind, kind, status, status, p.size+1, (p.number-1)*p.size)
+LIMIT ? OFFSET ?`, kind, kind, status, status, p.size+1, p.offset())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -74,6 +78,10 @@ LIMIT ? OFFSET ?`, kind, kind, status, status, p.size+1, (p.number-1)*p.size)
 	hasNext := len(out) > p.size
 	if hasNext {
 		out = out[:p.size]
+	}
+	if err := s.record(r, "files", start, int64(len(out)), nil); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	next, prev := pageLinks(r, p, hasNext)
 	writeJSON(w, http.StatusOK, kolada.NewEnvelope(out, next, prev))
@@ -103,6 +111,10 @@ const rejectSamples = 3
 // (most first), with up to three samples each (newest file first, then by
 // line); filters kind and file (file_id).
 func (s *server) rejects(w http.ResponseWriter, r *http.Request) {
+	if !s.audited(w, r) {
+		return
+	}
+	start := time.Now()
 	p, err := parsePage(r, kolada.MaxPerPage)
 	if err != nil {
 		s.fail(w, r, err)
@@ -154,7 +166,16 @@ ORDER BY n DESC, kind, reason, rn`, kind, kind, fileID, fileID, rejectSamples)
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, paginate(r, out, p))
+	env := paginate(r, out, p)
+	var samples int64
+	for _, g := range env.Values {
+		samples += int64(len(g.Samples))
+	}
+	if err := s.record(r, "rejects", start, samples, nil); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, env)
 }
 
 func nullString(s sql.NullString) *string {

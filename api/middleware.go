@@ -7,8 +7,38 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 )
+
+// SecurityHeaders sets, on every answer of next: X-Content-Type-Options
+// nosniff, Referrer-Policy no-referrer, and a Content-Security-Policy that
+// allows nothing and no framing (the API serves JSON, CSV and text only).
+func SecurityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// publicBaseKey carries api.public_url to the link builders.
+type publicBaseKey struct{}
+
+// links makes base (api.public_url, "" for relative links) available to
+// pageURL.
+func links(base string) func(http.Handler) http.Handler {
+	base = strings.TrimRight(base, "/")
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), publicBaseKey{}, base)))
+		})
+	}
+}
 
 // httpError is an error with the status and the message a client may see.
 // Its cause stays in the logs.
@@ -107,10 +137,15 @@ func (p *headerProbe) WriteHeader(status int) {
 	}
 }
 
-// timeout gives every request a deadline.
-func timeout(d time.Duration) func(http.Handler) http.Handler {
+// timeout gives every request a deadline, except on the paths given,
+// whose handlers set their own.
+func timeout(d time.Duration, except ...string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if slices.Contains(except, r.URL.Path) {
+				next.ServeHTTP(w, r)
+				return
+			}
 			ctx, cancel := context.WithTimeout(r.Context(), d)
 			defer cancel()
 			next.ServeHTTP(w, r.WithContext(ctx))

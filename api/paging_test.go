@@ -18,7 +18,7 @@ import (
 // the first.
 func TestPagination(t *testing.T) {
 	h := api.New(openFixture(t), testOptions(nil))
-	const base = "http://" + testHost
+	const base = "" // links are relative without api.public_url
 	null := "<null>"
 	tests := []struct {
 		target     string
@@ -49,7 +49,7 @@ func TestPagination(t *testing.T) {
 		{"/api/v1/values?kpi=EF101&period=2019&per_page=8&page=2", 1, null, base + "/api/v1/values?kpi=EF101&period=2019&per_page=8&page=1"},
 	}
 	for _, tc := range tests {
-		rec := call(t, h, http.MethodGet, tc.target, nil)
+		rec := call(t, h, http.MethodGet, tc.target, asEvaluator)
 		if rec.Code != http.StatusOK {
 			t.Fatalf("%s: %d %s", tc.target, rec.Code, rec.Body)
 		}
@@ -67,8 +67,13 @@ func TestPagination(t *testing.T) {
 // values; and, as some clients do, ask for page+1 themselves. Both must give
 // every row exactly once, equal to the single-page answer.
 func TestKoladaClient(t *testing.T) {
-	srv := httptest.NewServer(api.New(openFixture(t), testOptions(nil)))
+	// next_url is absolute on api.public_url, here the test server's URL
+	var h http.Handler
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	defer srv.Close()
+	opt := testOptions(nil)
+	opt.PublicURL = srv.URL
+	h = api.New(openFixture(t), opt)
 	get := func(u string) envelope {
 		t.Helper()
 		resp, err := http.Get(u)

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -59,13 +60,23 @@ type page struct {
 	number, size int
 }
 
-// parsePage reads page (from 1) and per_page (1…kolada.MaxPerPage,
+// maxPage bounds page so that (page-1)·per_page never overflows; a page
+// past the data is an empty page, a page past maxPage a 400.
+const maxPage = 1_000_000_000
+
+// offset is the index of the page's first item.
+func (p page) offset() int { return (p.number - 1) * p.size }
+
+// parsePage reads page (1…maxPage) and per_page (1…kolada.MaxPerPage,
 // default def).
 func parsePage(r *http.Request, def int) (page, error) {
 	p := page{number: 1, size: def}
 	q := r.URL.Query()
 	if s := q.Get("page"); s != "" {
 		n, err := strconv.Atoi(s)
+		if err != nil && errors.Is(err, strconv.ErrRange) || err == nil && n > maxPage {
+			return p, badRequest("page: %q is too large (at most %d)", s, maxPage)
+		}
 		if err != nil || n < 1 {
 			return p, badRequest("page: %q is not a page number (1, 2, …)", s)
 		}
@@ -85,10 +96,7 @@ func parsePage(r *http.Request, def int) (page, error) {
 // is exactly this request with page+1 (null on the last page), previous_url
 // the request with page-1 (null on the first).
 func paginate[T any](r *http.Request, items []T, p page) kolada.Envelope[T] {
-	start := (p.number - 1) * p.size
-	if start > len(items) {
-		start = len(items)
-	}
+	start := min(p.offset(), len(items))
 	end := min(start+p.size, len(items))
 	next, prev := pageLinks(r, p, end < len(items))
 	return kolada.NewEnvelope(items[start:end], next, prev)
@@ -108,13 +116,12 @@ func pageLinks(r *http.Request, p page, hasNext bool) (next, prev *string) {
 	return next, prev
 }
 
-// pageURL is the absolute URL of this request with page set to n, the rest
-// of the query kept as the client wrote it.
+// pageURL is the URL of this request with page set to n, the rest of the
+// query kept as the client wrote it: on api.public_url when configured,
+// else relative. The request's Host header is never used: a client could
+// make the links point anywhere.
 func pageURL(r *http.Request, n int) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
+	base, _ := r.Context().Value(publicBaseKey{}).(string)
 	pageParam := "page=" + strconv.Itoa(n)
 	var parts []string
 	replaced := false
@@ -135,7 +142,7 @@ func pageURL(r *http.Request, n int) string {
 	if !replaced {
 		parts = append(parts, pageParam)
 	}
-	return scheme + "://" + r.Host + r.URL.EscapedPath() + "?" + strings.Join(parts, "&")
+	return base + r.URL.EscapedPath() + "?" + strings.Join(parts, "&")
 }
 
 // queryIDs reads the ids of query parameter key (repeated or comma lists),

@@ -62,7 +62,7 @@ func TestGolden(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rec := call(t, h, http.MethodGet, tc.target, nil)
+			rec := call(t, h, http.MethodGet, tc.target, asEvaluator)
 			if rec.Code != tc.status {
 				t.Fatalf("GET %s: status %d, want %d: %s", tc.target, rec.Code, tc.status, rec.Body)
 			}

@@ -59,7 +59,7 @@ type csvWriter struct {
 }
 
 func (c *csvWriter) Begin(cols []string) error { return c.cw.Write(cols) }
-func (c *csvWriter) Row(vals []any) error     { return c.cw.Write(Texts(vals)) }
+func (c *csvWriter) Row(vals []any) error      { return c.cw.Write(Texts(vals)) }
 func (c *csvWriter) End(res Result) error {
 	c.cw.Flush()
 	if err := c.cw.Error(); err != nil {
@@ -77,6 +77,7 @@ type jsonWriter struct {
 	cols [][]byte // column names, JSON-encoded
 	n    int64
 	buf  bytes.Buffer
+	out  bytes.Buffer
 }
 
 func (j *jsonWriter) Begin(cols []string) error {
@@ -87,15 +88,24 @@ func (j *jsonWriter) Begin(cols []string) error {
 
 func (j *jsonWriter) Row(vals []any) error {
 	j.buf.Reset()
-	if j.n > 0 {
-		j.buf.WriteByte(',')
-	}
-	j.buf.WriteString("\n  ")
 	if err := AppendObject(&j.buf, j.cols, vals); err != nil {
 		return err
 	}
+	return j.raw(j.buf.Bytes())
+}
+
+// raw writes one encoded object, indented: one key per line.
+func (j *jsonWriter) raw(obj []byte) error {
+	j.out.Reset()
+	if j.n > 0 {
+		j.out.WriteByte(',')
+	}
+	j.out.WriteString("\n  ")
+	if err := json.Indent(&j.out, obj, "  ", "  "); err != nil {
+		return fmt.Errorf("json row: %w", err)
+	}
 	j.n++
-	_, err := j.w.Write(j.buf.Bytes())
+	_, err := j.w.Write(j.out.Bytes())
 	return err
 }
 
@@ -122,15 +132,16 @@ func EncodeNames(cols []string) [][]byte {
 	return out
 }
 
-// AppendObject writes one row as a JSON object, keys in column order.
+// AppendObject writes one row as a compact JSON object, keys in column
+// order.
 func AppendObject(buf *bytes.Buffer, cols [][]byte, vals []any) error {
 	buf.WriteByte('{')
 	for i, v := range vals {
 		if i > 0 {
-			buf.WriteString(", ")
+			buf.WriteByte(',')
 		}
 		buf.Write(cols[i])
-		buf.WriteString(": ")
+		buf.WriteByte(':')
 		b, err := json.Marshal(JSONValue(v))
 		if err != nil {
 			return fmt.Errorf("column %s: %w", cols[i], err)

@@ -149,7 +149,7 @@ func TestAllowed(t *testing.T) {
 			{"csv", `SELECT kpi, municipality, gender, numerator, denominator, value, as_of FROM indicator_values ORDER BY gender`, "csv",
 				"kpi,municipality,gender,numerator,denominator,value,as_of\nEF101,0127,K,1,2,50,2021-06-30\nEF101,0127,T,3,4,75,2021-06-30\n"},
 			{"json keeps column order", `SELECT gender, denominator, NULL AS nothing FROM indicator_values WHERE gender = 'T'`, "json",
-				"[\n  {\"gender\": \"T\", \"denominator\": 4, \"nothing\": null}\n]\n"},
+				"[\n  {\n    \"gender\": \"T\",\n    \"denominator\": 4,\n    \"nothing\": null\n  }\n]\n"},
 			{"json empty", `SELECT gender FROM indicator_values WHERE false`, "json", "[]\n"},
 			{"table", `SELECT count(*) AS n FROM indicator_values`, "table", "n\n2\n(1 row)\n"},
 			{"table aligned", `SELECT gender AS g, value FROM indicator_values ORDER BY value DESC`, "table", "g  value\nT  75\nK  50\n(2 rows)\n"},
@@ -160,7 +160,7 @@ func TestAllowed(t *testing.T) {
 			{"duplicate names", `SELECT 1 AS a, 2 AS a`, "csv", "a,a_1\n1,2\n"},
 			{"catalogue", `SELECT count(*) > 5 AS ok FROM information_schema.tables`, "csv", "ok\ntrue\n"},
 			{"cte and window", `WITH t AS (SELECT gender, value FROM indicator_values) SELECT gender, rank() OVER (ORDER BY value) AS r FROM t ORDER BY r`, "csv", "gender,r\nK,1\nT,2\n"},
-			{"nested", `SELECT [1, 2] AS l, {'a': 'x'} AS s`, "json", "[\n  {\"l\": [1,2], \"s\": {\"a\":\"x\"}}\n]\n"},
+			{"nested", `SELECT [1, 2] AS l, {'a': 'x'} AS s`, "json", "[\n  {\n    \"l\": [\n      1,\n      2\n    ],\n    \"s\": {\n      \"a\": \"x\"\n    }\n  }\n]\n"},
 		}
 		for _, tt := range tests {
 			t.Run(mode+"/"+tt.name, func(t *testing.T) {
