@@ -2,8 +2,11 @@
 // schedules, on demand and chained, one run of a job at a time, and records
 // every run in the job_runs table.
 //
-// A run that finds its job still running is recorded as skipped; a run that
-// panics is recorded as panic and the next run goes ahead. Stop lets running
+// Writer jobs never overlap: every run holds the scheduler's one writer slot
+// while it works, so runs of different jobs queue in the order they were
+// started (a compute asked for during an ingest runs after it). A run that
+// finds its own job still running or queued is recorded as skipped; a run
+// that panics is recorded as panic and the next run goes ahead. Stop lets running
 // jobs finish for a grace period, then cancels their context so their
 // transactions roll back.
 package schedules
@@ -99,6 +102,10 @@ type Scheduler struct {
 	mu       sync.Mutex
 	stopping bool
 	cancels  sync.Map // run id -> context.CancelFunc of a running run
+	// writer is the one writer slot; runs wait for it in FIFO order (a
+	// buffered channel's blocked senders are served first come, first
+	// served).
+	writer chan struct{}
 }
 
 type job struct {
@@ -120,7 +127,7 @@ func New(ctx context.Context, db *sql.DB, jobs []Job, opt Options) (*Scheduler, 
 	if opt.Location == nil {
 		opt.Location = time.Local
 	}
-	s := &Scheduler{db: db, opt: opt, log: opt.Logger.With("component", "schedules"), jobs: map[string]*job{}}
+	s := &Scheduler{db: db, opt: opt, log: opt.Logger.With("component", "schedules"), jobs: map[string]*job{}, writer: make(chan struct{}, 1)}
 	cl := cronLogger{s.log}
 	s.cron = cron.New(
 		cron.WithLocation(opt.Location),
@@ -309,9 +316,28 @@ func (s *Scheduler) execute(j *job, trigger string, id int64) {
 	defer func() { s.cancels.Delete(id); cancel() }()
 
 	log := s.log.With("job", j.Name, "run_id", id, "trigger", trigger)
-	log.Info("job started")
+	var rows int64
+	var err error
+	var stack []byte
 	began := time.Now()
-	rows, err, stack := call(ctx, j.Run)
+	select {
+	case s.writer <- struct{}{}:
+	default:
+		log.Info("job queued behind the running writer job")
+		select {
+		case s.writer <- struct{}{}:
+		case <-ctx.Done():
+			err = fmt.Errorf("cancelled while queued: %w", ctx.Err())
+		}
+	}
+	if err == nil {
+		log.Info("job started", "queued", time.Since(began).Round(time.Millisecond))
+		began = time.Now()
+		rows, err, stack = call(ctx, j.Run)
+		// The slot is freed once the run is recorded and its job no longer
+		// running (below), so the next writer never finds it busy.
+		defer func() { <-s.writer }()
+	}
 	panicked := stack != nil
 	d := time.Since(began)
 	outcome := OutcomeOK

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -239,19 +241,42 @@ func TestChain(t *testing.T) {
 	}
 }
 
-// TestChainWhileBusy: new rows arriving while compute runs are computed by
-// one more chained run after it.
-func TestChainWhileBusy(t *testing.T) {
+// TestWritersQueue: writer jobs never overlap. An ingest asked for while a
+// compute runs waits for it; a compute asked for while that ingest runs
+// runs after it (not during it), and the ingest's chained compute finds it
+// queued and is recorded as skipped, then runs again after it since new
+// rows arrived.
+func TestWritersQueue(t *testing.T) {
 	db := openDB(t)
-	started, release := make(chan struct{}), make(chan struct{})
-	calls := 0
+	var running atomic.Int32 // writer runs in progress
+	var overlap atomic.Bool
+	var order []string
+	var mu sync.Mutex
+	computeStarted, releaseCompute := make(chan struct{}), make(chan struct{})
+	ingestStarted, releaseIngest := make(chan struct{}), make(chan struct{})
+	computes := 0
+	enter := func(name string) func() {
+		if running.Add(1) > 1 {
+			overlap.Store(true)
+		}
+		mu.Lock()
+		order = append(order, name)
+		mu.Unlock()
+		return func() { running.Add(-1) }
+	}
 	s := newScheduler(t, db, []Job{
-		{Name: "ingest", Then: "compute", Run: func(context.Context) (int64, error) { return 1, nil }},
+		{Name: "ingest", Then: "compute", Run: func(context.Context) (int64, error) {
+			defer enter("ingest")()
+			close(ingestStarted)
+			<-releaseIngest
+			return 1, nil
+		}},
 		{Name: "compute", Run: func(context.Context) (int64, error) {
-			calls++
-			if calls == 1 {
-				close(started)
-				<-release
+			defer enter("compute")()
+			computes++
+			if computes == 1 {
+				close(computeStarted)
+				<-releaseCompute
 			}
 			return 2, nil
 		}},
@@ -259,25 +284,42 @@ func TestChainWhileBusy(t *testing.T) {
 	if _, err := s.Trigger(context.Background(), "compute", TriggerSchedule); err != nil {
 		t.Fatal(err)
 	}
-	<-started
+	<-computeStarted
 	if _, err := s.Trigger(context.Background(), "ingest", TriggerAPI); err != nil {
 		t.Fatal(err)
 	}
-	// Wait until the chain attempt has been recorded as skipped.
-	for deadline := time.Now().Add(10 * time.Second); len(runs(t, db)) < 3; {
-		if time.Now().After(deadline) {
-			t.Fatal("chained skip never recorded")
-		}
-		time.Sleep(5 * time.Millisecond)
+	select {
+	case <-ingestStarted:
+		t.Fatal("ingest started while compute ran")
+	case <-time.After(200 * time.Millisecond):
 	}
-	close(release)
+	close(releaseCompute)
+	<-ingestStarted
+	// A compute asked for during the ingest is accepted and queued.
+	if _, err := s.Trigger(context.Background(), "compute", TriggerAPI); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	mu.Lock()
+	if len(order) != 2 {
+		t.Errorf("runs started during the ingest: %v", order)
+	}
+	mu.Unlock()
+	close(releaseIngest)
 	s.Wait()
+	if overlap.Load() {
+		t.Error("two writer runs overlapped")
+	}
 	equalBriefs(t, briefs(t, db), []brief{
 		{"compute", "schedule", "ok", 2, ""},
 		{"ingest", "api", "ok", 1, ""},
+		{"compute", "api", "ok", 2, ""},
 		{"compute", "chain", "skipped", 0, "previous run still running"},
 		{"compute", "chain", "ok", 2, ""},
 	})
+	if want := []string{"compute", "ingest", "compute", "compute"}; !slices.Equal(order, want) {
+		t.Errorf("order %v, want %v", order, want)
+	}
 }
 
 func TestStopWaitsForRunningJob(t *testing.T) {
