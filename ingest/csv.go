@@ -3,9 +3,12 @@ package ingest
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"strings"
@@ -21,6 +24,11 @@ type source interface {
 	Header() []string
 	HeaderLine() int64
 	Next() (line int64, fields []string, err error)
+	// Loaded returns the sha256 and count of the bytes read so far (at
+	// the end: of the bytes loaded).
+	Loaded() (sha256 string, n int64)
+	// Warning says what was odd but readable ("" nothing).
+	Warning() string
 	// XLSX reports whether numbers in date columns are Excel serials.
 	XLSX() bool
 	Close() error
@@ -46,6 +54,35 @@ type csvSource struct {
 	encoding string
 	delim    rune
 	skipped  int64 // lines consumed before the CSV reader saw the file
+	hr       *hashReader
+	warning  string
+}
+
+// hashReader hashes and counts the bytes read through it.
+type hashReader struct {
+	r io.Reader
+	h hash.Hash
+	n int64
+}
+
+func (h *hashReader) Read(p []byte) (int, error) {
+	n, err := h.r.Read(p)
+	h.h.Write(p[:n])
+	h.n += int64(n)
+	return n, err
+}
+
+// crToLF turns old-Mac line ends (CR) into LF; only for files without LF.
+type crToLF struct{ r io.Reader }
+
+func (c crToLF) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i, b := range p[:n] {
+		if b == '\r' {
+			p[i] = '\n'
+		}
+	}
+	return n, err
 }
 
 // openCSV opens path for reading given what scanFile found.
@@ -63,18 +100,27 @@ func openCSV(path string, info fileInfo) (*csvSource, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open: %w", err)
 	}
-	s := &csvSource{f: f, encoding: "UTF-8"}
-	var r io.Reader = f
+	s := &csvSource{f: f, encoding: "UTF-8", hr: &hashReader{r: f, h: sha256.New()}}
+	var r io.Reader = s.hr
+	if info.bom { // read through the hash, not skipped
+		if _, err := io.ReadFull(s.hr, make([]byte, 3)); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("read: %w", err)
+		}
+	}
+	if info.crOnly() {
+		r = crToLF{r}
+		s.warning = "old Mac line ends (CR only): read as line breaks"
+	}
 	switch {
 	case info.utf8 && info.bom:
-		if _, err := f.Seek(3, io.SeekStart); err != nil {
-			f.Close()
-			return nil, fmt.Errorf("seek: %w", err)
-		}
 		s.encoding = "UTF-8 with BOM"
 	case !info.utf8:
-		r = transform.NewReader(f, charmap.Windows1252.NewDecoder())
+		r = transform.NewReader(r, charmap.Windows1252.NewDecoder())
 		s.encoding = "Windows-1252"
+		if info.bom {
+			s.warning = join(s.warning, "the file starts with a UTF-8 byte-order mark but its text is not valid UTF-8: read as Windows-1252 (check å, ä, ö; save it as UTF-8)")
+		}
 	}
 	s.lim = &limitReader{r: r}
 	br := bufio.NewReaderSize(s.lim, 64<<10)
@@ -111,7 +157,19 @@ func openCSV(path string, info fileInfo) (*csvSource, error) {
 func (s *csvSource) Header() []string  { return s.header }
 func (s *csvSource) HeaderLine() int64 { return s.headerAt }
 func (s *csvSource) XLSX() bool        { return false }
-func (s *csvSource) Close() error      { return s.f.Close() }
+func (s *csvSource) Warning() string   { return s.warning }
+func (s *csvSource) Loaded() (string, int64) {
+	return hex.EncodeToString(s.hr.h.Sum(nil)), s.hr.n
+}
+
+// join joins non-empty messages with "; ".
+func join(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+func (s *csvSource) Close() error { return s.f.Close() }
 
 func (s *csvSource) Next() (int64, []string, error) {
 	for {

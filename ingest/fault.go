@@ -23,6 +23,7 @@ const (
 	PointStaged = "staged" // the whole file appended, before keys are resolved
 	PointTx     = "tx"     // repeated keys resolved, before rows of earlier files are deleted
 	PointCommit = "commit" // in the transaction, everything written, before commit
+	PointMove   = "move"   // committed, before the file moves to the archive
 )
 
 // ErrFault is the error an injected fault returns. A run that meets it stops
@@ -61,9 +62,9 @@ func ParseFault(spec string) (*Fault, error) {
 		}
 	}
 	switch f.Point {
-	case PointRows, PointStaged, PointTx, PointCommit:
+	case PointRows, PointStaged, PointTx, PointCommit, PointMove:
 	default:
-		return nil, fmt.Errorf("%s: point=%q: want rows, staged, tx or commit", EnvFault, f.Point)
+		return nil, fmt.Errorf("%s: point=%q: want rows, staged, tx, commit or move", EnvFault, f.Point)
 	}
 	if f.Action != "error" && f.Action != "kill" {
 		return nil, fmt.Errorf("%s: action=%q: want error or kill", EnvFault, f.Action)
@@ -81,4 +82,12 @@ func (f *Fault) at(_ context.Context, point, name string, n int64) error {
 		select {} // wait for the signal
 	}
 	return fmt.Errorf("%s at %s: %w", name, point, ErrFault)
+}
+
+// at runs the test hook, then the fault, at a point of a load.
+func (l *loader) at(ctx context.Context, point, name string, n int64) error {
+	if l.opt.hook != nil {
+		l.opt.hook(point, name, n)
+	}
+	return l.fault.at(ctx, point, name, n)
 }

@@ -32,11 +32,11 @@ func (c *countSink) reject(r reject) error {
 // readFile runs the whole reading side of a load (scan, encoding, header,
 // kind, validation) without a database.
 func readFile(t *testing.T, path, kind string) (counts, *countSink, error) {
-	info, err := scanFile(path)
+	info, err := scanFile(path, "")
 	if err != nil {
 		return counts{}, nil, err
 	}
-	src, err := openSource(path, info, kind)
+	src, err := openSource(path, info, kind, DefaultXLSXLimits())
 	if err != nil {
 		return counts{}, nil, err
 	}

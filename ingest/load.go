@@ -122,7 +122,7 @@ func (l *loader) loadTx(ctx context.Context, conn *sql.Conn, k *Kind, h header, 
 		return err
 	}
 	timer("stage")
-	if err := l.fault.at(ctx, PointStaged, rec.name, c.read); err != nil {
+	if err := l.at(ctx, PointStaged, rec.name, c.read); err != nil {
 		return err
 	}
 	st := kindStatements[k.Name]
@@ -162,7 +162,7 @@ func (l *loader) loadTx(ctx context.Context, conn *sql.Conn, k *Kind, h header, 
 			return err
 		}
 	}
-	if err := l.fault.at(ctx, PointTx, rec.name, 0); err != nil {
+	if err := l.at(ctx, PointTx, rec.name, 0); err != nil {
 		return err
 	}
 	var earlier int64
@@ -191,12 +191,25 @@ func (l *loader) loadTx(ctx context.Context, conn *sql.Conn, k *Kind, h header, 
 	if n != c.rejected {
 		return fmt.Errorf("internal error: %d rows rejected but %d recorded", c.rejected, n)
 	}
+	if rec.verify != nil {
+		if err := rec.verify(src); err != nil {
+			return err
+		}
+	}
 	rec.read, rec.loaded, rec.rejected = c.read, c.good-superseded, c.rejected+superseded
+	var warn []string
+	if w := src.Warning(); w != "" {
+		warn = append(warn, w)
+	}
+	if c.read == 0 {
+		warn = append(warn, "the file has a header but no data rows")
+	}
+	rec.warning = strings.Join(warn, "; ")
 	rec.status, rec.finished = StatusLoaded, time.Now()
 	if _, err := conn.ExecContext(ctx, insertFile, rec.args()...); err != nil {
 		return fmt.Errorf("record file: %w", err)
 	}
-	if err := l.fault.at(ctx, PointCommit, rec.name, 0); err != nil {
+	if err := l.at(ctx, PointCommit, rec.name, 0); err != nil {
 		return err
 	}
 	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
@@ -215,6 +228,10 @@ type fileRecord struct {
 	read, loaded, rejected     int64
 	status                     string
 	started, finished          time.Time
+	warning                    string
+	// verify, when set, is checked after the file was read, before the
+	// files row is written: the file must not have changed
+	verify func(src source) error
 }
 
 const insertFile = `INSERT INTO files (file_id, path, name, kind, sha256, size_bytes, rows_read, rows_loaded, rows_rejected, status, error, started_at, finished_at, duration_ms)

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -21,10 +20,12 @@ const (
 	StatusLoaded  = "loaded"
 	StatusFailed  = "failed"
 	StatusSkipped = "skipped" // same content (sha256) already loaded
+	StatusWaiting = "waiting" // changed since it was found: left for the next run (not in Summary.Files)
 )
 
 // Options configure a run.
 type Options struct {
+	// Archive and Failed default to archive/ and failed/ beside the inbox.
 	Inbox, Archive, Failed string
 	Key                    []byte    // pseudonym HMAC key
 	Today                  time.Time // zero: time.Now(); dates after it are rejected
@@ -34,12 +35,24 @@ type Options struct {
 	Fault *Fault
 	// Workers validating rows in parallel; 0: GOMAXPROCS.
 	Workers int
+	// Settle: a file is taken once its size and modification time have
+	// been unchanged this long (config ingest.settle); 0: at once.
+	Settle time.Duration
+	// Temp is effekt's temp folder (config paths.temp); ingest works in
+	// Temp/ingest, emptied at the start of every run. "": tmp/ beside the inbox.
+	Temp string
+	// XLSX limits (config ingest.xlsx_*); 0: the defaults of DefaultXLSXLimits.
+	XLSXMaxUnzip, XLSXMaxXML  int64 // bytes
+	XLSXMaxRows, XLSXMaxCells int64
+	// hook, when set (tests), runs at every fault point before the fault.
+	hook func(point, name string, n int64)
 }
 
 // FileResult is what happened to one file. Path (as found in the inbox) and
 // Name have anything shaped like a personnummer masked, as in the files table.
 type FileResult struct {
 	Path, Name, Kind, Status, Error    string
+	Warning                            string // loaded, but something to look at (no data rows …)
 	RowsRead, RowsLoaded, RowsRejected int64
 	UnknownColumns                     []string
 	Duration                           time.Duration
@@ -52,6 +65,12 @@ type Summary struct {
 	Files                              []FileResult
 	RowsRead, RowsLoaded, RowsRejected int64
 	Failed                             int
+	// Ignored are inbox entries left in place (links, FIFOs, folders,
+	// hidden names, files that are not exports), Waiting files still being
+	// written (taken by a later run).
+	Ignored, Waiting []Ignored
+	// ArchiveDir and FailedDir are where loaded and failed files went.
+	ArchiveDir, FailedDir string
 }
 
 // loader carries one run's state.
@@ -62,6 +81,7 @@ type loader struct {
 	log      *slog.Logger
 	fault    *Fault
 	caches   []map[string]*person
+	tmp      string // this run's temp folder
 	progMu   sync.Mutex
 	lastProg time.Time
 }
@@ -89,6 +109,22 @@ func Run(ctx context.Context, db *sql.DB, opt Options) (Summary, error) {
 	if len(opt.Key) == 0 {
 		return Summary{}, errors.New("ingest: no pseudonym key")
 	}
+	beside := filepath.Dir(filepath.Clean(opt.Inbox))
+	if l.opt.Archive == "" {
+		l.opt.Archive = filepath.Join(beside, "archive")
+	}
+	if l.opt.Failed == "" {
+		l.opt.Failed = filepath.Join(beside, "failed")
+	}
+	if l.opt.Temp == "" {
+		l.opt.Temp = filepath.Join(beside, "tmp")
+	}
+	l.tmp = filepath.Join(l.opt.Temp, "ingest")
+	if err := emptyDir(l.tmp); err != nil {
+		return Summary{}, fmt.Errorf("ingest: temp folder: %w", err)
+	}
+	defer os.RemoveAll(l.tmp)
+	sum := Summary{ArchiveDir: l.opt.Archive, FailedDir: l.opt.Failed}
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -97,17 +133,17 @@ func Run(ctx context.Context, db *sql.DB, opt Options) (Summary, error) {
 	for i := range l.caches {
 		l.caches[i] = make(map[string]*person)
 	}
-	files, err := l.discover()
+	in, err := l.discover()
 	if err != nil {
-		return Summary{}, err
+		return sum, err
 	}
+	sum.Ignored, sum.Waiting = in.ignored, in.waiting
 	conn, err := db.Conn(ctx)
 	if err != nil {
-		return Summary{}, fmt.Errorf("ingest: database connection: %w", err)
+		return sum, fmt.Errorf("ingest: database connection: %w", err)
 	}
 	defer conn.Close()
-	var sum Summary
-	for _, f := range files {
+	for _, f := range in.files {
 		if err := ctx.Err(); err != nil {
 			return sum, err
 		}
@@ -115,9 +151,21 @@ func Run(ctx context.Context, db *sql.DB, opt Options) (Summary, error) {
 		if err != nil {
 			return sum, err
 		}
+		if r.Status == StatusWaiting {
+			sum.Waiting = append(sum.Waiting, Ignored{Path: scrub(f.rel), Why: r.Error})
+			continue
+		}
 		sum.add(r)
 	}
 	return sum, nil
+}
+
+// emptyDir makes dir an empty folder: files a killed run left are removed.
+func emptyDir(dir string) error {
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	return os.MkdirAll(dir, 0o755)
 }
 
 func (s *Summary) add(r FileResult) {
@@ -130,113 +178,17 @@ func (s *Summary) add(r FileResult) {
 	}
 }
 
-// inboxFile is a file found in the inbox.
-type inboxFile struct {
-	path string // as found
-	rel  string // relative to the inbox
-	name string
-	kind *Kind  // from its folder or, in the inbox itself, its header; nil only when bad is set
-	bad  string // why it cannot be read at all ("" fine)
-}
-
-// discover lists the inbox: files of each kind folder, then files in the
-// inbox itself (kind from the header). Files are ordered by kind (the
-// declaration order) and within a kind by name.
-func (l *loader) discover() ([]inboxFile, error) {
-	entries, err := os.ReadDir(l.opt.Inbox)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			l.log.Info("inbox does not exist: nothing to load", "inbox", l.opt.Inbox)
-			return nil, nil
-		}
-		return nil, fmt.Errorf("ingest: read inbox: %w", err)
-	}
-	var out []inboxFile
-	for _, e := range entries {
-		p := filepath.Join(l.opt.Inbox, e.Name())
-		if e.IsDir() {
-			k := KindByName(e.Name())
-			if k == nil {
-				l.log.Warn("inbox folder is not a file kind; its files are left alone", "folder", e.Name(), "kinds", strings.Join(KindNames(), ","))
-				continue
-			}
-			sub, err := os.ReadDir(p)
-			if err != nil {
-				return nil, fmt.Errorf("ingest: read inbox folder: %w", err)
-			}
-			for _, s := range sub {
-				if s.Type().IsRegular() && !ignored(s.Name()) {
-					out = append(out, inboxFile{path: filepath.Join(p, s.Name()), rel: filepath.Join(e.Name(), s.Name()), name: s.Name(), kind: k})
-				}
-			}
-			continue
-		}
-		if e.Type().IsRegular() && !ignored(e.Name()) {
-			out = append(out, inboxFile{path: p, rel: e.Name(), name: e.Name()})
-		}
-	}
-	for i := range out {
-		if out[i].kind == nil {
-			out[i].kind, out[i].bad = l.recognise(out[i].path)
-		}
-	}
-	order := map[string]int{}
-	for i, k := range Kinds {
-		order[k.Name] = i
-	}
-	rank := func(f inboxFile) int {
-		if f.kind == nil {
-			return len(Kinds)
-		}
-		return order[f.kind.Name]
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if a, b := rank(out[i]), rank(out[j]); a != b {
-			return a < b
-		}
-		if out[i].name != out[j].name {
-			return out[i].name < out[j].name
-		}
-		return out[i].path < out[j].path
-	})
-	return out, nil
-}
-
-// ignored reports files still being written or hidden.
-func ignored(name string) bool {
-	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$") ||
-		strings.HasSuffix(name, ".tmp") || strings.HasSuffix(name, ".part") || strings.HasSuffix(name, ".error.txt")
-}
-
-// recognise finds the kind of a file in the inbox root from its header row.
-func (l *loader) recognise(path string) (k *Kind, bad string) {
-	defer func() {
-		if r := recover(); r != nil {
-			k, bad = nil, fmt.Sprintf("internal error while reading the header (please report it): %v", r)
-		}
-	}()
-	info, err := scanFile(path)
-	if err != nil {
-		return nil, err.Error()
-	}
-	src, err := openSource(path, info, "")
-	if err != nil {
-		return nil, err.Error()
-	}
-	defer src.Close()
-	k, err = detectKind(src.Header())
-	if err != nil {
-		return nil, err.Error()
-	}
-	return k, ""
-}
-
-// openSource opens a CSV or XLSX file; kind names the sheet to prefer.
-func openSource(path string, info fileInfo, kind string) (source, error) {
+// openSource opens a CSV or XLSX file; kind names the sheet to prefer. A
+// workbook is read from the copy scanFile made, when it made one.
+func openSource(path string, info fileInfo, kind string, lim XLSXLimits) (source, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	switch {
-	case ext == ".xlsx" || ext == ".xlsm" || (info.zip && ext != ".csv" && ext != ".txt"):
-		return openXLSX(path, kind)
+	case ext == ".xlsx" || ext == ".xlsm" || (info.zip && ext != ".csv" && ext != ".txt" && ext != ".tsv"):
+		read := path
+		if info.copy != "" {
+			read = info.copy
+		}
+		return openXLSX(read, info, kind, lim)
 	case ext == ".xls":
 		return nil, fileErrorf("old Excel .xls files are not supported: save it as .xlsx or CSV")
 	case info.zip:
@@ -274,9 +226,22 @@ func (s Summary) Print(w io.Writer) {
 		if f.Error != "" {
 			fmt.Fprintf(w, "         error: %s\n", scrub(f.Error))
 		}
+		if f.Warning != "" {
+			fmt.Fprintf(w, "         warning: %s\n", scrub(f.Warning))
+		}
 		if len(f.UnknownColumns) > 0 {
 			fmt.Fprintf(w, "         ignored unknown columns: %s\n", quoteList(f.UnknownColumns, 20))
 		}
 	}
-	fmt.Fprintf(w, "%d files (%d failed): %d rows read, %d loaded, %d rejected\n", len(s.Files), s.Failed, s.RowsRead, s.RowsLoaded, s.RowsRejected)
+	for _, x := range s.Waiting {
+		fmt.Fprintf(w, "%-8s %-28s %-40s %s\n", StatusWaiting, "-", scrub(x.Path), scrub(x.Why))
+	}
+	for _, x := range s.Ignored {
+		fmt.Fprintf(w, "%-8s %-28s %-40s %s\n", "ignored", "-", scrub(x.Path), scrub(x.Why))
+	}
+	fmt.Fprintf(w, "%d files (%d failed): %d rows read, %d loaded, %d rejected; %d waiting, %d left alone\n",
+		len(s.Files), s.Failed, s.RowsRead, s.RowsLoaded, s.RowsRejected, len(s.Waiting), len(s.Ignored))
+	if s.ArchiveDir != "" {
+		fmt.Fprintf(w, "archive: %s  failed: %s\n", scrub(s.ArchiveDir), scrub(s.FailedDir))
+	}
 }

@@ -34,24 +34,53 @@ type fileInfo struct {
 	// together mean a file that mixes encodings.
 	badAt     int64
 	utf8Pairs int64
+	// lf counts line feeds, cr carriage returns not followed by one: a
+	// file with cr > 0 and lf == 0 has old-Mac line ends
+	lf, cr int64
+	// the longest line and its number counting CR as a line end too
+	longestCR int
+	longAtCR  int64
+	// copy is where a workbook's bytes were copied as they were hashed
+	// (the copy is what is loaded); "" for other files
+	copy string
 }
 
+// crOnly reports old-Mac line ends (CR without LF).
+func (i fileInfo) crOnly() bool { return i.cr > 0 && i.lf == 0 }
+
 // scanFile hashes the file and checks its encoding and line lengths in one
-// streaming pass.
-func scanFile(path string) (fileInfo, error) {
+// streaming pass. A workbook (ZIP) is copied into copyDir as it is hashed,
+// unless copyDir is "": the copy is what is loaded, so the hash is of the
+// bytes loaded.
+func scanFile(path, copyDir string) (info fileInfo, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return fileInfo{}, fmt.Errorf("open: %w", err)
 	}
 	defer f.Close()
+	info.utf8 = true
+	var cp *os.File
+	defer func() {
+		if cp != nil {
+			if cerr := cp.Close(); cerr != nil && err == nil {
+				err = fmt.Errorf("copy: %w", cerr)
+			}
+			if err != nil {
+				os.Remove(cp.Name())
+				info.copy = ""
+			}
+		}
+	}()
 	var (
-		info  = fileInfo{utf8: true}
-		h     = sha256.New()
-		buf   = make([]byte, 256<<10)
-		carry []byte // an incomplete UTF-8 sequence at the end of the last chunk
-		line  int    // bytes in the current line
-		lineN int64  = 1
-		first        = true
+		prevCR bool   // the last chunk ended with CR
+		lineCR int    // bytes in the current line, CR counting as a line end
+		lineNC int64  = 1
+		h             = sha256.New()
+		buf           = make([]byte, 256<<10)
+		carry  []byte // an incomplete UTF-8 sequence at the end of the last chunk
+		line   int    // bytes in the current line
+		lineN  int64  = 1
+		first         = true
 	)
 	for {
 		n, err := f.Read(buf)
@@ -63,7 +92,43 @@ func scanFile(path string) (fileInfo, error) {
 				info.bom = bytes.HasPrefix(chunk, []byte{0xEF, 0xBB, 0xBF})
 				info.zip = bytes.HasPrefix(chunk, []byte("PK\x03\x04"))
 				first = false
+				if info.zip && copyDir != "" {
+					if cp, err = os.CreateTemp(copyDir, "workbook-*.xlsx"); err != nil {
+						return info, fmt.Errorf("copy: %w", err)
+					}
+					info.copy = cp.Name()
+				}
 			}
+			if cp != nil {
+				if _, err := cp.Write(chunk); err != nil {
+					return info, fmt.Errorf("copy: %w", err)
+				}
+			}
+			for i, c := range chunk {
+				switch c {
+				case '\n':
+					info.lf++
+					if i > 0 || !prevCR { // (a CRLF cut between chunks counted at the CR)
+						lineCR, lineNC = 0, lineNC+1
+					}
+				case '\r':
+					if i+1 < len(chunk) && chunk[i+1] == '\n' {
+						continue
+					}
+					info.cr++ // taken back below when the next chunk starts with LF
+					lineCR, lineNC = 0, lineNC+1
+				default:
+					lineCR++
+					if lineCR > info.longestCR {
+						info.longestCR, info.longAtCR = lineCR, lineNC
+					}
+				}
+			}
+			if prevCR && chunk[0] == '\n' {
+				info.cr--
+			}
+			prevCR = chunk[len(chunk)-1] == '\r'
+
 			if !info.nul && bytes.IndexByte(chunk, 0) >= 0 {
 				info.nul = true
 			}
@@ -99,6 +164,12 @@ func scanFile(path string) (fileInfo, error) {
 	}
 	if len(carry) > 0 {
 		info.utf8 = false
+	}
+	if info.crOnly() {
+		info.longest, info.longAt = info.longestCR, info.longAtCR
+		if !info.utf8 {
+			info.badAt = 0 // counted in LF lines: unknown
+		}
 	}
 	info.sha256 = hex.EncodeToString(h.Sum(nil))
 	return info, nil

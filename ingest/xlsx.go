@@ -2,16 +2,11 @@ package ingest
 
 import (
 	"io"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/effekt/effekt/ingest/parse"
-)
-
-// Bounds on what an XLSX file may cost when unzipped.
-const (
-	xlsxUnzipLimit    = 2 << 30  // total unzipped bytes
-	xlsxUnzipXMLLimit = 64 << 20 // a worksheet bigger than this is streamed from a temp file
 )
 
 // xlsxSource streams the rows of one sheet of an XLSX workbook.
@@ -22,13 +17,26 @@ type xlsxSource struct {
 	row      int64 // rows counted ourselves: missing rows come back empty
 	header   []string
 	headerAt int64
+	lim      XLSXLimits
+	cells    int64
+	sha      string
+	size     int64
 }
 
 // openXLSX opens the workbook at path and positions on the header row of the
 // sheet named like kind (any sheet, when kind is ""), else the first sheet.
-func openXLSX(path, kind string) (s *xlsxSource, err error) {
-	f, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true, UnzipSizeLimit: xlsxUnzipLimit, UnzipXMLSizeLimit: xlsxUnzipXMLLimit})
+// The workbook is checked against lim first (checkWorkbook), so that no
+// part excelize holds in memory can be large.
+func openXLSX(path string, info fileInfo, kind string, lim XLSXLimits) (s *xlsxSource, err error) {
+	if err := checkWorkbook(path, lim); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true,
+		UnzipSizeLimit: lim.MaxUnzip, UnzipXMLSizeLimit: min(lim.MaxXML, lim.MaxUnzip), TmpDir: lim.TmpDir})
 	if err != nil {
+		if strings.Contains(err.Error(), "unzip size exceeds") {
+			return nil, fileErrorf("the workbook unzips to more than %d MiB (ingest.xlsx_max_unzip_mib): is it an export? Export it as CSV", lim.MaxUnzip>>20)
+		}
 		return nil, fileErrorf("not a readable XLSX workbook (%v): save it again from Excel as .xlsx, or export it as CSV", err)
 	}
 	defer func() {
@@ -51,7 +59,7 @@ func openXLSX(path, kind string) (s *xlsxSource, err error) {
 	if err != nil {
 		return nil, fileErrorf("sheet %q cannot be read (%v): save the workbook again from Excel", sheet, err)
 	}
-	s = &xlsxSource{f: f, rows: rows, sheet: sheet}
+	s = &xlsxSource{f: f, rows: rows, sheet: sheet, lim: lim, sha: info.sha256, size: info.size}
 	line, cells, err := s.next()
 	if err == io.EOF {
 		rows.Close()
@@ -68,6 +76,11 @@ func openXLSX(path, kind string) (s *xlsxSource, err error) {
 func (s *xlsxSource) Header() []string  { return s.header }
 func (s *xlsxSource) HeaderLine() int64 { return s.headerAt }
 func (s *xlsxSource) XLSX() bool        { return true }
+func (s *xlsxSource) Warning() string   { return "" }
+
+// Loaded returns the hash of the bytes scanFile copied: the copy is what
+// was read.
+func (s *xlsxSource) Loaded() (string, int64) { return s.sha, s.size }
 
 func (s *xlsxSource) Close() error {
 	s.rows.Close()
@@ -80,9 +93,15 @@ func (s *xlsxSource) Next() (int64, []string, error) { return s.next() }
 func (s *xlsxSource) next() (int64, []string, error) {
 	for s.rows.Next() {
 		s.row++
+		if s.row > s.lim.MaxRows {
+			return 0, nil, fileErrorf("sheet %q has more than %d rows (limit ingest.xlsx_max_rows): split the export or export it as CSV", s.sheet, s.lim.MaxRows)
+		}
 		cells, err := s.rows.Columns()
 		if err != nil {
 			return 0, nil, fileErrorf("sheet %q row %d cannot be read (%v): save the workbook again from Excel", s.sheet, s.row, err)
+		}
+		if s.cells += int64(len(cells)); s.cells > s.lim.MaxCells {
+			return 0, nil, fileErrorf("sheet %q has more than %d cells (limit ingest.xlsx_max_cells): split the export or export it as CSV", s.sheet, s.lim.MaxCells)
 		}
 		if blank(cells) {
 			continue
