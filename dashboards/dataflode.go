@@ -50,6 +50,7 @@ func dataflowBoard(_ []models.Indicator) *sdk.Board {
 		"Tid sedan den senaste händelsen (t.ex. senaste anmälan, kurstart eller planslut) i de inlästa data för varje filtyp (effekt_data_freshness_seconds). "+
 			"Orange efter 21 dagar, rött efter 35 dagar: då saknas sannolikt en månadsexport från källan.", 16, 6).
 		targets(target{refID: "A", legend: "{{kind}}", expr: `effekt_data_freshness_seconds{` + k + `}`}).
+		transformations(rename(kindNames, "%s", "%s")...).
 		fieldConfig(obj{"unit": "s", "decimals": 0, "color": obj{"mode": "thresholds"}, "thresholds": thresholds("green", freshWarn, "orange", freshBad, "red")}).
 		options(statOptions("value_and_name")))
 	l.add(newPanel("table", "Senaste lyckade inläsning per källa",
@@ -60,7 +61,7 @@ func dataflowBoard(_ []models.Indicator) *sdk.Board {
 		transformations(obj{"id": "merge", "options": obj{}},
 			obj{"id": "organize", "options": obj{"excludeByName": obj{"Time": true}, "indexByName": obj{"kind": 0}, "renameByName": obj{}}}).
 		fieldConfig(obj{"unit": "none", "custom": obj{"align": "auto", "cellOptions": obj{"type": "auto"}, "inspect": false}},
-			nameOverride("kind", prop("displayName", "Källa")),
+			nameOverride("kind", prop("displayName", "Källa"), valueNames(kindNames)),
 			nameOverride("Value #A", prop("displayName", "Senast inläst"), prop("unit", "dateTimeAsIso")),
 			nameOverride("Value #B", prop("displayName", "Sedan"), prop("unit", "s"), prop("decimals", 0),
 				prop("thresholds", thresholds("green", freshWarn, "orange", freshBad, "red")),
@@ -70,19 +71,21 @@ func dataflowBoard(_ []models.Indicator) *sdk.Board {
 
 	l.row("Filer och rader")
 	l.add(newPanel("timeseries", "Inlästa rader per källa och utfall",
-		"Rader lästa ur källfilerna per intervall (ökningen av effekt_rows_total): loaded = inlästa, rejected = avvisade med orsak. "+
+		"Rader lästa ur källfilerna per intervall (ökningen av effekt_rows_total): inlästa, eller avvisade med en orsak. "+
 			"Varje läst rad blir antingen inläst eller avvisad.", 12, 8).
 		targets(target{refID: "A", range_: true, legend: "{{kind}} {{outcome}}",
 			expr: `sum by (kind, outcome) (increase(effekt_rows_total{` + k + `}[$__rate_interval]))`}).
+		transformations(append(rename(kindNames, "%s (.*)", "%s $1"), rename(rowOutcomes, "(.*) %s", "$1 – %s")...)...).
 		fieldConfig(timeseriesDefaults("short", true),
-			obj{"matcher": obj{"id": "byRegexp", "options": ".*rejected"}, "properties": []obj{prop("color", obj{"mode": "fixed", "fixedColor": "red"})}}).
+			obj{"matcher": obj{"id": "byRegexp", "options": ".*avvisade rader"}, "properties": []obj{prop("color", obj{"mode": "fixed", "fixedColor": "red"})}}).
 		options(timeseriesOptions()))
 	l.add(newPanel("timeseries", "Filer per källa och status",
-		"Filer per intervall (ökningen av effekt_files_total): loaded = inlästa, failed = flyttade till failed/ med en felbeskrivning, skipped = redan inlästa (samma sha256).", 12, 8).
+		"Filer per intervall (ökningen av effekt_files_total): inlästa, med fel (flyttade till failed/ med en felbeskrivning) eller redan inlästa (samma sha256, överhoppade).", 12, 8).
 		targets(target{refID: "A", range_: true, legend: "{{kind}} {{status}}",
 			expr: `sum by (kind, status) (increase(effekt_files_total{` + k + `}[$__rate_interval]))`}).
+		transformations(append(rename(kindNames, "%s (.*)", "%s $1"), rename(fileStatuses, "(.*) %s", "$1 – %s")...)...).
 		fieldConfig(timeseriesDefaults("short", true),
-			obj{"matcher": obj{"id": "byRegexp", "options": ".*failed"}, "properties": []obj{prop("color", obj{"mode": "fixed", "fixedColor": "red"})}}).
+			obj{"matcher": obj{"id": "byRegexp", "options": ".*filer med fel"}, "properties": []obj{prop("color", obj{"mode": "fixed", "fixedColor": "red"})}}).
 		options(timeseriesOptions()))
 	l.add(newPanel("table", "Filer och rader totalt",
 		"Totalt sedan start per källa: filer per status och rader per utfall (effekt_files_total, effekt_rows_total).", 12, 8).
@@ -94,7 +97,7 @@ func dataflowBoard(_ []models.Indicator) *sdk.Board {
 		transformations(obj{"id": "merge", "options": obj{}},
 			obj{"id": "organize", "options": obj{"excludeByName": obj{"Time": true}, "indexByName": obj{"kind": 0}, "renameByName": obj{}}}).
 		fieldConfig(obj{"unit": "short", "decimals": 0, "custom": obj{"align": "auto", "cellOptions": obj{"type": "auto"}, "inspect": false}},
-			nameOverride("kind", prop("displayName", "Källa")),
+			nameOverride("kind", prop("displayName", "Källa"), valueNames(kindNames)),
 			nameOverride("Value #F", prop("displayName", "Filer inlästa")),
 			nameOverride("Value #X", prop("displayName", "Filer med fel"), prop("thresholds", thresholds("green", 1, "red")), prop("custom.cellOptions", obj{"type": "color-text"})),
 			nameOverride("Value #R", prop("displayName", "Rader inlästa")),
@@ -102,45 +105,52 @@ func dataflowBoard(_ []models.Indicator) *sdk.Board {
 		options(obj{"showHeader": true, "cellHeight": "sm", "footer": obj{"show": true, "reducer": []string{"sum"}, "countRows": false},
 			"sortBy": []obj{{"displayName": "Källa", "desc": false}}}))
 	l.add(newPanel("bargauge", "Avvisade rader per orsak",
-		"Avvisade rader totalt per källa och orsak (effekt_rejected_rows_total), flest först. Orsaken (t.ex. invalid_person_id, invalid_date, superseded) "+
-			"och raden finns i tabellen rejected_rows och via /api/v1; superseded betyder att en senare rad med samma nyckel ersatte raden.", 12, 8).
+		"Avvisade rader totalt per källa och orsak (effekt_rejected_rows_total), flest först. Orsakskoden (t.ex. invalid_person_id = Ogiltigt personnummer, "+
+			"superseded = Ersatt av senare rad: en senare rad med samma nyckel ersatte raden) och raden finns i tabellen rejected_rows och via /api/v1.", 12, 8).
 		targets(target{refID: "A", legend: "{{kind}}: {{reason}}", expr: `sort_desc(sum by (kind, reason) (effekt_rejected_rows_total{` + k + `}))`}).
+		transformations(append(rename(kindNames, "%s: (.*)", "%s: $1"), rename(reasonNames, "(.*): %s", "$1: %s")...)...).
 		fieldConfig(obj{"unit": "short", "decimals": 0, "min": 0, "color": obj{"mode": "thresholds"}, "thresholds": thresholds("orange")}).
 		options(barGaugeOptions()))
 
 	l.row("Jobb")
 	runs := `effekt_job_runs_total`
 	l.add(newPanel("timeseries", "Jobbkörningar per utfall",
-		"Körningar per intervall och jobb (ingest, compute, export) efter utfall: ok, failed, panic, skipped (hoppades över för att förra körningen ännu pågick).", 12, 8).
+		"Körningar per intervall och jobb (inläsning, beräkning, export) efter utfall: ok, fel, krasch, överhoppad (förra körningen pågick ännu).", 12, 8).
 		targets(target{refID: "A", range_: true, legend: "{{pipeline_job}} {{outcome}}", expr: `sum by (pipeline_job, outcome) (increase(` + runs + `[$__rate_interval]))`}).
+		transformations(append(rename(jobNames, "%s (.*)", "%s $1"), rename(jobOutcomes, "(.*) %s", "$1 – %s")...)...).
 		fieldConfig(timeseriesDefaults("short", true),
-			obj{"matcher": obj{"id": "byRegexp", "options": ".*(failed|panic)"}, "properties": []obj{prop("color", obj{"mode": "fixed", "fixedColor": "red"})}},
-			obj{"matcher": obj{"id": "byRegexp", "options": ".*skipped"}, "properties": []obj{prop("color", obj{"mode": "fixed", "fixedColor": "orange"})}}).
+			obj{"matcher": obj{"id": "byRegexp", "options": ".*(fel|krasch)"}, "properties": []obj{prop("color", obj{"mode": "fixed", "fixedColor": "red"})}},
+			obj{"matcher": obj{"id": "byRegexp", "options": ".*överhoppad"}, "properties": []obj{prop("color", obj{"mode": "fixed", "fixedColor": "orange"})}}).
 		options(timeseriesOptions()))
 	l.add(newPanel("timeseries", "Körtid per jobb (median och 95:e percentil)",
 		"Körtid från effekt_job_duration_seconds (histogram): median och 95:e percentilen per jobb över intervallet.", 12, 8).
 		targets(
 			target{refID: "A", range_: true, legend: "{{pipeline_job}} median", expr: `histogram_quantile(0.5, sum by (pipeline_job, le) (rate(effekt_job_duration_seconds_bucket[$__rate_interval])))`},
 			target{refID: "B", range_: true, legend: "{{pipeline_job}} p95", expr: `histogram_quantile(0.95, sum by (pipeline_job, le) (rate(effekt_job_duration_seconds_bucket[$__rate_interval])))`}).
+		transformations(append(rename(jobNames, "%s (.*)", "%s $1"), rename(map[string]string{"median": "median", "p95": "95:e percentilen"}, "(.*) %s", "$1 – %s")...)...).
 		fieldConfig(timeseriesDefaults("s", false)).
 		options(timeseriesOptions()))
 	l.add(newPanel("stat", "Misslyckade körningar",
 		"Körningar som slutade med fel eller panik (effekt_job_runs_total, outcome failed|panic) under vald tidsperiod, per jobb.", 6, 5).
+		transformations(rename(jobNames, "%s", "%s")...).
 		targets(target{refID: "A", legend: "{{pipeline_job}}", expr: orZero(`increase(`+runs+`{outcome=~"failed|panic"}[$__range])`, `increase(`+runs+`[$__range])`, "pipeline_job")}).
 		fieldConfig(obj{"unit": "short", "decimals": 0, "color": obj{"mode": "thresholds"}, "thresholds": thresholds("green", 1, "red")}).
 		options(statOptions("value_and_name")))
 	l.add(newPanel("stat", "Överhoppade körningar",
 		"Schemalagda körningar som hoppades över för att föregående körning av samma jobb fortfarande pågick (outcome skipped), under vald tidsperiod.", 6, 5).
+		transformations(rename(jobNames, "%s", "%s")...).
 		targets(target{refID: "A", legend: "{{pipeline_job}}", expr: orZero(`increase(`+runs+`{outcome="skipped"}[$__range])`, `increase(`+runs+`[$__range])`, "pipeline_job")}).
 		fieldConfig(obj{"unit": "short", "decimals": 0, "color": obj{"mode": "thresholds"}, "thresholds": thresholds("green", 1, "orange")}).
 		options(statOptions("value_and_name")))
 	l.add(newPanel("stat", "Senaste lyckade körning",
 		"När varje jobb senast slutade med ok (effekt_job_last_success_timestamp_seconds).", 6, 5).
+		transformations(rename(jobNames, "%s", "%s")...).
 		targets(target{refID: "A", legend: "{{pipeline_job}}", expr: `effekt_job_last_success_timestamp_seconds * 1000`}).
 		fieldConfig(obj{"unit": "dateTimeFromNow", "color": obj{"mode": "fixed", "fixedColor": "blue"}}).
 		options(statOptions("value_and_name")))
 	l.add(newPanel("stat", "Pågår nu",
 		"1 om jobbet kör just nu (effekt_job_running), annars 0.", 6, 5).
+		transformations(rename(jobNames, "%s", "%s")...).
 		targets(target{refID: "A", legend: "{{pipeline_job}}", expr: `effekt_job_running`}).
 		fieldConfig(obj{"unit": "none", "decimals": 0, "color": obj{"mode": "thresholds"}, "thresholds": thresholds("text", 1, "blue"),
 			"mappings": []obj{{"type": "value", "options": obj{"0": obj{"text": "nej", "index": 0}, "1": obj{"text": "ja", "index": 1}}}}}).

@@ -20,7 +20,7 @@ const suppressionNote = "Celler där kohorten (nämnaren) är mindre än min_n (
 func indicatorsBoard(cat []models.Indicator) *sdk.Board {
 	b := newBoard("Indikatorer per kommun", "indikatorer")
 	b.Templating.List = []sdk.TemplateVar{
-		queryVar("kpi", "Indikator", `label_values(effekt_indicator_value, kpi)`, sortAlphaAsc),
+		kpiVar(cat),
 		queryVar("period", "År", `label_values(effekt_indicator_value{kpi="$kpi"}, period)`, sortNumericDesc),
 		queryVar("gender", "Kön (T totalt, K kvinnor, M män)", `label_values(effekt_indicator_value{kpi="$kpi",period="$period"}, gender)`, sortAlphaDesc),
 	}
