@@ -11,25 +11,11 @@ import (
 	"github.com/effekt/effekt/models"
 )
 
-// customOptions parses a custom variable's query as Grafana does: values
-// split at commas not escaped as \, and "text : value" pairs.
-func customOptions(q string) (texts, values []string) {
-	for _, part := range regexp.MustCompile(`(?:\\,|[^,])+`).FindAllString(q, -1) {
-		part = strings.ReplaceAll(part, `\,`, ",")
-		if m := regexp.MustCompile(`^\s*(.+)\s:\s(.+)$`).FindStringSubmatch(part); m != nil {
-			texts, values = append(texts, strings.TrimSpace(m[1])), append(values, strings.TrimSpace(m[2]))
-			continue
-		}
-		texts, values = append(texts, strings.TrimSpace(part)), append(values, strings.TrimSpace(part))
-	}
-	return texts, values
-}
-
 // checkCustomVar: the KPI picker offers every catalogue id, each shown as
 // "EF101 <its Swedish title>".
 func checkCustomVar(t *testing.T, board, name, q string) {
 	t.Helper()
-	texts, values := customOptions(q)
+	texts, values := Variable{Query: q, Type: "custom"}.CustomOptions()
 	var want []string
 	for _, ind := range models.Catalogue() {
 		want = append(want, ind.ID)

@@ -3,6 +3,8 @@ package dashboards
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
+	"strings"
 )
 
 // Query is one PromQL query of a panel, as the dashboard JSON holds it.
@@ -22,7 +24,8 @@ type Query struct {
 type Variable struct {
 	Board      string
 	Name       string
-	Query      string // label_values(...) or query_result(...)
+	Type       string // query, or custom (a fixed list)
+	Query      string // label_values(...) or query_result(...); for custom "text : value,…" (commas in a text as \,)
 	Regex      string // Grafana regex applied to the results, may name text/value groups
 	Multi      bool
 	IncludeAll bool
@@ -52,6 +55,7 @@ type jsonBoard struct {
 	Templating struct {
 		List []struct {
 			Name       string `json:"name"`
+			Type       string `json:"type"`
 			Query      string `json:"query"`
 			Regex      string `json:"regex"`
 			Multi      bool   `json:"multi"`
@@ -91,8 +95,28 @@ func (b Board) Variables() ([]Variable, error) {
 	}
 	out := make([]Variable, 0, len(jb.Templating.List))
 	for _, v := range jb.Templating.List {
-		out = append(out, Variable{Board: b.UID, Name: v.Name, Query: v.Query, Regex: v.Regex,
+		out = append(out, Variable{Board: b.UID, Name: v.Name, Type: v.Type, Query: v.Query, Regex: v.Regex,
 			Multi: v.Multi, IncludeAll: v.IncludeAll, AllValue: v.AllValue, Sort: v.Sort})
 	}
 	return out, nil
 }
+
+// CustomOptions are a custom variable's options as Grafana reads its query:
+// values split at commas not escaped as \,, each "text : value" or a value
+// that is its own text.
+func (v Variable) CustomOptions() (texts, values []string) {
+	for _, part := range customPart.FindAllString(v.Query, -1) {
+		part = strings.ReplaceAll(part, `\,`, ",")
+		if m := customPair.FindStringSubmatch(part); m != nil {
+			texts, values = append(texts, strings.TrimSpace(m[1])), append(values, strings.TrimSpace(m[2]))
+			continue
+		}
+		texts, values = append(texts, strings.TrimSpace(part)), append(values, strings.TrimSpace(part))
+	}
+	return texts, values
+}
+
+var (
+	customPart = regexp.MustCompile(`(?:\\,|[^,])+`)
+	customPair = regexp.MustCompile(`^\s*(.+)\s:\s(.+)$`)
+)

@@ -189,6 +189,14 @@ var (
 // query_result(expr) formats each sample as name{k="v",…} value ts; the
 // variable's regex then filters, with named groups text and value.
 func resolve(ctx context.Context, st *Stack, v dashboards.Variable, sc scope) ([]varValue, error) {
+	if v.Type == "custom" { // a fixed list: Grafana keeps its order
+		texts, values := v.CustomOptions()
+		out := make([]varValue, len(values))
+		for i := range values {
+			out[i] = varValue{values[i], texts[i]}
+		}
+		return out, nil
+	}
 	q := substitute(v.Query, sc)
 	var raw []string
 	switch {
