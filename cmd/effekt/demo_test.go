@@ -79,8 +79,8 @@ type demoRun struct {
 	nameForms map[string]string   // the same for nameIDs
 	rawSHA    map[string]string   // base name → sha256 of the file the demo ingested
 	regenSHA  map[string]string   // base name → sha256 of the re-generated file
-	before    snapshot            // database after the demo
-	after     snapshot            // database after the re-run
+	before    dbState             // database after the demo
+	after     dbState             // database after the re-run
 	byteHits  map[string][]string // forms set → found in the raw database files, after each run
 	db        *sql.DB
 }
@@ -94,7 +94,7 @@ type fileRow struct {
 	rejectedRecords         int64 // rows of rejected_rows with this file_id
 }
 
-type snapshot struct {
+type dbState struct {
 	files    []fileRow
 	tables   map[string]int64 // row count of each kind's table, rejected_rows, indicator_values
 	kpis     []string
@@ -211,8 +211,8 @@ func runEffekt(dir string, args ...string) (proc, error) {
 	return p, nil
 }
 
-func takeSnapshot(ctx context.Context, path string) (snapshot, error) {
-	var s snapshot
+func takeSnapshot(ctx context.Context, path string) (dbState, error) {
+	var s dbState
 	db, err := store.Open(ctx, path, store.Options{})
 	if err != nil {
 		return s, err
@@ -257,7 +257,7 @@ func takeSnapshot(ctx context.Context, path string) (snapshot, error) {
 
 func sha(b []byte) string { h := sha256.Sum256(b); return hex.EncodeToString(h[:]) }
 
-func (s snapshot) loaded() (files int, read, loaded, rejected int64) {
+func (s dbState) loaded() (files int, read, loaded, rejected int64) {
 	for _, f := range s.files {
 		if f.status == "loaded" {
 			files++
