@@ -1,6 +1,16 @@
 // Package server runs `effekt serve`: the scheduler and one HTTP server with
 // the API (Kolada v3, /api/v1, /healthz, /readyz) and /metrics, until its
 // context ends; then it shuts both down gracefully.
+//
+// Evaluators' SQL (POST /api/v1/sql) runs on the server's own DuckDB
+// instance: a second, sandboxed read-only instance of the same file cannot
+// be opened in one process ("different configuration") and another process
+// cannot open a file this one holds for writing. The microdata runner's
+// checks (DuckDB's parser: one SELECT, allowed functions and tables; the
+// prepared statement's type) are what keep it reading; every micro-data
+// access is audited to paths.audit. While Serve runs it records its address
+// and a per-run local token in <database>.serve.json (package serveinfo),
+// so `effekt sql` can reach it.
 package server
 
 import (
@@ -11,12 +21,16 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
+	"github.com/effekt/effekt/access"
 	"github.com/effekt/effekt/api"
 	"github.com/effekt/effekt/config"
 	"github.com/effekt/effekt/metrics"
+	"github.com/effekt/effekt/microdata"
 	"github.com/effekt/effekt/schedules"
+	"github.com/effekt/effekt/server/serveinfo"
 )
 
 // httpShutdownTimeout bounds how long in-flight requests get on shutdown.
@@ -37,6 +51,9 @@ type Server struct {
 	Scheduler *schedules.Scheduler
 	Metrics   *metrics.Metrics
 	Handler   http.Handler // API and /metrics
+	// LocalToken is this run's token for local commands (the serve file).
+	LocalToken string
+	audit      *access.AuditLog
 }
 
 // New builds the metrics, the scheduler (not started) and the HTTP handler.
@@ -61,14 +78,29 @@ func New(ctx context.Context, cfg config.Config, db *sql.DB, opt Options) (*Serv
 	if err != nil {
 		return nil, err
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/metrics", m.Handler())
-	mux.Handle("/", api.New(db, api.Options{
-		MinN: cfg.Indicators.MinN, Groups: cfg.Groups, Tokens: cfg.API.Tokens,
+	local, err := serveinfo.NewToken()
+	if err != nil {
+		return nil, err
+	}
+	apiOpt := api.Options{
+		MinN: cfg.Indicators.MinN, Groups: cfg.Groups, Tokens: cfg.API.Tokens, LocalToken: local, PublicURL: cfg.API.PublicURL,
 		Jobs: apiJobs{sched}, Logger: opt.Logger, RequestTimeout: cfg.API.RequestTimeout,
 		Ready: readiness(db, sched),
-	}))
-	return &Server{cfg: cfg, log: opt.Logger, Scheduler: sched, Metrics: m, Handler: mux}, nil
+	}
+	var audit *access.AuditLog
+	if cfg.Paths.Audit == "" {
+		opt.Logger.Warn("paths.audit is empty: micro data (SQL, rejects, files) is not served")
+	} else if audit, err = access.OpenAudit(cfg.Paths.Audit); err != nil {
+		return nil, err
+	}
+	if audit != nil {
+		apiOpt.Audit = audit
+		apiOpt.SQL = microdata.NewRunner(db, microdata.Limits{Rows: cfg.SQL.RowLimit, Timeout: cfg.SQL.Timeout}, audit)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", m.Handler()) // GET and HEAD only
+	mux.Handle("/", api.New(db, apiOpt))
+	return &Server{cfg: cfg, log: opt.Logger, Scheduler: sched, Metrics: m, Handler: api.SecurityHeaders(mux), LocalToken: local, audit: audit}, nil
 }
 
 // Serve starts the scheduler and serves HTTP on ln until ctx ends, then
@@ -106,6 +138,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return fmt.Errorf("serve http: %w", serveErr)
 	}
+	if s.audit != nil {
+		if err := s.audit.Close(); err != nil {
+			s.log.Warn("close audit log", "err", err)
+		}
+	}
 	if stopErr != nil {
 		return stopErr
 	}
@@ -122,6 +159,20 @@ func Serve(ctx context.Context, cfg config.Config, db *sql.DB, opt Options) erro
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s (config listen / --listen): %w", cfg.Listen, err)
+	}
+	if cfg.Paths.Database != "" && cfg.Paths.Database != ":memory:" {
+		remove, err := serveinfo.Write(cfg.Paths.Database, serveinfo.Info{
+			PID: os.Getpid(), Listen: ln.Addr().String(), URL: serveinfo.LocalURL(ln.Addr()), Token: s.LocalToken,
+		})
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer func() {
+			if err := remove(); err != nil {
+				s.log.Warn("remove serve file", "err", err)
+			}
+		}()
 	}
 	return s.Serve(ctx, ln)
 }
