@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // genPNR returns a valid 12-digit personnummer for person i (born 1960–1999).
@@ -151,6 +152,67 @@ func TestStagingDropped(t *testing.T) {
 			}
 			if n := e.count(`SELECT count(*) FROM settlements`); (point == "" && n != 5000) || (point != "" && n != 0) {
 				t.Errorf("%d settlements rows", n)
+			}
+		})
+	}
+}
+
+// TestInterruptedMove: a run stopped (killed, or failing) after a file's
+// commit but before its move to the archive; the rerun finishes the move
+// and records nothing twice.
+func TestInterruptedMove(t *testing.T) {
+	for _, action := range []string{"kill", "error"} {
+		t.Run(action, func(t *testing.T) {
+			e := newEnv(t)
+			faultSetup(t, e)
+			spec := "point=move,action=" + action + ",file=b.csv"
+			if action == "kill" {
+				e.close()
+				cmd := exec.Command(os.Args[0], "-test.run=^TestFaultChild$", "-test.count=1")
+				cmd.Env = append(os.Environ(), childEnv+"="+e.dir, EnvFault+"="+spec)
+				out, err := cmd.CombinedOutput()
+				var ee *exec.ExitError
+				if !errors.As(err, &ee) || !ee.Sys().(syscall.WaitStatus).Signaled() {
+					t.Fatalf("child was not killed: %v\n%s", err, out)
+				}
+				e.open()
+			} else {
+				f, err := ParseFault(spec)
+				if err != nil {
+					t.Fatal(err)
+				}
+				opt := e.options()
+				opt.Fault = f
+				if _, err := Run(context.Background(), e.db, opt); !errors.Is(err, ErrFault) {
+					t.Fatalf("Run error %v, want ErrFault", err)
+				}
+			}
+			b := filepath.Join(e.inbox, "settlements", "b.csv")
+			if !exists(b) || e.count(`SELECT count(*) FROM files WHERE name = 'b.csv' AND status = 'loaded'`) != 1 {
+				t.Fatalf("b.csv should be committed and still in the inbox")
+			}
+			sum := e.run()
+			if len(sum.Files) != 1 || sum.Files[0].Status != StatusSkipped || !strings.Contains(sum.Files[0].Warning, "moved to the archive now") {
+				t.Fatalf("rerun: %+v", sum.Files)
+			}
+			if exists(b) || !exists(filepath.Join(e.archive, "settlements", "b.csv")) {
+				t.Errorf("b.csv was not moved to the archive")
+			}
+			if got := e.strings(`SELECT status FROM files WHERE name = 'b.csv'`); len(got) != 1 {
+				t.Errorf("b.csv has files rows %q, want one (loaded)", got)
+			}
+			if n := e.count(`SELECT count(*) FROM settlements`); n != 5000 {
+				t.Errorf("%d rows, want 5000", n)
+			}
+			// a copy of the same content sent again later is still recorded as skipped
+			writeFile(t, b, settlementsCSV(5000, "2023-03-01"))
+			future := time.Now().Add(time.Minute)
+			os.Chtimes(b, future, future)
+			if sum := e.run(); len(sum.Files) != 1 || sum.Files[0].Status != StatusSkipped || sum.Files[0].Warning != "" {
+				t.Errorf("re-sent copy: %+v", sum.Files)
+			}
+			if got := e.strings(`SELECT status FROM files WHERE name = 'b.csv' ORDER BY file_id`); strings.Join(got, ",") != "loaded,skipped" {
+				t.Errorf("b.csv files rows %q, want loaded,skipped", got)
 			}
 		})
 	}
