@@ -168,7 +168,7 @@ type csvResult struct {
 func (c *csvResult) Begin(cols []string) error {
 	h := c.w.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Trailer", HeaderRows+", "+HeaderTruncated)
+	h.Set("Trailer", HeaderRows+", "+HeaderTruncated+", "+HeaderRowLimit)
 	c.w.WriteHeader(http.StatusOK)
 	c.cw = csv.NewWriter(c.w)
 	return c.cw.Write(cols)
