@@ -318,3 +318,54 @@ func pad(v, width int) string {
 	}
 	return s
 }
+
+// FuzzMaskPNRs: after masking, no personnummer shape is left in any script
+// or with any separator, text without digits is unchanged, and no ten
+// digits of the input (folded) in a row survive.
+func FuzzMaskPNRs(f *testing.F) {
+	for _, s := range []string{
+		"２００００２２０－８０８０", "١٩٨٥٠٦٠٣-٧٥٢٥", "१९९०1227-8018", "19740227/2343", "1971.01.30.5162",
+		"19681225.3471", "Insats 820617-6380", "850709 - 9805", "12-1985070998 05", "2024-01-15 2024-01-16",
+		"G19880808-2468", "Botkyrka", "",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m := MaskPNRs(s, today)
+		if sp := FindPNRs(m); len(sp) != 0 {
+			t.Fatalf("MaskPNRs(%q) = %q still holds %q", s, m, m[sp[0].Start:sp[0].End])
+		}
+		if !mayHaveDigits(s) && m != s {
+			t.Fatalf("MaskPNRs(%q) changed text without digits: %q", s, m)
+		}
+		if d := onlyDigits(FoldDigits(m)); len(d) >= 10 && HasPNR(d) {
+			// the digits left may only meet across non-separators
+			for _, g := range groups(FoldDigits(m)) {
+				if len(g.digits) >= 10 {
+					t.Fatalf("MaskPNRs(%q) = %q keeps a run of %d digits", s, m, len(g.digits))
+				}
+			}
+		}
+	})
+}
+
+// FuzzCheckText: CheckText refuses exactly the strings holding a control
+// character (other than tab) or a bidirectional override or isolate, and
+// its message never repeats the text.
+func FuzzCheckText(f *testing.F) {
+	for _, s := range []string{"AF", "\x1b[31mAF", "ar\a", "x\u202Eevil", "a\tb", "\u2067x\u2069", "19850709-9805\a"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		err := CheckText(s)
+		bad := strings.IndexFunc(s, func(r rune) bool {
+			return (unicode.IsControl(r) && r != '\t') || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
+		}) >= 0
+		if bad != (err != nil) {
+			t.Fatalf("CheckText(%q) = %v, want refused=%v", s, err, bad)
+		}
+		if err != nil && (Reason(err) != ReasonText || (len(s) > 3 && strings.Contains(err.Error(), s))) {
+			t.Fatalf("CheckText(%q) = %v", s, err)
+		}
+	})
+}

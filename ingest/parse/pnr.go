@@ -200,7 +200,7 @@ func dateOf(t time.Time) time.Time {
 }
 
 // Mask returns a display form of a person id that never shows the
-// identity: "YYYYMMDD-****" when a real birth date can be read from the
+// identity (digits of any script count, see FoldDigits): "YYYYMMDD-****" when a real birth date can be read from the
 // start of s (the date digits as written, so a samordningsnummer keeps its
 // day+60), else "****". The century of a six-digit date is taken relative
 // to the current date.
@@ -208,7 +208,7 @@ func Mask(s string) string { return MaskAt(s, time.Now()) }
 
 // MaskAt is Mask with the century of six-digit dates relative to today.
 func MaskAt(s string, today time.Time) string {
-	t := trimSpace(s)
+	t := trimSpace(FoldDigits(s))
 	n := 0
 	for n < len(t) && isDigit(t[n]) {
 		n++

@@ -1,0 +1,130 @@
+package parse
+
+import (
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// TestNdBlocks: every range of decimal digits in Go's Unicode tables is a
+// whole number of blocks of ten starting at a zero, which digitValue relies on.
+func TestNdBlocks(t *testing.T) {
+	check := func(lo, hi, stride uint32) {
+		if stride != 1 || (hi-lo+1)%10 != 0 {
+			t.Errorf("Nd range %U–%U stride %d is not blocks of ten", lo, hi, stride)
+		}
+	}
+	for _, r := range unicode.Nd.R16 {
+		check(uint32(r.Lo), uint32(r.Hi), uint32(r.Stride))
+	}
+	for _, r := range unicode.Nd.R32 {
+		check(r.Lo, r.Hi, r.Stride)
+	}
+}
+
+func TestFoldDigits(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"２００００２２０－８０８０", "20000220－8080"},
+		{"١٩٨٥٠٦٠٣-٧٥٢٥", "19850603-7525"},
+		{"१९९०1227-8018", "19901227-8018"},
+		{"۱۹۸۵", "1985"},           // Extended Arabic-Indic (Persian)
+		{"𝟏𝟗𝟖𝟓", "1985"},           // mathematical bold
+		{"১৯৮৫ ๑๙๘๕", "1985 1985"}, // Bengali, Thai
+		{"abc ½ ① ²", "abc ½ ① ²"}, // not decimal digits
+		{"Malmö 0127", "Malmö 0127"},
+	} {
+		if got := FoldDigits(c.in); got != c.want {
+			t.Errorf("FoldDigits(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestMaskPNRs: every personnummer shape is masked wherever it stands,
+// valid or not; numbers of other shapes are left alone.
+func TestMaskPNRs(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		// the forms seen in issue 8
+		{"２００００２２０－８０８０", "20000220-****"},
+		{"١٩٨٥٠٦٠٣-٧٥٢٥", "19850603-****"},
+		{"१९९०1227-8018", "19901227-****"},
+		{"19740227/2343", "19740227-****"},
+		{"1971.01.30.5162", "19710130-****"},
+		{"19681225.3471", "19681225-****"},
+		{"19820617-6380", "19820617-****"}, // fails Luhn: masked anyway
+		{"Insats 820617-6380", "Insats 19820617-****"},
+		// separators and forms
+		{"850709-9805", "19850709-****"},
+		{"850709+9805", "18850709-****"}, // '+': 100 years or older
+		{"850709＋9805", "18850709-****"},
+		{"8507099805", "19850709-****"},
+		{"198507099805", "19850709-****"},
+		{"19850709 9805", "19850709-****"},
+		{"19850709\u00a09805", "19850709-****"},
+		{"19850709\u20139805", "19850709-****"}, // en dash
+		{"19850709\u22129805", "19850709-****"}, // minus sign
+		{"850709 - 9805", "19850709-****"},
+		{"1985-07-09-9805", "19850709-****"},
+		{"85 07 09 9805", "19850709-****"},
+		{"G19880808-2468", "G19880808-****"},
+		{"grupp200112242342", "grupp20011224-****"},
+		{"Syrien (pass 9211634564)", "Syrien (pass 19921163-****)"},
+		{"12345678901234", "****"},            // a long digit run may hide one
+		{"1234567-8901", "****"},              // 6+ digits, separator, 4+ digits
+		{"pnr 19851399-1234 x", "pnr **** x"}, // no real date: fully masked
+		// not personnummer shapes
+		{"Botkyrka 0127", "Botkyrka 0127"},
+		{"2024-01-15", "2024-01-15"},
+		{"08-123 456 78", "08-123 456 78"},
+		{"070-123 45 67", "070-123 45 67"},
+		{"12,5 timmar", "12,5 timmar"},
+		{"123456789", "123456789"},
+		{"", ""},
+	} {
+		if got := MaskPNRs(c.in, today); got != c.want {
+			t.Errorf("MaskPNRs(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if len(FindPNRs(MaskPNRs(c.in, today))) != 0 {
+			t.Errorf("MaskPNRs(%q) leaves a shape", c.in)
+		}
+	}
+}
+
+func TestRedactUnicode(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"２００００２２０－８０８０", "20000220-****"},
+		{"٨٥٠٧٠٩-٩٨", "19850709-****"}, // a partial person id
+		{"19850709/98", "19850709-****"},
+		{"Syrien", "Syrien"},
+	} {
+		if got := Redact(c.in); got != c.want {
+			t.Errorf("Redact(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestCheckText(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want string // the character named, "" for none
+	}{
+		{"AF", ""},
+		{"a\tb", ""},
+		{"Malmö – centrum", ""},
+		{"عربي", ""},
+		{"\x1b[31mAF", "U+001B"},
+		{"ar\a", "U+0007"},
+		{"x\u202Eevil", "U+202E"},
+		{"x\u2066y", "U+2066"},
+		{"line\nbreak", "U+000A"},
+		{"del\x7f", "U+007F"},
+		{"c1\u0085", "U+0085"},
+	} {
+		err := CheckText(c.in)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("CheckText(%q) = %v, want nil", c.in, err)
+		case c.want != "" && (err == nil || Reason(err) != ReasonText || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("CheckText(%q) = %v, want %s naming %s", c.in, err, ReasonText, c.want)
+		}
+	}
+}
