@@ -8,9 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -63,37 +61,27 @@ func openDB(ctx context.Context, cfg config.Config) (*sql.DB, error) {
 }
 
 // openOrDelegate opens the database for a command that writes. When a
-// running `effekt serve` holds the database, it says so plainly and, with
-// delegate set, asks that server to run job instead (POST
-// /api/v1/jobs/{job}/run with the first configured API token). It returns a
-// nil *sql.DB when the job was handed to the server.
-func openOrDelegate(ctx context.Context, cfg config.Config, job string, delegate bool) (*sql.DB, error) {
+// running `effekt serve` holds the database (found through the serve file
+// beside it), it says so plainly and, with delegate set, has that server
+// run job and waits for it to end. It returns a nil *sql.DB when the job
+// was handed to the server.
+func openOrDelegate(ctx context.Context, cfg config.Config, job string, delegate bool, w io.Writer) (*sql.DB, error) {
 	db, err := openDB(ctx, cfg)
 	if err == nil || !errors.Is(err, store.ErrLocked) {
 		return db, err
 	}
+	srv, serr := runningServer(cfg.Paths.Database)
+	if serr != nil {
+		return nil, fmt.Errorf("%s is held by another process, and no running effekt serve is recorded beside it (%v)", cfg.Paths.Database, serr)
+	}
 	if !delegate {
-		return nil, fmt.Errorf("%s is held by a running `effekt serve`; rerun with --via-server to let it run the %s job, or: curl -X POST -H 'Authorization: Bearer TOKEN' http://%s/api/v1/jobs/%s/run", cfg.Paths.Database, job, cfg.Listen, job)
+		return nil, fmt.Errorf("%s is held by the running effekt serve (pid %d, %s); rerun with --via-server to let it run the %s job", cfg.Paths.Database, srv.info.PID, srv.info.URL, job)
 	}
-	url := "http://" + cfg.Listen + "/api/v1/jobs/" + job + "/run"
-	req, rerr := http.NewRequestWithContext(ctx, http.MethodPost, url, nil)
-	if rerr != nil {
-		return nil, fmt.Errorf("trigger %s through the server: %w", job, rerr)
+	run, err := srv.runJobAndWait(ctx, job, w)
+	if err != nil {
+		return nil, err
 	}
-	if tok := os.Getenv(config.EnvAPITokens); tok != "" {
-		req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(strings.Split(tok, ",")[0]))
-	}
-	client := &http.Client{Timeout: 10 * time.Second}
-	resp, rerr := client.Do(req)
-	if rerr != nil {
-		return nil, fmt.Errorf("%s is held by another process and its server at %s does not answer: %w", cfg.Paths.Database, cfg.Listen, rerr)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-	if resp.StatusCode/100 != 2 {
-		return nil, fmt.Errorf("the running server refused to run %s: %s %s", job, resp.Status, strings.TrimSpace(string(body)))
-	}
-	fmt.Printf("the database is held by the running server at %s; it has started the %s job: %s\n", cfg.Listen, job, strings.TrimSpace(string(body)))
+	fmt.Fprintf(w, "the server's %s run %d ended ok (%d rows)\n", job, run.RunID, run.Rows)
 	return nil, nil
 }
 

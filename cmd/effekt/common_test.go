@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,7 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/effekt/effekt/access"
 	"github.com/effekt/effekt/config"
+	"github.com/effekt/effekt/server/serveinfo"
 	"github.com/effekt/effekt/store"
 )
 
@@ -67,43 +70,55 @@ func TestOpenOrDelegate(t *testing.T) {
 	defer cancel()
 	path := filepath.Join(t.TempDir(), "held.duckdb")
 	holdDB(t, path)
+	const token = "local-token-0123456789abcdef"
 
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
-		if r.Method != http.MethodPost || r.URL.Path != "/api/v1/jobs/ingest/run" {
-			http.Error(w, `{"error":"not found"}`, http.StatusNotFound)
-			return
-		}
-		if r.Header.Get("Authorization") != "Bearer token-0123456789abcdef" {
+		if r.Header.Get("Authorization") != "Bearer "+token || r.Header.Get(access.LocalUserHeader) == "" {
 			http.Error(w, `{"error":"a valid bearer token is required"}`, http.StatusUnauthorized)
 			return
 		}
-		w.WriteHeader(http.StatusAccepted)
-		w.Write([]byte(`{"job":"ingest","run_id":7}`))
+		switch {
+		case r.Method == http.MethodPost && r.URL.Path == "/api/v1/jobs/ingest/run":
+			w.WriteHeader(http.StatusAccepted)
+			w.Write([]byte(`{"job":"ingest","run_id":7}`))
+		case r.Method == http.MethodGet && r.URL.Path == "/api/v1/jobs":
+			w.Write([]byte(`{"values":[{"name":"ingest","last_runs":[{"run_id":7,"job":"ingest","outcome":"ok","finished_at":"2026-11-30T12:00:00Z","rows":42}]}],"count":1}`))
+		default:
+			http.Error(w, `{"error":"not found"}`, http.StatusNotFound)
+		}
 	}))
 	defer srv.Close()
 
 	cfg := config.Default()
 	cfg.Paths.Database = path
-	cfg.Listen = strings.TrimPrefix(srv.URL, "http://")
+	cfg.Listen = "127.0.0.1:1" // never asked: the serve file says where the server is
+
+	// No serve file: the database is held by some other process.
+	if _, err := openOrDelegate(ctx, cfg, "ingest", true, io.Discard); err == nil || !strings.Contains(err.Error(), "no running effekt serve is recorded") {
+		t.Fatalf("without a serve file: %v", err)
+	}
+	remove, err := serveinfo.Write(path, serveinfo.Info{PID: os.Getpid(), Listen: strings.TrimPrefix(srv.URL, "http://"), URL: srv.URL, Token: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer remove()
 
 	tests := []struct {
 		name      string
-		tokens    []string
 		delegate  bool
 		wantErr   string // substring; "" = delegated without error
 		wantCalls int32
 	}{
-		{"locked, not delegated", []string{"token-0123456789abcdef"}, false, "held by a running `effekt serve`", 0},
-		{"delegated", []string{"token-0123456789abcdef"}, true, "", 1},
-		{"delegated, wrong token", []string{"wrong-token-0123456789"}, true, "401", 1},
+		{"locked, not delegated", false, "held by the running effekt serve (pid", 0},
+		{"delegated, waits for the run", true, "", 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			calls.Store(0)
-			t.Setenv(config.EnvAPITokens, tt.tokens[0])
-			db, err := openOrDelegate(ctx, cfg, "ingest", tt.delegate)
+			var out strings.Builder
+			db, err := openOrDelegate(ctx, cfg, "ingest", tt.delegate, &out)
 			if db != nil {
 				db.Close()
 				t.Fatal("got a database although another process holds it")
@@ -117,11 +132,14 @@ func TestOpenOrDelegate(t *testing.T) {
 			if got := calls.Load(); got != tt.wantCalls {
 				t.Fatalf("server called %d times, want %d", got, tt.wantCalls)
 			}
+			if tt.wantErr == "" && !strings.Contains(out.String(), "run 7 ended ok (42 rows)") {
+				t.Fatalf("output %q does not report the finished run", out.String())
+			}
 		})
 	}
 
 	// The plain open says plainly what holds the database.
-	_, err := store.Open(ctx, path, store.Options{})
+	_, err = store.Open(ctx, path, store.Options{})
 	if !errors.Is(err, store.ErrLocked) {
 		t.Fatalf("store.Open on a held database: %v, want ErrLocked", err)
 	}

@@ -34,7 +34,7 @@ func init() {
 				if err := mustExist(cfg.Paths.Database, "database"); err != nil {
 					return err
 				}
-				db, err := openOrDelegate(cmd.Context(), cfg, "compute", viaServer)
+				db, err := openOrDelegate(cmd.Context(), cfg, "compute", viaServer, cmd.OutOrStdout())
 				if err != nil || db == nil {
 					return err
 				}

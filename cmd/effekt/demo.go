@@ -78,7 +78,8 @@ func init() {
 				defer db.Close()
 
 				fmt.Fprintf(out, "2/5 ingest → %s\n", cfg.Paths.Database)
-				iopt := ingest.Options{Inbox: cfg.Paths.Inbox, Archive: cfg.Paths.Archive, Failed: cfg.Paths.Failed, Key: []byte(cfg.Pseudonym.Key), Logger: slog.Default()}
+				iopt := ingest.Options{Inbox: cfg.Paths.Inbox, Archive: cfg.Paths.Archive, Failed: cfg.Paths.Failed, Key: []byte(cfg.Pseudonym.Key), Logger: slog.Default()}.Configured(cfg.Ingest, cfg.Paths.Temp)
+				iopt.Settle = 0 // the demo wrote the files itself, just now
 				stop := func() {}
 				if !quiet {
 					stop = attachProgress(&iopt, os.Stderr)
@@ -116,7 +117,11 @@ func init() {
 				fmt.Fprintf(out, "    %d files\n", len(files))
 
 				fmt.Fprintln(out, "\nHeadline indicators")
-				if err := writeHeadline(ctx, out, db, cfg.Indicators.MinN, cfg.Groups); err != nil {
+				hv, err := publishedValues(ctx, db, models.Filter{KPIs: models.HeadlineKPIs, Genders: []string{"T"}}, cfg.Indicators.MinN, cfg.Groups)
+				if err != nil {
+					return fmt.Errorf("headline: %w", err)
+				}
+				if err := writeHeadline(out, hv, cfg.Indicators.MinN, cfg.Groups); err != nil {
 					return err
 				}
 				fmt.Fprintf(out, "\ndone in %s. Next (with a binary from `make build` or `go install ./cmd/effekt`):\n"+

@@ -33,9 +33,17 @@ func init() {
 				if err := mustExist(cfg.Paths.Database, "database"); err != nil {
 					return err
 				}
-				db, err := openOrDelegate(cmd.Context(), cfg, "export", viaServer)
-				if err != nil || db == nil {
+				// While effekt serve holds the database, its export job
+				// writes its configured folder.
+				db, err := openOrDelegate(cmd.Context(), cfg, "export", true, cmd.OutOrStdout())
+				if err != nil {
 					return err
+				}
+				if db == nil {
+					if out != "" {
+						fmt.Fprintf(cmd.OutOrStdout(), "note: the server wrote its configured paths.exports, not --out %s\n", out)
+					}
+					return nil
 				}
 				defer db.Close()
 				m, err := export.Write(cmd.Context(), db, dir, export.Options{MinN: cfg.Indicators.MinN, Groups: cfg.Groups, Version: version})
@@ -58,7 +66,8 @@ func init() {
 		cf.bind(cmd)
 		cmd.Flags().StringVar(&out, "out", "", "export `DIR`, replaced atomically (default: paths.exports)")
 		cmd.MarkFlagDirname("out")
-		cmd.Flags().BoolVar(&viaServer, "via-server", false, "when a running effekt serve holds the database, let it run the export job (its configured folder; --out is ignored)")
+		cmd.Flags().BoolVar(&viaServer, "via-server", false, "no longer needed: while effekt serve holds the database, its export job runs")
+		cmd.Flags().MarkHidden("via-server")
 		bindQuiet(cmd, &quiet)
 		return cmd
 	})

@@ -10,7 +10,6 @@ import (
 	"github.com/effekt/effekt/geo"
 	"github.com/effekt/effekt/internal/suggest"
 	"github.com/effekt/effekt/models"
-	"github.com/effekt/effekt/store"
 )
 
 func init() {
@@ -44,21 +43,26 @@ func init() {
 				default:
 					return usagef("--format %q: want table, csv or json", format)
 				}
-				if err := mustExist(cfg.Paths.Database, "database"); err != nil {
-					return err
-				}
-				db, err := store.Open(cmd.Context(), cfg.Paths.Database, store.Options{ReadOnly: true})
+				db, srv, err := openRead(cmd.Context(), cfg, false)
 				if err != nil {
 					return err
 				}
-				defer db.Close()
+				if headline {
+					f = models.Filter{KPIs: models.HeadlineKPIs, Genders: []string{"T"}}
+				}
+				var vals []models.Value
+				if srv != nil {
+					vals, err = srv.values(cmd.Context(), f) // the running server's published snapshot
+				} else {
+					defer db.Close()
+					vals, err = publishedValues(cmd.Context(), db, f, cfg.Indicators.MinN, cfg.Groups)
+				}
+				if err != nil {
+					return err
+				}
 				w := cmd.OutOrStdout()
 				if headline {
-					return writeHeadline(cmd.Context(), w, db, cfg.Indicators.MinN, cfg.Groups)
-				}
-				vals, err := publishedValues(cmd.Context(), db, f, cfg.Indicators.MinN, cfg.Groups)
-				if err != nil {
-					return err
+					return writeHeadline(w, vals, cfg.Indicators.MinN, cfg.Groups)
 				}
 				if format == models.FormatTable {
 					return writeValuesTable(w, vals, cfg.Groups)

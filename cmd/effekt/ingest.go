@@ -38,7 +38,7 @@ func init() {
 				if err := mustExist(cfg.Paths.Inbox, "inbox"); err != nil {
 					return err
 				}
-				db, err := openOrDelegate(cmd.Context(), cfg, "ingest", viaServer)
+				db, err := openOrDelegate(cmd.Context(), cfg, "ingest", viaServer, cmd.OutOrStdout())
 				if err != nil || db == nil {
 					return err
 				}
@@ -49,7 +49,7 @@ func init() {
 					Failed:  cfg.Paths.Failed,
 					Key:     []byte(cfg.Pseudonym.Key),
 					Logger:  slog.Default(),
-				}
+				}.Configured(cfg.Ingest, cfg.Paths.Temp)
 				stop := func() {}
 				if !quiet {
 					stop = attachProgress(&opt, os.Stderr)
