@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/effekt/effekt/config"
 )
 
 // File statuses.
@@ -46,6 +48,15 @@ type Options struct {
 	XLSXMaxRows, XLSXMaxCells int64
 	// hook, when set (tests), runs at every fault point before the fault.
 	hook func(point, name string, n int64)
+}
+
+// Configured returns o with the settle interval, the temp folder and the
+// XLSX limits of the configuration.
+func (o Options) Configured(c config.Ingest, temp string) Options {
+	o.Settle, o.Temp = c.Settle, temp
+	o.XLSXMaxUnzip, o.XLSXMaxXML = c.XLSXMaxUnzipMiB<<20, c.XLSXMaxXMLMiB<<20
+	o.XLSXMaxRows, o.XLSXMaxCells = c.XLSXMaxRows, c.XLSXMaxCells
+	return o
 }
 
 // FileResult is what happened to one file. Path (as found in the inbox) and
