@@ -36,7 +36,7 @@ func Jobs(cfg config.Config, db *sql.DB, version string, log *slog.Logger) ([]sc
 				sum, err := ingest.Run(ctx, db, ingest.Options{
 					Inbox: cfg.Paths.Inbox, Archive: cfg.Paths.Archive, Failed: cfg.Paths.Failed,
 					Key: []byte(cfg.Pseudonym.Key), Logger: log,
-				})
+				}.Configured(cfg.Ingest, cfg.Paths.Temp))
 				if sum.Failed > 0 {
 					log.Warn("ingest: files failed; see GET /api/v1/files and the .error.txt files", "failed", sum.Failed, "folder", cfg.Paths.Failed)
 				}
