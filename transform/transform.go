@@ -1,7 +1,8 @@
 // Package transform turns the loaded source tables into the canonical tables
 // the indicators read: persons and one cohort table per indicator family.
 // Each model is one embedded .sql file (a CREATE OR REPLACE TABLE
-// statement); they run in file-name order, which is their dependency order,
+// statement, with any temporary tables it shares with a later model, which
+// drops them); they run in file-name order, which is their dependency order,
 // inside one transaction.
 package transform
 

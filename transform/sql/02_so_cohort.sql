@@ -8,36 +8,17 @@
 -- DECIMAL so that 60 is reached exactly, whatever the order of the sum.
 -- first_session is the first present session on or after registered_on
 -- (any date; the indicator caps it at as_of).
+--
+-- The earliest registrations and the attendance per person come from the
+-- temporary tables the persons model built (effekt_so_first,
+-- effekt_so_attended); this model drops them.
 CREATE OR REPLACE TABLE so_cohort AS
-WITH first_registration AS (
-    SELECT person, municipality, registered_on, language
-    FROM so_registrations
-    QUALIFY row_number() OVER (PARTITION BY person ORDER BY registered_on, municipality, file_id, line) = 1
-),
-window_hours AS (
-    SELECT r.person, sum(a.hours::DECIMAL(12, 2)) AS hours
-    FROM first_registration r
-    JOIN so_attendance a
-      ON a.person = r.person
-     AND a.present
-     AND a.session_date BETWEEN r.registered_on AND r.registered_on + 365
-    GROUP BY r.person
-),
-window_certificate AS (
+WITH window_certificate AS (
     SELECT r.person, min(c.issued_on) AS certified_on
-    FROM first_registration r
+    FROM effekt_so_first r
     JOIN so_certificates c
       ON c.person = r.person
      AND c.issued_on BETWEEN r.registered_on AND r.registered_on + 365
-    GROUP BY r.person
-),
-first_attended AS (
-    SELECT r.person, min(a.session_date) AS first_session
-    FROM first_registration r
-    JOIN so_attendance a
-      ON a.person = r.person
-     AND a.present
-     AND a.session_date >= r.registered_on
     GROUP BY r.person
 )
 SELECT
@@ -51,9 +32,11 @@ SELECT
     coalesce(h.hours, 0)::DOUBLE             AS hours_in_window,
     c.certified_on,
     coalesce(h.hours, 0) >= 60 OR c.certified_on IS NOT NULL AS completed,
-    f.first_session
-FROM first_registration r
+    h.first_session
+FROM effekt_so_first r
 JOIN persons p USING (person)
-LEFT JOIN window_hours h USING (person)
-LEFT JOIN window_certificate c USING (person)
-LEFT JOIN first_attended f USING (person);
+LEFT JOIN effekt_so_attended h USING (person)
+LEFT JOIN window_certificate c USING (person);
+
+DROP TABLE effekt_so_attended;
+DROP TABLE effekt_so_first;
