@@ -11,11 +11,13 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
 	"maps"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -551,16 +553,29 @@ func privacyScan(t *testing.T, d *demoRun, forms map[string]string, byteHits []s
 		var logs bytes.Buffer
 		cfg := config.Default()
 		cfg.Paths = config.Paths{Inbox: filepath.Join(d.dir, "inbox"), Archive: filepath.Join(d.dir, "archive"), Failed: filepath.Join(d.dir, "failed"),
-			Database: filepath.Join(d.dir, "effekt.duckdb"), Exports: filepath.Join(d.dir, "exports"), Dashboards: filepath.Join(d.dir, "dashboards")}
+			Database: filepath.Join(d.dir, "effekt.duckdb"), Exports: filepath.Join(d.dir, "exports"), Dashboards: filepath.Join(d.dir, "dashboards"),
+			Audit: filepath.Join(t.TempDir(), "audit.jsonl")}
 		cfg.Pseudonym.Key = testKey
+		// micro data needs an evaluator's token; its answers are scanned too
+		const evaluator = "evaluator-token-0123456789"
+		cfg.API.Tokens = []config.Token{{Name: "eva", Role: config.RoleEvaluator, SHA256: config.HashToken(evaluator)}}
 		srv, err := server.New(ctx, cfg, d.db, server.Options{Version: "test", Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, path := range []string{"/metrics", "/api/v1/rejects", "/api/v1/files", "/api/v1/files?status=failed", "/api/v1/jobs", "/api/v1/values",
-			"/v3/kpi", "/v3/data/kpi/" + strings.Join(allKPIs, ",") + "/year/" + yearsUpTo(d.today.Year(), 6)} {
+			"/v3/kpi", "/v3/data/kpi/" + strings.Join(allKPIs, ",") + "/year/" + yearsUpTo(d.today.Year(), 6),
+			"POST /api/v1/sql SELECT * FROM rejected_rows", "POST /api/v1/sql SELECT * FROM files"} {
+			var req *http.Request
+			if q, ok := strings.CutPrefix(path, "POST /api/v1/sql "); ok {
+				body, _ := json.Marshal(map[string]string{"sql": q})
+				req = httptest.NewRequest("POST", "/api/v1/sql", bytes.NewReader(body))
+			} else {
+				req = httptest.NewRequest("GET", path, nil)
+			}
+			req.Header.Set("Authorization", "Bearer "+evaluator)
 			rec := httptest.NewRecorder()
-			srv.Handler.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+			srv.Handler.ServeHTTP(rec, req)
 			if rec.Code != 200 || rec.Body.Len() == 0 {
 				t.Errorf("GET %s: %d, %d bytes", path, rec.Code, rec.Body.Len())
 			}
@@ -573,6 +588,11 @@ func privacyScan(t *testing.T, d *demoRun, forms map[string]string, byteHits []s
 		}
 		if h := findIDs(logs.Bytes(), forms, false); len(h) > 0 {
 			t.Errorf("the server's log holds personnummer: %v", h)
+		}
+		if b, err := os.ReadFile(cfg.Paths.Audit); err != nil || len(b) == 0 {
+			t.Errorf("no audit records of the micro-data reads: %v", err)
+		} else if h := findIDs(b, forms, false); len(h) > 0 {
+			t.Errorf("the audit log holds personnummer: %v", h)
 		}
 	})
 }
