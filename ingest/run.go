@@ -29,9 +29,10 @@ const (
 type Options struct {
 	// Archive and Failed default to archive/ and failed/ beside the inbox.
 	Inbox, Archive, Failed string
-	Key                    []byte    // pseudonym HMAC key
-	Today                  time.Time // zero: time.Now(); dates after it are rejected
-	Progress               io.Writer // nil: no progress lines
+	Key                    []byte              // pseudonym HMAC key
+	Today                  time.Time           // zero: time.Now(); dates after it are rejected
+	Progress               io.Writer           // nil: no progress lines
+	OnProgress             func(ProgressEvent) // nil: none (progress.go)
 	Logger                 *slog.Logger
 	// Fault injects a failure (tests); nil: from EFFEKT_FAULT when set.
 	Fault *Fault
@@ -95,6 +96,7 @@ type loader struct {
 	tmp      string // this run's temp folder
 	progMu   sync.Mutex
 	lastProg time.Time
+	track    *tracker // nil: nobody listens (progress.go)
 }
 
 // Run loads every file in the inbox (kind folders and the inbox itself) and
@@ -149,19 +151,22 @@ func Run(ctx context.Context, db *sql.DB, opt Options) (Summary, error) {
 		return sum, err
 	}
 	sum.Ignored, sum.Waiting = in.ignored, in.waiting
+	l.track = newTracker(opt.OnProgress, in.files)
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return sum, fmt.Errorf("ingest: database connection: %w", err)
 	}
 	defer conn.Close()
-	for _, f := range in.files {
+	for i, f := range in.files {
 		if err := ctx.Err(); err != nil {
 			return sum, err
 		}
+		l.track.begin(i, f)
 		r, err := l.file(ctx, conn, f)
 		if err != nil {
 			return sum, err
 		}
+		l.track.end()
 		if r.Status == StatusWaiting {
 			sum.Waiting = append(sum.Waiting, Ignored{Path: scrub(f.rel), Why: r.Error})
 			continue

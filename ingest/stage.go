@@ -146,7 +146,7 @@ func (l *loader) stage(ctx context.Context, conn *sql.Conn, k *Kind, h header, s
 		}
 		sk := &stageSink{rowsA: apps[0], persA: apps[1], rejA: apps[2], persons: persons, fileID: rec.id, kind: k.Name}
 		sk.after = func(n int64) error { return l.at(ctx, PointRows, rec.name, n) }
-		c, err = pump(ctx, src, vals, stageWidth(k), sk, l.progress(rec.name))
+		c, err = pump(ctx, src, vals, stageWidth(k), sk, l.track.rows(src, l.progress(rec.name)))
 		if err != nil {
 			return err
 		}

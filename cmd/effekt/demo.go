@@ -78,7 +78,8 @@ func init() {
 				defer db.Close()
 
 				fmt.Fprintf(out, "2/5 ingest → %s\n", cfg.Paths.Database)
-				iopt := ingest.Options{Inbox: cfg.Paths.Inbox, Archive: cfg.Paths.Archive, Failed: cfg.Paths.Failed, Key: []byte(cfg.Pseudonym.Key), Logger: slog.Default()}.Configured(cfg.Ingest, cfg.Paths.Temp)
+				iopt := ingest.Options{Inbox: cfg.Paths.Inbox, Archive: cfg.Paths.Archive, Failed: cfg.Paths.Failed, Key: []byte(cfg.Pseudonym.Key),
+					Logger: slog.Default()}.Configured(cfg.Ingest, filepath.Join(dir, "tmp"))
 				iopt.Settle = 0 // the demo wrote the files itself, just now
 				stop := func() {}
 				if !quiet {
@@ -89,7 +90,7 @@ func init() {
 				if err != nil {
 					return fmt.Errorf("ingest: %w", err)
 				}
-				printSummary(out, sum, cfg.Paths.Archive, cfg.Paths.Failed)
+				printSummary(out, sum)
 
 				fmt.Fprintln(out, "3/5 compute indicators")
 				opt, err := computeOptions(cfg, "")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/effekt/effekt/config"
 	"github.com/effekt/effekt/ingest"
 )
 
@@ -50,18 +51,33 @@ func init() {
 					Key:     []byte(cfg.Pseudonym.Key),
 					Logger:  slog.Default(),
 				}.Configured(cfg.Ingest, cfg.Paths.Temp)
+				// A person running ingest knows the files are complete: no settle wait.
+				opt.Settle = 0
+				if inbox != "" {
+					// archive/ and failed/ beside the inbox given, unless configured.
+					def := config.Default().Paths
+					if opt.Archive == def.Archive {
+						opt.Archive = ""
+					}
+					if opt.Failed == def.Failed {
+						opt.Failed = ""
+					}
+					if cfg.Paths.Temp == def.Temp {
+						opt.Temp = ""
+					}
+				}
 				stop := func() {}
 				if !quiet {
 					stop = attachProgress(&opt, os.Stderr)
 				}
 				sum, err := ingest.Run(cmd.Context(), db, opt)
 				stop()
-				printSummary(cmd.OutOrStdout(), sum, cfg.Paths.Archive, cfg.Paths.Failed)
+				printSummary(cmd.OutOrStdout(), sum)
 				if err != nil {
 					return err
 				}
 				if sum.Failed > 0 {
-					return fmt.Errorf("%d of %d files failed: see %s/*.error.txt", sum.Failed, len(sum.Files), cfg.Paths.Failed)
+					return fmt.Errorf("%d of %d files failed: see %s/*.error.txt", sum.Failed, len(sum.Files), sum.FailedDir)
 				}
 				return nil
 			},

@@ -26,7 +26,8 @@ type table struct {
 	header []string
 	right  []bool // right-aligned columns
 	rows   [][]string
-	shrink int // index of the column to narrow when too wide; -1 none
+	shrink int  // index of the column to narrow when too wide; -1 none
+	middle bool // shorten in the middle (file names: keep the date at the end)
 }
 
 func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
@@ -50,7 +51,13 @@ func (t *table) write(w io.Writer) error {
 		b.Reset()
 		for i, c := range r {
 			if n := utf8.RuneCountInString(c); n > width[i] {
-				c = string([]rune(c)[:width[i]-1]) + "…"
+				r := []rune(c)
+				if t.middle && i == t.shrink {
+					head := (width[i] - 1) / 2
+					c = string(r[:head]) + "…" + string(r[n-(width[i]-1-head):])
+				} else {
+					c = string(r[:width[i]-1]) + "…"
+				}
 			}
 			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c))
 			if i > 0 {
