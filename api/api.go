@@ -1,7 +1,7 @@
 // Package api serves effekt over HTTP: Kolada's v3 read API so Kolada
 // clients (rKolada, koladapy) work unchanged, effekt's own /api/v1, and
-// health checks. Every outward value passes models.Query, where disclosure
-// control happens.
+// health checks. Every outward value comes from the published snapshot
+// (package snapshot), where disclosure control happens.
 //
 //	GET  /v3/kpi[/{ids}]                      ?title= (case-insensitive substring)
 //	GET  /v3/municipality[/{ids}]             ?title= &type=K|L &region_type=K|L
@@ -45,6 +45,7 @@ import (
 	"github.com/effekt/effekt/access"
 	"github.com/effekt/effekt/config"
 	"github.com/effekt/effekt/microdata"
+	"github.com/effekt/effekt/snapshot"
 )
 
 // Options configure the handler.
@@ -61,7 +62,11 @@ type Options struct {
 	// Audit records every micro-data access; nil: micro data answers 503.
 	Audit *access.AuditLog
 	// SQL runs evaluators' queries (POST /api/v1/sql); nil: 503.
-	SQL            *microdata.Runner
+	SQL *microdata.Runner
+	// Snapshots holds the published values every data endpoint serves;
+	// nil: one snapshot is built from the database when the handler is made
+	// (tests and one-off tools).
+	Snapshots      *snapshot.Store
 	Jobs           Jobs          // nil: the job endpoints answer 503
 	Logger         *slog.Logger  // nil: slog.Default()
 	RequestTimeout time.Duration // per-request deadline; 0: 30 s
@@ -135,6 +140,12 @@ func New(db *sql.DB, opt Options) http.Handler {
 	}
 	if opt.LocalToken != "" {
 		auth.AddLocal(opt.LocalToken)
+	}
+	if opt.Snapshots == nil {
+		opt.Snapshots = new(snapshot.Store)
+		if _, err := opt.Snapshots.Refresh(context.Background(), db, snapshot.Options{MinN: opt.MinN, Groups: opt.Groups}); err != nil {
+			opt.Logger.Error("api: build the published snapshot", "err", err)
+		}
 	}
 	s := &server{db: db, opt: opt, log: opt.Logger, auth: auth}
 	mux := http.NewServeMux()

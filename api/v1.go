@@ -42,11 +42,7 @@ func (s *server) values(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	vals, err := models.Query(r.Context(), s.db, f, s.opt.MinN, s.opt.Groups)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	vals := s.opt.Snapshots.Load().Query(f)
 	writeJSON(w, http.StatusOK, paginate(r, models.Rows(vals, s.opt.Groups), p))
 }
 

@@ -148,11 +148,7 @@ func (s *server) data(w http.ResponseWriter, r *http.Request, f models.Filter) {
 		s.fail(w, r, err)
 		return
 	}
-	values, err := models.Query(r.Context(), s.db, f, s.opt.MinN, s.opt.Groups)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	values := s.opt.Snapshots.Load().Query(f)
 	writeJSON(w, http.StatusOK, paginate(r, kolada.Rows(values), p))
 }
 

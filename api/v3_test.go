@@ -105,13 +105,14 @@ func TestSuppression(t *testing.T) {
 		wantStatus           string
 	}{
 		{5, "0127", "K", nil, models.StatusSuppressed}, // denominator 4
-		{5, "0127", "M", ptr(50.0), ""},                // denominator 6
+		{5, "0127", "M", nil, models.StatusSuppressed}, // complementary: T − M would give K away
 		{5, "0136", "M", nil, models.StatusSuppressed}, // denominator 3
-		{5, "0136", "K", ptr(40.0), ""},                // denominator 5: not below min_n
+		{5, "0136", "K", nil, models.StatusSuppressed}, // denominator 5, complementary to M (3): T − K = M
 		{4, "0127", "K", ptr(75.0), ""},                // min_n 4 lets denominator 4 through
 		{6, "0136", "K", nil, models.StatusSuppressed}, // min_n 6 hides denominator 5
 		{0, "0127", "K", nil, models.StatusSuppressed}, // unset min_n means the default 5
-		{0, "0136", "K", ptr(40.0), ""},
+		{0, "0136", "K", nil, models.StatusSuppressed},
+		{1, "0136", "K", ptr(40.0), ""}, // min_n 1 hides nothing
 	}
 	for _, tc := range tests {
 		opt := testOptions(nil)

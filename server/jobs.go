@@ -13,6 +13,7 @@ import (
 	"github.com/effekt/effekt/ingest"
 	"github.com/effekt/effekt/models"
 	"github.com/effekt/effekt/schedules"
+	"github.com/effekt/effekt/snapshot"
 )
 
 // Job names.
@@ -22,9 +23,18 @@ const (
 	JobExport  = "export"
 )
 
+// Publisher is where the compute job publishes and the export job reads the
+// published values.
+type Publisher struct {
+	Store *snapshot.Store
+	// Publish builds the snapshot of the committed compute and swaps it in.
+	Publish func(ctx context.Context) error
+}
+
 // Jobs returns effekt's three jobs wired to cfg: ingest (chaining compute
-// when it loaded rows), compute and export.
-func Jobs(cfg config.Config, db *sql.DB, version string, log *slog.Logger) ([]schedules.Job, error) {
+// when it loaded rows), compute (then publishing its values) and export (of
+// the published values).
+func Jobs(cfg config.Config, db *sql.DB, version string, log *slog.Logger, pub Publisher) ([]schedules.Job, error) {
 	asOf, err := cfg.Indicators.AsOfDate()
 	if err != nil {
 		return nil, fmt.Errorf("indicators.as_of: %w", err)
@@ -47,13 +57,19 @@ func Jobs(cfg config.Config, db *sql.DB, version string, log *slog.Logger) ([]sc
 			Name: JobCompute, Spec: cfg.Schedules.Compute,
 			Run: func(ctx context.Context) (int64, error) {
 				res, err := models.Compute(ctx, db, models.ComputeOptions{AsOf: asOf, SOFee: cfg.Indicators.SOFee, Groups: cfg.Groups})
-				return int64(res.Rows), err
+				if err != nil {
+					return int64(res.Rows), err
+				}
+				if err := pub.Publish(ctx); err != nil {
+					return int64(res.Rows), fmt.Errorf("publish: %w", err)
+				}
+				return int64(res.Rows), nil
 			},
 		},
 		{
 			Name: JobExport, Spec: cfg.Schedules.Export,
 			Run: func(ctx context.Context) (int64, error) {
-				m, err := export.Write(ctx, db, cfg.Paths.Exports, export.Options{MinN: cfg.Indicators.MinN, Groups: cfg.Groups, Version: version})
+				m, err := export.Write(ctx, db, cfg.Paths.Exports, export.Options{MinN: cfg.Indicators.MinN, Groups: cfg.Groups, Version: version, Snapshot: pub.Store.Load()})
 				// The cells exported (values.csv and values.parquet hold one
 				// row each); municipality.json always lists the 312 areas.
 				return int64(m.Rows[export.FileCSV]), err

@@ -31,6 +31,7 @@ import (
 	"github.com/effekt/effekt/microdata"
 	"github.com/effekt/effekt/schedules"
 	"github.com/effekt/effekt/server/serveinfo"
+	"github.com/effekt/effekt/snapshot"
 )
 
 // httpShutdownTimeout bounds how long in-flight requests get on shutdown.
@@ -61,14 +62,30 @@ func New(ctx context.Context, cfg config.Config, db *sql.DB, opt Options) (*Serv
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
+	snaps := new(snapshot.Store)
+	snapOpt := snapshot.Options{MinN: cfg.Indicators.MinN, Groups: cfg.Groups}
 	m := metrics.New(db, metrics.Options{
 		MinN: cfg.Indicators.MinN, Groups: cfg.Groups, Periods: cfg.Metrics.Periods,
-		Timeout: cfg.Metrics.ScrapeTimeout, Logger: opt.Logger,
+		Timeout: cfg.Metrics.ScrapeTimeout, Logger: opt.Logger, Snapshots: snaps,
 	})
+	// publish swaps in the values of the compute just committed; it runs
+	// inside the compute job, holding the writer slot, so snapshots are
+	// published in the order of the computes.
+	publish := func(ctx context.Context) error {
+		snap, err := snaps.Refresh(ctx, db, snapOpt)
+		if err != nil {
+			return err
+		}
+		opt.Logger.Info("published values", "cells", snap.Len(), "suppressed_primary", snap.Primary, "suppressed_complementary", snap.Complementary)
+		return m.Prime(ctx)
+	}
+	if err := publish(ctx); err != nil {
+		return nil, fmt.Errorf("publish the computed values: %w", err)
+	}
 	jobs := opt.Jobs
 	if jobs == nil {
 		var err error
-		if jobs, err = Jobs(cfg, db, opt.Version, opt.Logger); err != nil {
+		if jobs, err = Jobs(cfg, db, opt.Version, opt.Logger, Publisher{Store: snaps, Publish: publish}); err != nil {
 			return nil, err
 		}
 	}
@@ -84,7 +101,7 @@ func New(ctx context.Context, cfg config.Config, db *sql.DB, opt Options) (*Serv
 	}
 	apiOpt := api.Options{
 		MinN: cfg.Indicators.MinN, Groups: cfg.Groups, Tokens: cfg.API.Tokens, LocalToken: local, PublicURL: cfg.API.PublicURL,
-		Jobs: apiJobs{sched}, Logger: opt.Logger, RequestTimeout: cfg.API.RequestTimeout,
+		Jobs: apiJobs{sched}, Logger: opt.Logger, RequestTimeout: cfg.API.RequestTimeout, Snapshots: snaps,
 		Ready: readiness(db, sched),
 	}
 	var audit *access.AuditLog
