@@ -1,0 +1,277 @@
+package ingest
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"context"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+const (
+	nsMain = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+	nsRel  = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+	nsPkg  = "http://schemas.openxmlformats.org/package/2006/relationships"
+)
+
+// part is one part of a generated workbook: prefix, then block repeated
+// n times, then suffix. Parts are deflated segment by segment, so a part
+// inflating to gigabytes is written in milliseconds.
+type part struct {
+	name                  string
+	prefix, block, suffix string
+	n                     int
+}
+
+// deflated compresses each segment on its own (back-references stay
+// within it) and concatenates them: prefix and block flushed, the suffix
+// closing the stream, the block's bytes repeated n times.
+func (p part) deflated(t testing.TB) (raw []byte, crc uint32, size uint64) {
+	seg := func(s string, final bool) []byte {
+		var b bytes.Buffer
+		w, err := flate.NewWriter(&b, flate.BestCompression)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(s))
+		if final {
+			w.Close()
+		} else {
+			w.Flush()
+		}
+		return b.Bytes()
+	}
+	raw = append(raw, seg(p.prefix, false)...)
+	crc = crc32.Update(0, crc32.IEEETable, []byte(p.prefix))
+	if p.n > 0 {
+		blk := seg(p.block, false)
+		for i := 0; i < p.n; i++ {
+			raw = append(raw, blk...)
+			crc = crc32.Update(crc, crc32.IEEETable, []byte(p.block))
+		}
+	}
+	raw = append(raw, seg(p.suffix, true)...)
+	crc = crc32.Update(crc, crc32.IEEETable, []byte(p.suffix))
+	return raw, crc, uint64(len(p.prefix)) + uint64(p.n)*uint64(len(p.block)) + uint64(len(p.suffix))
+}
+
+// writeWorkbook writes a workbook of one sheet with the given sheet and
+// shared strings parts (and any extra parts).
+func writeWorkbook(t testing.TB, path string, parts ...part) {
+	t.Helper()
+	base := []part{
+		{name: "[Content_Types].xml", prefix: `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+			`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>` +
+			`<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>` +
+			`<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>` +
+			`<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>`},
+		{name: "_rels/.rels", prefix: `<Relationships xmlns="` + nsPkg + `"><Relationship Id="rId1" Type="` + nsRel + `/officeDocument" Target="xl/workbook.xml"/></Relationships>`},
+		{name: "xl/workbook.xml", prefix: `<workbook xmlns="` + nsMain + `" xmlns:r="` + nsRel + `"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`},
+		{name: "xl/_rels/workbook.xml.rels", prefix: `<Relationships xmlns="` + nsPkg + `"><Relationship Id="rId1" Type="` + nsRel + `/worksheet" Target="worksheets/sheet1.xml"/>` +
+			`<Relationship Id="rId2" Type="` + nsRel + `/sharedStrings" Target="sharedStrings.xml"/></Relationships>`},
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zw := zip.NewWriter(f)
+	for _, p := range append(base, parts...) {
+		raw, crc, size := p.deflated(t)
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: p.name, Method: zip.Deflate, CRC32: crc,
+			CompressedSize64: uint64(len(raw)), UncompressedSize64: size})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func sst(block string, n int) part {
+	return part{name: "xl/sharedStrings.xml", prefix: `<sst xmlns="` + nsMain + `"><si><t>pnr</t></si><si><t>intygsdatum</t></si>`, block: block, n: n, suffix: `</sst>`}
+}
+
+func sheet(block string, n int) part {
+	return part{name: "xl/worksheets/sheet1.xml", prefix: `<worksheet xmlns="` + nsMain + `"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>`,
+		block: block, n: n, suffix: `</sheetData></worksheet>`}
+}
+
+const certRow = `<row><c t="inlineStr"><is><t>19850709-9805</t></is></c><c><v>45292</v></c></row>`
+
+// hostileWorkbooks are workbooks that must be refused, and the limit each
+// one's .error.txt must name.
+var hostileWorkbooks = []struct {
+	name  string
+	parts []part
+	says  string
+}{
+	// 1088 MiB of shared strings (blocks of 1 MiB: 256 texts of 4 KiB) in about 1 MB
+	{"bomb.xlsx", []part{sheet(certRow, 1), sst(strings.Repeat("<si><t>"+strings.Repeat("x", 4096-16)+"</t></si>", 256), 1088)},
+		"unzips to 1088 MiB, more than 1024 MiB (limit ingest.xlsx_max_unzip_mib)"},
+	{"many_strings.xlsx", []part{sheet(certRow, 1), sst(strings.Repeat("<si><t>x</t></si>", 1000), 2100)},
+		"2100002 distinct texts (shared strings), more than 2000000 (limit ingest.xlsx_max_rows)"},
+	{"long_text.xlsx", []part{sheet(certRow, 1), {name: "xl/sharedStrings.xml", prefix: `<sst xmlns="` + nsMain + `"><si><t>pnr</t></si><si><t>intygsdatum</t></si><si><t>`,
+		block: strings.Repeat("A", 1<<20), n: 20, suffix: `</t></si></sst>`}},
+		"a shared string in sharedStrings.xml is 20 MiB long (at most 16 MiB)"},
+	{"big_sheet.xlsx", []part{sheet(strings.Repeat(certRow, 1000), 2100), sst("", 0)},
+		"sheet sheet1.xml has 2100001 rows, more than 2000000 (limit ingest.xlsx_max_rows)"},
+	{"media.xlsx", []part{sheet(certRow, 1), sst("", 0), {name: "xl/media/image1.png", block: strings.Repeat("\x00", 1<<20), n: 300}},
+		"the workbook part image1.png unzips to 300 MiB, more than"},
+}
+
+// TestHostileXLSX: workbooks that would cost gigabytes are refused into
+// failed/ with a .error.txt naming the limit; the run (a subprocess)
+// stays under 1 GB of peak RSS; its temp folder is empty afterwards.
+func TestHostileXLSX(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes and inflates workbooks of a gigabyte")
+	}
+	e := newEnv(t)
+	for _, w := range hostileWorkbooks {
+		writeWorkbook(t, filepath.Join(e.inbox, "so_certificates", w.name), w.parts...)
+		if st, _ := os.Stat(filepath.Join(e.inbox, "so_certificates", w.name)); st.Size() > 3<<19 {
+			t.Errorf("%s is %d bytes on disk", w.name, st.Size())
+		}
+	}
+	// a stale excelize temp file of a killed run
+	writeFile(t, filepath.Join(e.dir, "tmp", "ingest", "excelize-123"), []byte("stale"))
+	e.close()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestXLSXChild$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), xlsxChildEnv+"="+e.dir)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10
+	t.Logf("peak RSS of the run: %d MiB (%s)", rss>>20, bytes.TrimSpace(out))
+	if rss > 1<<30 {
+		t.Errorf("peak RSS %d MiB, want < 1 GiB", rss>>20)
+	}
+	e.open()
+	for _, w := range hostileWorkbooks {
+		b, err := os.ReadFile(filepath.Join(e.fail, "so_certificates", w.name+".error.txt"))
+		if err != nil || !bytes.Contains(b, []byte(w.says)) {
+			t.Errorf("%s: .error.txt %q (%v), want it to say %q", w.name, b, err, w.says)
+		}
+	}
+	if n := e.count(`SELECT count(*) FROM files WHERE status = 'failed'`); n != int64(len(hostileWorkbooks)) {
+		t.Errorf("%d failed files, want %d", n, len(hostileWorkbooks))
+	}
+	if _, err := os.Stat(filepath.Join(e.dir, "tmp", "ingest")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the run's temp folder is left: %v", err)
+	}
+}
+
+const xlsxChildEnv = "EFFEKT_TEST_XLSX_DIR"
+
+// TestXLSXChild is the subprocess of TestHostileXLSX.
+func TestXLSXChild(t *testing.T) {
+	dir := os.Getenv(xlsxChildEnv)
+	if dir == "" {
+		t.Skip("only as the subprocess of TestHostileXLSX")
+	}
+	e := &env{t: t, dir: dir, inbox: filepath.Join(dir, "inbox"), archive: filepath.Join(dir, "archive"),
+		fail: filepath.Join(dir, "failed"), dbPath: filepath.Join(dir, "e.duckdb"), logs: &syncBuffer{}}
+	e.open()
+	defer e.close()
+	opt := e.options()
+	opt.Temp = filepath.Join(dir, "tmp")
+	if v := os.Getenv("EFFEKT_TEST_XLSX_MAX_XML"); v != "" {
+		var mib int64
+		fmt.Sscan(v, &mib)
+		opt.XLSXMaxXML = mib << 20
+	}
+	opt.hook = func(point, name string, n int64) {
+		if _, err := os.Stat(filepath.Join(dir, "tmp", "ingest", "excelize-123")); err == nil {
+			t.Errorf("a stale temp file outlived the start of the run")
+		}
+	}
+	sum, err := Run(context.Background(), e.db, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range sum.Files {
+		fmt.Printf("%s %s read %d loaded %d in %s %s\n", f.Name, f.Status, f.RowsRead, f.RowsLoaded, f.Duration.Round(time.Millisecond), f.Error)
+	}
+}
+
+// TestXLSXCaps: the row and cell caps apply as configured.
+func TestXLSXCaps(t *testing.T) {
+	e := newEnv(t)
+	writeWorkbook(t, filepath.Join(e.inbox, "so_certificates", "rows.xlsx"), sheet(certRow, 101), sst("", 0))
+	writeWorkbook(t, filepath.Join(e.inbox, "so_certificates", "cells.xlsx"), sheet(strings.Repeat(`<c t="inlineStr"><is><t>x</t></is></c>`, 10), 1), sst("", 0))
+	writeWorkbook(t, filepath.Join(e.inbox, "so_certificates", "ok.xlsx"), sheet(certRow, 3), sst("", 0))
+	opt := e.options()
+	opt.XLSXMaxRows, opt.XLSXMaxCells = 100, 11
+	sum, err := Run(context.Background(), e.db, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"rows.xlsx": "102 rows, more than 100", "cells.xlsx": "12 cells, more than 11", "ok.xlsx": ""}
+	for _, r := range sum.Files {
+		w := want[r.Name]
+		if (w == "" && (r.Status != StatusLoaded || r.RowsRead != 3)) || (w != "" && (r.Status != StatusFailed || !strings.Contains(r.Error, w))) {
+			t.Errorf("%s: %s %q read %d, want %q", r.Name, r.Status, r.Error, r.RowsRead, w)
+		}
+	}
+}
+
+// TestXLSXMemory measures (EFFEKT_XLSX_MEASURE=1) the peak RSS of loading
+// the largest workbooks the limits let through: 2 M rows whose texts are
+// 2 M distinct shared strings of 120 bytes (about 250 MiB of shared
+// strings), with the shared strings held in memory or spilled.
+func TestXLSXMemory(t *testing.T) {
+	if os.Getenv("EFFEKT_XLSX_MEASURE") == "" {
+		t.Skip("set EFFEKT_XLSX_MEASURE=1 to measure")
+	}
+	const n = 1_999_000
+	for _, c := range []struct {
+		maxXML string
+		width  int
+	}{{"256", 120}, {"64", 120}, {"64", 16}} {
+		maxXML := c.maxXML
+		t.Run(fmt.Sprintf("max_xml_mib=%s/text=%d", maxXML, c.width), func(t *testing.T) {
+			e := newEnv(t)
+			var rows strings.Builder
+			for i := 0; i < 1000; i++ {
+				fmt.Fprintf(&rows, `<row><c t="inlineStr"><is><t>%s</t></is></c><c><v>45292</v></c><c t="s"><v>%d</v></c></row>`, genPNR(i), 2+i)
+			}
+			var si strings.Builder
+			for i := 0; i < 1000; i++ {
+				fmt.Fprintf(&si, "<si><t>%0*d</t></si>", c.width, i)
+			}
+			p := filepath.Join(e.inbox, "so_certificates", "big.xlsx")
+			writeWorkbook(t, p, part{name: "xl/worksheets/sheet1.xml", prefix: `<worksheet xmlns="` + nsMain + `"><sheetData><row><c t="inlineStr"><is><t>pnr</t></is></c><c t="inlineStr"><is><t>intygsdatum</t></is></c><c t="s"><v>1</v></c></row>`,
+				block: rows.String(), n: n / 1000, suffix: `</sheetData></worksheet>`},
+				part{name: "xl/sharedStrings.xml", prefix: `<sst xmlns="` + nsMain + `"><si><t>x</t></si><si><t>timmar totalt</t></si>`, block: si.String(), n: n / 1000, suffix: `</sst>`})
+			st, _ := os.Stat(p)
+			e.close()
+			cmd := exec.Command(os.Args[0], "-test.run=^TestXLSXChild$", "-test.count=1", "-test.v")
+			cmd.Env = append(os.Environ(), xlsxChildEnv+"="+e.dir, "EFFEKT_TEST_XLSX_MAX_XML="+maxXML)
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("child: %v\n%s", err, out)
+			}
+			rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10
+			t.Logf("%.1f MB on disk, max_xml_mib %s: peak RSS %d MiB, %s, %s", float64(st.Size())/1e6, maxXML, rss>>20,
+				cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime(), bytes.TrimSpace(out))
+		})
+	}
+}
