@@ -99,6 +99,8 @@ var escapes = []string{
 	`SELECT * FROM enable_peg_parser()`,
 	`SELECT * FROM enable_profiling()`,
 	`SELECT * FROM other.main.indicator_values`,
+	`SELECT * FROM pg_catalog.pg_settings`,
+	`SELECT * FROM pg_settings`,
 	// functions with side effects
 	`SELECT write_log('x', level := 'error')`,
 	`SELECT nextval('file_id_seq')`,

@@ -255,7 +255,7 @@ func Text(v any) string {
 		return x.String()
 	case *big.Int:
 		return x.String()
-	case []any, map[string]any, duckdb.Map, duckdb.OrderedMap:
+	case []any, map[string]any, duckdb.Map, duckdb.OrderedMap, *duckdb.OrderedMap:
 		b, err := json.Marshal(JSONValue(v))
 		if err == nil {
 			return string(b)
@@ -293,6 +293,27 @@ func JSONValue(v any) any {
 			out[k] = JSONValue(e)
 		}
 		return out
+	case duckdb.Map:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[Text(k)] = JSONValue(e)
+		}
+		return out
+	case duckdb.OrderedMap:
+		return orderedMap(&x)
+	case *duckdb.OrderedMap:
+		return orderedMap(x)
 	}
 	return Text(v)
+}
+
+// orderedMap is a DuckDB MAP as a JSON object (keys as text; the order of
+// encoding/json's map keys, sorted).
+func orderedMap(m *duckdb.OrderedMap) map[string]any {
+	out := make(map[string]any, m.Len())
+	ks, vs := m.Keys(), m.Values()
+	for i := range ks {
+		out[Text(ks[i])] = JSONValue(vs[i])
+	}
+	return out
 }

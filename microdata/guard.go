@@ -50,6 +50,9 @@ var scalarFunctions = map[string]bool{
 // read ('/etc/passwd.csv', "data.parquet" and URLs all hold '.', '/' or ':').
 var plainName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
+// hiddenTables are catalogue views over refused table functions.
+var hiddenTables = map[string]bool{"pg_settings": true, "duckdb_settings": true, "duckdb_secrets": true, "duckdb_databases": true}
+
 // schemas a table reference may name.
 var schemas = map[string]bool{"": true, "main": true, "information_schema": true, "pg_catalog": true}
 
@@ -124,7 +127,7 @@ func walk(v any) error {
 			if !plainName.MatchString(name) {
 				return &RefusedError{Reason: fmt.Sprintf("table %q is not a table name (file paths and URLs are not read)", name)}
 			}
-			if catalog != "" || !schemas[strings.ToLower(schema)] {
+			if catalog != "" || !schemas[strings.ToLower(schema)] || hiddenTables[strings.ToLower(name)] {
 				return &RefusedError{Reason: fmt.Sprintf("table %s.%s.%s: only the database's own tables can be read", catalog, schema, name)}
 			}
 		}

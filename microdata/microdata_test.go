@@ -160,6 +160,9 @@ func TestAllowed(t *testing.T) {
 			{"duplicate names", `SELECT 1 AS a, 2 AS a`, "csv", "a,a_1\n1,2\n"},
 			{"catalogue", `SELECT count(*) > 5 AS ok FROM information_schema.tables`, "csv", "ok\ntrue\n"},
 			{"cte and window", `WITH t AS (SELECT gender, value FROM indicator_values) SELECT gender, rank() OVER (ORDER BY value) AS r FROM t ORDER BY r`, "csv", "gender,r\nK,1\nT,2\n"},
+			{"map (recursed forever before)", `SELECT MAP {'k': 1} AS m, [MAP {2: 'v'}] AS l`, "csv", "m,l\n\"{\"\"k\"\":1}\",\"[{\"\"2\"\":\"\"v\"\"}]\"\n"},
+			{"catalogue with a map column", `SELECT count(*) > 0 AS ok, count(tags) > 0 AS tagged FROM (SELECT * FROM duckdb_tables())`, "csv", "ok,tagged\ntrue,true\n"},
+			{"duckdb_tables rows", `SELECT table_name, tags FROM duckdb_tables() WHERE table_name = 'files'`, "json", "[\n  {\n    \"table_name\": \"files\",\n    \"tags\": {}\n  }\n]\n"},
 			{"nested", `SELECT [1, 2] AS l, {'a': 'x'} AS s`, "json", "[\n  {\n    \"l\": [\n      1,\n      2\n    ],\n    \"s\": {\n      \"a\": \"x\"\n    }\n  }\n]\n"},
 		}
 		for _, tt := range tests {
