@@ -6,6 +6,7 @@
 //	GET  /v3/kpi[/{ids}]                      ?title= (case-insensitive substring)
 //	GET  /v3/municipality[/{ids}]             ?title= &type=K|L &region_type=K|L
 //	GET  /v3/municipality_groups[/{ids}]      ?title=
+//	GET  /v3/kpi_groups[/{ids}]               ?title=
 //	GET  /v3/data/kpi/{ids}/municipality/{ids}/year/{years}   and the two-of-three forms
 //	GET  /v3/data[/]?kpi_id=&municipality_id=&year=           at least two, repeated or comma lists
 //	GET  /api/v1/values                       ?kpi= &municipality= &period= &gender=
@@ -168,6 +169,8 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v3/municipality/{ids}", s.municipalities)
 	mux.HandleFunc("GET /v3/municipality_groups", s.groups)
 	mux.HandleFunc("GET /v3/municipality_groups/{ids}", s.groups)
+	mux.HandleFunc("GET /v3/kpi_groups", s.kpiGroups)
+	mux.HandleFunc("GET /v3/kpi_groups/{ids}", s.kpiGroups)
 	mux.HandleFunc("GET /v3/data/kpi/{kpi}/municipality/{municipality}/year/{year}", s.dataPath)
 	mux.HandleFunc("GET /v3/data/kpi/{kpi}/year/{year}", s.dataPath)
 	mux.HandleFunc("GET /v3/data/kpi/{kpi}/municipality/{municipality}", s.dataPath)

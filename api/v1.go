@@ -42,6 +42,10 @@ func (s *server) values(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if f.ChangedSince, err = fromDate(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	vals := s.opt.Snapshots.Load().Query(f)
 	writeJSON(w, http.StatusOK, paginate(r, models.Rows(vals, s.opt.Groups), p))
 }

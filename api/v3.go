@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/effekt/effekt/kolada"
 	"github.com/effekt/effekt/models"
@@ -86,6 +87,24 @@ func (s *server) groups(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, paginate(r, out, p))
 }
 
+// kpiGroups serves /v3/kpi_groups: effekt's indicator groups in Kolada's
+// group shape.
+func (s *server) kpiGroups(w http.ResponseWriter, r *http.Request) {
+	ids, p, err := listParams(r, "kpi_groups")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	title := r.URL.Query().Get("title")
+	var out []kolada.Group
+	for _, g := range kolada.KPIGroups() {
+		if (ids == nil || slices.Contains(ids, g.ID)) && containsFold(g.Title, title) {
+			out = append(out, g)
+		}
+	}
+	writeJSON(w, http.StatusOK, paginate(r, out, p))
+}
+
 // dataPath serves the path forms of /v3/data: kpi, municipality and year
 // segments, two or three of them.
 func (s *server) dataPath(w http.ResponseWriter, r *http.Request) {
@@ -148,6 +167,10 @@ func (s *server) data(w http.ResponseWriter, r *http.Request, f models.Filter) {
 		s.fail(w, r, err)
 		return
 	}
+	if f.ChangedSince, err = fromDate(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	values := s.opt.Snapshots.Load().Query(f)
 	writeJSON(w, http.StatusOK, paginate(r, kolada.Rows(values), p))
 }
@@ -164,4 +187,18 @@ func listParams(r *http.Request, label string) ([]string, page, error) {
 	}
 	p, err := parsePage(r, kolada.MaxPerPage)
 	return ids, p, err
+}
+
+// fromDate reads Kolada's from_date (YYYY-MM-DD): only cells whose content
+// changed on or after that day. Absent: the zero time (every cell).
+func fromDate(r *http.Request) (time.Time, error) {
+	v := r.URL.Query().Get("from_date")
+	if v == "" {
+		return time.Time{}, nil
+	}
+	d, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, badRequest("from_date: %q is not a date YYYY-MM-DD", v)
+	}
+	return d, nil
 }

@@ -26,6 +26,11 @@ func TestGolden(t *testing.T) {
 		// groups
 		{"groups", "/v3/municipality_groups", 200},
 		{"groups_id", "/v3/municipality_groups/G0002,G9999", 200},
+		{"kpi_groups", "/v3/kpi_groups", 200},
+		{"kpi_groups_id_title", "/v3/kpi_groups/EFG1,EFG3,EFG9?title=etabl", 200},
+		// from_date: only Botkyrka 2020 was computed (changed) on 2021-07-02
+		{"data_from_date", "/v3/data/kpi/EF101/municipality/0127?from_date=2021-07-02", 200},
+		{"data_from_date_query", "/v3/data?kpi_id=EF101,EF102&year=2019,2020&from_date=2021-07-01", 200},
 		// data, the four path forms
 		{"data_kpi_municipality_year", "/v3/data/kpi/EF101/municipality/0127,0001,G0001/year/2019", 200},
 		{"data_kpi_year", "/v3/data/kpi/EF101,EF102/year/2019", 200},
@@ -57,6 +62,7 @@ func TestGolden(t *testing.T) {
 		{"err_query_none", "/v3/data", 400},
 		{"err_gender", "/api/v1/values?gender=X", 400},
 		{"err_rejects_file", "/api/v1/rejects?file=abc", 400},
+		{"err_from_date", "/v3/data/kpi/EF101/year/2019?from_date=2021-13-01", 400},
 		{"err_not_found", "/v3/nothing", 404},
 		{"err_not_found_root", "/", 404},
 	}

@@ -154,3 +154,19 @@ func rank(g string) int {
 	}
 	return len(genderOrder)
 }
+
+// KPIGroups returns effekt's indicator groups as Kolada KPI group objects
+// (the shape of municipality groups: id, title, members with member_id and
+// member_title).
+func KPIGroups() []Group {
+	var out []Group
+	for _, g := range models.KPIGroups() {
+		kg := Group{ID: g.ID, Title: g.Title, Members: make([]GroupMember, 0, len(g.Members))}
+		for _, m := range g.Members {
+			ind, _ := models.Lookup(m)
+			kg.Members = append(kg.Members, GroupMember{MemberID: m, MemberTitle: ind.TitleSV})
+		}
+		out = append(out, kg)
+	}
+	return out
+}
