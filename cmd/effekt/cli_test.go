@@ -177,8 +177,8 @@ func TestCLIInterspersedFlagsAndJSONOrder(t *testing.T) {
 	if code != 0 || out != "[\n  {\n    \"b\": 2,\n    \"a\": 1\n  }\n]\n" {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "data")); err == nil {
-		t.Fatal("sql opened ./data although --db came after the query")
+	if _, err := os.Stat(filepath.Join(dir, "data", "effekt.duckdb")); err == nil {
+		t.Fatal("sql opened ./data/effekt.duckdb although --db came after the query")
 	}
 }
 
