@@ -243,12 +243,22 @@ func Text(v any) string {
 	case string:
 		return x
 	case time.Time:
-		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
+		switch {
+		case x.Year() == 1 && x.YearDay() == 1: // TIME, TIMETZ
+			if _, off := x.Zone(); off != 0 {
+				return x.Format("15:04:05.999999999Z07:00")
+			}
+			return x.Format("15:04:05.999999999")
+		case x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0:
 			return x.Format(time.DateOnly)
 		}
 		return x.Format(time.RFC3339Nano)
 	case []byte:
-		return string(x)
+		return blob(x)
+	case duckdb.Union:
+		return Text(x.Value)
+	case duckdb.Interval:
+		return fmt.Sprintf("%d months %d days %d microseconds", x.Months, x.Days, x.Micros)
 	case duckdb.Decimal:
 		return x.String()
 	case duckdb.UUID:
@@ -279,6 +289,10 @@ func JSONValue(v any) any {
 		return x
 	case duckdb.Decimal:
 		return json.Number(x.String())
+	case duckdb.Union:
+		return JSONValue(x.Value)
+	case duckdb.Interval:
+		return x
 	case *big.Int:
 		return json.Number(x.String())
 	case []any:
@@ -305,6 +319,23 @@ func JSONValue(v any) any {
 		return orderedMap(x)
 	}
 	return Text(v)
+}
+
+// blob is text as it is, or bytes that are not UTF-8 as DuckDB prints a
+// BLOB (\xAA).
+func blob(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	var sb strings.Builder
+	for _, c := range b {
+		if c >= 0x20 && c < 0x7f && c != '\\' {
+			sb.WriteByte(c)
+		} else {
+			fmt.Fprintf(&sb, "\\x%02X", c)
+		}
+	}
+	return sb.String()
 }
 
 // orderedMap is a DuckDB MAP as a JSON object (keys as text; the order of

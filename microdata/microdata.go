@@ -199,6 +199,13 @@ func stream(ctx context.Context, st *duckdb.Stmt, limit int, w RowWriter, res *R
 	}
 	vals := make([]driver.Value, len(res.Columns))
 	row := make([]any, len(res.Columns))
+	// the driver hands a UUID over as its 16 bytes
+	uuids := make([]bool, len(res.Columns))
+	if tn, ok := rows.(driver.RowsColumnTypeDatabaseTypeName); ok {
+		for i := range uuids {
+			uuids[i] = tn.ColumnTypeDatabaseTypeName(i) == "UUID"
+		}
+	}
 	for {
 		if err := rows.Next(vals); err != nil {
 			if errors.Is(err, io.EOF) {
@@ -211,6 +218,11 @@ func stream(ctx context.Context, st *duckdb.Stmt, limit int, w RowWriter, res *R
 			break
 		}
 		for i, v := range vals {
+			if b, ok := v.([]byte); ok && uuids[i] && len(b) == 16 {
+				var u duckdb.UUID
+				copy(u[:], b)
+				v = u.String()
+			}
 			row[i] = v
 		}
 		if err := w.Row(row); err != nil {
