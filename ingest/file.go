@@ -251,7 +251,7 @@ func (l *loader) move(f inboxFile, dir string) string {
 	}
 	dst := filepath.Join(dir, f.rel)
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		l.log.Error("create folder", "folder", filepath.Dir(dst), "err", err)
+		l.log.Error("create folder", "folder", scrub(filepath.Dir(dst)), "err", scrub(err.Error()))
 		return ""
 	}
 	ext := filepath.Ext(dst)
@@ -261,7 +261,7 @@ func (l *loader) move(f inboxFile, dir string) string {
 	}
 	if err := os.Rename(f.path, dst); err != nil {
 		if err := copyFile(f.path, dst); err != nil {
-			l.log.Error("move file", "file", scrub(f.rel), "to", scrub(dst), "err", err)
+			l.log.Error("move file", "file", scrub(f.rel), "to", scrub(dst), "err", scrub(err.Error()))
 			return ""
 		}
 		os.Remove(f.path)

@@ -104,7 +104,12 @@ type loader struct {
 // the Summary; the error is for problems of the whole run (database,
 // unreadable inbox, cancellation, an injected fault), which leave the file
 // being loaded where it was.
-func Run(ctx context.Context, db *sql.DB, opt Options) (Summary, error) {
+func Run(ctx context.Context, db *sql.DB, opt Options) (_ Summary, err error) {
+	defer func() {
+		if err != nil {
+			err = &scrubbed{err}
+		}
+	}()
 	l := &loader{db: db, opt: opt, today: opt.Today, log: opt.Logger, fault: opt.Fault}
 	if l.today.IsZero() {
 		l.today = time.Now()
@@ -175,6 +180,13 @@ func Run(ctx context.Context, db *sql.DB, opt Options) (Summary, error) {
 	}
 	return sum, nil
 }
+
+// scrubbed shows an error with personnummer shapes masked (paths in it may
+// name a person); errors.Is and As see the original.
+type scrubbed struct{ err error }
+
+func (e *scrubbed) Error() string { return scrub(e.err.Error()) }
+func (e *scrubbed) Unwrap() error { return e.err }
 
 // emptyDir makes dir an empty folder: files a killed run left are removed.
 func emptyDir(dir string) error {

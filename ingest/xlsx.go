@@ -28,11 +28,12 @@ type xlsxSource struct {
 // The workbook is checked against lim first (checkWorkbook), so that no
 // part excelize holds in memory can be large.
 func openXLSX(path string, info fileInfo, kind string, lim XLSXLimits) (s *xlsxSource, err error) {
-	if err := checkWorkbook(path, lim); err != nil {
+	ws, err := checkWorkbook(path, lim)
+	if err != nil {
 		return nil, err
 	}
 	f, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true,
-		UnzipSizeLimit: lim.MaxUnzip, UnzipXMLSizeLimit: min(lim.MaxXML, lim.MaxUnzip), TmpDir: lim.TmpDir})
+		UnzipSizeLimit: lim.MaxUnzip, UnzipXMLSizeLimit: ws.xmlLimit(lim), TmpDir: lim.TmpDir})
 	if err != nil {
 		if strings.Contains(err.Error(), "unzip size exceeds") {
 			return nil, fileErrorf("the workbook unzips to more than %d MiB (ingest.xlsx_max_unzip_mib): is it an export? Export it as CSV", lim.MaxUnzip>>20)

@@ -31,7 +31,29 @@ const (
 	// an item of the shared strings or a row of a sheet larger than this
 	// is refused (Excel's cells hold at most 32 767 characters)
 	maxXLSXItem = 16 << 20
+	// more shared strings than this are spilled to the temp folder even
+	// when their XML is small: excelize holds about 600 bytes per shared
+	// string in memory, against about 50 when spilled (measured:
+	// TestXLSXMemory)
+	maxSSTInMemory = 200_000
 )
+
+// workbookStats is what checkWorkbook saw.
+type workbookStats struct {
+	sstSize  int64 // uncompressed bytes of the shared strings
+	sstItems int64
+}
+
+// xmlLimit is the UnzipXMLSizeLimit for excelize: parts above it are
+// spilled to the temp folder; many shared strings are spilled however
+// small their XML.
+func (w workbookStats) xmlLimit(lim XLSXLimits) int64 {
+	x := min(lim.MaxXML, lim.MaxUnzip)
+	if w.sstItems > maxSSTInMemory && w.sstSize > 0 && w.sstSize <= x {
+		x = w.sstSize - 1
+	}
+	return x
+}
 
 // DefaultXLSXLimits are the limits of an Options without XLSX settings.
 func DefaultXLSXLimits() XLSXLimits {
@@ -59,10 +81,10 @@ func (l *loader) xlsxLimits() XLSXLimits {
 // inflates beyond its declared size, so they cannot lie), then the shared
 // strings and sheets streamed once, counting items, rows and cells
 // without keeping them.
-func checkWorkbook(file string, lim XLSXLimits) error {
+func checkWorkbook(file string, lim XLSXLimits) (ws workbookStats, err error) {
 	zr, err := zip.OpenReader(file)
 	if err != nil {
-		return fileErrorf("not a readable XLSX workbook (%v): save it again from Excel as .xlsx, or export it as CSV", err)
+		return ws, fileErrorf("not a readable XLSX workbook (%v): save it again from Excel as .xlsx, or export it as CSV", err)
 	}
 	defer zr.Close()
 	var total, inMemory uint64
@@ -78,34 +100,39 @@ func checkWorkbook(file string, lim XLSXLimits) error {
 				inMemory += f.UncompressedSize64
 			}
 		case big:
-			return fileErrorf("the workbook part %s unzips to %d MiB, more than %d MiB (limit ingest.xlsx_max_xml_mib): is it an export? Export it as CSV",
+			return ws, fileErrorf("the workbook part %s unzips to %d MiB, more than %d MiB (limit ingest.xlsx_max_xml_mib): is it an export? Export it as CSV",
 				path.Base(f.Name), f.UncompressedSize64>>20, lim.MaxXML>>20)
 		default:
 			inMemory += f.UncompressedSize64
 		}
 	}
 	if total > uint64(lim.MaxUnzip) {
-		return fileErrorf("the workbook unzips to %d MiB, more than %d MiB (limit ingest.xlsx_max_unzip_mib): is it an export? Export it as CSV",
+		return ws, fileErrorf("the workbook unzips to %d MiB, more than %d MiB (limit ingest.xlsx_max_unzip_mib): is it an export? Export it as CSV",
 			total>>20, lim.MaxUnzip>>20)
 	}
 	if inMemory > uint64(lim.MaxXML) {
-		return fileErrorf("the workbook's parts held in memory unzip to %d MiB, more than %d MiB (limit ingest.xlsx_max_xml_mib): export it as CSV",
+		return ws, fileErrorf("the workbook's parts held in memory unzip to %d MiB, more than %d MiB (limit ingest.xlsx_max_xml_mib): export it as CSV",
 			inMemory>>20, lim.MaxXML>>20)
 	}
 	for _, f := range stream {
-		if err := checkPart(f, lim); err != nil {
-			return err
+		n, err := checkPart(f, lim)
+		if err != nil {
+			return ws, err
+		}
+		if strings.EqualFold(path.Base(f.Name), "sharedStrings.xml") {
+			ws.sstSize, ws.sstItems = int64(f.UncompressedSize64), n
 		}
 	}
-	return nil
+	return ws, nil
 }
 
 // checkPart streams the shared strings or one sheet and refuses too many
-// items, rows or cells and any item or row larger than maxXLSXItem.
-func checkPart(f *zip.File, lim XLSXLimits) error {
+// items, rows or cells and any item or row larger than maxXLSXItem; it
+// returns the number of items (shared strings or rows).
+func checkPart(f *zip.File, lim XLSXLimits) (int64, error) {
 	rc, err := f.Open()
 	if err != nil {
-		return fileErrorf("the workbook part %s cannot be read (%v): save it again from Excel", path.Base(f.Name), err)
+		return 0, fileErrorf("the workbook part %s cannot be read (%v): save it again from Excel", path.Base(f.Name), err)
 	}
 	defer rc.Close()
 	sst := strings.EqualFold(path.Base(f.Name), "sharedStrings.xml")
@@ -115,20 +142,20 @@ func checkPart(f *zip.File, lim XLSXLimits) error {
 	}
 	c := elemCounter{item: item}
 	if _, err := io.Copy(&c, rc); err != nil {
-		return fileErrorf("the workbook part %s cannot be read (%v): the workbook is damaged", path.Base(f.Name), err)
+		return 0, fileErrorf("the workbook part %s cannot be read (%v): the workbook is damaged", path.Base(f.Name), err)
 	}
 	c.end()
 	switch {
 	case c.longest > maxXLSXItem:
-		return fileErrorf("a %s in %s is %d MiB long (at most %d MiB): is it an export? Export it as CSV", what, path.Base(f.Name), c.longest>>20, maxXLSXItem>>20)
+		return 0, fileErrorf("a %s in %s is %d MiB long (at most %d MiB): is it an export? Export it as CSV", what, path.Base(f.Name), c.longest>>20, maxXLSXItem>>20)
 	case sst && c.items > lim.MaxRows:
-		return fileErrorf("the workbook has %d distinct texts (shared strings), more than %d (limit ingest.xlsx_max_rows): export it as CSV", c.items, lim.MaxRows)
+		return 0, fileErrorf("the workbook has %d distinct texts (shared strings), more than %d (limit ingest.xlsx_max_rows): export it as CSV", c.items, lim.MaxRows)
 	case !sst && c.items > lim.MaxRows:
-		return fileErrorf("sheet %s has %d rows, more than %d (limit ingest.xlsx_max_rows): split the export or export it as CSV", path.Base(f.Name), c.items, lim.MaxRows)
+		return 0, fileErrorf("sheet %s has %d rows, more than %d (limit ingest.xlsx_max_rows): split the export or export it as CSV", path.Base(f.Name), c.items, lim.MaxRows)
 	case !sst && c.cells > lim.MaxCells:
-		return fileErrorf("sheet %s has %d cells, more than %d (limit ingest.xlsx_max_cells): split the export or export it as CSV", path.Base(f.Name), c.cells, lim.MaxCells)
+		return 0, fileErrorf("sheet %s has %d cells, more than %d (limit ingest.xlsx_max_cells): split the export or export it as CSV", path.Base(f.Name), c.cells, lim.MaxCells)
 	}
-	return nil
+	return c.items, nil
 }
 
 // elemCounter counts the start tags of element item (any namespace
