@@ -186,68 +186,83 @@ type slice struct {
 // build derives every relation among the existing cells, in a fixed order.
 func build(cells []Cell, areas Areas) *graph {
 	g := &graph{of: make([][]int32, len(cells))}
-	index := make(map[Key]int32, len(cells))
-	present := map[slice][]string{} // areas present per kpi and period
+	// per kpi and period: area -> cell index per gender (T, K, M; -1 absent)
+	present := map[slice]map[string]*[3]int32{}
 	hasKM := map[string]bool{}
 	for i, c := range cells {
-		index[c.Key] = int32(i)
 		s := slice{c.KPI, c.Period}
-		present[s] = append(present[s], c.Area)
+		m := present[s]
+		if m == nil {
+			m = map[string]*[3]int32{}
+			present[s] = m
+		}
+		at := m[c.Area]
+		if at == nil {
+			at = &[3]int32{-1, -1, -1}
+			m[c.Area] = at
+		}
+		at[genderIndex(c.Gender)] = int32(i)
 		if c.Gender != "T" {
 			hasKM[c.KPI] = true
 		}
 	}
 	aggs := aggregates(areas.Groups)
 	keys := make([]slice, 0, len(present))
-	for s, as := range present {
+	for s := range present {
 		keys = append(keys, s)
-		slices.Sort(as)
-		present[s] = slices.Compact(as)
 	}
 	sortSlices(keys)
 	for _, s := range keys {
+		m := present[s]
 		byGender := hasKM[s.kpi]
 		if areas.ByGender != nil {
 			byGender = areas.ByGender(s.kpi)
 		}
-		at := func(area, gender string) (int32, bool) {
-			i, ok := index[Key{s.kpi, area, s.period, gender}]
-			return i, ok
+		at := func(area string, gi int) (int32, bool) {
+			if a := m[area]; a != nil && a[gi] >= 0 {
+				return a[gi], true
+			}
+			return 0, false
 		}
 		if byGender {
-			for _, a := range present[s] {
-				t, ok := at(a, "T")
+			names := make([]string, 0, len(m))
+			for a := range m {
+				names = append(names, a)
+			}
+			slices.Sort(names)
+			for _, a := range names {
+				t, ok := at(a, 0)
 				if !ok {
 					continue
 				}
 				terms := []int32{t}
-				for _, gd := range []string{"K", "M"} {
-					if i, ok := at(a, gd); ok {
+				for gi := 1; gi <= 2; gi++ {
+					if i, ok := at(a, gi); ok {
 						terms = append(terms, i)
 					}
 				}
 				g.add("T = K + M", terms)
 			}
 		}
-		for _, gd := range []string{"T", "K", "M"} {
-			if gd != "T" && !byGender {
+		for gi := range 3 {
+			if gi > 0 && !byGender {
 				continue
 			}
 			for _, ag := range aggs {
-				total, ok := at(ag.id, gd)
+				total, ok := at(ag.id, gi)
 				if !ok {
 					continue
 				}
 				terms := []int32{total}
 				if ag.sub != "" {
-					sub, ok := at(ag.sub, gd)
+					sub, ok := at(ag.sub, gi)
 					if !ok {
 						continue // the smaller aggregate is not published: no relation
 					}
 					terms = append(terms, sub)
 				}
-				for _, m := range ag.terms {
-					if i, ok := at(m, gd); ok {
+				for _, mu := range ag.terms {
+					if i, ok := at(mu, gi); ok {
 						terms = append(terms, i)
 					}
 				}
@@ -256,6 +271,17 @@ func build(cells []Cell, areas Areas) *graph {
 		}
 	}
 	return g
+}
+
+// genderIndex is 0 for T, 1 for K, 2 for M.
+func genderIndex(g string) int {
+	switch g {
+	case "K":
+		return 1
+	case "M":
+		return 2
+	}
+	return 0
 }
 
 func sortSlices(ks []slice) {
