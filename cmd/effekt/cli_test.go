@@ -202,6 +202,10 @@ func TestCLIQuietAndSamplePaths(t *testing.T) {
 	if !strings.Contains(out, "so_attendance/") {
 		t.Errorf("no relative file paths:\n%s", out)
 	}
+	out, errOut, code = cli(t, dir, "ingest", "--inbox", "inbox", "--db", "e.duckdb", "--quiet")
+	if code != 0 || errOut != "" || !strings.Contains(out, "9 files (0 failed)") {
+		t.Errorf("ingest --quiet: exit %d, stderr:\n%s\nstdout:\n%s", code, errOut, out)
+	}
 }
 
 func TestCLIAsOfRefused(t *testing.T) {

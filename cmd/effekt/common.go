@@ -35,6 +35,13 @@ func (c *commonFlags) bind(cmd *cobra.Command) {
 	cmd.MarkFlagFilename("db", "duckdb")
 }
 
+// bindConfig adds only --config, for commands that read the configuration
+// but not the database.
+func (c *commonFlags) bindConfig(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&c.configPath, "config", "", "YAML configuration `FILE` (default: built-in defaults)")
+	cmd.MarkFlagFilename("config", "yaml", "yml")
+}
+
 // bindQuiet adds --quiet: no INFO or WARN log lines and no progress.
 func bindQuiet(cmd *cobra.Command, quiet *bool) {
 	cmd.Flags().BoolVarP(quiet, "quiet", "q", false, "print no INFO/WARN log lines and no progress, only the result and errors")

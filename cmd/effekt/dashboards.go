@@ -46,7 +46,7 @@ func init() {
 				return nil
 			},
 		}
-		cf.bind(cmd)
+		cf.bindConfig(cmd)
 		cmd.Flags().StringVar(&out, "out", "", "output `DIR` (default: paths.dashboards)")
 		cmd.MarkFlagDirname("out")
 		cmd.Flags().StringVar(&promURL, "prometheus-url", dashboards.DefaultPrometheusURL, "`URL` of the Prometheus that scrapes effekt, for the data source")
@@ -102,7 +102,7 @@ func newDashboardsPublish() *cobra.Command {
 			return err
 		},
 	}
-	cf.bind(cmd)
+	cf.bindConfig(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&grafanaURL, "grafana-url", "", "Grafana base `URL`, e.g. http://127.0.0.1:3000 (default: grafana.url)")
 	fl.StringVar(&token, "token", "", "Grafana service account `TOKEN`, or user:password (default: $"+config.EnvGrafanaToken+")")
