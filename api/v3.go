@@ -17,11 +17,7 @@ func (s *server) kpis(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	pubs, err := kolada.Publications(r.Context(), s.db)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	pubs := kolada.Publications(s.opt.Snapshots.Load())
 	title := r.URL.Query().Get("title")
 	var out []kolada.KPI
 	for _, k := range kolada.KPIs(models.Catalogue(), pubs) {

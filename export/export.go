@@ -87,10 +87,7 @@ func Write(ctx context.Context, db *sql.DB, dir string, opt Options) (Manifest, 
 		}
 	}
 	values := snap.All()
-	pubs, err := kolada.Publications(ctx, db)
-	if err != nil {
-		return Manifest{}, fmt.Errorf("export: %w", err)
-	}
+	pubs := kolada.Publications(snap)
 	m := Manifest{
 		Source:      Source,
 		Version:     opt.Version,
@@ -103,7 +100,7 @@ func Write(ctx context.Context, db *sql.DB, dir string, opt Options) (Manifest, 
 			m.AsOf = d
 		}
 	}
-	err = replaceDir(dir, func(tmp string) error {
+	err := replaceDir(dir, func(tmp string) error {
 		w := writer{dir: tmp, fail: opt.fail}
 		kpis := kolada.KPIs(models.Catalogue(), pubs)
 		m.Rows[FileKPI] = len(kpis)

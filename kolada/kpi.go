@@ -1,13 +1,11 @@
 package kolada
 
 import (
-	"context"
-	"database/sql"
-	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/effekt/effekt/models"
+	"github.com/effekt/effekt/snapshot"
 )
 
 // KPI is Kolada's kpi object: Kolada's twelve fields first, in Kolada's
@@ -50,27 +48,16 @@ type Publication struct {
 	Date   time.Time
 }
 
-// Publications reads, per kpi, the latest period in indicator_values and
-// the date of its latest computation. It reads metadata only, no values.
-func Publications(ctx context.Context, db *sql.DB) (map[string]Publication, error) {
-	rows, err := db.QueryContext(ctx, `SELECT kpi, max(period), max(computed_at) FROM indicator_values GROUP BY kpi`)
-	if err != nil {
-		return nil, fmt.Errorf("read publications: %w", err)
-	}
-	defer rows.Close()
+// Publications gives, per kpi with cells in the published snapshot, its
+// latest period and the time of its latest computation.
+func Publications(s *snapshot.Snapshot) map[string]Publication {
 	out := map[string]Publication{}
-	for rows.Next() {
-		var kpi string
-		var p Publication
-		if err := rows.Scan(&kpi, &p.Period, &p.Date); err != nil {
-			return nil, fmt.Errorf("scan publication: %w", err)
+	for kpi, ps := range s.Periods(1) {
+		if len(ps) > 0 {
+			out[kpi] = Publication{Period: ps[0], Date: s.KPIComputedAt(kpi)}
 		}
-		out[kpi] = p
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read publications: %w", err)
-	}
-	return out, nil
+	return out
 }
 
 // KPIs turns the catalogue into Kolada kpi objects, in catalogue order. A

@@ -53,6 +53,8 @@ type Snapshot struct {
 	ComputedAt time.Time
 	// Primary and Complementary count the suppressed cells.
 	Primary, Complementary int
+	// computed is, per kpi, the latest computed_at of its cells.
+	computed map[string]time.Time
 
 	memos sync.Map // key -> *memoEntry
 }
@@ -80,6 +82,7 @@ ORDER BY v.kpi, v.municipality, v.period, v.gender`)
 	defer rows.Close()
 	var vals []models.Value
 	var computed time.Time
+	perKPI := map[string]time.Time{}
 	for rows.Next() {
 		var v models.Value
 		var num sql.NullInt64
@@ -105,12 +108,17 @@ ORDER BY v.kpi, v.municipality, v.period, v.gender`)
 		if at.After(computed) {
 			computed = at
 		}
+		if at.After(perKPI[v.KPI]) {
+			perKPI[v.KPI] = at
+		}
 		vals = append(vals, v)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("snapshot: read indicator values: %w", err)
 	}
-	return FromValues(vals, opt, computed), nil
+	s := FromValues(vals, opt, computed)
+	s.computed = perKPI
+	return s, nil
 }
 
 // FromValues publishes unsuppressed cells (Denominator set on every value):
@@ -216,6 +224,18 @@ func index(vals []models.Value) *Snapshot {
 		i = j
 	}
 	return s
+}
+
+// KPIComputedAt is when the kpi's cells were last computed (zero when it has
+// none, or for snapshots made by FromValues: then ComputedAt).
+func (s *Snapshot) KPIComputedAt(kpi string) time.Time {
+	if t, ok := s.computed[kpi]; ok {
+		return t
+	}
+	if _, ok := s.byKPI[kpi]; ok {
+		return s.ComputedAt
+	}
+	return time.Time{}
 }
 
 // Len is the number of published cells.
