@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -111,6 +112,20 @@ func TestEscapesChild(t *testing.T) {
 				refused++
 			}
 			t.Logf("%s: %d of %d refused", mode, refused, len(escapes))
+			// hostile text that is no escape must fail cleanly, not crash
+			for _, q := range []string{
+				"SELECT " + strings.Repeat("(", 100000) + "1" + strings.Repeat(")", 100000),
+				strings.Repeat("SELECT * FROM (", 10000) + "SELECT 1" + strings.Repeat(")", 10000),
+				"SELECT 1" + strings.Repeat("+1", 100000),
+				"SELECT '" + strings.Repeat("x", 1<<20),
+				"\x00SELECT 1",
+				"SELECT 1 /*",
+			} {
+				w, _ := microdata.NewWriter("csv", io.Discard, nil)
+				if _, err := r.Run(context.Background(), evaluator, q, 0, w); err == nil {
+					t.Errorf("ran: %.60s", q)
+				}
+			}
 			for _, suffix := range []string{".wal.checkpoint", ".wal.recovery", ".leak.csv", ".export", ".other", ".csv"} {
 				if _, err := os.Stat(path + suffix); err == nil {
 					t.Errorf("%s%s was written", path, suffix)
@@ -208,5 +223,21 @@ func TestLimitAndTimeout(t *testing.T) {
 	_, err := r.Run(context.Background(), evaluator, `SELECT count(*) FROM range(100000000000) a`, 0, w)
 	if !errors.Is(err, microdata.ErrTimeout) || time.Since(start) > 10*time.Second {
 		t.Fatalf("got %v after %s, want a timeout soon after 300ms", err, time.Since(start))
+	}
+}
+
+// TestSandboxSettings: the instance of effekt sql has external access off,
+// its configuration locked and the memory limit; SQL cannot change them.
+func TestSandboxSettings(t *testing.T) {
+	db := open(t, fixture(t), "cli")
+	var access, locked, mem string
+	if err := db.QueryRow(`SELECT current_setting('enable_external_access')::VARCHAR, current_setting('lock_configuration')::VARCHAR, current_setting('memory_limit')`).Scan(&access, &locked, &mem); err != nil {
+		t.Fatal(err)
+	}
+	if access != "false" || locked != "true" || !strings.HasPrefix(mem, "488") { // 512 MB = 488.2 MiB
+		t.Fatalf("enable_external_access %s, lock_configuration %s, memory_limit %s", access, locked, mem)
+	}
+	if _, err := db.Exec(`SET memory_limit = '100GB'`); err == nil {
+		t.Fatal("memory_limit changed on a locked instance")
 	}
 }
