@@ -39,12 +39,14 @@ type Config struct {
 	Pseudonym  Pseudonym  `yaml:"pseudonym"`
 	Indicators Indicators `yaml:"indicators"`
 	Groups     []Group    `yaml:"groups"`
-	Schedules  Schedules  `yaml:"schedules"`
-	API        API        `yaml:"api"`
-	Metrics    Metrics    `yaml:"metrics"`
-	Grafana    Grafana    `yaml:"grafana"`
-	Ingest     Ingest     `yaml:"ingest"`
-	SQL        SQL        `yaml:"sql"`
+	// Collaborations between municipalities, for effekt evaluate and goals.
+	Collaborations []Collaboration `yaml:"collaborations"`
+	Schedules      Schedules       `yaml:"schedules"`
+	API            API             `yaml:"api"`
+	Metrics        Metrics         `yaml:"metrics"`
+	Grafana        Grafana         `yaml:"grafana"`
+	Ingest         Ingest          `yaml:"ingest"`
+	SQL            SQL             `yaml:"sql"`
 }
 
 // Paths are the folders and files effekt reads and writes.
@@ -167,9 +169,10 @@ func Default() Config {
 			Temp:       "data/tmp",
 			Audit:      "data/audit.jsonl",
 		},
-		Listen:     "127.0.0.1:8080",
-		Indicators: Indicators{MinN: 5, SOFee: 5500},
-		Groups:     DefaultGroups(),
+		Listen:         "127.0.0.1:8080",
+		Indicators:     Indicators{MinN: 5, SOFee: 5500},
+		Groups:         DefaultGroups(),
+		Collaborations: DefaultCollaborations(),
 		Schedules: Schedules{
 			Ingest:    "*/15 * * * *",
 			Compute:   "30 2 * * *",
@@ -218,6 +221,7 @@ func Load(path string) (Config, error) {
 		return c, annotate(err, path, src)
 	}
 	c.normalizeGroups()
+	c.normalizeCollaborations()
 	return c, annotate(c.Validate(), path, src)
 }
 
@@ -393,6 +397,9 @@ func (c Config) Validate() error {
 				return &ValidationError{Field: fmt.Sprintf("%s.members[%d]", f, j), Value: m, Err: errors.New("not a municipality code or name")}
 			}
 		}
+	}
+	if err := c.validateCollaborations(); err != nil {
+		return err
 	}
 	parser := cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 	for _, s := range []struct{ field, v string }{
