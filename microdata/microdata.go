@@ -46,6 +46,10 @@ const (
 type Limits struct {
 	Rows    int           // rows returned at most, and the default; < 1: DefaultRowLimit
 	Timeout time.Duration // <= 0: DefaultTimeout
+	// Concurrent bounds the queries running at once (a server shares its
+	// instance, and its memory, with the pipeline); further queries wait,
+	// within their timeout. 0: no bound.
+	Concurrent int
 }
 
 // Result describes a finished query.
@@ -71,6 +75,7 @@ type Runner struct {
 	db     *sql.DB
 	limits Limits
 	audit  *access.AuditLog
+	slots  chan struct{} // nil: no bound
 }
 
 // NewRunner returns a runner on db; audit must not be nil: micro-data
@@ -82,7 +87,11 @@ func NewRunner(db *sql.DB, limits Limits, audit *access.AuditLog) *Runner {
 	if limits.Timeout <= 0 {
 		limits.Timeout = DefaultTimeout
 	}
-	return &Runner{db: db, limits: limits, audit: audit}
+	r := &Runner{db: db, limits: limits, audit: audit}
+	if limits.Concurrent > 0 {
+		r.slots = make(chan struct{}, limits.Concurrent)
+	}
+	return r
 }
 
 // Limits are the runner's limits.
@@ -115,6 +124,14 @@ func (r *Runner) run(ctx context.Context, query string, limit int, w RowWriter) 
 	res := Result{Limit: limit}
 	ctx, cancel := context.WithTimeout(ctx, r.limits.Timeout)
 	defer cancel()
+	if r.slots != nil {
+		select {
+		case r.slots <- struct{}{}:
+			defer func() { <-r.slots }()
+		case <-ctx.Done():
+			return res, queryError(ctx, fmt.Errorf("waiting for a free query slot: %w", ctx.Err()), r.limits.Timeout)
+		}
+	}
 	conn, err := r.db.Conn(ctx)
 	if err != nil {
 		return res, fmt.Errorf("connect: %w", err)

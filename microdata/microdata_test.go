@@ -241,3 +241,31 @@ func TestSandboxSettings(t *testing.T) {
 		t.Fatal("memory_limit changed on a locked instance")
 	}
 }
+
+// TestConcurrentBound: with one slot, a second query waits for the first;
+// one that cannot get a slot within its deadline times out.
+func TestConcurrentBound(t *testing.T) {
+	db := open(t, fixture(t), "server")
+	r, _ := runner(t, db, microdata.Limits{Rows: 10, Timeout: 400 * time.Millisecond, Concurrent: 1})
+	done := make(chan error, 1)
+	go func() {
+		w, _ := microdata.NewWriter("csv", io.Discard, nil)
+		_, err := r.Run(context.Background(), evaluator, `SELECT count(*) FROM range(100000000000)`, 0, w)
+		done <- err
+	}()
+	time.Sleep(100 * time.Millisecond)
+	w, _ := microdata.NewWriter("csv", io.Discard, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err := r.Run(ctx, evaluator, `SELECT 1`, 0, w)
+	if !errors.Is(err, microdata.ErrTimeout) {
+		t.Errorf("second query: %v, want a timeout waiting for the slot", err)
+	}
+	if err := <-done; !errors.Is(err, microdata.ErrTimeout) {
+		t.Errorf("first query: %v", err)
+	}
+	w, _ = microdata.NewWriter("csv", io.Discard, nil)
+	if _, err := r.Run(context.Background(), evaluator, `SELECT 1`, 0, w); err != nil {
+		t.Errorf("the slot was not given back: %v", err)
+	}
+}

@@ -112,7 +112,8 @@ func New(ctx context.Context, cfg config.Config, db *sql.DB, opt Options) (*Serv
 	}
 	if audit != nil {
 		apiOpt.Audit = audit
-		apiOpt.SQL = microdata.NewRunner(db, microdata.Limits{Rows: cfg.SQL.RowLimit, Timeout: cfg.SQL.Timeout}, audit)
+		// two queries at once: they share the instance (and its memory) with the pipeline
+		apiOpt.SQL = microdata.NewRunner(db, microdata.Limits{Rows: cfg.SQL.RowLimit, Timeout: cfg.SQL.Timeout, Concurrent: 2}, audit)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", m.Handler()) // GET and HEAD only

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +30,7 @@ func TestServe(t *testing.T) {
 	}
 	defer db.Close()
 	cfg := config.Default()
+	cfg.Paths.Audit = filepath.Join(t.TempDir(), "audit.jsonl")
 	cfg.API.Tokens = []config.Token{{Name: "op", Role: config.RoleOperator, SHA256: config.HashToken(token)}}
 	cfg.Schedules.StopGrace = time.Hour
 
