@@ -103,6 +103,33 @@ func newRoot() *cobra.Command {
 		},
 	}
 	root.SetVersionTemplate("effekt {{.Version}}\n")
+	root.SetHelpCommand(&cobra.Command{
+		Use:   "help [command]",
+		Short: "help about any command",
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd, rest, err := root.Find(args)
+			if err != nil || len(rest) > 0 {
+				var names []string
+				for _, sub := range root.Commands() {
+					if sub.IsAvailableCommand() {
+						names = append(names, sub.Name())
+					}
+				}
+				return usagef("no help topic %q%s", strings.Join(args, " "), suggest.Phrase(suggest.Closest(args[len(args)-1], names, 2)))
+			}
+			cmd.InitDefaultHelpFlag()
+			return cmd.Help()
+		},
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			var out []string
+			for _, sub := range root.Commands() {
+				if sub.IsAvailableCommand() && strings.HasPrefix(sub.Name(), toComplete) {
+					out = append(out, sub.Name()+"\t"+sub.Short)
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		},
+	})
 	root.SetFlagErrorFunc(flagError)
 	for _, newCmd := range constructors {
 		root.AddCommand(newCmd())
@@ -127,13 +154,20 @@ func isUsage(err error) bool {
 // nearest flag for an unknown one.
 func flagError(cmd *cobra.Command, err error) error {
 	msg := err.Error()
+	var names []string
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if !f.Hidden {
+			names = append(names, f.Name)
+		}
+	})
+	// "-dir" (Go's flag package took one dash): pflag reads shorthands.
+	if _, word, ok := strings.Cut(msg, "' in -"); ok && strings.HasPrefix(msg, "unknown shorthand flag: ") && len(word) > 1 {
+		name, _, _ := strings.Cut(word, "=")
+		if cmd.Flags().Lookup(name) != nil {
+			return usageError{fmt.Errorf("%s (did you mean --%s? long flags take two dashes)", msg, name)}
+		}
+	}
 	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok {
-		var names []string
-		cmd.Flags().VisitAll(func(f *pflag.Flag) {
-			if !f.Hidden {
-				names = append(names, f.Name)
-			}
-		})
 		if s := suggest.Closest(name, names, 2); len(s) > 0 {
 			for i := range s {
 				s[i] = "--" + s[i]

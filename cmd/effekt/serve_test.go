@@ -36,7 +36,7 @@ func TestServeSIGTERM(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	cfgPath := filepath.Join(dir, "effekt.yaml")
-	cfgText := fmt.Sprintf("paths:\n  inbox: %[1]s/inbox\n  archive: %[1]s/archive\n  failed: %[1]s/failed\n  database: %[1]s/e.duckdb\n  exports: %[1]s/exports\n  dashboards: %[1]s/dashboards\nlisten: %[2]s\ningest:\n  settle: 0s\nschedules:\n  ingest: \"off\"\n  compute: \"off\"\n  export: \"off\"\n", dir, addr)
+	cfgText := fmt.Sprintf("paths:\n  inbox: %[1]s/inbox\n  archive: %[1]s/archive\n  failed: %[1]s/failed\n  database: %[1]s/e.duckdb\n  exports: %[1]s/exports\n  dashboards: %[1]s/dashboards\n  temp: %[1]s/tmp\n  audit: %[1]s/audit.jsonl\nlisten: %[2]s\ningest:\n  settle: 0s\nschedules:\n  ingest: \"off\"\n  compute: \"off\"\n  export: \"off\"\n", dir, addr)
 	if err := os.WriteFile(cfgPath, []byte(cfgText), 0o644); err != nil {
 		t.Fatal(err)
 	}
