@@ -186,12 +186,16 @@ func (c *elemCounter) Write(p []byte) (int, error) {
 		at := i + j
 		// the local name: after '<' and an optional prefix, up to space, '>' or '/'
 		end := at + 1
-		for end < len(buf) && end-at < 64 && buf[end] != ' ' && buf[end] != '>' && buf[end] != '/' && buf[end] != '\t' && buf[end] != '\n' && buf[end] != '\r' {
+		for end < len(buf) && end-at < 64 && !nameEnd(buf[end]) {
 			end++
 		}
 		if end == len(buf) && end-at < 64 {
 			c.carry = append(c.carry[:0], buf[at:]...)
 			break
+		}
+		if end < len(buf) && buf[end] == '<' { // not a tag
+			i = end
+			continue
 		}
 		name := buf[at+1 : end]
 		if k := bytes.IndexByte(name, ':'); k >= 0 {
@@ -219,4 +223,12 @@ func (c *elemCounter) end() {
 	if c.started {
 		c.longest = max(c.longest, c.pos-c.lastStart)
 	}
+}
+
+func nameEnd(b byte) bool {
+	switch b {
+	case ' ', '>', '/', '<', '\t', '\n', '\r':
+		return true
+	}
+	return false
 }
