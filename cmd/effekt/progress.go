@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -38,15 +39,13 @@ func liveProgress(opt *ingest.Options, w io.Writer) func() {
 		if bar == nil {
 			bar = progressbar.NewOptions64(max(ev.TotalBytes, 1),
 				progressbar.OptionSetWriter(w),
-				progressbar.OptionShowBytes(true),
-				progressbar.OptionSetWidth(20),
+				progressbar.OptionSetWidth(15),
 				progressbar.OptionThrottle(100*time.Millisecond),
 				progressbar.OptionSetPredictTime(true),
-				progressbar.OptionFullWidth(),
 				progressbar.OptionClearOnFinish(),
 			)
 		}
-		bar.Describe(describe(ev))
+		bar.Describe(shortDescribe(ev))
 		bar.Set64(ev.DoneBytes + filePos(ev))
 	}
 	return func() {
@@ -101,4 +100,18 @@ func filePos(ev ingest.ProgressEvent) int64 {
 		return min(ev.Pos, ev.Size)
 	}
 	return 0
+}
+
+// shortDescribe is describe for one terminal line of 80 columns with the
+// bar: "2/9 so_attenda…2026-11-30.csv 49204 rows 38456/s".
+func shortDescribe(ev ingest.ProgressEvent) string {
+	name := []rune(filepath.Base(ev.File))
+	if len(name) > 24 { // keep the end: the date is in it
+		name = append(append(name[:10:10], '…'), name[len(name)-13:]...)
+	}
+	s := fmt.Sprintf("%d/%d %-24s %8d rows", ev.Index, ev.Files, string(name), ev.Rows)
+	if ev.Elapsed > 0 && ev.Rows > 0 {
+		s += fmt.Sprintf(" %7.0f/s", float64(ev.Rows)/ev.Elapsed.Seconds())
+	}
+	return s
 }

@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/effekt/effekt/config"
 	"github.com/effekt/effekt/ingest"
 )
 
@@ -31,7 +35,43 @@ func TestProgress(t *testing.T) {
 	ev.Rows, ev.Pos = 800000, 50<<20
 	opt.OnProgress(ev)
 	stop()
-	if s := live.String(); !strings.Contains(s, "file 2/9 so_attendance/a.csv: 800000 rows") || !strings.Contains(s, "%") {
+	if s := live.String(); !strings.Contains(s, "2/9 a.csv ") || !strings.Contains(s, "800000 rows  400000/s") || !strings.Contains(s, "%") {
 		t.Errorf("live display %q lacks the file, rows and a percentage", s)
+	}
+}
+
+// TestProgressOnTerminal runs a real ingest on a pseudo-terminal (util-linux
+// script) and expects the live display; skipped where script is missing.
+func TestProgressOnTerminal(t *testing.T) {
+	scriptBin, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("no script(1) for a pseudo-terminal")
+	}
+	dir := t.TempDir()
+	if _, errOut, code := cli(t, dir, "sample", "--out", "inbox", "--quiet"); code != 0 {
+		t.Fatalf("sample: %s", errOut)
+	}
+	line := strconv.Quote(os.Args[0]) + " ingest --inbox inbox --db e.duckdb"
+	cmd := exec.Command(scriptBin, "-qec", line, "/dev/null")
+	cmd.Dir = dir
+	for _, e := range os.Environ() {
+		if !strings.HasPrefix(e, "EFFEKT_") {
+			cmd.Env = append(cmd.Env, e)
+		}
+	}
+	cmd.Env = append(cmd.Env, envAsMain+"=1", config.EnvPseudonymKey+"="+testKey)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("ingest on a terminal: %v\n%s", err, out)
+	}
+	s := string(out)
+	if !strings.Contains(s, "1/9 so_registr…") || !strings.Contains(s, "\r") || !strings.Contains(s, "%") {
+		t.Errorf("no live progress display on the terminal:\n%q", s)
+	}
+	if strings.Contains(s, `msg="file loaded"`) {
+		t.Errorf("per-file INFO lines printed through the live display:\n%s", s)
+	}
+	if !strings.Contains(s, "9 files (0 failed)") {
+		t.Errorf("no summary:\n%s", s)
 	}
 }
