@@ -65,6 +65,7 @@ func TestCLIWhileServeRuns(t *testing.T) {
 		contains string
 	}{
 		{[]string{"ingest", "--config", cfgPath}, 1, "held by the running effekt serve (pid"},
+		{[]string{"serve", "--config", cfgPath, "--listen", "127.0.0.1:0"}, 1, "is already served by effekt serve (pid"},
 		{[]string{"ingest", "--config", cfgPath, "--via-server"}, 0, "ended ok"},
 		{[]string{"compute", "--config", cfgPath, "--via-server"}, 0, "ended ok"},
 		{[]string{"indicators", "--config", cfgPath, "--kpi", "EF101", "Riket", "--gender", "T"}, 0, "as_of "},

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 
 	"github.com/spf13/cobra"
 
 	"github.com/effekt/effekt/server"
+	"github.com/effekt/effekt/store"
 )
 
 func init() {
@@ -35,6 +38,11 @@ func init() {
 					return err
 				}
 				db, err := openDB(cmd.Context(), cfg)
+				if errors.Is(err, store.ErrLocked) {
+					if srv, serr := runningServer(cfg.Paths.Database); serr == nil {
+						return fmt.Errorf("%s is already served by effekt serve (pid %d) at %s", cfg.Paths.Database, srv.info.PID, srv.info.URL)
+					}
+				}
 				if err != nil {
 					return err
 				}
