@@ -1,0 +1,110 @@
+package evaluate
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/effekt/effekt/config"
+	"github.com/effekt/effekt/models"
+)
+
+// Result is the effect of joining a collaboration on one indicator.
+type Result struct {
+	KPI           string   `json:"kpi"`
+	Title         string   `json:"title"`
+	Unit          string   `json:"unit"` // procentenheter, dagar (medelvärde)
+	Collaboration string   `json:"collaboration"`
+	AsOf          string   `json:"as_of"`
+	Error         string   `json:"error,omitempty"` // why there is no estimate
+	Caveats       []string `json:"caveats"`
+	DiD
+}
+
+// Spells are the collaboration's memberships by kommunkod.
+func Spells(co config.Collaboration) map[string]Spell {
+	out := make(map[string]Spell, len(co.Members))
+	for _, m := range co.Members {
+		s := Spell{Joined: m.Joined()}
+		s.Left, s.HasLeft = m.Left()
+		out[m.Municipality] = s
+	}
+	return out
+}
+
+// Evaluable reports whether an indicator has a person-level outcome whose
+// mean is the indicator (shares) or a measure (days, estimated as means);
+// EF104's cost per completer is not a mean of person outcomes.
+func Evaluable(ind models.Indicator) bool { return ind.Unit == models.Percent || ind.Unit == models.Days }
+
+// Effects estimates the effect of joining co on every indicator in kpis.
+// An indicator without an estimate gets a Result whose Error says why.
+func Effects(ctx context.Context, d *Data, co config.Collaboration, kpis []models.Indicator, opt DiDOptions) ([]Result, error) {
+	spells := Spells(co)
+	var out []Result
+	for _, ind := range kpis {
+		r := Result{KPI: ind.ID, Title: ind.TitleSV, Collaboration: co.ID, AsOf: d.AsOf.Format(time.DateOnly)}
+		o := opt
+		switch ind.Unit {
+		case models.Percent:
+			r.Unit, o.Scale = "procentenheter", 100
+		case models.Days:
+			r.Unit, o.Scale = "dagar (medelvärde)", 1
+		default:
+			r.Unit = string(ind.Unit)
+			r.Error = "kostnad per person som slutfört är ingen utfallsvariabel per person och kan inte skattas så"
+			out = append(out, r)
+			continue
+		}
+		obs, err := d.Obs(ctx, ind)
+		if err != nil {
+			return nil, err
+		}
+		did, err := Estimate(obs, spells, o)
+		r.DiD = did
+		if err != nil {
+			r.Error = swedishError(err)
+		} else {
+			r.Caveats = caveats(ind, did)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func swedishError(err error) string {
+	switch err {
+	case ErrNoMembers:
+		return "inga medlemskommuner har kohorter året före och efter anslutningen"
+	case ErrNoControls:
+		return "inga kommuner utanför samverkan har kohorter att jämföra med"
+	case ErrNoOverlap:
+		return "inget år efter anslutningen har kohorter både hos medlemmar och övriga kommuner"
+	}
+	return err.Error()
+}
+
+// caveats are what a reader needs to weigh the estimate, in plain Swedish.
+func caveats(ind models.Indicator, d DiD) []string {
+	out := []string{
+		"Skattningen bygger på antagandet om parallella trender: utan samverkan hade medlemskommunernas utfall utvecklats som i kommunerna som aldrig gick med.",
+	}
+	switch {
+	case d.PretrendP == nil:
+		out = append(out, "Det finns inga år före anslutningen (utöver basåret) att pröva antagandet på.")
+	case *d.PretrendP < 0.05:
+		out = append(out, fmt.Sprintf("Förtestet förkastar parallella trender före anslutningen (p = %.3f): medlemmarna skilde sig redan innan, så skattningen ska inte läsas som en effekt.", *d.PretrendP))
+	default:
+		out = append(out, fmt.Sprintf("Förtestet visar ingen skillnad i trend före anslutningen (p = %.3f, %d år), men det bevisar inte att trenderna var parallella; med få kommuner har testet låg styrka.", *d.PretrendP, d.PretrendDF))
+	}
+	if d.TreatedClusters < 12 || d.ControlClusters < 12 {
+		out = append(out, fmt.Sprintf("Få kluster (%d medlemskommuner, %d övriga): intervallet från wild cluster bootstrap med Webb-vikter kan ändå vara för smalt.", d.TreatedClusters, d.ControlClusters))
+	}
+	out = append(out,
+		"Grannkommuner utanför samverkan kan ha påverkats (delade kurser, flytt mellan kommuner); då blir skillnaden och effekten underskattad.",
+		"Annat som ändrades samtidigt och bara i medlemskommunerna kan inte skiljas från samverkans effekt.")
+	if ind.Unit == models.Days {
+		out = append(out, "Effekten gäller medelvärdet av antal dagar, inte medianen som indikatorn visar.")
+	}
+	return out
+}
