@@ -307,3 +307,21 @@ func FuzzElemCounter(f *testing.F) {
 		}
 	})
 }
+
+func TestXMLLimit(t *testing.T) {
+	lim := XLSXLimits{MaxUnzip: 1000, MaxXML: 100}
+	for _, c := range []struct {
+		ws   workbookStats
+		want int64
+	}{
+		{workbookStats{others: 10, spillable: []int64{20, 30}}, 100},                               // all fit
+		{workbookStats{others: 10, spillable: []int64{80, 50}}, 79},                                // the 80 spills
+		{workbookStats{others: 10, spillable: []int64{95, 50, 40}}, 49},                            // 40 fits, 50 and 95 spill
+		{workbookStats{others: 10, spillable: []int64{500, 20}}, 100},                              // 500 is above MaxXML anyway
+		{workbookStats{others: 0, sstSize: 60, sstItems: 300_000, spillable: []int64{60, 10}}, 59}, // many shared strings
+	} {
+		if got := c.ws.xmlLimit(lim); got != c.want {
+			t.Errorf("%+v: %d, want %d", c.ws, got, c.want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"io"
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -12,9 +13,11 @@ import (
 type XLSXLimits struct {
 	// MaxUnzip bounds the workbook's total uncompressed size.
 	MaxUnzip int64
-	// MaxXML bounds the parts excelize holds in memory: a sheet or the
-	// shared strings larger than this are spilled to TmpDir, every other
-	// part must be smaller, and so must all parts held in memory together.
+	// MaxXML bounds the parts excelize holds in memory: every part
+	// other than the sheets and shared strings must be smaller, and so
+	// must they all together; sheets and shared strings are spilled to
+	// TmpDir (largest first) as far as needed to keep what is held in
+	// memory within MaxXML.
 	MaxXML int64
 	// MaxRows and MaxCells bound a sheet; MaxRows also bounds the number
 	// of shared strings (each costs memory while the sheet is read).
@@ -42,17 +45,34 @@ const (
 type workbookStats struct {
 	sstSize  int64 // uncompressed bytes of the shared strings
 	sstItems int64
+	// others is the size of the parts excelize always holds in memory,
+	// spillable the sizes of the sheets and shared strings, which it
+	// spills to the temp folder when larger than its UnzipXMLSizeLimit
+	others    int64
+	spillable []int64
 }
 
 // xmlLimit is the UnzipXMLSizeLimit for excelize: parts above it are
-// spilled to the temp folder; many shared strings are spilled however
-// small their XML.
+// spilled to the temp folder. It is the largest limit ≤ MaxXML that keeps
+// the parts held in memory within MaxXML together, and below the shared
+// strings when there are many of them, however small their XML.
 func (w workbookStats) xmlLimit(lim XLSXLimits) int64 {
 	x := min(lim.MaxXML, lim.MaxUnzip)
 	if w.sstItems > maxSSTInMemory && w.sstSize > 0 && w.sstSize <= x {
 		x = w.sstSize - 1
 	}
-	return x
+	sizes := slices.Sorted(slices.Values(w.spillable))
+	total := w.others
+	for _, sz := range sizes {
+		if sz > x {
+			break
+		}
+		if total+sz > lim.MaxXML {
+			return max(1, sz-1) // this part and all larger ones spill
+		}
+		total += sz
+	}
+	return max(1, x)
 }
 
 // DefaultXLSXLimits are the limits of an Options without XLSX settings.
@@ -96,9 +116,7 @@ func checkWorkbook(file string, lim XLSXLimits) (ws workbookStats, err error) {
 		switch {
 		case name == "xl/sharedstrings.xml" || strings.HasPrefix(name, "xl/worksheets/sheet"):
 			stream = append(stream, f)
-			if !big {
-				inMemory += f.UncompressedSize64
-			}
+			ws.spillable = append(ws.spillable, int64(f.UncompressedSize64))
 		case big:
 			return ws, fileErrorf("the workbook part %s unzips to %d MiB, more than %d MiB (limit ingest.xlsx_max_xml_mib): is it an export? Export it as CSV",
 				path.Base(f.Name), f.UncompressedSize64>>20, lim.MaxXML>>20)
@@ -111,9 +129,10 @@ func checkWorkbook(file string, lim XLSXLimits) (ws workbookStats, err error) {
 			total>>20, lim.MaxUnzip>>20)
 	}
 	if inMemory > uint64(lim.MaxXML) {
-		return ws, fileErrorf("the workbook's parts held in memory unzip to %d MiB, more than %d MiB (limit ingest.xlsx_max_xml_mib): export it as CSV",
+		return ws, fileErrorf("the workbook's parts other than sheets and shared strings unzip to %d MiB, more than %d MiB (limit ingest.xlsx_max_xml_mib): export it as CSV",
 			inMemory>>20, lim.MaxXML>>20)
 	}
+	ws.others = int64(inMemory)
 	for _, f := range stream {
 		n, err := checkPart(f, lim)
 		if err != nil {
