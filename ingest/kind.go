@@ -29,7 +29,16 @@ const (
 	TEducation                     // education level, never rejected
 	TReferredBy                    // referral source, never rejected
 	TText                          // trimmed text; required ones must not be blank
+	TProvider                      // kommunkod or AF (Arbetsförmedlingen)
+	TLanguages                     // list of languages → ISO 639 codes joined by commas
+	TYesNo                         // ja/nej → BOOLEAN; blank → NULL
+	TAmount                        // kronor → DOUBLE
+	TCount                         // whole number → BIGINT
+	TTermDate                      // DATE of a term (gäller till), up to termYears after today
 )
+
+// termYears is how far after the day of ingestion a TTermDate may lie.
+const termYears = 20
 
 // Column is one column of a kind: how the file may name it, how its value is
 // parsed and which table column it fills.
@@ -44,6 +53,9 @@ type Column struct {
 	// Absent is the value stored when the file has no such column or the
 	// cell is blank (nil: NULL). Only for optional columns.
 	Absent any
+	// Lenient: a value that does not parse is stored as NULL instead of
+	// rejecting the row (descriptive columns that must never reject one).
+	Lenient bool
 }
 
 // Rule is a cross-column rule checked after every column of a row parsed.

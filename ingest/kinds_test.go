@@ -94,8 +94,8 @@ var kindCases = []kindCase{
 	{
 		kind: "interventions",
 		loaded: []string{
-			"3|INS-2|Språkpraktik|0136|∅",
-			"6|INS-1|Jobbspår vård 2|0127|arbete",
+			"3|INS-2|Språkpraktik|0136|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅", // no catalogue columns (issue 12): NULL
+			"6|INS-1|Jobbspår vård 2|0127|arbete|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅",
 		},
 		rejects: []string{
 			"2|∅|superseded",

@@ -227,6 +227,13 @@ func (v *validator) cell(line int64, i int, c *Column, raw string) (any, *reject
 // is kept (free text, unknown languages) has personnummer shapes masked;
 // control characters reject the row.
 func (v *validator) value(i int, c *Column, t string) (val any, err error) {
+	if c.Lenient {
+		defer func() {
+			if err != nil {
+				val, err = nil, nil
+			}
+		}()
+	}
 	if err := parse.CheckText(t); err != nil {
 		return nil, err
 	}
@@ -235,6 +242,8 @@ func (v *validator) value(i int, c *Column, t string) (val any, err error) {
 		val, err = parse.Municipality(t)
 	case TDate:
 		val, err = v.date(t)
+	case TTermDate:
+		val, err = v.dateUpTo(t, v.today.AddDate(termYears, 0, 0))
 	case THours:
 		val, err = parse.Hours(t)
 	case TLanguage:
@@ -255,6 +264,18 @@ func (v *validator) value(i int, c *Column, t string) (val any, err error) {
 		val = parse.Education(t)
 	case TReferredBy:
 		val = scrub(parse.ReferredBy(t))
+	case TProvider:
+		val, err = parse.Provider(t)
+	case TLanguages:
+		var l string
+		l, err = parse.Languages(t)
+		val = scrub(l)
+	case TYesNo:
+		val, err = parse.YesNo(t)
+	case TAmount:
+		val, err = parse.Amount(t)
+	case TCount:
+		val, err = parse.Count(t)
 	case TText:
 		if v.idLike[i] && parse.HasPNR(t) {
 			return nil, &parse.Error{Reason: ReasonPNRInID, Msg: fmt.Sprintf("%s %q is shaped like a personnummer: an identifier must not be one (it would be stored); give it another id",
@@ -284,18 +305,21 @@ func nullable(s string, err error) (any, error) {
 
 // date parses a text date; in an XLSX file a number that is not YYYYMMDD
 // is an Excel serial (date cells are stored as serials).
-func (v *validator) date(t string) (any, error) {
+func (v *validator) date(t string) (any, error) { return v.dateUpTo(t, v.today) }
+
+// dateUpTo is date with latest as the last valid day.
+func (v *validator) dateUpTo(t string, latest time.Time) (any, error) {
 	if v.xlsx && looksSerial(t) && len(wholePart(t)) != 8 {
 		d, err := parse.ExcelSerial(t)
 		if err != nil {
 			return nil, err
 		}
-		if err := parse.DateInRange(d, v.today); err != nil {
+		if err := parse.DateInRange(d, latest); err != nil {
 			return nil, err
 		}
 		return d, nil
 	}
-	d, err := parse.Date(t, v.today)
+	d, err := parse.Date(t, latest)
 	if err != nil {
 		return nil, err
 	}

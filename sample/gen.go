@@ -25,7 +25,7 @@ var (
 	hdrCertificates   = []string{"Personnummer", "Intygsdatum", "Timmar totalt"}
 	hdrSettlements    = []string{"Personnummer", " Mottagande kommun ", "uppehållstillstånd", "Kommunmottagen", "Utbildningsnivå", "Födelseland"}
 	hdrSFI            = []string{"Person_ID", " Municipality", "COURSE", "started on", "Grade ", "graded_on", "Discontinued-On", "Studietakt"}
-	hdrInterventions  = []string{"Insats-ID", "Namn", "Anordnande kommun", "Kategori"}
+	hdrInterventions  = append([]string{"Insats-ID", "Namn", "Anordnande kommun", "Kategori"}, hdrCatalogue...)
 	hdrParticipations = []string{"Personnummer", "Insatsid", "Hemkommun", "Startdatum", "Slutdatum", "Utfall"}
 	hdrAFPlans        = []string{"Personnummer", "Folkbokföringskommun", "Planstart", "Planslut", "Status 90 dagar", "Mätdatum"}
 )

@@ -220,6 +220,7 @@ func (g *gen) interventions() error {
 			}
 			row := append(g.rowBuf(), txt(interventionID(code, k)), txt(in.name),
 				g.muniVal(code, []int{30, 30, 20, 10, 10}, true), txt(cat))
+			row = g.catalogueCells(row, code, k, in.name)
 			reason := ""
 			if g.isBad(g.ins) {
 				if reason = g.pickS(badMuni, badDup); reason == badMuni {
@@ -231,7 +232,7 @@ func (g *gen) interventions() error {
 			}
 		}
 	}
-	return nil
+	return g.afCatalogue()
 }
 
 // participations writes one or two interventions a person took part in,

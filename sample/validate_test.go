@@ -15,6 +15,7 @@ import (
 type rule struct {
 	person   string
 	muni     string
+	orAF     bool // muni may also be Arbetsförmedlingen (interventions' provider, issue 12)
 	dates    []string            // required dates
 	optDates []string            // optional dates
 	order    [][2]string         // first ≤ second when both are present
@@ -66,7 +67,7 @@ var rules = map[string]rule{
 			}
 			return nil
 		}},
-	kindInterventions: {muni: "Anordnande kommun", key: []string{"Insats-ID"},
+	kindInterventions: {muni: "Anordnande kommun", orAF: true, key: []string{"Insats-ID"},
 		check: func(get func(string) string) error {
 			if get("Insats-ID") == "" || get("Namn") == "" {
 				return fmt.Errorf("no id or name")
@@ -108,7 +109,9 @@ func validate(kind string, tb table, i int, today time.Time) (checked, error) {
 		out.person = p
 	}
 	if ru.muni != "" {
-		if _, ok := geo.Resolve(get(ru.muni)); !ok {
+		if m := strings.ToLower(get(ru.muni)); ru.orAF && (m == "af" || m == "arbetsförmedlingen") {
+			// the provider is Arbetsförmedlingen
+		} else if _, ok := geo.Resolve(get(ru.muni)); !ok {
 			return out, fmt.Errorf("municipality %q", get(ru.muni))
 		}
 	}
