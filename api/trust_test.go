@@ -204,6 +204,7 @@ func TestSQLEndpoint(t *testing.T) {
 		t.Fatal(resp.Status)
 	}
 	call(t, api.New(db, opt), "GET", "/api/v1/rejects?kind=so_registrations", asEvaluator)
+	call(t, api.New(db, opt), "GET", "/api/v1/files?per_page=2", bearer(testToken))
 	var last []access.Record
 	f, _ := os.Open(auditPath)
 	defer f.Close()
@@ -218,15 +219,18 @@ func TestSQLEndpoint(t *testing.T) {
 			t.Fatalf("audit log holds a result row: %s", sc.Text())
 		}
 	}
-	if len(last) < 2 {
+	if len(last) < 3 {
 		t.Fatalf("%d audit records", len(last))
 	}
-	q, r := last[len(last)-2], last[len(last)-1]
+	q, r, fl := last[len(last)-3], last[len(last)-2], last[len(last)-1]
 	if q.Who != "anna" || q.Role != "evaluator" || q.Via != "api" || q.Action != "sql" || q.Rows != 2 || q.Outcome != "ok" ||
 		q.SQL != "SELECT 'ROW-VALUE-' || range AS v FROM range(2)" {
 		t.Errorf("sql record %+v", q)
 	}
 	if r.Who != "anna" || r.Action != "rejects" || r.Request != "/api/v1/rejects?kind=so_registrations" || r.Outcome != "ok" || r.SQL != "" {
 		t.Errorf("rejects record %+v", r)
+	}
+	if fl.Who != "op1" || fl.Role != "operator" || fl.Action != "files" || fl.Request != "/api/v1/files?per_page=2" || fl.Rows != 2 || fl.Outcome != "ok" {
+		t.Errorf("files record %+v", fl)
 	}
 }
