@@ -28,13 +28,30 @@ const DatasourceUID = "effekt-prometheus"
 // DatasourceName is the data source's name in Grafana.
 const DatasourceName = "effekt Prometheus"
 
-// SchemaVersion is the Grafana dashboard schema version the JSON follows
-// (the default of @grafana/schema 13.2, Grafana 13). Grafana migrates a
-// dashboard only up from an older version, so older Grafanas take it as is.
-const SchemaVersion = 42
+// SchemaVersion is the Grafana dashboard schema version the JSON follows:
+// 39, the latest of Grafana 11.0–11.6. Grafana migrates a dashboard up from
+// an older version (12.x and 13 to their 41/42) but its backend migrator
+// refuses one newer than its own latest, so 39 loads in Grafana 11, 12 and
+// 13 alike. Nothing in these dashboards needs a later version.
+const SchemaVersion = 39
 
 // DefaultPrometheusURL is the data source URL when none is given.
 const DefaultPrometheusURL = "http://localhost:9090"
+
+// DefaultProviderPath is the folder on the Grafana host the dashboard
+// provider reads the JSON files from when none is given: copy
+// DIR/dashboards/*.json there.
+const DefaultProviderPath = "/var/lib/grafana/dashboards/effekt"
+
+// DefaultGazetteerURL is where the Geomap panel loads the municipality
+// locations from when none is given: a path under Grafana's own public
+// folder, next to the gazetteers Grafana ships (copy
+// DIR/gazetteer/effekt-kommuner.json to <grafana>/public/gazetteer/).
+const DefaultGazetteerURL = "public/gazetteer/" + GazetteerFile
+
+// GazetteerFile is the name of the municipality gazetteer Write puts
+// under DIR/gazetteer/.
+const GazetteerFile = "effekt-kommuner.json"
 
 // Dashboard uids.
 const (
@@ -49,8 +66,12 @@ type Options struct {
 	// (default DefaultPrometheusURL).
 	PrometheusURL string
 	// ProviderPath is the folder the dashboard provider reads from, as Grafana
-	// sees it (default: the absolute path of <dir>/dashboards).
+	// sees it (default DefaultProviderPath).
 	ProviderPath string
+	// GazetteerURL is where Grafana's Geomap panel fetches the municipality
+	// locations (Gazetteer()) from: a path relative to Grafana's root URL or
+	// an absolute URL (default DefaultGazetteerURL).
+	GazetteerURL string
 	// Indicators is the catalogue the per-indicator panels and units come
 	// from (default models.Catalogue()).
 	Indicators []models.Indicator
@@ -59,6 +80,12 @@ type Options struct {
 func (o Options) withDefaults() Options {
 	if o.PrometheusURL == "" {
 		o.PrometheusURL = DefaultPrometheusURL
+	}
+	if o.ProviderPath == "" {
+		o.ProviderPath = DefaultProviderPath
+	}
+	if o.GazetteerURL == "" {
+		o.GazetteerURL = DefaultGazetteerURL
 	}
 	if o.Indicators == nil {
 		o.Indicators = models.Catalogue()
@@ -84,15 +111,15 @@ func All(opt Options) ([]Board, error) {
 	opt = opt.withDefaults()
 	builders := []struct {
 		uid   string
-		build func([]models.Indicator) *sdk.Board
+		build func(Options) *sdk.Board
 	}{
-		{UIDIndicators, indicatorsBoard},
-		{UIDMunicipal, municipalBoard},
-		{UIDDataflow, dataflowBoard},
+		{UIDIndicators, func(o Options) *sdk.Board { return indicatorsBoard(o.Indicators, o.GazetteerURL) }},
+		{UIDMunicipal, func(o Options) *sdk.Board { return municipalBoard(o.Indicators) }},
+		{UIDDataflow, func(o Options) *sdk.Board { return dataflowBoard(o.Indicators) }},
 	}
 	out := make([]Board, 0, len(builders))
 	for _, b := range builders {
-		board := b.build(opt.Indicators)
+		board := b.build(opt)
 		board.ID = 0 // NewBoard counts ids globally; Grafana assigns its own
 		board.UID = b.uid
 		js, err := normalise(board)

@@ -220,7 +220,7 @@ func TestDatasourceEverywhere(t *testing.T) {
 // allowedUnits are the Grafana unit ids effekt uses.
 var allowedUnits = []string{"percent", "d", "s", "currencySEK", "short", "none", "dateTimeAsIso", "dateTimeFromNow"}
 
-var panelTypes = []string{"row", "stat", "bargauge", "barchart", "table", "timeseries", "gauge", "text"}
+var panelTypes = []string{"row", "stat", "bargauge", "barchart", "table", "timeseries", "gauge", "text", "geomap"}
 
 // TestPanels: allowed types and units, a description, targets with unique
 // refIds and an expression, thresholds as Grafana's schema wants them.
@@ -430,11 +430,12 @@ func TestQueries(t *testing.T) {
 			}
 		}
 	}
-	// Hand count: indikatorer 1+1+1+1 stats (target: percent only) + 4 + 3
-	// bar gauges + 6 bar chart + 6 table = 1+1+1+1+4+3+6+6 = 23; kommun 3 + per
+	// Hand count: indikatorer 1+1+1+1 stats (target: percent only) + 2 × 4
+	// bar gauges (3 units + EF201, which has a target) + 6 bar chart + 6 table
+	// + 1 map = 4+8+6+6+1 = 25; kommun 3 + per
 	// indicator 1 + (4 for percent, 2 otherwise): 8 percent × 5 + 3 × 3 = 49,
 	// +3 = 52; dataflöde 1+2+1+1+4+1+1+2+1+1+1+1+1+1 = 19.
-	want := map[string]int{UIDIndicators: 23, UIDMunicipal: 52, UIDDataflow: 19}
+	want := map[string]int{UIDIndicators: 25, UIDMunicipal: 52, UIDDataflow: 19}
 	for uid, w := range want {
 		if counts[uid] != w {
 			t.Errorf("%s: %d queries, want %d", uid, counts[uid], w)

@@ -17,7 +17,7 @@ const suppressionNote = "Celler där kohorten (nämnaren) är mindre än min_n (
 
 // indicatorsBoard is "Indikatorer per kommun": one indicator, one period,
 // every municipality side by side with counties, Riket and groups.
-func indicatorsBoard(cat []models.Indicator) *sdk.Board {
+func indicatorsBoard(cat []models.Indicator, gazetteerURL string) *sdk.Board {
 	b := newBoard("Indikatorer per kommun", "indikatorer")
 	b.Templating.List = []sdk.TemplateVar{
 		kpiVar(cat),
@@ -53,14 +53,18 @@ func indicatorsBoard(cat []models.Indicator) *sdk.Board {
 		options(statOptions("value")))
 
 	l.row("Kommuner sida vid sida")
-	l.add(unitBarGauge(groups, "Alla kommuner: $kpi, $period",
+	l.add(unitBarGauge(cat, "Alla kommuner: $kpi, $period",
 		"Indikatorns värde för varje kommun (kommunen där personen bodde enligt kohortposten), sorterat från högst till lägst. "+
 			"Staplarna färgas mot målet där indikatorn har ett (orange under, grönt över). "+suppressionNote,
-		`area_type="K"`, 12, 24, true))
-	l.add(unitBarGauge(groups, "Län, riket och kommungrupper: $kpi, $period",
-		"Samma indikator för län (00LL), riket (0000) och konfigurerade kommungrupper (G…, t.ex. Södertörn), beräknade från mikrodata – inte medelvärden av kommunernas värden. "+suppressionNote,
-		`area_type=~"L|G"`, 12, 12, false))
-	l.below(genderBarChart(groups))
+		`area_type="K"`, 12, 24))
+	l.add(unitBarGauge(cat, "Län, riket och kommungrupper: $kpi, $period",
+		"Samma indikator för län (00LL), riket (0000) och konfigurerade kommungrupper (G…, t.ex. Södertörn), beräknade från mikrodata – inte medelvärden av kommunernas värden. "+
+			"Staplarna färgas mot målet där indikatorn har ett. "+suppressionNote,
+		`area_type=~"L|G"`, 12, 12))
+	l.below(genderBarChart(cat))
+
+	l.row("Karta")
+	l.add(municipalityMap(gazetteerURL))
 
 	l.row("Värden med konfidensintervall")
 	l.add(intervalTable(groups))
@@ -110,42 +114,72 @@ func barGaugeOptions() obj {
 	}
 }
 
-// unitBarGauge is a horizontal bar gauge of effekt_indicator_value for the
-// areas matched by areas, one query per unit (refIds A, B, C…) so that each
-// indicator shows in its own unit; withTarget adds the target as thresholds
-// through the "config from query results" transformation.
-func unitBarGauge(groups []unitGroup, title, desc, areas string, w, h int, withTarget bool) *panel {
-	ts := perUnit(groups, func(g unitGroup) string {
-		return `sort_desc(effekt_indicator_value{` + g.matcher() + `,` + cell + `,` + areas + `})`
-	}, "{{municipality_name}}")
-	ovs := unitOverrides(groups)
-	p := newPanel("bargauge", title, desc, w, h).options(barGaugeOptions())
-	var tr []obj
-	if withTarget {
-		ts = append(ts, target{refID: "T", legend: "Mål", expr: `effekt_indicator_target{kpi="$kpi"}`})
-		tr = append(tr, obj{"id": "configFromQuery", "options": obj{
-			"configRefId": "T",
-			// threshold1 adds a step at the target (red unless told otherwise):
-			// bars at or above it turn green, below it stay orange.
-			"mappings": []obj{{"fieldName": "Mål", "handlerKey": "threshold1",
-				"handlerArguments": obj{"threshold": obj{"color": "green"}}}},
-			"applyTo": obj{"id": "byType", "options": "number"},
-		}})
+// valueTargets are the queries of a panel showing the chosen indicator's
+// value (expr builds the query from a kpi selector): one per unit group
+// over its indicators without a target (refIds A, B, C…), and one per
+// indicator with a target (refId its id), so that each shows in its own
+// unit and the target's thresholds come from a byFrameRefID override,
+// which Grafana applies after the panel defaults. Only the query covering
+// $kpi returns data.
+func valueTargets(cat []models.Indicator, expr func(kpis string) string, legend string) ([]target, []obj) {
+	var ts []target
+	var ovs []obj
+	for i, g := range unitGroups(cat) {
+		var ids []string
+		for _, in := range cat {
+			if in.Unit == g.unit && in.Target == nil {
+				ids = append(ids, in.ID)
+			}
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		ref := unitRef(i)
+		ts = append(ts, target{refID: ref, legend: legend, expr: expr(`kpi="$kpi",kpi=~"` + strings.Join(ids, "|") + `"`)})
+		ovs = append(ovs, refIDOverride(ref, unitProps(g.unit)...))
 	}
-	p.targets(ts...).fieldConfig(obj{"unit": "none", "min": 0, "color": obj{"mode": "thresholds"}, "thresholds": thresholds("orange")}, ovs...)
-	if tr != nil {
-		p.transformations(tr...)
+	for _, in := range cat {
+		if in.Target == nil {
+			continue
+		}
+		ts = append(ts, target{refID: in.ID, legend: legend, expr: expr(`kpi="$kpi",kpi="` + in.ID + `"`)})
+		d := valueDefaults(in.Unit, in.Target, in.Direction)
+		ovs = append(ovs, refIDOverride(in.ID, append(unitProps(in.Unit), prop("color", d["color"]), prop("thresholds", d["thresholds"]))...))
 	}
-	return p
+	return ts, ovs
 }
 
-// genderBarChart compares women and men per municipality: one instant table
-// query per gender and unit, merged on the municipality name.
-func genderBarChart(groups []unitGroup) *panel {
+// unitBarGauge is a horizontal bar gauge of effekt_indicator_value for the
+// areas matched by areas (valueTargets: each indicator in its own unit,
+// bars coloured against the target where the indicator has one: orange on
+// the wrong side, green on the right side).
+func unitBarGauge(cat []models.Indicator, title, desc, areas string, w, h int) *panel {
+	ts, ovs := valueTargets(cat, func(kpis string) string {
+		return `sort_desc(effekt_indicator_value{` + kpis + `,` + cell + `,` + areas + `})`
+	}, "{{municipality_name}}")
+	return newPanel("bargauge", title, desc, w, h).options(barGaugeOptions()).targets(ts...).
+		fieldConfig(obj{"unit": "none", "min": 0, "color": obj{"mode": "thresholds"}, "thresholds": thresholds("blue")}, ovs...)
+}
+
+// joinOnField joins the table frames of a panel's queries on one label
+// column (an outer join). A query that returned nothing gives a frame
+// without that column, which the join leaves out: no empty columns. The
+// Time columns of the instant queries are dropped.
+func joinOnField(field string) []obj {
+	return []obj{
+		{"id": "joinByField", "options": obj{"byField": field, "mode": "outer"}},
+		{"id": "filterFieldsByName", "options": obj{"exclude": obj{"pattern": "^Time.*$"}}},
+	}
+}
+
+// genderBarChart compares women and men per municipality: one instant
+// table query per gender and unit group (aggregated to the municipality
+// name), joined on the name; only the two queries covering $kpi answer.
+func genderBarChart(cat []models.Indicator) *panel {
 	var ts []target
 	var ovs []obj
 	for _, gd := range []struct{ code, name, color string }{{"K", "Kvinnor", "purple"}, {"M", "Män", "yellow"}} {
-		for i, g := range groups {
+		for i, g := range unitGroups(cat) {
 			ref := gd.code + unitRef(i)
 			ts = append(ts, target{refID: ref, table: true,
 				expr: `sum by (municipality_name) (effekt_indicator_value{` + g.matcher() + `,period="$period",gender="` + gd.code + `",area_type="K"})`})
@@ -153,12 +187,12 @@ func genderBarChart(groups []unitGroup) *panel {
 			ovs = append(ovs, nameOverride("Value #"+ref, props...))
 		}
 	}
+	tr := append(joinOnField("municipality_name"), obj{"id": "sortBy", "options": obj{"fields": obj{}, "sort": []obj{{"field": "municipality_name"}}}})
 	return newPanel("barchart", "Kvinnor och män per kommun: $kpi, $period",
 		"Indikatorns värde för kvinnor (K) och män (M) i varje kommun, för indikatorer som delas upp på kön (juridiskt kön ur personnumret). "+
 			"Saknas en stapel är cellen för det könet undertryckt (kohort under min_n). "+suppressionNote, 12, 12).
 		targets(ts...).
-		transformations(obj{"id": "merge", "options": obj{}},
-			obj{"id": "sortBy", "options": obj{"fields": obj{}, "sort": []obj{{"field": "municipality_name"}}}}).
+		transformations(tr...).
 		fieldConfig(obj{"unit": "none", "min": 0, "color": obj{"mode": "palette-classic"},
 			"custom": obj{"fillOpacity": 80, "lineWidth": 1, "gradientMode": "none", "axisPlacement": "auto", "axisSoftMin": 0}}, ovs...).
 		options(obj{"orientation": "horizontal", "xField": "municipality_name", "showValue": "never", "stacking": "none",
@@ -167,20 +201,25 @@ func genderBarChart(groups []unitGroup) *panel {
 			"tooltip": obj{"mode": "multi", "sort": "none"}})
 }
 
-// intervalTable lists every area with value, Wilson interval and cohort.
+// intervalTable lists every area with value, Wilson interval and cohort:
+// the value per unit group (aggregated to the area's labels), the interval
+// bounds and the cohort per area code, joined on the code, so that an area
+// is one row and a query without data (no interval for days and kronor)
+// adds no column.
 func intervalTable(groups []unitGroup) *panel {
 	var ts []target
 	var ovs []obj
 	for i, g := range groups {
 		ref := unitRef(i)
-		ts = append(ts, target{refID: ref, table: true, expr: `effekt_indicator_value{` + g.matcher() + `,` + cell + `}`})
+		ts = append(ts, target{refID: ref, table: true,
+			expr: `sum by (municipality, municipality_name, area_type, county) (effekt_indicator_value{` + g.matcher() + `,` + cell + `})`})
 		ovs = append(ovs, nameOverride("Value #"+ref, append([]obj{prop("displayName", "Värde")}, unitProps(g.unit)...)...))
 	}
-	sel := `{kpi="$kpi",` + cell + `}`
+	sel := `{kpi="$kpi",` + cell + `})`
 	ts = append(ts,
-		target{refID: "L", table: true, expr: `effekt_indicator_ci_low` + sel},
-		target{refID: "H", table: true, expr: `effekt_indicator_ci_high` + sel},
-		target{refID: "N", table: true, expr: `effekt_indicator_denominator` + sel},
+		target{refID: "L", table: true, expr: `sum by (municipality) (effekt_indicator_ci_low` + sel},
+		target{refID: "H", table: true, expr: `sum by (municipality) (effekt_indicator_ci_high` + sel},
+		target{refID: "N", table: true, expr: `sum by (municipality) (effekt_indicator_denominator` + sel},
 	)
 	ovs = append(ovs,
 		nameOverride("Value #L", prop("displayName", "95 % KI, nedre"), prop("unit", "percent"), prop("decimals", 1)),
@@ -191,13 +230,13 @@ func intervalTable(groups []unitGroup) *panel {
 		nameOverride("area_type", prop("displayName", "Typ (K kommun, L län/riket, G grupp)")),
 		nameOverride("county", prop("displayName", "Län")),
 	)
+	tr := append(joinOnField("municipality"), obj{"id": "organize", "options": obj{"excludeByName": obj{},
+		"indexByName": obj{"municipality_name": 0, "municipality": 1, "area_type": 2, "county": 3}, "renameByName": obj{}}})
 	return newPanel("table", "Alla områden: värde, 95 % konfidensintervall och kohort",
 		"Värdet för varje kommun, län, riket och kommungrupp med 95 % Wilson-intervall (för andelar) och kohortens storlek (nämnaren: antal personer, planer eller deltaganden). "+
 			"Andelar = täljare / nämnare × 100. Medianer (dagar) och kostnad (kronor) har inget intervall. "+suppressionNote, 24, 14).
 		targets(ts...).
-		transformations(obj{"id": "merge", "options": obj{}},
-			obj{"id": "organize", "options": obj{"excludeByName": obj{"Time": true, "__name__": true, "kpi": true, "period": true, "gender": true},
-				"indexByName": obj{"municipality_name": 0, "municipality": 1, "area_type": 2, "county": 3}, "renameByName": obj{}}}).
+		transformations(tr...).
 		fieldConfig(obj{"unit": "none", "custom": obj{"align": "auto", "cellOptions": obj{"type": "auto"}, "inspect": false, "filterable": true}}, ovs...).
 		options(obj{"showHeader": true, "cellHeight": "sm", "footer": obj{"show": false, "reducer": []string{"sum"}, "countRows": false, "fields": ""},
 			"sortBy": []obj{{"displayName": "Värde", "desc": true}}})

@@ -111,18 +111,22 @@ func trendChart(in models.Indicator) *panel {
 // yearTable lists the municipality's cells per year and gender with the
 // interval (for proportions) and the cohort size.
 func yearTable(in models.Indicator) *panel {
-	sel := `{kpi="` + in.ID + `",municipality="$municipality"}`
-	ts := []target{{refID: "V", table: true, expr: `effekt_indicator_value` + sel}}
+	// Each query is summed by (period, gender), the row key, so that merge
+	// puts a cell's value, interval and cohort on one row: the series'
+	// other labels (__name__, instance, job) would otherwise differ.
+	sel := `{kpi="` + in.ID + `",municipality="$municipality"})`
+	const by = `sum by (period, gender) (`
+	ts := []target{{refID: "V", table: true, expr: by + `effekt_indicator_value` + sel}}
 	ovs := []obj{nameOverride("Value #V", append([]obj{prop("displayName", "Värde")}, unitProps(in.Unit)...)...)}
 	if in.Unit == models.Percent {
 		ts = append(ts,
-			target{refID: "L", table: true, expr: `effekt_indicator_ci_low` + sel},
-			target{refID: "H", table: true, expr: `effekt_indicator_ci_high` + sel})
+			target{refID: "L", table: true, expr: by + `effekt_indicator_ci_low` + sel},
+			target{refID: "H", table: true, expr: by + `effekt_indicator_ci_high` + sel})
 		ovs = append(ovs,
 			nameOverride("Value #L", prop("displayName", "95 % KI, nedre"), prop("unit", "percent"), prop("decimals", 1)),
 			nameOverride("Value #H", prop("displayName", "95 % KI, övre"), prop("unit", "percent"), prop("decimals", 1)))
 	}
-	ts = append(ts, target{refID: "N", table: true, expr: `effekt_indicator_denominator` + sel})
+	ts = append(ts, target{refID: "N", table: true, expr: by + `effekt_indicator_denominator` + sel})
 	ovs = append(ovs,
 		nameOverride("Value #N", prop("displayName", "Kohort (nämnare)"), prop("unit", "short"), prop("decimals", 0)),
 		nameOverride("period", prop("displayName", "År")),
@@ -135,8 +139,7 @@ func yearTable(in models.Indicator) *panel {
 		"Kommunens värde per år och kön (T totalt, K kvinnor, M män)"+interval+" och kohortens storlek. "+describe(in), 10, 9).
 		targets(ts...).
 		transformations(obj{"id": "merge", "options": obj{}},
-			obj{"id": "organize", "options": obj{"excludeByName": obj{"Time": true, "__name__": true, "kpi": true, "municipality": true,
-				"municipality_name": true, "area_type": true, "county": true}, "indexByName": obj{"period": 0, "gender": 1}, "renameByName": obj{}}}).
+			obj{"id": "organize", "options": obj{"excludeByName": obj{"Time": true}, "indexByName": obj{"period": 0, "gender": 1}, "renameByName": obj{}}}).
 		fieldConfig(obj{"unit": "none", "custom": obj{"align": "auto", "cellOptions": obj{"type": "auto"}, "inspect": false}}, ovs...).
 		options(obj{"showHeader": true, "cellHeight": "sm", "footer": obj{"show": false, "reducer": []string{"sum"}, "countRows": false, "fields": ""},
 			"sortBy": []obj{{"displayName": "År", "desc": true}}})

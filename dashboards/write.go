@@ -11,16 +11,18 @@ import (
 // Write generates the dashboards and writes, under dir:
 //
 //	dashboards/<uid>.json                  one file per dashboard
+//	gazetteer/effekt-kommuner.json         municipality centres for the Geomap panel
 //	provisioning/dashboards/effekt.yaml    a file provider reading those JSON files
 //	provisioning/datasources/effekt.yaml   the Prometheus data source (uid effekt-prometheus)
 //
 // Copy provisioning/dashboards/effekt.yaml and provisioning/datasources/effekt.yaml
 // into Grafana's provisioning folders (/etc/grafana/provisioning/dashboards/ and
-// /etc/grafana/provisioning/datasources/ in the packages and the Docker image); the
-// provider reads the JSON files from opt.ProviderPath, by default the absolute
-// path of dir/dashboards (when Grafana runs elsewhere, copy the JSON files to a
-// folder it can read, e.g. /var/lib/grafana/dashboards/effekt, and set that
-// path). Files are written atomically; Write returns the paths it wrote.
+// /etc/grafana/provisioning/datasources/ in the packages and the Docker image),
+// the JSON files to opt.ProviderPath (default DefaultProviderPath,
+// /var/lib/grafana/dashboards/effekt) and the gazetteer to Grafana's
+// public/gazetteer/ folder (/usr/share/grafana/public/gazetteer/), or set
+// opt.GazetteerURL to wherever it is served. Files are written atomically;
+// Write returns the paths it wrote.
 func Write(dir string, opt Options) ([]string, error) {
 	opt = opt.withDefaults()
 	boards, err := All(opt)
@@ -28,13 +30,6 @@ func Write(dir string, opt Options) ([]string, error) {
 		return nil, err
 	}
 	dashDir := filepath.Join(dir, "dashboards")
-	if opt.ProviderPath == "" {
-		abs, err := filepath.Abs(dashDir)
-		if err != nil {
-			return nil, fmt.Errorf("dashboards path: %w", err)
-		}
-		opt.ProviderPath = abs
-	}
 	var written []string
 	put := func(path string, data []byte) error {
 		if err := writeAtomic(path, data); err != nil {
@@ -47,6 +42,9 @@ func Write(dir string, opt Options) ([]string, error) {
 		if err := put(filepath.Join(dashDir, b.File()), b.JSON); err != nil {
 			return written, err
 		}
+	}
+	if err := put(filepath.Join(dir, "gazetteer", GazetteerFile), Gazetteer()); err != nil {
+		return written, err
 	}
 	if err := put(filepath.Join(dir, "provisioning", "dashboards", "effekt.yaml"), DashboardProvider(opt.ProviderPath)); err != nil {
 		return written, err
@@ -69,9 +67,9 @@ func DashboardProvider(path string) []byte {
 	return []byte(`# Grafana dashboard provider for effekt, written by "effekt dashboards".
 # Copy this file to Grafana's provisioning/dashboards/ folder
 # (/etc/grafana/provisioning/dashboards/ in the packages and the Docker image).
-# options.path is where Grafana reads the dashboard JSON files: the folder
-# "effekt dashboards --out DIR" wrote them to (DIR/dashboards), or wherever you
-# copy DIR/dashboards/*.json to (e.g. /var/lib/grafana/dashboards/effekt).
+# options.path is the folder on the Grafana host where Grafana reads the
+# dashboard JSON files: copy DIR/dashboards/*.json there ("effekt dashboards
+# --provider-path" sets it; default ` + DefaultProviderPath + `).
 apiVersion: 1
 providers:
   - name: effekt

@@ -12,11 +12,11 @@ import (
 func TestWrite(t *testing.T) {
 	tests := []struct {
 		name, promURL, providerPath string
-		wantURL, wantPath           string // wantPath "": the absolute dashboards folder
+		wantURL, wantPath           string
 	}{
-		{name: "defaults", wantURL: "http://localhost:9090"},
-		{name: "custom", promURL: "http://prom.internal:9090/", providerPath: "/var/lib/grafana/dashboards/effekt",
-			wantURL: "http://prom.internal:9090", wantPath: "/var/lib/grafana/dashboards/effekt"},
+		{name: "defaults", wantURL: "http://localhost:9090", wantPath: DefaultProviderPath},
+		{name: "custom", promURL: "http://prom.internal:9090/", providerPath: "/srv/grafana/effekt",
+			wantURL: "http://prom.internal:9090", wantPath: "/srv/grafana/effekt"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -26,7 +26,7 @@ func TestWrite(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := []string{"dashboards/effekt-indikatorer.json", "dashboards/effekt-kommun.json", "dashboards/effekt-dataflode.json",
-				"provisioning/dashboards/effekt.yaml", "provisioning/datasources/effekt.yaml"}
+				"gazetteer/" + GazetteerFile, "provisioning/dashboards/effekt.yaml", "provisioning/datasources/effekt.yaml"}
 			if len(files) != len(want) {
 				t.Fatalf("wrote %v", files)
 			}
@@ -50,8 +50,8 @@ func TestWrite(t *testing.T) {
 			}
 			readYAML(t, filepath.Join(dir, "provisioning/dashboards/effekt.yaml"), &prov)
 			wantPath := tc.wantPath
-			if wantPath == "" {
-				wantPath = filepath.Join(dir, "dashboards")
+			if got, err := os.ReadFile(filepath.Join(dir, "gazetteer", GazetteerFile)); err != nil || !bytes.Equal(got, Gazetteer()) {
+				t.Errorf("gazetteer on disk differs from Gazetteer() (err %v)", err)
 			}
 			if prov.APIVersion != 1 || len(prov.Providers) != 1 || prov.Providers[0].Type != "file" || prov.Providers[0].Options.Path != wantPath {
 				t.Errorf("dashboard provider %+v, want a file provider at %s", prov, wantPath)

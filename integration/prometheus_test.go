@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/effekt/effekt/models"
+	"github.com/effekt/effekt/snapshot"
 )
 
 // latestPeriods returns, per kpi, its latest n periods among vals.
@@ -49,10 +50,11 @@ func TestPrometheusScrapesIndicators(t *testing.T) {
 	st := StartStack(ctx, t)
 	cfg := st.Config
 
-	vals, err := models.Query(ctx, st.DB, models.Filter{}, cfg.Indicators.MinN, cfg.Groups)
+	snap, err := snapshot.Build(ctx, st.DB, snapshot.Options{MinN: cfg.Indicators.MinN, Groups: cfg.Groups})
 	if err != nil {
 		t.Fatal(err)
 	}
+	vals := snap.Query(models.Filter{})
 	latest := latestPeriods(vals, cfg.Metrics.Periods)
 	var exposed, suppressed, old []models.Value
 	for _, v := range vals {

@@ -50,7 +50,7 @@ func init() {
 		cmd.Flags().StringVar(&out, "out", "", "output `DIR` (default: paths.dashboards)")
 		cmd.MarkFlagDirname("out")
 		cmd.Flags().StringVar(&promURL, "prometheus-url", dashboards.DefaultPrometheusURL, "`URL` of the Prometheus that scrapes effekt, for the data source")
-		cmd.Flags().StringVar(&provdir, "provider-path", "", "`DIR` Grafana reads the dashboard JSON from (default: the absolute path of DIR/dashboards)")
+		cmd.Flags().StringVar(&provdir, "provider-path", dashboards.DefaultProviderPath, "`DIR` on the Grafana host it reads the dashboard JSON from (copy DIR/dashboards/*.json there)")
 		cmd.AddCommand(newDashboardsPublish())
 		return cmd
 	})
