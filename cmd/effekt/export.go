@@ -1,8 +1,12 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -33,6 +37,7 @@ func init() {
 				if err := mustExist(cfg.Paths.Database, "database"); err != nil {
 					return err
 				}
+				started := time.Now()
 				// While effekt serve holds the database, its export job
 				// writes its configured folder.
 				db, err := openOrDelegate(cmd.Context(), cfg, "export", true, cmd.OutOrStdout())
@@ -40,8 +45,14 @@ func init() {
 					return err
 				}
 				if db == nil {
+					w := cmd.OutOrStdout()
 					if out != "" {
-						fmt.Fprintf(cmd.OutOrStdout(), "note: the server wrote its configured paths.exports, not --out %s\n", out)
+						fmt.Fprintf(w, "note: the server wrote its configured paths.exports, not --out %s\n", out)
+					}
+					// With the server's configuration its manifest is here: name its as_of.
+					var m export.Manifest
+					if b, err := os.ReadFile(filepath.Join(cfg.Paths.Exports, export.FileManifest)); err == nil && json.Unmarshal(b, &m) == nil && !m.GeneratedAt.Before(started.Add(-time.Second)) {
+						fmt.Fprintf(w, "export written to %s (as_of %s, min_n %d)\n", cfg.Paths.Exports, m.AsOf, m.MinN)
 					}
 					return nil
 				}
