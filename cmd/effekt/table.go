@@ -196,7 +196,7 @@ func writeHeadline(w io.Writer, vals []models.Value, minN int, groups []config.G
 	if err := t.write(w); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nas_of %s. suppressed: cohort smaller than %d (indicators.min_n), or hidden so that another cell cannot be recovered by subtraction.", joinKeys(asOfs, "–"), minN)
+	fmt.Fprintf(w, "\nas_of %s. suppressed: cohort smaller than %d (indicators.min_n), or hidden\nso that no other suppressed cell can be recovered by subtraction.", joinKeys(asOfs, "–"), minN)
 	if missing {
 		fmt.Fprint(w, " –: no cohort in that year.")
 	}
