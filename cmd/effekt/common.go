@@ -128,21 +128,28 @@ func mustExist(path, what string) error {
 
 // checkAsOf refuses a reference date after the latest event date in the
 // data or after today unless force is set: cohorts would then be counted
-// as if time had passed that has not.
-func checkAsOf(ctx context.Context, db *sql.DB, asOf time.Time, force bool) error {
+// as if time had passed that has not. from names where the date came from
+// ("--as-of" is a usage error, exit 2; "indicators.as_of" a failure).
+func checkAsOf(ctx context.Context, db *sql.DB, asOf time.Time, force bool, from string) error {
 	if asOf.IsZero() || force {
 		return nil
 	}
+	fail := func(format string, a ...any) error {
+		if from == "--as-of" {
+			return usagef(format, a...)
+		}
+		return fmt.Errorf(format, a...)
+	}
 	today := time.Now().UTC()
 	if asOf.After(today) {
-		return usagef("as_of %s is after today (%s); indicators would count time that has not passed — give --force to compute anyway", asOf.Format(time.DateOnly), today.Format(time.DateOnly))
+		return fail("%s %s is after today (%s); indicators would count time that has not passed — give --force to compute anyway", from, asOf.Format(time.DateOnly), today.Format(time.DateOnly))
 	}
 	latest, err := models.LatestEventDate(ctx, db, today)
 	if err != nil {
 		return err
 	}
 	if asOf.After(latest) {
-		return usagef("as_of %s is after the latest event date in the data (%s); later cohorts would look incomplete — give --force to compute anyway", asOf.Format(time.DateOnly), latest.Format(time.DateOnly))
+		return fail("%s %s is after the latest event date in the data (%s); later cohorts would look incomplete — give --force to compute anyway", from, asOf.Format(time.DateOnly), latest.Format(time.DateOnly))
 	}
 	return nil
 }

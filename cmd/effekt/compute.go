@@ -39,7 +39,11 @@ func init() {
 					return err
 				}
 				defer db.Close()
-				if err := checkAsOf(cmd.Context(), db, opt.AsOf, force); err != nil {
+				from := "--as-of"
+				if asOf == "" {
+					from = "indicators.as_of"
+				}
+				if err := checkAsOf(cmd.Context(), db, opt.AsOf, force, from); err != nil {
 					return err
 				}
 				start := time.Now()
