@@ -100,7 +100,7 @@ func New(ctx context.Context, cfg config.Config, db *sql.DB, opt Options) (*Serv
 		return nil, err
 	}
 	apiOpt := api.Options{
-		MinN: cfg.Indicators.MinN, Groups: cfg.Groups, Tokens: cfg.API.Tokens, LocalToken: local, PublicURL: cfg.API.PublicURL,
+		MinN: cfg.Indicators.MinN, Groups: cfg.Groups, Tokens: cfg.API.Tokens, LocalToken: local, PublicURL: publicURL(cfg),
 		Jobs: apiJobs{sched}, Logger: opt.Logger, RequestTimeout: cfg.API.RequestTimeout, Snapshots: snaps,
 		Ready: readiness(db, sched),
 	}
@@ -193,4 +193,23 @@ func Serve(ctx context.Context, cfg config.Config, db *sql.DB, opt Options) erro
 		}()
 	}
 	return s.Serve(ctx, ln)
+}
+
+// publicURL is the base of the API's links: api.public_url, else the listen
+// address when it names one host (http://127.0.0.1:8080), so that Kolada
+// clients following next_url literally work; relative links when serve
+// listens on every interface and no public URL is configured. Never the
+// request's Host header.
+func publicURL(cfg config.Config) string {
+	if cfg.API.PublicURL != "" {
+		return cfg.API.PublicURL
+	}
+	host, _, err := net.SplitHostPort(cfg.Listen)
+	if err != nil {
+		return ""
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		return ""
+	}
+	return "http://" + cfg.Listen
 }

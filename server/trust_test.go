@@ -118,3 +118,21 @@ func TestServeFile(t *testing.T) {
 		t.Fatalf("audit records %+v, want one by local:kim", recs)
 	}
 }
+
+func TestPublicURL(t *testing.T) {
+	tests := []struct{ public, listen, want string }{
+		{"https://effekt.example.se", "0.0.0.0:8080", "https://effekt.example.se"},
+		{"", "127.0.0.1:8080", "http://127.0.0.1:8080"},
+		{"", "effekt.lan:9000", "http://effekt.lan:9000"},
+		{"", "0.0.0.0:8080", ""},
+		{"", "[::]:8080", ""},
+		{"", ":8080", ""},
+	}
+	for _, tc := range tests {
+		cfg := config.Default()
+		cfg.API.PublicURL, cfg.Listen = tc.public, tc.listen
+		if got := publicURL(cfg); got != tc.want {
+			t.Errorf("public %q listen %q: %q, want %q", tc.public, tc.listen, got, tc.want)
+		}
+	}
+}
