@@ -27,8 +27,10 @@ type boot struct {
 }
 
 // bootstrap perturbs every municipality's influence on every parameter by
-// one weight per municipality and draw: θ*_b − θ = Σ_m v_bm ψ_jm.
-func bootstrap(theta []float64, psi [][]float64, weights string, draws int, seed uint64) (*boot, error) {
+// one weight per municipality and draw: θ*_b − θ = Σ_m v_bm ψ_jm. The
+// deviations are stretched by k (t over normal critical value) for the
+// intervals and p-values: θ ± k·q95|θ* − θ|, p = share of k|θ* − θ| ≥ |θ|.
+func bootstrap(theta []float64, psi [][]float64, weights string, draws int, seed uint64, k float64) (*boot, error) {
 	if len(psi) == 0 || len(psi[0]) == 0 {
 		return nil, errors.New("no parameters or no clusters")
 	}
@@ -59,7 +61,7 @@ func bootstrap(theta []float64, psi [][]float64, weights string, draws int, seed
 	for j := 0; j < nj; j++ {
 		exceed := 0
 		for b := 0; b < draws; b++ {
-			abs[b] = math.Abs(bs.dev.At(b, j))
+			abs[b] = k * math.Abs(bs.dev.At(b, j))
 			if abs[b] >= math.Abs(theta[j]) {
 				exceed++
 			}

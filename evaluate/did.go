@@ -3,8 +3,11 @@ package evaluate
 import (
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"time"
+
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Obs is one cohort row: the municipality it counts in, the date that
@@ -82,6 +85,7 @@ type DiD struct {
 	ControlClusters int         `json:"control_clusters"` // of them never-members
 	PretrendP       *float64    `json:"pretrend_p"`       // nil when there is no pre-period to test
 	PretrendDF      int         `json:"pretrend_df"`      // pre-period coefficients tested
+	DF              int         `json:"df"` // t critical values: the smaller of member and never-member clusters − 1
 	Weights         string      `json:"bootstrap_weights"`
 	Draws           int         `json:"bootstrap_draws"`
 	Treated         int         `json:"treated_rows"` // members' cohort rows after joining, in the ATT
@@ -97,6 +101,7 @@ var (
 	ErrNoMembers  = errors.New("no member municipality has cohort rows around its joining")
 	ErrNoControls = errors.New("no never-member municipality has cohort rows: nothing to compare with")
 	ErrNoOverlap  = errors.New("no window after joining has rows of both members and never-members beside the base year before joining")
+	ErrFewClusters = errors.New("fewer than two member or two never-member municipalities have rows: a municipality-clustered interval cannot be estimated")
 )
 
 // cellKey is one mean: group g, event window e, members or never-members.
@@ -227,6 +232,16 @@ func Estimate(obs []Obs, members map[string]Spell, opt DiDOptions) (DiD, error) 
 			c := cells[k]
 			c.s[cluster(o.Municipality)] += (y - c.mean) / float64(c.n)
 		})
+	}
+	// CR1 per cell: the cluster sums of a mean over G municipalities
+	// understate its variance by (G − 1)/G.
+	for _, c := range cells {
+		if g := float64(len(c.s)); g >= 2 {
+			f := math.Sqrt(g / (g - 1))
+			for m := range c.s {
+				c.s[m] *= f
+			}
+		}
 	}
 	out, err := estimateCells(cells, spells, groups, clusterNames, lo, hi, opt)
 	if !first.IsZero() {
@@ -367,11 +382,18 @@ func estimateCells(cells map[cellKey]*cell, spells []Spell, groups []Group, clus
 		out.Weights = WeightsWebb
 	}
 	out.Draws = opt.Draws
-	bs, err := bootstrap(theta, psi, out.Weights, opt.Draws, opt.Seed)
+	last := len(params) - 1
+	if out.TreatedClusters < 2 || out.ControlClusters < 2 {
+		out.ATT, out.Treated = theta[last], params[last].treated
+		return out, ErrFewClusters
+	}
+	// t(G − 1) critical values, G the smaller side (Cameron & Miller 2015)
+	out.DF = min(out.TreatedClusters, out.ControlClusters) - 1
+	k := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(out.DF)}.Quantile(0.975) / distuv.UnitNormal.Quantile(0.975)
+	bs, err := bootstrap(theta, psi, out.Weights, opt.Draws, opt.Seed, k)
 	if err != nil {
 		return out, fmt.Errorf("bootstrap: %w", err)
 	}
-	last := len(params) - 1
 	out.ATT, out.CILow, out.CIHigh, out.PValue = theta[last], bs.lo[last], bs.hi[last], bs.p[last]
 	out.Treated = params[last].treated
 	var pre []int

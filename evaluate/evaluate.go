@@ -64,6 +64,9 @@ func Effects(ctx context.Context, d *Data, co config.Collaboration, kpis []model
 		r.DiD = did
 		if err != nil {
 			r.Error = swedishError(err)
+			if err == ErrFewClusters {
+				r.Error = fmt.Sprintf("färre än två medlemskommuner eller två övriga kommuner har kohorter: punktskattningen %+.1f %s kan inte ges något intervall med kluster på kommunnivå", did.ATT, r.Unit)
+			}
 		} else {
 			r.Caveats = caveats(ind, did)
 		}
@@ -98,7 +101,7 @@ func caveats(ind models.Indicator, d DiD) []string {
 		out = append(out, fmt.Sprintf("Förtestet visar ingen skillnad i trend före anslutningen (p = %.3f, %d år), men det bevisar inte att trenderna var parallella; med få kommuner har testet låg styrka.", *d.PretrendP, d.PretrendDF))
 	}
 	if d.TreatedClusters < 12 || d.ControlClusters < 12 {
-		out = append(out, fmt.Sprintf("Få kluster (%d medlemskommuner, %d övriga): intervallet från wild cluster bootstrap med Webb-vikter kan ändå vara för smalt.", d.TreatedClusters, d.ControlClusters))
+		out = append(out, fmt.Sprintf("Få kluster (%d medlemskommuner, %d övriga): intervallet från wild cluster bootstrap (Webb-vikter, t-fördelning med %d frihetsgrader) är osäkert och kan vara för smalt.", d.TreatedClusters, d.ControlClusters, d.DF))
 	}
 	out = append(out,
 		"Grannkommuner utanför samverkan kan ha påverkats (delade kurser, flytt mellan kommuner); då blir skillnaden och effekten underskattad.",

@@ -61,6 +61,7 @@ type gen struct {
 	oldForms bool     // the current person is 100 or older
 	row      []val    // reused row buffer
 	fixes    []sfiRow // candidates for the corrected re-send
+	plant    *planted // Options.Effect and CaseMix; nil when both are off
 }
 
 func newGen(dir string, sc scale, opt Options) *gen {
@@ -69,7 +70,7 @@ func newGen(dir string, sc scale, opt Options) *gen {
 		dir: dir, sc: sc, seed: uint64(opt.Seed), today: dayFromTime(opt.Today),
 		log: opt.Logger, record: opt.record,
 		pcg: pcg, r: rand.New(pcg), munis: newMuniTable(sc.prefixes...),
-		serial: map[int64]int{},
+		serial: map[int64]int{}, plant: newPlanted(opt),
 	}
 	g.start = g.today - day(sc.years*365)
 	g.cum = settlementDays(g.start, g.today)

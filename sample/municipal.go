@@ -266,6 +266,7 @@ func (g *gen) participations(p person) error {
 			ended = 0
 		} else {
 			outcome = g.pickW([]string{"arbete", "studier", "annat", "avbrott", "", "Arbete", "Studier"}, []int{25, 12, 25, 15, 15, 5, 3})
+			outcome = g.plant.outcome(outcome, p, ended)
 		}
 		row := append(g.rowBuf(), id, txt(ins), g.muniVal(p.muni, []int{30, 10, 40, 10, 10}, false),
 			dt(start, df), optDate(ended, df), txt(outcome))

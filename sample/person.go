@@ -165,6 +165,12 @@ func (g *gen) allocate(birth day, coord, male bool) pnr {
 func (g *gen) person(i int) error {
 	g.seedFor(uint64(i) + 1)
 	p := g.newPerson(i)
+	if g.plant != nil {
+		g.plant.seed(g.seed, i)
+		if g.plant.caseMix != nil {
+			p.edu = g.plant.education(p.muni)
+		}
+	}
 	if p.id.old {
 		g.oldForms = true
 		defer func() { g.oldForms = false }()

@@ -35,6 +35,13 @@ type Options struct {
 	Today  time.Time    // zero: time.Now(); every date written is on or before it
 	Logger *slog.Logger // progress on long runs; default slog.Default()
 
+	// Effect, when set, plants a known effect of joining a collaboration
+	// (tests of effekt evaluate); CaseMix makes EF401's outcome depend on
+	// the person's education, age and gender only, with municipalities that
+	// differ in education. Both off (nil) give the same files as before.
+	Effect  *Effect
+	CaseMix *CaseMix
+
 	// record, when set (tests), is told about every row written as a bad row.
 	record func(path string, line int64, reason string)
 }
