@@ -1,0 +1,125 @@
+package insatser
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// z is the 97.5 % quantile of the standard normal distribution (95 % intervals).
+const z = 1.959964
+
+// wilson is the 95 % Wilson score interval of k successes out of n, in
+// percent (Wilson 1927; the interval models/compute/wilson.sql gives every
+// published proportion): centre (k + z²/2)/(n + z²), half-width
+// z·√(k(n−k)/n + z²/4)/(n + z²), clamped to [0, 100].
+func wilson(k, n int64) (low, high float64) {
+	if n <= 0 {
+		return 0, 0
+	}
+	kf, nf := float64(k), float64(n)
+	centre := kf + z*z/2
+	half := z * math.Sqrt(kf*(nf-kf)/nf+z*z/4)
+	den := nf + z*z
+	return max(0, 100*(centre-half)/den), min(100, 100*(centre+half)/den)
+}
+
+// share publishes k of n: suppressed below minN (then nothing but the flag).
+func share(k, n int64, minN int) Share {
+	if n < int64(minN) {
+		return Share{Suppressed: true, HasCohort: n > 0}
+	}
+	lo, hi := wilson(k, n)
+	return Share{N: n, K: k, Value: 100 * float64(k) / float64(n), Low: lo, High: hi, HasCohort: true}
+}
+
+// publish applies primary suppression to one row of counts.
+func publish(r rawFigures, minN int) Figures {
+	f := Figures{Share: share(r.k, r.n, minN)}
+	if r.participants < int64(minN) {
+		f.Participants = Count{Suppressed: true}
+	} else {
+		f.Participants = Count{N: r.participants}
+	}
+	if r.nLen < int64(minN) || !r.median.Valid {
+		f.Median = Median{Suppressed: true}
+	} else {
+		f.Median = Median{N: r.nLen, Value: r.median.Float64}
+	}
+	return f
+}
+
+// complementCategories: a category's pooled share (n, k) is the sum of its
+// interventions' (participations of ids outside the catalogue are not in
+// either). Where the category is published and exactly one of its
+// interventions with ended participations is suppressed, that one could be
+// recovered by subtraction: suppress the next smallest too (by n, then id),
+// and repeat until no category has exactly one. Interventions without
+// ended participations are published zeros, not terms.
+func complementCategories(d *Data) {
+	for changed := true; changed; {
+		changed = false
+		for cat, cf := range d.Categories {
+			if cf.Share.Suppressed {
+				continue
+			}
+			var suppressed int
+			var open []int
+			for i, in := range d.Interventions {
+				if in.Category != cat {
+					continue
+				}
+				switch sh := in.Figures.Share; {
+				case sh.Suppressed && sh.HasCohort:
+					suppressed++
+				case !sh.Suppressed && sh.N > 0:
+					open = append(open, i)
+				}
+			}
+			if suppressed != 1 || len(open) == 0 {
+				continue
+			}
+			slices.SortFunc(open, func(a, b int) int {
+				x, y := d.Interventions[a], d.Interventions[b]
+				return cmp.Or(cmp.Compare(x.Figures.Share.N, y.Figures.Share.N), cmp.Compare(x.ID, y.ID))
+			})
+			d.Interventions[open[0]].Figures.Share = Share{Suppressed: true, HasCohort: true, SuppressedComplementary: true}
+			changed = true
+		}
+	}
+}
+
+// complementGenders: for each intervention and period, T = K + M. Where T
+// is published and exactly one of K, M is suppressed, suppress the other.
+func complementGenders(cells []ouCell) {
+	type key struct {
+		id     string
+		period int
+	}
+	idx := map[key]map[string]int{}
+	for i, c := range cells {
+		k := key{c.ID, c.Period}
+		if idx[k] == nil {
+			idx[k] = map[string]int{}
+		}
+		idx[k][c.Gender] = i
+	}
+	for _, g := range idx {
+		t, ok := g["T"]
+		if !ok || cells[t].Share.Suppressed {
+			continue
+		}
+		ki, kok := g["K"]
+		mi, mok := g["M"]
+		if !kok || !mok {
+			continue // T = K (or M) alone: both published or both suppressed
+		}
+		ks, ms := cells[ki].Share.Suppressed, cells[mi].Share.Suppressed
+		switch {
+		case ks && !ms:
+			cells[mi].Share = Share{Suppressed: true, HasCohort: true, SuppressedComplementary: true}
+		case ms && !ks:
+			cells[ki].Share = Share{Suppressed: true, HasCohort: true, SuppressedComplementary: true}
+		}
+	}
+}
