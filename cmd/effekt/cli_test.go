@@ -83,6 +83,7 @@ func TestCLIUsageAndExitCodes(t *testing.T) {
 		{"municipality typo suggests", []string{"indicators", "--kpi", "EF301", "Hudinge"}, 2, "did you mean Huddinge"},
 		{"bad format", []string{"indicators", "--format", "xml"}, 2, "want table, csv or json"},
 		{"sample needs --out", []string{"sample"}, 2, `"out" not set`},
+		{"scale typo suggests", []string{"sample", "--out", "x", "--scale", "contry"}, 2, "did you mean county?"},
 		{"kpi json", []string{"kpi", "--format", "json"}, 0, `"id": "EF101"`},
 		{"completion script", []string{"completion", "bash"}, 0, "bash completion"},
 		{"complete kpi", []string{"__complete", "indicators", "--kpi", "EF10"}, 0, "EF101\tSamhällsorientering"},

@@ -14,6 +14,7 @@ import (
 	"github.com/effekt/effekt/dashboards"
 	"github.com/effekt/effekt/export"
 	"github.com/effekt/effekt/ingest"
+	"github.com/effekt/effekt/internal/suggest"
 	"github.com/effekt/effekt/models"
 	"github.com/effekt/effekt/sample"
 )
@@ -42,7 +43,7 @@ func init() {
 			Args: noArgs,
 			RunE: func(cmd *cobra.Command, args []string) error {
 				if !slices.Contains(sample.Scales(), scale) {
-					return usagef("--scale %q: want %s", scale, strings.Join(sample.Scales(), ", "))
+					return usagef("--scale %q: want %s%s", scale, strings.Join(sample.Scales(), ", "), suggest.Phrase(suggest.Closest(scale, sample.Scales(), 2)))
 				}
 				cfg, err := cf.load()
 				if err != nil {

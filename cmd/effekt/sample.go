@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/effekt/effekt/internal/suggest"
 	"github.com/effekt/effekt/sample"
 )
 
@@ -27,7 +28,7 @@ func init() {
 			Args:  noArgs,
 			RunE: func(cmd *cobra.Command, args []string) error {
 				if !slices.Contains(sample.Scales(), scale) {
-					return usagef("--scale %q: want %s", scale, strings.Join(sample.Scales(), ", "))
+					return usagef("--scale %q: want %s%s", scale, strings.Join(sample.Scales(), ", "), suggest.Phrase(suggest.Closest(scale, sample.Scales(), 2)))
 				}
 				opt := sample.Options{Scale: scale, Seed: seed, Logger: slog.Default()}
 				if today != "" {
