@@ -19,6 +19,7 @@ type xlsxSource struct {
 	headerAt int64
 	lim      XLSXLimits
 	cells    int64
+	text     int64 // bytes of cell text read
 	sha      string
 	size     int64
 }
@@ -103,6 +104,12 @@ func (s *xlsxSource) next() (int64, []string, error) {
 		}
 		if s.cells += int64(len(cells)); s.cells > s.lim.MaxCells {
 			return 0, nil, fileErrorf("sheet %q has more than %d cells (limit ingest.xlsx_max_cells): split the export or export it as CSV", s.sheet, s.lim.MaxCells)
+		}
+		for _, c := range cells {
+			s.text += int64(len(c))
+		}
+		if s.text > min(s.lim.MaxUnzip, maxXLSXText) {
+			return 0, nil, fileErrorf("the cells of sheet %q hold more than %d MiB of text by row %d (shared texts repeated in many cells?): export it as CSV", s.sheet, min(s.lim.MaxUnzip, maxXLSXText)>>20, s.row)
 		}
 		if blank(cells) {
 			continue

@@ -39,6 +39,10 @@ const (
 	// string in memory, against about 50 when spilled (measured:
 	// TestXLSXMemory)
 	maxSSTInMemory = 200_000
+	// a workbook's cells may hold at most this much text in all: shared
+	// strings referenced from many cells would otherwise multiply a small
+	// file into gigabytes of staged rows
+	maxXLSXText = 256 << 20
 )
 
 // workbookStats is what checkWorkbook saw.
