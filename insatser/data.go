@@ -90,6 +90,7 @@ type ouCell struct {
 	Period int
 	Gender string
 	Share  Share
+	n      int64 // the cohort, for ordering complementary suppression only
 }
 
 // Data is everything the pages publish, read at once.
@@ -158,6 +159,7 @@ func load(ctx context.Context, db *sql.DB, asOf time.Time, minN int) (*Data, err
 	if d.OU, err = readOU(ctx, db, limit, minN); err != nil {
 		return nil, fmt.Errorf("read oudata: %w", err)
 	}
+	complementPeriods(d)
 	return d, nil
 }
 
@@ -232,7 +234,7 @@ func readOU(ctx context.Context, db *sql.DB, asOf time.Time, minN int) ([]ouCell
 		if err := rows.Scan(&c.ID, &c.Period, &c.Gender, &n, &k); err != nil {
 			return nil, err
 		}
-		c.Share = share(k, n, minN)
+		c.Share, c.n = share(k, n, minN), n
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {

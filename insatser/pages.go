@@ -128,7 +128,7 @@ func (p *pages) html(h func(w http.ResponseWriter, r *http.Request, d *Data) (in
 		d, err := p.src.get(ctx)
 		if err != nil {
 			p.opt.Logger.ErrorContext(ctx, "insatser: read data", "path", r.URL.Path, "err", err)
-			p.render(w, r, p.errT, http.StatusServiceUnavailable, errorPage{Title: "Tillfälligt fel", Message: "Uppgifterna kunde inte läsas just nu. Försök igen om en stund."})
+			p.render(w, r, p.errT, http.StatusServiceUnavailable, errorPage{Title: "Tillfälligt fel", Message: "Uppgifterna kunde inte läsas just nu. Försök igen om en stund.", MinN: p.opt.MinN})
 			return
 		}
 		status, tmpl, v := h(w, r, d)
@@ -156,12 +156,15 @@ func (p *pages) render(w http.ResponseWriter, r *http.Request, t *template.Templ
 	}
 }
 
-type errorPage struct{ Title, Message string }
+type errorPage struct {
+	Title, Message string
+	MinN           int
+}
 
 func (p *pages) serveDetail(w http.ResponseWriter, r *http.Request, d *Data) (int, string, any) {
 	in, ok := d.Lookup(r.PathValue("id"))
 	if !ok {
-		return http.StatusNotFound, "error", errorPage{Title: "Insatsen finns inte", Message: "Ingen insats i katalogen har det id:t."}
+		return http.StatusNotFound, "error", errorPage{Title: "Insatsen finns inte", Message: "Ingen insats i katalogen har det id:t.", MinN: p.opt.MinN}
 	}
 	return http.StatusOK, "detail", newDetailPage(in, d, p.opt.MinN)
 }
@@ -169,7 +172,7 @@ func (p *pages) serveDetail(w http.ResponseWriter, r *http.Request, d *Data) (in
 func (p *pages) serveList(w http.ResponseWriter, r *http.Request, d *Data) (int, string, any) {
 	f, err := parseFilter(r.URL.Query())
 	if err != nil {
-		return http.StatusBadRequest, "error", errorPage{Title: "Felaktigt filter", Message: err.Error()}
+		return http.StatusBadRequest, "error", errorPage{Title: "Felaktigt filter", Message: err.Error(), MinN: p.opt.MinN}
 	}
 	return http.StatusOK, "list", newListPage(f, d, p.opt.Snapshots.Load(), p.opt.MinN)
 }

@@ -123,3 +123,60 @@ func complementGenders(cells []ouCell) {
 		}
 	}
 }
+
+// complementPeriods keeps /v3/oudata consistent with the pages: an
+// intervention's overall share is the sum of its periods' (T). When the
+// overall share is suppressed (primary or complementary), every cell of the
+// intervention is; when it is published and exactly one period's T is
+// suppressed, the smallest other period is suppressed too (its K and M
+// with it), until no intervention has exactly one.
+func complementPeriods(d *Data) {
+	hide := func(c *ouCell) {
+		if !c.Share.Suppressed {
+			c.Share = Share{Suppressed: true, HasCohort: true, SuppressedComplementary: true}
+		}
+	}
+	byID := map[string][]int{}
+	for i, c := range d.OU {
+		byID[c.ID] = append(byID[c.ID], i)
+	}
+	for id, idx := range byID {
+		in, ok := d.Lookup(id)
+		if !ok {
+			continue
+		}
+		if in.Figures.Share.Suppressed {
+			for _, i := range idx {
+				hide(&d.OU[i])
+			}
+			continue
+		}
+		for {
+			var suppressed int
+			var open []int
+			for _, i := range idx {
+				if d.OU[i].Gender != "T" {
+					continue
+				}
+				if d.OU[i].Share.Suppressed {
+					suppressed++
+				} else {
+					open = append(open, i)
+				}
+			}
+			if suppressed != 1 || len(open) == 0 {
+				break
+			}
+			slices.SortFunc(open, func(a, b int) int {
+				return cmp.Or(cmp.Compare(d.OU[a].n, d.OU[b].n), cmp.Compare(d.OU[a].Period, d.OU[b].Period))
+			})
+			p := d.OU[open[0]].Period
+			for _, i := range idx {
+				if d.OU[i].Period == p {
+					hide(&d.OU[i])
+				}
+			}
+		}
+	}
+	complementGenders(d.OU)
+}
