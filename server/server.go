@@ -27,6 +27,7 @@ import (
 	"github.com/effekt/effekt/access"
 	"github.com/effekt/effekt/api"
 	"github.com/effekt/effekt/config"
+	"github.com/effekt/effekt/insatser"
 	"github.com/effekt/effekt/metrics"
 	"github.com/effekt/effekt/microdata"
 	"github.com/effekt/effekt/schedules"
@@ -118,6 +119,7 @@ func New(ctx context.Context, cfg config.Config, db *sql.DB, opt Options) (*Serv
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", m.Handler()) // GET and HEAD only
 	mux.Handle("/", api.New(db, apiOpt))
+	insatser.Register(mux, db, insatser.Options{MinN: cfg.Indicators.MinN, Snapshots: snaps, Logger: opt.Logger, Timeout: cfg.API.RequestTimeout, PublicURL: publicURL(cfg)}) // issue 12: /insatser, /v3/ou, /v3/oudata
 	return &Server{cfg: cfg, log: opt.Logger, Scheduler: sched, Metrics: m, Handler: api.SecurityHeaders(mux), LocalToken: local, audit: audit}, nil
 }
 

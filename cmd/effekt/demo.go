@@ -128,8 +128,9 @@ func init() {
 				}
 				fmt.Fprintf(out, "\ndone in %s. Next (with a binary from `make build` or `go install ./cmd/effekt`):\n"+
 					"  effekt serve --db %s           Kolada API, /api/v1, /metrics\n"+
+					"  then open http://%s/insatser   Insatskarta: every intervention on a map, with what it achieved\n"+
 					"  effekt indicators --db %s --kpi EF101 Huddinge\n",
-					time.Since(start).Round(time.Millisecond), cfg.Paths.Database, cfg.Paths.Database)
+					time.Since(start).Round(time.Millisecond), cfg.Paths.Database, cfg.Listen, cfg.Paths.Database)
 				if sum.Failed > 0 {
 					return fmt.Errorf("%d file(s) failed to load: see %s", sum.Failed, cfg.Paths.Failed)
 				}
