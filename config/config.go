@@ -129,7 +129,8 @@ type Ingest struct {
 	Settle time.Duration `yaml:"settle"`
 	// XLSXMaxUnzipMiB bounds the total uncompressed size of a workbook.
 	XLSXMaxUnzipMiB int64 `yaml:"xlsx_max_unzip_mib"`
-	// XLSXMaxXMLMiB bounds one uncompressed part (sheet, shared strings) held in memory.
+	// XLSXMaxXMLMiB bounds the uncompressed parts of a workbook held in memory together;
+	// larger sheets and shared strings are spilled to paths.temp.
 	XLSXMaxXMLMiB int64 `yaml:"xlsx_max_xml_mib"`
 	// XLSXMaxRows and XLSXMaxCells bound a workbook's sheet.
 	XLSXMaxRows  int64 `yaml:"xlsx_max_rows"`
@@ -184,7 +185,7 @@ func Default() Config {
 		Ingest: Ingest{
 			Settle:          10 * time.Second,
 			XLSXMaxUnzipMiB: 1024,
-			XLSXMaxXMLMiB:   256,
+			XLSXMaxXMLMiB:   32,
 			XLSXMaxRows:     2_000_000,
 			XLSXMaxCells:    50_000_000,
 		},

@@ -247,9 +247,15 @@ func TestXLSXMemory(t *testing.T) {
 	for _, c := range []struct {
 		maxXML       string
 		width, items int
-	}{{"256", 120, n}, {"64", 120, n}, {"64", 16, n}, {"256", 1300, 199_000}, {"64", 320, 199_000}, {"256", 120, 199_000}} {
+		staged       bool // the texts are in hours_total (staged), else in an unknown column
+	}{{"256", 120, n, false}, {"64", 120, n, false}, {"64", 16, n, false}, {"256", 1300, 199_000, false},
+		{"64", 320, 199_000, false}, {"256", 120, 199_000, false}, {"64", 320, 199_000, true}} {
 		maxXML := c.maxXML
-		t.Run(fmt.Sprintf("max_xml_mib=%s/text=%d/strings=%d", maxXML, c.width, c.items), func(t *testing.T) {
+		head := 0
+		if c.staged {
+			head = 1
+		}
+		t.Run(fmt.Sprintf("max_xml_mib=%s/text=%d/strings=%d/staged=%v", maxXML, c.width, c.items, c.staged), func(t *testing.T) {
 			e := newEnv(t)
 			var rows strings.Builder
 			for i := 0; i < 1000; i++ {
@@ -260,8 +266,9 @@ func TestXLSXMemory(t *testing.T) {
 				fmt.Fprintf(&si, "<si><t>%0*d</t></si>", c.width, i)
 			}
 			p := filepath.Join(e.inbox, "so_certificates", "big.xlsx")
-			// the third column is unknown: its texts are read, not staged
-			writeWorkbook(t, p, part{name: "xl/worksheets/sheet1.xml", prefix: `<worksheet xmlns="` + nsMain + `"><sheetData><row><c t="inlineStr"><is><t>pnr</t></is></c><c t="inlineStr"><is><t>intygsdatum</t></is></c><c t="s"><v>0</v></c></row>`,
+			// the third column is hours_total (staged) or unknown (read, not staged)
+			writeWorkbook(t, p, part{name: "xl/worksheets/sheet1.xml", prefix: `<worksheet xmlns="` + nsMain + `"><sheetData><row><c t="inlineStr"><is><t>pnr</t></is></c><c t="inlineStr"><is><t>intygsdatum</t></is></c>` +
+				fmt.Sprintf(`<c t="s"><v>%d</v></c></row>`, head),
 				block: rows.String(), n: n / 1000, suffix: `</sheetData></worksheet>`},
 				part{name: "xl/sharedStrings.xml", prefix: `<sst xmlns="` + nsMain + `"><si><t>x</t></si><si><t>timmar totalt</t></si>`, block: si.String(), n: c.items / 1000, suffix: `</sst>`})
 			st, _ := os.Stat(p)

@@ -28,7 +28,7 @@ type XLSXLimits struct {
 // Default XLSX limits (config.Default has the same).
 const (
 	DefaultXLSXMaxUnzip = 1024 << 20
-	DefaultXLSXMaxXML   = 256 << 20
+	DefaultXLSXMaxXML   = 32 << 20
 	DefaultXLSXMaxRows  = 2_000_000
 	DefaultXLSXMaxCells = 50_000_000
 	// an item of the shared strings or a row of a sheet larger than this
