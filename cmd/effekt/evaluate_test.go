@@ -22,6 +22,9 @@ func TestEvaluateUsage(t *testing.T) {
 		{[]string{"evaluate", "--db", db, "--collaboration", "SOIS", "--kpi", "EF4O1"}, 2, "did you mean EF401"},
 		{[]string{"evaluate", "--db", db, "--collaboration", "sois", "--format", "xml"}, 2, "want table, csv or json"},
 		{[]string{"evaluate", "--db", db, "--collaboration", "SOIS"}, 1, "run effekt compute"},
+		{[]string{"expected", "--db", db, "--kpi", "EF102"}, 2, "no person-level share"},
+		{[]string{"expected", "--db", db, "Atlantis"}, 2, "not a municipality"},
+		{[]string{"expected", "--db", db}, 1, "run effekt compute"},
 	} {
 		_, stderr, code := cli(t, dir, tc.args...)
 		if code != tc.code || !strings.Contains(stderr, tc.want) {

@@ -1,0 +1,155 @@
+package evaluate
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/effekt/effekt/config"
+	"github.com/effekt/effekt/models"
+	"github.com/effekt/effekt/sample"
+	"github.com/effekt/effekt/store"
+	"github.com/effekt/effekt/transform"
+)
+
+// TestPersonMicro: the case-mix query (every proportion indicator's micro
+// SQL with person and birth date added, joined to settlements) prepares on
+// the transform tables with the columns expectedValues scans.
+func TestPersonMicro(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, ":memory:", store.Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := transform.Run(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	d, err := Open(ctx, db, day("2024-01-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	const want = "municipality period gender x age education birth_country months_permit_to_settled"
+	for _, ind := range models.Catalogue() {
+		if ind.Unit != models.Percent {
+			continue
+		}
+		micro, err := personMicro(ind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := d.conn.QueryContext(ctx, `SELECT * FROM (`+strings.Replace(expectedSQL, "{{micro}}", micro, 1)+`) LIMIT 0`)
+		if err != nil {
+			t.Fatalf("%s: %v", ind.ID, err)
+		}
+		cols, _ := rows.Columns()
+		rows.Close()
+		if got := strings.Join(cols, " "); got != want {
+			t.Errorf("%s: columns %s, want %s", ind.ID, got, want)
+		}
+	}
+}
+
+// TestExpectedHandComputed: with gender the only covariate that varies the
+// model is saturated, so p is the share of each gender over all rows:
+// women 3/6 = .5, men 6/7.
+//
+//	0127: women 1,1,0,0; men 1,1,1   n 7, O 5, E = 4·.5 + 3·6/7 = 4.5714
+//	0180: women 1,0;     men 1,1,1,0 n 6, O 4, E = 2·.5 + 4·6/7 = 4.4286
+//
+// 0127: Σp(1−p) = 4·.25 + 3·(6/7)(1/7) = 1.36735, half-width 1.959964·√that
+// = 2.29186; O/E = 1.09375 ± 2.29186/4.5714 = 0.50134; O − E = 100·0.42857/7
+// = 6.1224 ± 100·2.29186/7 = 32.741 pp; Wilson of 5/7 = [35.89, 91.78] %.
+// The county 0001 has O = E = 9. G0009 (0180 only) has n 6 < min_n 7:
+// suppressed.
+func TestExpectedHandComputed(t *testing.T) {
+	var rows []caseRow
+	add := func(m, g string, ys ...float64) {
+		for _, y := range ys {
+			rows = append(rows, caseRow{municipality: m, period: 2020, y: y,
+				levels: [len(factorNames)]string{g, "25–34", "gymnasial", "Asien", "0–2", "2020"}})
+		}
+	}
+	add("0127", "K", 1, 1, 0, 0)
+	add("0127", "M", 1, 1, 1)
+	add("0180", "K", 1, 0)
+	add("0180", "M", 1, 1, 1, 0)
+	got, err := expectedValues("EF401", rows, []config.Group{{ID: "G0009", Members: []string{"0180"}}}, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[string]Expected{}
+	for _, e := range got {
+		by[e.Area] = e
+	}
+	b := by["0127"]
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"E", b.E, 4 + 4.0/7}, {"O", b.O, 5}, {"observed", b.Observed, 500.0 / 7}, {"expected", b.Expected, 100 * (4 + 4.0/7) / 7},
+		{"O/E", b.Ratio, 1.09375}, {"O/E low", b.RatioLow, 1.09375 - 0.50134}, {"O/E high", b.RatioHigh, 1.09375 + 0.50134},
+		{"O−E", b.Diff, 6.1224}, {"O−E low", b.DiffLow, 6.1224 - 32.741}, {"Wilson low", b.ObsLow, 35.89}, {"Wilson high", b.ObsHigh, 91.78},
+		{"county O/E", by["0001"].Ratio, 1}, {"Riket n", float64(by["0000"].N), 13},
+	} {
+		if !near(c.got, c.want, max(0.02, 2e-3*c.want)) {
+			t.Errorf("0127 %s = %.5f, want %.5f", c.name, c.got, c.want)
+		}
+	}
+	if g := by["G0009"]; !g.Suppressed || g.N != 0 || g.Ratio != 0 {
+		t.Errorf("G0009 = %+v, want suppressed without values", g)
+	}
+	if by["0180"].N != 0 || !by["0180"].Suppressed {
+		t.Errorf("0180 (n 6 < 7) = %+v, want suppressed", by["0180"])
+	}
+}
+
+// TestExpectedCaseMix: in a sample where EF401's outcome depends on the
+// person only and municipalities differ in education, observed shares
+// differ between municipalities but O/E is 1 within its interval.
+func TestExpectedCaseMix(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulation: a sample written and ingested")
+	}
+	ctx := context.Background()
+	_, d := simulate(t, sample.Options{Seed: 11, CaseMix: &sample.CaseMix{}})
+	ind, _ := models.Lookup("EF401")
+	vals, err := d.ExpectedValues(ctx, ind, nil, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cells, covered int
+	var obs, oe, vv [2]float64
+	var n [2]int
+	for _, v := range vals {
+		if v.Suppressed || strings.HasPrefix(v.Area, "00") {
+			continue
+		}
+		cells++
+		if v.RatioLow <= 1 && 1 <= v.RatioHigh {
+			covered++
+		} else {
+			t.Logf("%s %d: O/E %.2f [%.2f, %.2f], n %d", v.Area, v.Period, v.Ratio, v.RatioLow, v.RatioHigh, v.N)
+		}
+		even := int(v.Area[3]-'0') % 2
+		obs[even] += v.O
+		oe[even] += v.E
+		vv[even] += v.v
+		n[even] += v.N
+	}
+	t.Logf("O/E interval covers 1 in %d of %d municipality-years (n ≥ 10); observed %.1f %% (even codes, 55 %% post-secondary) vs %.1f %% (odd, 10 %%); O/E %.3f vs %.3f",
+		covered, cells, 100*obs[0]/float64(n[0]), 100*obs[1]/float64(n[1]), obs[0]/oe[0], obs[1]/oe[1])
+	if cells < 30 || covered*10 < cells*9 {
+		t.Errorf("O/E covers 1 in %d of %d cells, want ≥ 90 %% of at least 30", covered, cells)
+	}
+	if diff := 100 * (obs[0]/float64(n[0]) - obs[1]/float64(n[1])); diff < 10 {
+		t.Errorf("observed shares differ by %.1f pp between the case mixes, want ≥ 10 (else the test shows nothing)", diff)
+	}
+	for i := range oe {
+		if half := 2.576 * math.Sqrt(vv[i]) / oe[i]; !near(obs[i]/oe[i], 1, half) {
+			t.Errorf("pooled O/E of the %d-parity municipalities = %.3f, want 1 ± %.3f (99 %%)", i, obs[i]/oe[i], half)
+		}
+	}
+}
