@@ -3,7 +3,7 @@ GO        ?= go
 TOOLS     := $(CURDIR)/.tools
 export PATH := $(TOOLS)/bin:$(PATH)
 
-.PHONY: demo check build install vet test integration fuzz bench tools clean
+.PHONY: demo check build install vet test integration browser fuzz bench tools clean
 
 ## demo: sample exports → ingest → compute → exports + dashboards, summary printed
 demo:
@@ -31,11 +31,17 @@ integration: tools
 	EFFEKT_PROMETHEUS="$$(bash scripts/prometheus.sh)" EFFEKT_PROMTOOL="$$(dirname "$$(bash scripts/prometheus.sh)")/promtool" \
 		$(GO) test -count=1 -tags integration -timeout 10m ./integration/...
 
-## check: vet, all unit tests (incl. fuzz seed corpora, golden files), integration tests against a real Prometheus
+## check: vet, all unit tests (incl. fuzz seed corpora, golden files), the Insatskarta in headless Chromium
+## (scripts/chromium.sh installs Debian's chromium when missing), integration tests against a real Prometheus
 check: tools vet
 	EFFEKT_PROMETHEUS="$$(bash scripts/prometheus.sh)" EFFEKT_PROMTOOL="$$(dirname "$$(bash scripts/prometheus.sh)")/promtool" \
+	EFFEKT_CHROMIUM="$$(bash scripts/chromium.sh)" \
 		$(GO) test -count=1 -timeout 15m ./...
 	$(MAKE) integration
+
+## browser: only the browser test of the Insatskarta (screenshots in insatser/testdata/artifacts or $$EFFEKT_ARTIFACTS)
+browser:
+	EFFEKT_CHROMIUM="$$(bash scripts/chromium.sh)" $(GO) test -count=1 -run TestBrowser -v ./insatser/
 
 ## fuzz: run every fuzz target briefly (FUZZTIME=30s to go longer)
 FUZZTIME ?= 10s

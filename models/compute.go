@@ -163,8 +163,12 @@ func computeOne(ctx context.Context, tx *sql.Tx, ind Indicator, asOf, now time.T
 	if ind.ByGender {
 		byGender = "true"
 	}
+	tmpl := "compute/cells.sql" // counts: proportions and costs
+	if ind.Unit == Days {
+		tmpl = "compute/cells_median.sql"
+	}
 	cells := strings.NewReplacer("{{micro}}", strings.TrimRight(strings.TrimSpace(micro), ";"), "{{by_gender}}", byGender).
-		Replace(mustRead(computeSQL, "compute/cells.sql"))
+		Replace(mustRead(computeSQL, tmpl))
 	if _, err := tx.ExecContext(ctx, cells); err != nil {
 		return 0, fmt.Errorf("compute %s: cells: %w", ind.ID, err)
 	}

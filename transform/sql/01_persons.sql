@@ -33,7 +33,14 @@ FROM so_attendance a
 LEFT JOIN effekt_so_first r ON r.person = a.person
 GROUP BY a.person;
 
-CREATE OR REPLACE TABLE persons AS
+-- The pseudonym is random hex: FSST gains little on it and costs a lot to
+-- write and to read back in every join, so it is stored uncompressed.
+CREATE OR REPLACE TABLE persons (
+    person VARCHAR USING COMPRESSION uncompressed,
+    birth_date DATE,
+    gender VARCHAR
+);
+INSERT INTO persons
 WITH seen AS (
     -- per source: the earliest file and line (grouping per source keeps
     -- every aggregate a hash aggregate)

@@ -12,7 +12,22 @@
 -- The earliest registrations and the attendance per person come from the
 -- temporary tables the persons model built (effekt_so_first,
 -- effekt_so_attended); this model drops them.
-CREATE OR REPLACE TABLE so_cohort AS
+-- The pseudonym is random hex: FSST gains little on it and costs a lot to
+-- write and to read back in every join, so it is stored uncompressed.
+CREATE OR REPLACE TABLE so_cohort (
+    person VARCHAR USING COMPRESSION uncompressed,
+    gender VARCHAR,
+    birth_date DATE,
+    municipality VARCHAR,
+    registered_on DATE,
+    language VARCHAR,
+    window_end DATE,
+    hours_in_window DOUBLE,
+    certified_on DATE,
+    completed BOOLEAN,
+    first_session DATE
+);
+INSERT INTO so_cohort
 WITH window_certificate AS (
     SELECT r.person, min(c.issued_on) AS certified_on
     FROM effekt_so_first r

@@ -3,7 +3,20 @@
 -- municipality. so_registered_on is the earliest civic-orientation
 -- registration, in any municipality, dated within
 -- [settled_on - 30, settled_on + 90]; window_end = settled_on + 90.
-CREATE OR REPLACE TABLE settlement_cohort AS
+-- The pseudonym is random hex: FSST gains little on it and costs a lot to
+-- write and to read back in every join, so it is stored uncompressed.
+CREATE OR REPLACE TABLE settlement_cohort (
+    person VARCHAR USING COMPRESSION uncompressed,
+    gender VARCHAR,
+    birth_date DATE,
+    municipality VARCHAR,
+    permit_on DATE,
+    settled_on DATE,
+    window_end DATE,
+    days_permit_to_settled BIGINT,
+    so_registered_on DATE
+);
+INSERT INTO settlement_cohort
 WITH registration_near AS (
     SELECT s.person, min(r.registered_on) AS so_registered_on
     FROM settlements s

@@ -2,7 +2,19 @@
 -- the earliest course start (ties on the date: the lowest course letter), in
 -- the municipality of that course. passed_on is the earliest pass grade
 -- (A–E), in any course, graded within [started_on, started_on + 365].
-CREATE OR REPLACE TABLE sfi_cohort AS
+-- The pseudonym is random hex: FSST gains little on it and costs a lot to
+-- write and to read back in every join, so it is stored uncompressed.
+CREATE OR REPLACE TABLE sfi_cohort (
+    person VARCHAR USING COMPRESSION uncompressed,
+    gender VARCHAR,
+    birth_date DATE,
+    municipality VARCHAR,
+    course VARCHAR,
+    started_on DATE,
+    window_end DATE,
+    passed_on DATE
+);
+INSERT INTO sfi_cohort
 WITH first_course AS (
     SELECT person, municipality, course, started_on
     FROM sfi_courses

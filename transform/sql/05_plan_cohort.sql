@@ -3,7 +3,19 @@
 -- latest start, then the lowest municipality code). The plan is chosen
 -- first; the indicators then keep it only when it has an outcome and its
 -- window (plan_ended_on + 90) has closed.
-CREATE OR REPLACE TABLE plan_cohort AS
+-- The pseudonym is random hex: FSST gains little on it and costs a lot to
+-- write and to read back in every join, so it is stored uncompressed.
+CREATE OR REPLACE TABLE plan_cohort (
+    person VARCHAR USING COMPRESSION uncompressed,
+    gender VARCHAR,
+    birth_date DATE,
+    municipality VARCHAR,
+    plan_started_on DATE,
+    plan_ended_on DATE,
+    window_end DATE,
+    outcome_90d VARCHAR
+);
+INSERT INTO plan_cohort
 SELECT
     a.person,
     p.gender,

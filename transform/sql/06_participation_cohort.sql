@@ -2,7 +2,20 @@
 -- EF402), one row per participation, in the participant's municipality.
 -- provider_municipality is NULL when the intervention is not in the
 -- interventions catalogue.
-CREATE OR REPLACE TABLE participation_cohort AS
+-- The pseudonym is random hex: FSST gains little on it and costs a lot to
+-- write and to read back in every join, so it is stored uncompressed.
+CREATE OR REPLACE TABLE participation_cohort (
+    person VARCHAR USING COMPRESSION uncompressed,
+    gender VARCHAR,
+    birth_date DATE,
+    municipality VARCHAR,
+    intervention_id VARCHAR,
+    started_on DATE,
+    ended_on DATE,
+    outcome VARCHAR,
+    provider_municipality VARCHAR
+);
+INSERT INTO participation_cohort
 SELECT
     i.person,
     p.gender,
