@@ -220,3 +220,27 @@ func TestCLIAsOfRefused(t *testing.T) {
 		t.Fatalf("compute --as-of 2035-01-01: exit %d, want 2 and a refusal naming --force\n%s", code, errOut)
 	}
 }
+
+// TestCLIConfigErrors: the binary names file and line of a bad key, the
+// nearest known key, and the environment variable a value came from.
+func TestCLIConfigErrors(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "effekt.yaml"), []byte("indicators:\n  min_count: 3\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "cron.yaml"), []byte("schedules:\n  compute: \"30 25 * * *\"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "env.yaml"), []byte("listen: ${TEST_LISTEN_ADDR}\n"), 0o644)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"indicators", "--config", "effekt.yaml"}, "effekt.yaml:2: indicators.min_count: unknown key (did you mean min_n?)"},
+		{[]string{"compute", "--config", "cron.yaml"}, `cron.yaml:2: schedules.compute = "30 25 * * *": end of range (25) above maximum (23)` + "\n"},
+		{[]string{"serve", "--config", "env.yaml"}, `env.yaml:1: listen = "nohost" (from $TEST_LISTEN_ADDR): want host:port`},
+	}
+	t.Setenv("TEST_LISTEN_ADDR", "nohost")
+	for _, tt := range tests {
+		_, errOut, code := cli(t, dir, tt.args...)
+		if code != 1 || !strings.Contains(errOut, tt.want) {
+			t.Errorf("effekt %s: exit %d, want 1 and %q in\n%s", strings.Join(tt.args, " "), code, tt.want, errOut)
+		}
+	}
+}
