@@ -214,6 +214,9 @@ func Load(path string) (Config, error) {
 			return c, fmt.Errorf("read config: %w", err)
 		}
 		src = locate(string(b))
+		if err := src.unset(path); err != nil {
+			return c, err
+		}
 		if err := decode(os.ExpandEnv(string(b)), &c); err != nil {
 			return c, annotate(err, path, src)
 		}

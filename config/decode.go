@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"reflect"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -276,4 +278,23 @@ func cronError(err error, spec string) error {
 		return errors.New(msg[:i])
 	}
 	return err
+}
+
+// unset returns an error naming the first key (in file order) whose value
+// refers to an environment variable that is not set: expanded to nothing,
+// the key would silently keep its default.
+func (s sources) unset(file string) error {
+	keys := make([]string, 0, len(s.env))
+	for k := range s.env {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return s.line[keys[i]] < s.line[keys[j]] })
+	for _, k := range keys {
+		for _, v := range strings.Split(s.env[k], ",") {
+			if _, ok := os.LookupEnv(v); !ok {
+				return &ValidationError{Field: k, File: file, Line: s.line[k], Env: v, Err: errors.New("the environment variable is not set")}
+			}
+		}
+	}
+	return nil
 }

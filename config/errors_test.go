@@ -48,3 +48,20 @@ func TestErrorsNameFileAndLine(t *testing.T) {
 		t.Fatalf("short token from the environment: %v", err)
 	}
 }
+
+// TestUnsetVariable: a value naming an unset environment variable is an
+// error, not a silent default.
+func TestUnsetVariable(t *testing.T) {
+	clearEnv(t)
+	os.Unsetenv("EFFEKT_TEST_UNSET")
+	path := filepath.Join(t.TempDir(), "effekt.yaml")
+	os.WriteFile(path, []byte("paths:\n  inbox: in\nlisten: ${EFFEKT_TEST_UNSET}\n"), 0o644)
+	_, err := Load(path)
+	if want := path + ":3: listen (from $EFFEKT_TEST_UNSET): the environment variable is not set"; err == nil || err.Error() != want {
+		t.Fatalf("got  %v\nwant %s", err, want)
+	}
+	t.Setenv("EFFEKT_TEST_UNSET", "127.0.0.1:9000")
+	if c, err := Load(path); err != nil || c.Listen != "127.0.0.1:9000" {
+		t.Fatalf("set: %v %q", err, c.Listen)
+	}
+}
