@@ -210,7 +210,7 @@ func shadeOpen(d *Data) (func(string) string, func(string) string) {
 }
 
 // shadeKPI classes the view's municipalities by the published value of kpi
-// (latest period, both genders), in four equal steps between the smallest
+// (the period with the most published cells, both genders), in four equal steps between the smallest
 // and largest value shown; suppressed and missing cells have classes of
 // their own.
 func shadeKPI(kpi string, snap *snapshot.Snapshot, v mapView) (func(string) string, func(string) string, []legendItem, string) {
@@ -219,9 +219,21 @@ func shadeKPI(kpi string, snap *snapshot.Snapshot, v mapView) (func(string) stri
 		ids = append(ids, p.ID)
 	}
 	vals := snap.Query(models.Filter{KPIs: []string{kpi}, Municipalities: ids, Genders: []string{"T"}})
-	period := 0
+	// the period with the most published cells (the latest year is often
+	// only begun: mostly suppressed); ties go to the later year
+	published := map[int]int{}
 	for _, x := range vals {
-		period = max(period, x.Period)
+		if x.Value != nil {
+			published[x.Period]++
+		} else if _, ok := published[x.Period]; !ok {
+			published[x.Period] = 0
+		}
+	}
+	period := 0
+	for p, n := range published {
+		if n > published[period] || n == published[period] && p > period {
+			period = p
+		}
 	}
 	cell := map[string]models.Value{}
 	lo, hi := 0.0, 0.0
