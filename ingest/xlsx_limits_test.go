@@ -249,7 +249,9 @@ func TestXLSXMemory(t *testing.T) {
 		width, items int
 		staged       bool // the texts are in hours_total (staged), else in an unknown column
 	}{{"256", 120, n, false}, {"64", 120, n, false}, {"64", 16, n, false}, {"256", 1300, 199_000, false},
-		{"64", 320, 199_000, false}, {"256", 120, 199_000, false}, {"64", 320, 199_000, true}} {
+		{"64", 320, 199_000, false}, {"256", 120, 199_000, false}, {"64", 320, 199_000, true},
+		// the default (32 MiB): many shared strings (spilled), shared strings just under 32 MiB held in memory
+		{"32", 120, n, false}, {"32", 120, 199_000, false}, {"32", 135, 199_000, true}} {
 		maxXML := c.maxXML
 		head := 0
 		if c.staged {
