@@ -8,10 +8,11 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// version is set at link time (-ldflags "-X main.version=…"); otherwise it is
-// taken from the build info: the module version, the VCS revision and time
-// when built from a checkout, and the Go version.
-var version = buildVersion()
+// version may be set at link time (-ldflags "-X main.version=…"; -X sets
+// only a variable without an initializer); otherwise init takes it from the
+// build info: the module version, the VCS revision and time when built from
+// a checkout, and the Go version.
+var version string
 
 func buildVersion() string {
 	bi, ok := debug.ReadBuildInfo()
@@ -42,6 +43,9 @@ func buildVersion() string {
 }
 
 func init() {
+	if version == "" {
+		version = buildVersion()
+	}
 	register(func() *cobra.Command {
 		return &cobra.Command{
 			Use:   "version",
