@@ -20,15 +20,18 @@ vet:
 	$(GO) vet ./...
 	$(GO) vet -tags integration ./...
 
-## tools: a Prometheus + promtool for the integration tests (no system service started)
+## tools: a Prometheus + promtool for the integration tests (no system service started) and
+## Grafana's frontend packages for the render test (.tools/grafana-node, from integration/grafana/package-lock.json)
 tools:
 	@bash scripts/prometheus.sh >/dev/null
+	@bash scripts/grafana-node.sh >/dev/null
 
 test:
 	$(GO) test -count=1 ./...
 
 integration: tools
 	EFFEKT_PROMETHEUS="$$(bash scripts/prometheus.sh)" EFFEKT_PROMTOOL="$$(dirname "$$(bash scripts/prometheus.sh)")/promtool" \
+	EFFEKT_GRAFANA_NODE="$$(bash scripts/grafana-node.sh)" \
 		$(GO) test -count=1 -tags integration -timeout 10m ./integration/...
 
 ## check: vet, all unit tests (incl. fuzz seed corpora, golden files), the Insatskarta in headless Chromium

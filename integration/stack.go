@@ -149,6 +149,7 @@ func start(ctx context.Context, promBin string) (_ *Stack, err error) {
 	}
 	cfg.Pseudonym.Key, cfg.Pseudonym.Demo = config.DemoKey, true
 	cfg.Schedules = config.Schedules{Ingest: config.Off, Compute: config.Off, Export: config.Off, StopGrace: 10 * time.Second}
+	cfg.Ingest.Settle = 0 // the sample files are complete when written: ingest them at once
 	s.Config = cfg
 
 	if _, err := sample.Write(ctx, cfg.Paths.Inbox, sample.Options{Scale: "small", Seed: 1, Today: SampleToday, Logger: log}); err != nil {
