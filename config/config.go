@@ -41,12 +41,14 @@ type Config struct {
 	Groups     []Group    `yaml:"groups"`
 	// Collaborations between municipalities, for effekt evaluate and goals.
 	Collaborations []Collaboration `yaml:"collaborations"`
-	Schedules      Schedules       `yaml:"schedules"`
-	API            API             `yaml:"api"`
-	Metrics        Metrics         `yaml:"metrics"`
-	Grafana        Grafana         `yaml:"grafana"`
-	Ingest         Ingest          `yaml:"ingest"`
-	SQL            SQL             `yaml:"sql"`
+	// Goals are measurable goals, for effekt goals.
+	Goals     []Goal    `yaml:"goals"`
+	Schedules Schedules `yaml:"schedules"`
+	API       API       `yaml:"api"`
+	Metrics   Metrics   `yaml:"metrics"`
+	Grafana   Grafana   `yaml:"grafana"`
+	Ingest    Ingest    `yaml:"ingest"`
+	SQL       SQL       `yaml:"sql"`
 }
 
 // Paths are the folders and files effekt reads and writes.
@@ -174,6 +176,7 @@ func Default() Config {
 		Indicators:     Indicators{MinN: 5, SOFee: 5500},
 		Groups:         DefaultGroups(),
 		Collaborations: DefaultCollaborations(),
+		Goals:          DefaultGoals(),
 		Schedules: Schedules{
 			Ingest:    "*/15 * * * *",
 			Compute:   "30 2 * * *",
@@ -226,6 +229,9 @@ func Load(path string) (Config, error) {
 	}
 	c.normalizeGroups()
 	c.normalizeCollaborations()
+	if _, set := src.line["goals"]; !set {
+		c.Goals = c.defaultGoalsFor()
+	}
 	return c, annotate(c.Validate(), path, src)
 }
 
@@ -403,6 +409,9 @@ func (c Config) Validate() error {
 		}
 	}
 	if err := c.validateCollaborations(); err != nil {
+		return err
+	}
+	if err := c.validateGoals(); err != nil {
 		return err
 	}
 	parser := cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)

@@ -85,7 +85,7 @@ type DiD struct {
 	ControlClusters int         `json:"control_clusters"` // of them never-members
 	PretrendP       *float64    `json:"pretrend_p"`       // nil when there is no pre-period to test
 	PretrendDF      int         `json:"pretrend_df"`      // pre-period coefficients tested
-	DF              int         `json:"df"` // t critical values: the smaller of member and never-member clusters − 1
+	DF              int         `json:"df"`               // t critical values: the smaller of member and never-member clusters − 1
 	Weights         string      `json:"bootstrap_weights"`
 	Draws           int         `json:"bootstrap_draws"`
 	Treated         int         `json:"treated_rows"` // members' cohort rows after joining, in the ATT
@@ -98,9 +98,9 @@ type DiD struct {
 
 // Errors of Estimate.
 var (
-	ErrNoMembers  = errors.New("no member municipality has cohort rows around its joining")
-	ErrNoControls = errors.New("no never-member municipality has cohort rows: nothing to compare with")
-	ErrNoOverlap  = errors.New("no window after joining has rows of both members and never-members beside the base year before joining")
+	ErrNoMembers   = errors.New("no member municipality has cohort rows around its joining")
+	ErrNoControls  = errors.New("no never-member municipality has cohort rows: nothing to compare with")
+	ErrNoOverlap   = errors.New("no window after joining has rows of both members and never-members beside the base year before joining")
 	ErrFewClusters = errors.New("fewer than two member or two never-member municipalities have rows: a municipality-clustered interval cannot be estimated")
 )
 

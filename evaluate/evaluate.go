@@ -35,7 +35,9 @@ func Spells(co config.Collaboration) map[string]Spell {
 // Evaluable reports whether an indicator has a person-level outcome whose
 // mean is the indicator (shares) or a measure (days, estimated as means);
 // EF104's cost per completer is not a mean of person outcomes.
-func Evaluable(ind models.Indicator) bool { return ind.Unit == models.Percent || ind.Unit == models.Days }
+func Evaluable(ind models.Indicator) bool {
+	return ind.Unit == models.Percent || ind.Unit == models.Days
+}
 
 // Effects estimates the effect of joining co on every indicator in kpis.
 // An indicator without an estimate gets a Result whose Error says why.

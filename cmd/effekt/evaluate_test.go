@@ -25,6 +25,8 @@ func TestEvaluateUsage(t *testing.T) {
 		{[]string{"expected", "--db", db, "--kpi", "EF102"}, 2, "no person-level share"},
 		{[]string{"expected", "--db", db, "Atlantis"}, 2, "not a municipality"},
 		{[]string{"expected", "--db", db}, 1, "run effekt compute"},
+		{[]string{"goals", "--db", db, "--format", "csv"}, 2, "want table or json"},
+		{[]string{"goals", "extra"}, 2, "takes no arguments"},
 	} {
 		_, stderr, code := cli(t, dir, tc.args...)
 		if code != tc.code || !strings.Contains(stderr, tc.want) {
