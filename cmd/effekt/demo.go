@@ -105,7 +105,7 @@ func init() {
 				fmt.Fprintf(out, "    as_of %s, %d indicator values\n", res.AsOf.Format(time.DateOnly), res.Rows)
 
 				fmt.Fprintf(out, "4/5 exports → %s\n", cfg.Paths.Exports)
-				man, err := export.Write(ctx, db, cfg.Paths.Exports, export.Options{MinN: cfg.Indicators.MinN, Groups: cfg.Groups, Version: version})
+				man, err := export.Write(ctx, db, cfg.Paths.Exports, export.Options{MinN: cfg.Indicators.MinN, Groups: cfg.Groups, Version: releaseVersion()})
 				if err != nil {
 					return fmt.Errorf("export: %w", err)
 				}

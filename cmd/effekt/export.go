@@ -57,7 +57,7 @@ func init() {
 					return nil
 				}
 				defer db.Close()
-				m, err := export.Write(cmd.Context(), db, dir, export.Options{MinN: cfg.Indicators.MinN, Groups: cfg.Groups, Version: version})
+				m, err := export.Write(cmd.Context(), db, dir, export.Options{MinN: cfg.Indicators.MinN, Groups: cfg.Groups, Version: releaseVersion()})
 				if err != nil {
 					return err
 				}

@@ -48,7 +48,7 @@ func init() {
 				}
 				defer db.Close()
 				slog.Info("database", "path", cfg.Paths.Database)
-				return server.Serve(cmd.Context(), cfg, db, server.Options{Version: version})
+				return server.Serve(cmd.Context(), cfg, db, server.Options{Version: releaseVersion()})
 			},
 		}
 		cf.bind(cmd)

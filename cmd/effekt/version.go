@@ -14,6 +14,32 @@ import (
 // a checkout, and the Go version.
 var version string
 
+// linked is the link-time version, "" when none was given.
+var linked string
+
+// releaseVersion is the short version recorded in outputs (export
+// manifests): the link-time version, else the module version, with the
+// first 12 digits of the VCS revision for a development build.
+func releaseVersion() string {
+	if linked != "" {
+		return linked
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "dev"
+	}
+	v := bi.Main.Version
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 && (v == "" || v == "(devel)") {
+			return "dev+" + s.Value[:12]
+		}
+	}
+	if v == "" || v == "(devel)" {
+		return "dev"
+	}
+	return v
+}
+
 func buildVersion() string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
@@ -43,6 +69,7 @@ func buildVersion() string {
 }
 
 func init() {
+	linked = version
 	if version == "" {
 		version = buildVersion()
 	}
