@@ -42,6 +42,7 @@ func (p *pages) registerKolada(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v3/oudata/kpi/{kpi}/year/{year}", p.oudata)
 	mux.HandleFunc("GET /v3/oudata/kpi/{kpi}/ou/{ou}", p.oudata)
 	mux.HandleFunc("GET /v3/oudata/ou/{ou}/year/{year}", p.oudata)
+	mux.HandleFunc("GET /v3/oudata/municipality/{municipality}/year/{year}", p.oudata)
 	mux.HandleFunc("GET /v3/oudata", p.oudata)
 	mux.HandleFunc("GET /v3/oudata/{$}", p.oudata)
 }
@@ -89,7 +90,9 @@ func (p *pages) ous(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, pageOf(r, out, pg, p.opt.PublicURL))
 }
 
-// oudata serves the path and query forms of /v3/oudata.
+// oudata serves the path and query forms of /v3/oudata: kpi, ou and year
+// (two of three), /v3/oudata/municipality/{ids}/year/{years}, and the
+// filter municipality_id= (the units of those provider municipalities).
 func (p *pages) oudata(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := contextTimeout(r, p.opt.Timeout)
 	defer cancel()
@@ -122,6 +125,14 @@ func (p *pages) oudata(w http.ResponseWriter, r *http.Request) {
 		}
 		given++
 	}
+	var munis []string // the units of these provider municipalities (municipality_id=)
+	if v := get("municipality", "municipality_id"); len(v) > 0 {
+		if munis, err = splitList("municipality", v...); err != nil {
+			badJSON(w, err)
+			return
+		}
+		given++
+	}
 	if v := get("year", "year"); len(v) > 0 {
 		ys, err := splitList("year", v...)
 		if err != nil {
@@ -139,7 +150,7 @@ func (p *pages) oudata(w http.ResponseWriter, r *http.Request) {
 		given++
 	}
 	if given < 2 {
-		badJSON(w, fmt.Errorf("give at least two of kpi, ou and year"))
+		badJSON(w, fmt.Errorf("give at least two of kpi, ou (or municipality) and year"))
 		return
 	}
 	d, err := p.src.get(ctx)
@@ -156,6 +167,11 @@ func (p *pages) oudata(w http.ResponseWriter, r *http.Request) {
 		for _, c := range d.OU {
 			if (ous != nil && !slices.Contains(ous, c.ID)) || (years != nil && !slices.Contains(years, c.Period)) {
 				continue
+			}
+			if munis != nil {
+				if in, ok := d.Lookup(c.ID); !ok || !slices.Contains(munis, in.Provider) {
+					continue
+				}
 			}
 			if n := len(out); n == 0 || out[n-1].OU != c.ID || out[n-1].Period != c.Period || out[n-1].KPI != kpi {
 				out = append(out, OUDataRow{KPI: kpi, OU: c.ID, Period: c.Period})

@@ -71,6 +71,15 @@ func TestOUData(t *testing.T) {
 			t.Errorf("%s: status %d\n got %s\nwant %s", p, status, body, want)
 		}
 	}
+	for p, want := range map[string]string{
+		"/v3/oudata/municipality/0136/year/2024":              `"ou":"K-3"`,
+		"/v3/oudata/kpi/EF401/year/2024?municipality_id=0136": `"ou":"K-3"`,
+		"/v3/oudata/kpi/EF401/year/2024?municipality_id=1480": `"values":[]`,
+	} {
+		if status, _, body := get(t, srv.URL+p); status != http.StatusOK || !strings.Contains(body, want) || strings.Contains(body, `"ou":"K-1"`) {
+			t.Errorf("%s: status %d %s, want %s only", p, status, body, want)
+		}
+	}
 	_, _, body := get(t, srv.URL+"/v3/oudata/kpi/EF401/year/2024")
 	var e struct {
 		Values []OUDataRow `json:"values"`
