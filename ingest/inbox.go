@@ -154,8 +154,12 @@ func (in *inbox) consider(l *loader, now time.Time, path, rel string, e fs.DirEn
 		return
 	}
 	if age := now.Sub(info.ModTime()); l.opt.Settle > 0 && age < l.opt.Settle {
-		in.waiting = append(in.waiting, Ignored{Path: scrub(rel), Why: fmt.Sprintf(
-			"modified %s ago: taken once unchanged for %s", age.Round(time.Millisecond), l.opt.Settle)})
+		why := fmt.Sprintf("modified %s ago: taken once unchanged for %s", age.Round(time.Millisecond), l.opt.Settle)
+		if age < 0 {
+			why = fmt.Sprintf("modification time %s is in the future (clock of the writing machine?): taken once it is %s old",
+				info.ModTime().UTC().Format(time.RFC3339), l.opt.Settle)
+		}
+		in.waiting = append(in.waiting, Ignored{Path: scrub(rel), Why: why})
 		return
 	}
 	in.files = append(in.files, inboxFile{path: path, rel: rel, name: name, kind: k, size: info.Size(), mtime: info.ModTime()})

@@ -104,6 +104,13 @@ func TestSettle(t *testing.T) {
 	if !exists(p) || !strings.Contains(e.logs.String(), "file still changing") || e.count(`SELECT count(*) FROM files`) != 0 {
 		t.Fatalf("the waiting file was touched or not logged")
 	}
+	future := time.Now().Add(3 * time.Hour)
+	if err := os.Chtimes(p, future, future); err != nil {
+		t.Fatal(err)
+	}
+	if sum, err = Run(context.Background(), e.db, opt); err != nil || len(sum.Waiting) != 1 || !strings.Contains(sum.Waiting[0].Why, "is in the future") {
+		t.Fatalf("future mtime: %v %+v", err, sum.Waiting)
+	}
 	old := time.Now().Add(-2 * time.Hour)
 	if err := os.Chtimes(p, old, old); err != nil {
 		t.Fatal(err)
