@@ -3,7 +3,8 @@ package insatser_test
 // The browser test: a real headless Chromium loads the Insatskarta from a
 // running effekt serve (server.New over the small sample, ingested and
 // computed, on 127.0.0.1), fails on any console error, exception or
-// request leaving 127.0.0.1, checks the map and the filtering, and keeps
+// request leaving 127.0.0.1, checks the map, the filtering (with and
+// without JavaScript) and a click on the map, and keeps
 // screenshots (wide and phone) under $EFFEKT_ARTIFACTS or
 // testdata/artifacts. It needs Chromium: $EFFEKT_CHROMIUM or `chromium` on
 // PATH (scripts/chromium.sh installs Debian's; `make check` runs it);
@@ -25,6 +26,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
@@ -290,6 +292,27 @@ func TestBrowser(t *testing.T) {
 	shot("insatser-ef401-wide.png", false)
 	open("/insatser/0127-001")
 	shot("insatser-detail-wide.png", true)
+
+	// Without JavaScript: the server filters (hidden cards), the form submits.
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatalf("disable scripts: %v", err)
+	}
+	open("/insatser?kategori=spr%C3%A5k")
+	do("no-JS submit", chromedp.SendKeys(chromedp.CSS("#f-q"), "praktik"), chromedp.Click(chromedp.CSS(`#filter button[type=submit]`)))
+	var loc string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if loc = evalString(`document.readyState === 'complete' ? location.href : ''`); strings.Contains(loc, "q=praktik") {
+			break
+		}
+	}
+	n = evalInt(visible + `.length`)
+	if !strings.Contains(loc, "q=praktik") || n == 0 || evalString(`document.querySelector('#antal').textContent`) != fmt.Sprint(n) ||
+		!evalBool(visible+`.every(c => c.dataset.kategori === 'språk' && c.dataset.text.includes('praktik'))`) {
+		t.Errorf("without JavaScript: address %s, %d cards shown", loc, n)
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false}); err != nil {
+		t.Fatalf("enable scripts: %v", err)
+	}
 
 	// Phone width: nothing wider than the screen.
 	do("phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
