@@ -42,7 +42,8 @@ func init() {
 				for _, f := range files {
 					fmt.Fprintf(w, "  %s\n", relPath(dir, f))
 				}
-				fmt.Fprintln(w, "copy provisioning/dashboards/effekt.yaml and provisioning/datasources/effekt.yaml into Grafana's provisioning folders (e.g. /etc/grafana/provisioning/)")
+				fmt.Fprintln(w, "copy provisioning/dashboards/effekt.yaml and provisioning/datasources/effekt.yaml into Grafana's provisioning folders (e.g. /etc/grafana/provisioning/),")
+				fmt.Fprintf(w, "dashboards/*.json to %s and gazetteer/%s to Grafana's public/gazetteer/ (the map's municipality centres)\n", provdir, dashboards.GazetteerFile)
 				return nil
 			},
 		}
