@@ -201,13 +201,27 @@ func FindPNRs(s string) []PNRSpan {
 					break
 				}
 			}
-			if ok {
+			if ok && !dateRange(gs, i, j) {
 				add(i, j)
 				break
 			}
 		}
 	}
 	return out
+}
+
+// dateRange reports a window YYYY MM DD NNNN whose NNNN goes on as a
+// date (MM DD): two dates, "2024-01-15 – 2024-06-30", not a personnummer.
+func dateRange(gs []group, i, j int) bool {
+	if j-i != 3 || j+2 >= len(gs) || !gs[j+1].joined || !gs[j+2].joined {
+		return false
+	}
+	for k, n := range []int{4, 2, 2, 4, 2, 2} {
+		if len(gs[i+k].digits) != n {
+			return false
+		}
+	}
+	return true
 }
 
 // mayHaveDigits is a fast check: ASCII text without a digit holds none.
