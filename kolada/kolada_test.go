@@ -115,3 +115,13 @@ func TestRound(t *testing.T) {
 		t.Error("Round(nil) != nil")
 	}
 }
+
+// TestHasOUData: EF401 has values per intervention (/v3/oudata); no other
+// indicator has.
+func TestHasOUData(t *testing.T) {
+	for _, k := range KPIs(models.Catalogue(), nil) {
+		if want := k.ID == "EF401"; k.HasOUData != want {
+			t.Errorf("%s has_ou_data %v, want %v", k.ID, k.HasOUData, want)
+		}
+	}
+}

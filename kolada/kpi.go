@@ -83,6 +83,7 @@ func NewKPI(ind models.Indicator, pub Publication) KPI {
 		Auspice:           "T",
 		OperatingArea:     ind.OperatingArea,
 		Perspective:       PerspectiveResults,
+		HasOUData:         ind.OUData,
 		Unit:              string(ind.Unit),
 		Numerator:         ind.Numerator,
 		Denominator:       ind.Denominator,

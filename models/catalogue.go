@@ -176,6 +176,7 @@ var catalogue = []Indicator{
 		SourceKinds:   []string{kindParticipations},
 		KoladaRef:     "U40455",
 		OperatingArea: areaLabour,
+		OUData:        true,
 	},
 	{
 		ID:            "EF402",

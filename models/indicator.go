@@ -37,4 +37,7 @@ type Indicator struct {
 	SourceKinds   []string  // file kinds it reads
 	KoladaRef     string    // closest national Kolada KPI, if any (N00973, U40455, N18409)
 	OperatingArea string    // Kolada operating_area
+	// OUData is set when the indicator also has values per organisational
+	// unit (per intervention, /v3/oudata; Kolada's has_ou_data).
+	OUData bool
 }
