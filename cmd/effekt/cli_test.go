@@ -82,6 +82,7 @@ func TestCLIUsageAndExitCodes(t *testing.T) {
 		{"kpi typo suggests", []string{"indicators", "--kpi", "EF1011"}, 2, "did you mean EF101"},
 		{"municipality typo suggests", []string{"indicators", "--kpi", "EF301", "Hudinge"}, 2, "did you mean Huddinge"},
 		{"bad format", []string{"indicators", "--format", "xml"}, 2, "want table, csv or json"},
+		{"headline takes no filters", []string{"indicators", "--headline", "--format", "csv"}, 2, "--headline is the demo's fixed table"},
 		{"sample needs --out", []string{"sample"}, 2, `"out" not set`},
 		{"scale typo suggests", []string{"sample", "--out", "x", "--scale", "contry"}, 2, "did you mean county?"},
 		{"kpi json", []string{"kpi", "--format", "json"}, 0, `"id": "EF101"`},

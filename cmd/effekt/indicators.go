@@ -43,6 +43,9 @@ func init() {
 				default:
 					return usagef("--format %q: want table, csv or json", format)
 				}
+				if headline && (format != models.FormatTable || len(args) > 0 || kpi != "" || muni != "" || period != "" || gender != "") {
+					return usagef("--headline is the demo's fixed table: it takes no --format, filters or areas (use them without --headline)")
+				}
 				db, srv, err := openRead(cmd.Context(), cfg, false)
 				if err != nil {
 					return err
