@@ -43,7 +43,7 @@ cp -R "$src/runtime-stub" "$work/runtime-stub"
 
 tgz=$(cd "$work" && npm pack "$prom_pkg" --silent 2>/dev/null | tail -n 1)
 [ -f "$work/$tgz" ] || { echo "grafana-node.sh: npm pack $prom_pkg failed" >&2; exit 1; }
-got=$(openssl dgst -sha512 -binary "$work/$tgz" | base64 | tr -d '\n')
+got=$(node -e 'process.stdout.write(require("crypto").createHash("sha512").update(require("fs").readFileSync(process.argv[1])).digest("base64"))' "$work/$tgz")
 [ "$got" = "$prom_sha512" ] || { echo "grafana-node.sh: $tgz has sha512 $got, want $prom_sha512" >&2; exit 1; }
 mkdir -p "$work/node_modules/@grafana/prometheus"
 tar -xzf "$work/$tgz" -C "$work/node_modules/@grafana/prometheus" --strip-components=1
