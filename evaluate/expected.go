@@ -154,7 +154,7 @@ func (c *Expected) finish(minN int) {
 	c.DiffLow, c.DiffHigh = c.Diff-100*half/n, c.Diff+100*half/n
 	if c.E > 0 {
 		c.Ratio = c.O / c.E
-		c.RatioLow, c.RatioHigh = c.Ratio-half/c.E, c.Ratio+half/c.E
+		c.RatioLow, c.RatioHigh = math.Max(0, c.Ratio-half/c.E), c.Ratio+half/c.E // a ratio of counts is not negative
 	}
 }
 

@@ -1,0 +1,163 @@
+// Package report writes the evaluation of a collaboration as one
+// self-contained HTML file in Swedish: inline CSS and SVG charts (gonum/plot,
+// fonts from the system), no scripts and no external requests, printable to
+// PDF. It is rendered with html/template from an embedded template; the
+// only unescaped content is the SVG this package draws.
+//
+// Contents: summary of the effects, goals and their status, per indicator
+// the members against the others over the years and the event study
+// (Callaway & Sant'Anna 2021), observed against case-mix expected values
+// as a funnel plot (Spiegelhalter 2005), definitions, method and caveats.
+package report
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/effekt/effekt/config"
+	"github.com/effekt/effekt/evaluate"
+	"github.com/effekt/effekt/geo"
+	"github.com/effekt/effekt/models"
+)
+
+//go:embed report.html.tmpl
+var pageTemplate string
+
+// Indicator is what the report shows for one indicator.
+type Indicator struct {
+	Def      models.Indicator
+	Effect   evaluate.Result
+	Trend    []evaluate.TrendPoint
+	Expected []evaluate.Expected // municipalities, the latest period with a model; nil for non-shares
+}
+
+// Input is everything the report shows; the caller computes it.
+type Input struct {
+	Collaboration config.Collaboration
+	AsOf          string
+	Generated     string // date the report was written
+	MinN          int
+	Goals         []evaluate.GoalStatus
+	Indicators    []Indicator
+}
+
+type indicatorView struct {
+	Indicator
+	EventSVG, TrendSVG, FunnelSVG template.HTML
+	Period                        int
+	Members                       []evaluate.Expected // members' cells of the funnel period
+	Outside                       []string            // municipalities outside the 95 % limits
+}
+
+type view struct {
+	Input
+	Members    []string
+	Indicators []indicatorView
+	Covariates string
+}
+
+var funcs = template.FuncMap{
+	"signed": func(v float64) string { return strings.Replace(fmt.Sprintf("%+.1f", v), ".", ",", 1) },
+	"dec1":   func(v float64) string { return strings.Replace(fmt.Sprintf("%.1f", v), ".", ",", 1) },
+	"dec2":   func(v float64) string { return strings.Replace(fmt.Sprintf("%.2f", v), ".", ",", 1) },
+	"p": func(v float64) string {
+		if v < 0.001 {
+			return "< 0,001"
+		}
+		return strings.Replace(fmt.Sprintf("%.3f", v), ".", ",", 1)
+	},
+	"name": func(code string) string { return geo.Name(code) },
+	"deref1": func(v *float64) float64 { return *v },
+	"value": func(v *float64) string {
+		if v == nil {
+			return "–"
+		}
+		return strings.Replace(strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%.1f", *v), "0"), "."), ".", ",", 1)
+	},
+	"statusClass": func(s string) string {
+		switch s {
+		case evaluate.Achieved:
+			return "ok"
+		case evaluate.NotAchieved:
+			return "no"
+		}
+		return "na"
+	},
+}
+
+// Write renders the report for in.
+func Write(w io.Writer, in Input) error {
+	t, err := template.New("report").Funcs(funcs).Parse(pageTemplate)
+	if err != nil {
+		return fmt.Errorf("report: template: %w", err)
+	}
+	v := view{Input: in, Covariates: evaluate.Covariates}
+	member := map[string]bool{}
+	for _, m := range in.Collaboration.Members {
+		member[m.Municipality] = true
+		span := "från " + m.JoinedOn
+		if m.LeftOn != "" {
+			span += " till " + m.LeftOn
+		}
+		v.Members = append(v.Members, fmt.Sprintf("%s %s (%s)", m.Municipality, geo.Name(m.Municipality), span))
+	}
+	for _, ind := range in.Indicators {
+		iv := indicatorView{Indicator: ind}
+		if ind.Effect.Error == "" {
+			if iv.EventSVG, err = eventChart(ind.Effect); err != nil {
+				return err
+			}
+		}
+		if iv.TrendSVG, err = trendChart(ind.Def.ID, ind.Effect.Unit, ind.Trend); err != nil {
+			return err
+		}
+		if len(ind.Expected) > 0 {
+			iv.Period = ind.Expected[0].Period
+			if iv.FunnelSVG, err = funnelChart(ind.Def.ID, ind.Expected, func(a string) bool { return member[a] }); err != nil {
+				return err
+			}
+			for _, e := range ind.Expected {
+				if member[e.Area] {
+					iv.Members = append(iv.Members, e)
+				}
+				if !e.Suppressed && (e.RatioLow > 1 || e.RatioHigh < 1) {
+					iv.Outside = append(iv.Outside, fmt.Sprintf("%s %s (O/E %.2f)", e.Area, geo.Name(e.Area), e.Ratio))
+				}
+			}
+		}
+		v.Indicators = append(v.Indicators, iv)
+	}
+	return t.Execute(w, v)
+}
+
+// LatestMunicipalities keeps the municipality cells (not counties, Riket or
+// groups) of the latest period that has at least three unsuppressed ones.
+func LatestMunicipalities(es []evaluate.Expected) []evaluate.Expected {
+	byPeriod := map[int][]evaluate.Expected{}
+	for _, e := range es {
+		if len(e.Area) == 4 && !strings.HasPrefix(e.Area, "00") && !strings.HasPrefix(e.Area, "G") {
+			byPeriod[e.Period] = append(byPeriod[e.Period], e)
+		}
+	}
+	var periods []int
+	for p := range byPeriod {
+		periods = append(periods, p)
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(periods)))
+	for _, p := range periods {
+		shown := 0
+		for _, e := range byPeriod[p] {
+			if !e.Suppressed {
+				shown++
+			}
+		}
+		if shown >= 3 {
+			return byPeriod[p]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,123 @@
+package report
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/effekt/effekt/config"
+	"github.com/effekt/effekt/evaluate"
+	"github.com/effekt/effekt/models"
+)
+
+func fixture() Input {
+	ef401, _ := models.Lookup("EF401")
+	ef303, _ := models.Lookup("EF303")
+	pre := 0.41
+	eff := evaluate.Result{KPI: "EF401", Unit: "procentenheter", Caveats: []string{"Parallella trender antas."},
+		DiD: evaluate.DiD{ATT: 7.9, CILow: 1.2, CIHigh: 14.6, PValue: 0.02, Clusters: 26, TreatedClusters: 9, ControlClusters: 17,
+			PretrendP: &pre, Events: []evaluate.EventCoef{{E: -2, Coef: 1, CILow: -5, CIHigh: 7}, {E: -1}, {E: 0, Coef: 8, CILow: 2, CIHigh: 14}}}}
+	trend := []evaluate.TrendPoint{{Year: 2022, Members: 50, NMembers: 40, Others: 52, NOthers: 90}, {Year: 2023, Members: 60, NMembers: 41, Others: 53, NOthers: 95}}
+	exp := []evaluate.Expected{
+		{Area: "0127", Period: 2023, N: 40, O: 24, E: 20, Ratio: 1.2, RatioLow: 0.9, RatioHigh: 1.5, Observed: 60, Expected: 50},
+		{Area: "0180", Period: 2023, N: 90, O: 40, E: 45, Ratio: 0.89, RatioLow: 0.7, RatioHigh: 1.08, Observed: 44.4, Expected: 50},
+		{Area: "0192", Period: 2023, Suppressed: true},
+	}
+	v := 25.0
+	return Input{
+		Collaboration: config.Collaboration{ID: "X", Title: `Test <script>alert("x")</script>`, Members: []config.Member{{Municipality: "0127", JoinedOn: "2023-01-01"}}},
+		AsOf:          "2025-06-30", Generated: "2025-07-01", MinN: 5,
+		Goals: []evaluate.GoalStatus{{ID: "G", Text: "Minst 10 kommuner", Status: evaluate.Achieved, Value: &v, Target: 10, Unit: "kommuner", Deadline: "2010-12-31", Evidence: []string{"25 medlemmar."}}},
+		Indicators: []Indicator{
+			{Def: ef401, Effect: eff, Trend: trend, Expected: exp},
+			{Def: ef303, Effect: evaluate.Result{KPI: "EF303", Unit: "dagar (medelvärde)", Error: "inga medlemskommuner har kohorter"}, Trend: trend},
+		},
+	}
+}
+
+// TestWriteSelfContained: one HTML file in Swedish with every chart inline,
+// no script, nothing fetched, the user's text escaped.
+func TestWriteSelfContained(t *testing.T) {
+	var b bytes.Buffer
+	if err := Write(&b, fixture()); err != nil {
+		t.Fatal(err)
+	}
+	html := b.String()
+	// EF401: trend, event study, funnel; EF303 (no estimate, no expected values): trend
+	if n := strings.Count(html, "<svg "); n != 4 {
+		t.Errorf("%d inline SVG charts, want 4", n)
+	}
+	for _, want := range []string{`<html lang="sv">`, "Content-Security-Policy", "Test &lt;script&gt;", "7,9 procentenheter",
+		"uppnått", "Ingen skattning: inga medlemskommuner har kohorter", "0127 Botkyrka", "färre än 5 personer", "@media print"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if strings.Contains(strings.ToLower(html), "<script") {
+		t.Error("report holds a script element")
+	}
+	// every URL in the file is an XML namespace, none is fetched
+	for _, u := range regexp.MustCompile(`(?:src|href)\s*=\s*"([^"]*)"|url\(([^)]*)\)|https?://[^"'\s<>]+`).FindAllString(html, -1) {
+		if u != "http://www.w3.org/2000/svg" && u != "http://www.w3.org/1999/xlink" {
+			t.Errorf("external reference %q", u)
+		}
+	}
+}
+
+// TestChromium renders the report in headless Chromium (when installed):
+// no console messages (a request the CSP blocks is one), every chart in the
+// DOM, a screenshot kept in the test's artifact folder (go test -artifacts).
+func TestChromium(t *testing.T) {
+	bin, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium not installed")
+	}
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	dir := t.ArtifactDir()
+	page := filepath.Join(dir, "report.html")
+	var b bytes.Buffer
+	if err := Write(&b, fixture()); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(page, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run", "--enable-logging=stderr",
+		"--user-data-dir=" + filepath.Join(t.TempDir(), "profile"), "--window-size=1000,2400"}
+	shot := exec.Command(bin, append(args, "--screenshot="+filepath.Join(dir, "report.png"), "file://"+page)...)
+	out, err := shot.CombinedOutput()
+	if err != nil {
+		t.Fatalf("chromium screenshot: %v\n%s", err, out)
+	}
+	if st, err := os.Stat(filepath.Join(dir, "report.png")); err != nil || st.Size() < 10000 {
+		t.Errorf("screenshot missing or tiny: %v", err)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.Contains(line, "CONSOLE") || strings.Contains(line, "Refused to") {
+			t.Errorf("console: %s", line)
+		}
+	}
+	var dom, logs bytes.Buffer
+	dump := exec.Command(bin, append(args, "--dump-dom", "file://"+page)...)
+	dump.Stdout, dump.Stderr = &dom, &logs
+	if err := dump.Run(); err != nil {
+		t.Fatalf("chromium dump-dom: %v\n%s", err, logs.String())
+	}
+	// a blocked request (the page's CSP allows nothing outside it) or a
+	// script error is logged as a CONSOLE line
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(line, "CONSOLE") {
+			t.Errorf("console: %s", line)
+		}
+	}
+	if n := strings.Count(dom.String(), "<svg "); n != 4 {
+		t.Errorf("rendered DOM has %d charts, want 4", n)
+	}
+	t.Logf("screenshot: %s", filepath.Join(dir, "report.png"))
+}
