@@ -17,11 +17,12 @@ SELECT person, municipality, registered_on, language
 FROM so_registrations
 QUALIFY row_number() OVER (PARTITION BY person ORDER BY registered_on, municipality, file_id, line) = 1;
 
--- effekt_so_attended: one row per person in so_attendance. For registered
--- persons: the present hours dated in [registered_on, registered_on + 365]
--- and the first present session on or after registered_on. For persons
--- without a registration: birth date and gender from their earliest row
--- (persons needs them only when no other source has the person).
+-- effekt_so_attended: one row per person in so_attendance (a registered
+-- person: with a present session). For registered persons: the present
+-- hours dated in [registered_on, registered_on + 365] and the first present
+-- session on or after registered_on. For persons without a registration:
+-- birth date and gender from their earliest row (persons needs them only
+-- when no other source has the person).
 CREATE OR REPLACE TEMP TABLE effekt_so_attended AS
 SELECT a.person,
        sum(a.hours::DECIMAL(12, 2)) FILTER (
@@ -31,6 +32,7 @@ SELECT a.person,
        arg_min(a.gender, a.file_id * 4294967296 + a.line) FILTER (WHERE r.person IS NULL) AS gender
 FROM so_attendance a
 LEFT JOIN effekt_so_first r ON r.person = a.person
+WHERE a.present OR r.person IS NULL  -- an absent session of a registered person counts for nothing
 GROUP BY a.person;
 
 -- The pseudonym is random hex: FSST gains little on it and costs a lot to
