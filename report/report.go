@@ -4,7 +4,7 @@
 // PDF. It is rendered with html/template from an embedded template; the
 // only unescaped content is the SVG this package draws.
 //
-// Contents: summary of the effects, goals and their status, per indicator
+// Contents: summary of the effects, a map of the members, goals and their status, per indicator
 // the members against the others over the years and the event study
 // (Callaway & Sant'Anna 2021), observed against case-mix expected values
 // as a funnel plot (Spiegelhalter 2005), definitions, method and caveats.
@@ -55,6 +55,7 @@ type indicatorView struct {
 
 type view struct {
 	Input
+	MapSVG     template.HTML
 	Members    []string
 	Indicators []indicatorView
 	Covariates string
@@ -70,7 +71,7 @@ var funcs = template.FuncMap{
 		}
 		return strings.Replace(fmt.Sprintf("%.3f", v), ".", ",", 1)
 	},
-	"name": func(code string) string { return geo.Name(code) },
+	"name":   func(code string) string { return geo.Name(code) },
 	"deref1": func(v *float64) float64 { return *v },
 	"value": func(v *float64) string {
 		if v == nil {
@@ -104,6 +105,9 @@ func Write(w io.Writer, in Input) error {
 			span += " till " + m.LeftOn
 		}
 		v.Members = append(v.Members, fmt.Sprintf("%s %s (%s)", m.Municipality, geo.Name(m.Municipality), span))
+	}
+	if v.MapSVG, err = mapChart(member); err != nil {
+		return err
 	}
 	for _, ind := range in.Indicators {
 		iv := indicatorView{Indicator: ind}

@@ -47,9 +47,9 @@ func TestWriteSelfContained(t *testing.T) {
 		t.Fatal(err)
 	}
 	html := b.String()
-	// EF401: trend, event study, funnel; EF303 (no estimate, no expected values): trend
-	if n := strings.Count(html, "<svg "); n != 4 {
-		t.Errorf("%d inline SVG charts, want 4", n)
+	// the map; EF401: trend, event study, funnel; EF303 (no estimate, no expected values): trend
+	if n := strings.Count(html, "<svg "); n != 5 {
+		t.Errorf("%d inline SVG charts, want 5", n)
 	}
 	for _, want := range []string{`<html lang="sv">`, "Content-Security-Policy", "Test &lt;script&gt;", "7,9 procentenheter",
 		"uppnått", "Ingen skattning: inga medlemskommuner har kohorter", "0127 Botkyrka", "färre än 5 personer", "@media print"} {
@@ -116,8 +116,8 @@ func TestChromium(t *testing.T) {
 			t.Errorf("console: %s", line)
 		}
 	}
-	if n := strings.Count(dom.String(), "<svg "); n != 4 {
-		t.Errorf("rendered DOM has %d charts, want 4", n)
+	if n := strings.Count(dom.String(), "<svg "); n != 5 {
+		t.Errorf("rendered DOM has %d charts, want 5", n)
 	}
 	t.Logf("screenshot: %s", filepath.Join(dir, "report.png"))
 }
