@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"testing"
 
 	"github.com/effekt/effekt/config"
@@ -30,7 +31,9 @@ func TestReadyz(t *testing.T) {
 		}
 		return 3, nil
 	}}}
-	s, err := New(ctx, config.Default(), db, Options{Jobs: jobs, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	cfg := config.Default()
+	cfg.Paths.Audit = filepath.Join(t.TempDir(), "audit.jsonl")
+	s, err := New(ctx, cfg, db, Options{Jobs: jobs, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
