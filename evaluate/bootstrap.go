@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Bootstrap weight distributions (one draw per municipality).
@@ -74,12 +75,17 @@ func bootstrap(theta []float64, psi [][]float64, weights string, draws int, seed
 	return bs, nil
 }
 
-// wald tests θ_j = 0 jointly for j in idx: W = θᵀ Σ⁻¹ θ with the
-// cluster-robust covariance Σ = Ψ Ψᵀ of those parameters, against the
-// bootstrap distribution of (θ* − θ)ᵀ Σ⁻¹ (θ* − θ). It returns the p-value
-// and the degrees of freedom (len(idx)).
-func (bs *boot) wald(theta []float64, psi [][]float64, idx []int) (float64, int, error) {
+// pretrend tests θ_j = 0 jointly for j in idx with the cluster-robust
+// covariance Σ = Ψ Ψᵀ of those parameters: W = θᵀ Σ⁻¹ θ is Hotelling's T²
+// over g clusters, so (g − k)/(k (g − 1))·W is taken as F(k, g − k) — the
+// small-sample correction the bootstrap Wald test lacked (it rejected true
+// parallel trends in 42 % of the simulation's placebos; this in the share
+// TestCoverage logs). It returns the p-value and k.
+func pretrend(theta []float64, psi [][]float64, idx []int, g int) (float64, int, error) {
 	k := len(idx)
+	if g-k < 1 {
+		return 0, k, errors.New("fewer clusters than pre-period coefficients")
+	}
 	nm := len(psi[0])
 	ps := mat.NewDense(k, nm, nil)
 	th := mat.NewVecDense(k, nil)
@@ -93,31 +99,11 @@ func (bs *boot) wald(theta []float64, psi [][]float64, idx []int) (float64, int,
 	if ok := chol.Factorize(&sigma); !ok {
 		return 0, k, errors.New("pre-period covariance is singular")
 	}
-	quad := func(x *mat.VecDense) (float64, error) {
-		var y mat.VecDense
-		if err := chol.SolveVecTo(&y, x); err != nil {
-			return 0, err
-		}
-		return mat.Dot(x, &y), nil
-	}
-	w, err := quad(th)
-	if err != nil {
+	var y mat.VecDense
+	if err := chol.SolveVecTo(&y, th); err != nil {
 		return 0, k, err
 	}
-	draws, _ := bs.dev.Dims()
-	d := mat.NewVecDense(k, nil)
-	exceed := 0
-	for b := 0; b < draws; b++ {
-		for a, j := range idx {
-			d.SetVec(a, bs.dev.At(b, j))
-		}
-		wb, err := quad(d)
-		if err != nil {
-			return 0, k, err
-		}
-		if wb >= w {
-			exceed++
-		}
-	}
-	return float64(exceed) / float64(draws), k, nil
+	w := mat.Dot(th, &y)
+	f := w * float64(g-k) / (float64(k) * float64(g-1))
+	return 1 - distuv.F{D1: float64(k), D2: float64(g - k)}.CDF(f), k, nil
 }

@@ -34,6 +34,7 @@ type DiDOptions struct {
 	MaxPost int     // post windows e = 0 … MaxPost; default 5
 	Draws   int     // bootstrap draws; default 9999
 	Seed    uint64  // bootstrap seed; default 1
+	MinCell int     // rows a cell mean needs to enter ATT(g,e); default 10, -1 for 1
 }
 
 func (o DiDOptions) withDefaults() DiDOptions {
@@ -51,6 +52,9 @@ func (o DiDOptions) withDefaults() DiDOptions {
 	}
 	if o.Seed == 0 {
 		o.Seed = 1
+	}
+	if o.MinCell == 0 {
+		o.MinCell = 10
 	}
 	return o
 }
@@ -256,11 +260,13 @@ type term struct {
 	a float64
 }
 
-// attGE returns the terms of ATT(g,e), or nil when a cell is empty.
-func attGE(cells map[cellKey]*cell, g, e int) []term {
+// attGE returns the terms of ATT(g,e), or nil when a cell has fewer than
+// minCell rows (a mean of a handful of persons says little and makes the
+// cluster-robust covariance unstable).
+func attGE(cells map[cellKey]*cell, g, e, minCell int) []term {
 	ks := []term{{cellKey{g, e, true}, 1}, {cellKey{g, -1, true}, -1}, {cellKey{g, e, false}, -1}, {cellKey{g, -1, false}, 1}}
 	for _, t := range ks {
-		if c := cells[t.k]; c == nil || c.n == 0 {
+		if c := cells[t.k]; c == nil || c.n < max(minCell, 1) {
 			return nil
 		}
 	}
@@ -294,7 +300,7 @@ func estimateCells(cells map[cellKey]*cell, spells []Spell, groups []Group, clus
 		}
 		var gws []gw
 		for g := range spells {
-			t := attGE(cells, g, e)
+			t := attGE(cells, g, e, opt.MinCell)
 			if t == nil {
 				continue
 			}
@@ -413,7 +419,7 @@ func estimateCells(cells map[cellKey]*cell, spells []Spell, groups []Group, clus
 	out.Events = append(out.Events, base)
 	sort.Slice(out.Events, func(a, b int) bool { return out.Events[a].E < out.Events[b].E })
 	if len(pre) > 0 {
-		p, df, err := bs.wald(theta, psi, pre)
+		p, df, err := pretrend(theta, psi, pre, out.DF+1)
 		if err == nil {
 			out.PretrendP, out.PretrendDF = &p, df
 		}

@@ -72,7 +72,7 @@ func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
 
 func TestEstimateHandComputed(t *testing.T) {
 	members := map[string]Spell{"A": {Joined: day("2020-01-01")}, "A2": {Joined: day("2020-01-01")}}
-	got, err := Estimate(fixture(), members, DiDOptions{Scale: 100})
+	got, err := Estimate(fixture(), members, DiDOptions{Scale: 100, MinCell: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestEstimateLeftOn(t *testing.T) {
 	obs := append(fixture(), Obs{"A", day("2020-06-01"), 0}, Obs{"B", day("2020-07-01"), 1}, Obs{"C", day("2020-07-01"), 1})
 	left := Spell{Joined: day("2020-01-01"), Left: day("2020-05-31"), HasLeft: true}
 	members := map[string]Spell{"A": left, "A2": left}
-	got, err := Estimate(obs, members, DiDOptions{Scale: 100})
+	got, err := Estimate(obs, members, DiDOptions{Scale: 100, MinCell: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestEstimateStaggered(t *testing.T) {
 		add(c, "2021-05-01", 0)
 	}
 	members := map[string]Spell{"A": {Joined: day("2020-01-01")}, "D": {Joined: day("2021-01-01")}}
-	got, err := Estimate(obs, members, DiDOptions{Scale: 100})
+	got, err := Estimate(obs, members, DiDOptions{Scale: 100, MinCell: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,10 +175,10 @@ func TestEstimateErrors(t *testing.T) {
 			onlyA = append(onlyA, o)
 		}
 	}
-	if _, err := Estimate(onlyA, members, DiDOptions{}); !errors.Is(err, ErrNoMembers) {
+	if _, err := Estimate(onlyA, members, DiDOptions{MinCell: -1}); !errors.Is(err, ErrNoMembers) {
 		t.Errorf("only members: err = %v, want ErrNoMembers (no ATT(g,e) without controls)", err)
 	}
-	if _, err := Estimate(fixture(), map[string]Spell{"A": {Joined: day("2030-01-01")}}, DiDOptions{}); !errors.Is(err, ErrNoMembers) {
+	if _, err := Estimate(fixture(), map[string]Spell{"A": {Joined: day("2030-01-01")}}, DiDOptions{MinCell: -1}); !errors.Is(err, ErrNoMembers) {
 		t.Errorf("joined after the data: err = %v, want ErrNoMembers", err)
 	}
 	one := map[string]Spell{"A": {Joined: day("2020-01-01")}}
@@ -188,7 +188,7 @@ func TestEstimateErrors(t *testing.T) {
 			noA2 = append(noA2, o)
 		}
 	}
-	got, err := Estimate(noA2, one, DiDOptions{Scale: 100})
+	got, err := Estimate(noA2, one, DiDOptions{Scale: 100, MinCell: -1})
 	if !errors.Is(err, ErrFewClusters) || !near(got.ATT, 50, 1e-9) {
 		t.Errorf("one member: ATT %v err = %v, want the point estimate 50 and ErrFewClusters", got.ATT, err)
 	}

@@ -31,10 +31,13 @@
 // bootstrap based inference for clustered errors", Queen's WP 1315) when
 // treated or control municipalities are fewer than 12, Rademacher weights
 // otherwise. Intervals are symmetric: θ ± the 95th percentile of |θ* − θ|;
-// p-values are the share of |θ* − θ| at least |θ|. The pre-trend test is a
-// bootstrap Wald test of the pre-period θ(e), e ≤ −2, jointly zero, with
-// the cluster-robust covariance ΨΨᵀ of the influence sums (gonum/mat).
-// With few treated clusters the wild bootstrap is known to over-reject
+// p-values are the share of |θ* − θ| at least |θ|, both stretched by
+// t(0.975, G−1)/z(0.975) with G the smaller of member and never-member
+// municipalities, and every cell's municipality sums carry the CR1 factor
+// √(G/(G−1)) (Cameron & Miller 2015). The pre-trend test is Hotelling's
+// T² of the pre-period θ(e), e ≤ −2, with the cluster-robust covariance
+// ΨΨᵀ of the influence sums (gonum/mat), referred to F(k, G−k). With few
+// treated clusters cluster-robust inference is known to over-reject
 // (MacKinnon & Webb 2017): the number of clusters is always reported.
 //
 // Expected values (Expected) are the case-mix adjustment of Kolada's
