@@ -66,6 +66,9 @@ func Effects(ctx context.Context, d *Data, co config.Collaboration, kpis []model
 		r.DiD = did
 		if err != nil {
 			r.Error = swedishError(err)
+			if err == ErrNoMembers && len(obs) > 0 {
+				r.Error += fmt.Sprintf(": kohorterna i data är daterade %s, anslutningen %s", span(obs), joinedSpan(co))
+			}
 			if err == ErrFewClusters {
 				r.Error = fmt.Sprintf("färre än två medlemskommuner eller två övriga kommuner har kohorter: punktskattningen %+.1f %s kan inte ges något intervall med kluster på kommunnivå", did.ATT, r.Unit)
 			}
@@ -75,6 +78,37 @@ func Effects(ctx context.Context, d *Data, co config.Collaboration, kpis []model
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// span is the first and last cohort date of obs, "2021-12-01 – 2026-11-30".
+func span(obs []Obs) string {
+	first, last := obs[0].Date, obs[0].Date
+	for _, o := range obs {
+		if o.Date.Before(first) {
+			first = o.Date
+		}
+		if o.Date.After(last) {
+			last = o.Date
+		}
+	}
+	return first.Format(time.DateOnly) + " – " + last.Format(time.DateOnly)
+}
+
+// joinedSpan is the members' joining dates, "2010-12-01" or "2009-01-01 – 2010-12-01".
+func joinedSpan(co config.Collaboration) string {
+	var first, last string
+	for _, m := range co.Members {
+		if first == "" || m.JoinedOn < first {
+			first = m.JoinedOn
+		}
+		if m.JoinedOn > last {
+			last = m.JoinedOn
+		}
+	}
+	if first == last {
+		return first
+	}
+	return first + " – " + last
 }
 
 func swedishError(err error) string {
