@@ -57,24 +57,31 @@ func WriteExpectedCSV(w io.Writer, es []Expected) error {
 // WriteExpectedTable writes the cells for people: observed and expected
 // shares, O − E and O/E with their intervals, one decimal (two for O/E).
 func WriteExpectedTable(w io.Writer, es []Expected, name func(string) string, minN int) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "kpi\tområde\tår\tn\tobserverat %\tförväntat %\tO−E (pe)\t95 % intervall\tO/E\t95 % intervall\t")
+	tw := tabwriter.NewWriter(w, 0, 0, 1, ' ', tabwriter.AlignRight)
+	short := func(id string) string { // area names fit the 100 columns
+		n := []rune(name(id))
+		if len(n) > 18 {
+			return string(n[:17]) + "…"
+		}
+		return string(n)
+	}
+	fmt.Fprintln(tw, "kpi\tområde\tår\tn\tobs. %\tförv. %\tO−E pe\t95 % int.\tO/E\t95 % int.\t")
 	suppressed := 0
 	for _, e := range es {
 		if e.Suppressed {
 			suppressed++
-			fmt.Fprintf(tw, "%s\t%s\t%d\t–\t–\t–\t–\t\t–\t\t\n", e.KPI, name(e.Area), e.Period)
+			fmt.Fprintf(tw, "%s\t%s\t%d\t–\t–\t–\t–\t\t–\t\t\n", e.KPI, short(e.Area), e.Period)
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.1f\t%.1f\t%s\t[%s, %s]\t%.2f\t[%.2f, %.2f]\t\n", e.KPI, name(e.Area), e.Period, e.N,
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.1f\t%.1f\t%s\t[%s, %s]\t%.2f\t[%.2f, %.2f]\t\n", e.KPI, short(e.Area), e.Period, e.N,
 			e.Observed, e.Expected, signed(e.Diff), signed(e.DiffLow), signed(e.DiffHigh), e.Ratio, e.RatioLow, e.RatioHigh)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nFörväntat värde: medelvärdet av varje persons sannolikhet enligt en logistisk regression på hela kohorten\n"+
-		"samma år, med %s.\nO/E över 1: bättre utfall än personernas sammansättning ger anledning att vänta; intervallen\n"+
-		"gäller om modellen stämmer (Spiegelhalter 2005).\n", Covariates)
+	fmt.Fprint(w, "\n"+Wrap("Förväntat värde: medelvärdet av varje persons sannolikhet enligt en logistisk regression på "+
+		"hela kohorten, med "+Covariates+". O/E över 1: bättre utfall än personernas sammansättning ger anledning att "+
+		"vänta; intervallen gäller om modellen stämmer (Spiegelhalter 2005).", "", "", 100))
 	if suppressed > 0 {
 		fmt.Fprintf(w, "–: färre än %d personer (indicators.min_n); inga värden visas.\n", minN)
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/effekt/effekt/geo"
 )
@@ -98,8 +99,8 @@ func WriteTable(w io.Writer, title string, rs []Result) error {
 		return err
 	}
 	fmt.Fprintf(w, "Effekt av att gå med i %s (as_of %s)\n", title, rs[0].AsOf)
-	fmt.Fprintln(w, "Difference-in-differences per anslutningsgrupp (Callaway & Sant'Anna 2021), kontroller: kommuner som aldrig gick med;")
-	fmt.Fprintln(w, "95 % intervall och p från wild cluster bootstrap på kommunnivå.")
+	fmt.Fprint(w, Wrap("Difference-in-differences per anslutningsgrupp (Callaway & Sant'Anna 2021), kontroller: kommuner "+
+		"som aldrig gick med; 95 % intervall och p från wild cluster bootstrap på kommunnivå.", "", "", 100))
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "kpi\teffekt\t95 % intervall\tp\tkluster (medl./övr.)\tförtest p\tenhet\t")
@@ -121,19 +122,19 @@ func WriteTable(w io.Writer, title string, rs []Result) error {
 	for _, r := range rs {
 		fmt.Fprintf(w, "\n%s  %s\n", r.KPI, r.Title)
 		if r.Error != "" {
-			fmt.Fprintf(w, "    ingen skattning: %s\n", r.Error)
+			fmt.Fprint(w, Wrap("ingen skattning: "+r.Error, "    ", "    ", 100))
 			continue
 		}
-		fmt.Fprintf(w, "    effekt %s %s [%s, %s], p %s; %d kluster (%d medlemmar, %d övriga), %s-vikter, %d dragningar\n",
+		fmt.Fprint(w, Wrap(fmt.Sprintf("effekt %s %s [%s, %s], p %s; %d kluster (%d medlemmar, %d övriga), %s-vikter, %d dragningar",
 			signed(r.ATT), r.Unit, signed(r.CILow), signed(r.CIHigh), pval(r.PValue), r.Clusters, r.TreatedClusters,
-			r.ControlClusters, r.Weights, r.Draws)
+			r.ControlClusters, r.Weights, r.Draws), "    ", "      ", 100))
 		fmt.Fprintf(w, "    kohorter %s – %s; %d kohortrader hos medlemmar efter anslutningen\n", r.First, r.Last, r.Treated)
 		for _, g := range r.Groups {
 			span := "från " + g.JoinedOn
 			if g.LeftOn != "" {
 				span += " till " + g.LeftOn
 			}
-			fmt.Fprintf(w, "    medlemmar %s: %s\n", span, names(g.Municipalities))
+			fmt.Fprint(w, Wrap("medlemmar "+span+": "+names(g.Municipalities), "    ", "      ", 100))
 		}
 		fmt.Fprintf(w, "    övriga (kontroller): %d kommuner\n", len(r.Controls))
 		et := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -149,8 +150,30 @@ func WriteTable(w io.Writer, title string, rs []Result) error {
 			return err
 		}
 		for _, c := range r.Caveats {
-			fmt.Fprintf(w, "    • %s\n", c)
+			fmt.Fprint(w, Wrap(c, "    • ", "      ", 100))
 		}
 	}
 	return nil
+}
+
+// Wrap breaks text into lines of at most width runes at spaces, the first
+// prefixed with first and the others with rest (a hanging indent).
+func Wrap(text, first, rest string, width int) string {
+	var b strings.Builder
+	line, prefix := "", first
+	for _, w := range strings.Fields(text) {
+		switch {
+		case line == "":
+			line = w
+		case utf8.RuneCountInString(prefix+line+" "+w) <= width:
+			line += " " + w
+		default:
+			b.WriteString(prefix + line + "\n")
+			line, prefix = w, rest
+		}
+	}
+	if line != "" {
+		b.WriteString(prefix + line + "\n")
+	}
+	return b.String()
 }

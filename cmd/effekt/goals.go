@@ -97,9 +97,10 @@ func writeGoals(w io.Writer, gs []evaluate.GoalStatus) {
 			value = strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%.1f", *g.Value), "0"), ".")
 		}
 		target := strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%.1f", g.Target), "0"), ".")
-		fmt.Fprintf(w, "%s  %s\n    %s (mål %s %s, senast %s): %s\n", g.ID, strings.ToUpper(g.Status), g.Text, target, g.Unit, g.Deadline, value)
+		fmt.Fprintf(w, "%s  %s\n", g.ID, strings.ToUpper(g.Status))
+		fmt.Fprint(w, evaluate.Wrap(fmt.Sprintf("%s (mål %s %s, senast %s): %s", g.Text, target, g.Unit, g.Deadline, value), "    ", "    ", 100))
 		for _, e := range g.Evidence {
-			fmt.Fprintf(w, "    • %s\n", e)
+			fmt.Fprint(w, evaluate.Wrap(e, "    • ", "      ", 100))
 		}
 	}
 }
