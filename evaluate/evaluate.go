@@ -132,7 +132,7 @@ func caveats(ind models.Indicator, d DiD) []string {
 	case d.PretrendP == nil:
 		out = append(out, "Det finns inga år före anslutningen (utöver basåret) att pröva antagandet på.")
 	case *d.PretrendP < 0.05:
-		out = append(out, fmt.Sprintf("Förtestet förkastar parallella trender före anslutningen (p = %.3f): medlemmarna skilde sig redan innan, så skattningen ska inte läsas som en effekt.", *d.PretrendP))
+		out = append(out, fmt.Sprintf("Förtestet förkastar parallella trender före anslutningen (p = %.3f): medlemmarna tycks ha skilt sig redan innan, så skattningen ska inte läsas som en effekt utan att åren före anslutningen granskas i tabellen. Testet slår ibland fel när de tidiga åren har få personer.", *d.PretrendP))
 	default:
 		out = append(out, fmt.Sprintf("Förtestet visar ingen skillnad i trend före anslutningen (p = %.3f, %d år), men det bevisar inte att trenderna var parallella; med få kommuner har testet låg styrka.", *d.PretrendP, d.PretrendDF))
 	}

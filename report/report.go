@@ -55,6 +55,7 @@ type indicatorView struct {
 
 type view struct {
 	Input
+	AnyEffect  bool // at least one indicator has an estimate
 	MapSVG     template.HTML
 	Members    []string
 	Indicators []indicatorView
@@ -112,6 +113,7 @@ func Write(w io.Writer, in Input) error {
 	for _, ind := range in.Indicators {
 		iv := indicatorView{Indicator: ind}
 		if ind.Effect.Error == "" {
+			v.AnyEffect = true
 			if iv.EventSVG, err = eventChart(ind.Effect); err != nil {
 				return err
 			}
