@@ -206,31 +206,3 @@ func TestChangedAt(t *testing.T) {
 		t.Errorf("from_date kept %d of %d cells", len(since), s.Len())
 	}
 }
-
-func TestHeadline(t *testing.T) {
-	db := computed(t, "so", "sfi")
-	var buf bytes.Buffer
-	if err := models.Headline(&buf, build(t, db, 5).All(), config.DefaultGroups()); err != nil {
-		t.Fatal(err)
-	}
-	out := buf.String()
-	row := func(area string) string {
-		for _, l := range strings.Split(out, "\n") {
-			if strings.HasPrefix(l, area+" ") {
-				return strings.Join(strings.Fields(l), " ")
-			}
-		}
-		return ""
-	}
-	// Botkyrka's EF101 2023 has 4 persons (suppressed); Stockholms län 3/5 = 60 %.
-	for area, want := range map[string]string{
-		"0127":  "0127 Botkyrka suppressed (2023) – – –",
-		"0001":  "0001 Region Stockholm 60 (n=5, 2023) – – –",
-		"0000":  "0000 Riket 60 (n=5, 2023) – suppressed (2023) –",
-		"G0001": "G0001 Södertörn 60 (n=5, 2023) – – –",
-	} {
-		if got := row(area); got != want {
-			t.Errorf("headline row %s = %q, want %q", area, got, want)
-		}
-	}
-}
