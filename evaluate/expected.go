@@ -148,7 +148,7 @@ func (c *Expected) finish(minN int) {
 	}
 	n := float64(c.N)
 	c.Observed, c.Expected = 100*c.O/n, 100*c.E/n
-	c.ObsLow, c.ObsHigh = wilson(c.O, n)
+	c.ObsLow, c.ObsHigh = models.Wilson(c.O, n)
 	half := z95 * math.Sqrt(c.v)
 	c.Diff = 100 * (c.O - c.E) / n
 	c.DiffLow, c.DiffHigh = c.Diff-100*half/n, c.Diff+100*half/n
@@ -156,15 +156,6 @@ func (c *Expected) finish(minN int) {
 		c.Ratio = c.O / c.E
 		c.RatioLow, c.RatioHigh = math.Max(0, c.Ratio-half/c.E), c.Ratio+half/c.E // a ratio of counts is not negative
 	}
-}
-
-// wilson is the 95 % Wilson score interval of k of n, in percent, clamped.
-func wilson(k, n float64) (float64, float64) {
-	p := k / n
-	den := 1 + z95*z95/n
-	mid := (p + z95*z95/(2*n)) / den
-	half := z95 * math.Sqrt(p*(1-p)/n+z95*z95/(4*n*n)) / den
-	return 100 * math.Max(0, mid-half), 100 * math.Min(1, mid+half)
 }
 
 // predict fits the logistic model on rows and returns each

@@ -2,27 +2,14 @@ package insatser
 
 import (
 	"cmp"
-	"math"
 	"slices"
+
+	"github.com/effekt/effekt/models"
 )
 
-// z is the 97.5 % quantile of the standard normal distribution (95 % intervals).
-const z = 1.959964
-
-// wilson is the 95 % Wilson score interval of k successes out of n, in
-// percent (Wilson 1927; the interval models/compute/wilson.sql gives every
-// published proportion): centre (k + z²/2)/(n + z²), half-width
-// z·√(k(n−k)/n + z²/4)/(n + z²), clamped to [0, 100].
-func wilson(k, n int64) (low, high float64) {
-	if n <= 0 {
-		return 0, 0
-	}
-	kf, nf := float64(k), float64(n)
-	centre := kf + z*z/2
-	half := z * math.Sqrt(kf*(nf-kf)/nf+z*z/4)
-	den := nf + z*z
-	return max(0, 100*(centre-half)/den), min(100, 100*(centre+half)/den)
-}
+// wilson is models.Wilson (the interval of every published proportion) for
+// counts.
+func wilson(k, n int64) (low, high float64) { return models.Wilson(float64(k), float64(n)) }
 
 // share publishes k of n: suppressed below minN (then nothing but the flag).
 func share(k, n int64, minN int) Share {

@@ -279,6 +279,9 @@ func TestWilson(t *testing.T) {
 		if lo < 0 || hi > 100 {
 			t.Errorf("wilson(%d, %d) = [%v, %v] outside [0, 100]", tt.k, tt.n, lo, hi)
 		}
+		if glo, ghi := Wilson(float64(tt.k), float64(tt.n)); math.Abs(glo-lo) > 1e-9 || math.Abs(ghi-hi) > 1e-9 {
+			t.Errorf("Wilson(%d, %d) = [%v, %v] in Go, [%v, %v] in SQL", tt.k, tt.n, glo, ghi, lo, hi)
+		}
 	}
 }
 
