@@ -44,6 +44,8 @@ type Snapshot struct {
 	byKPIArea map[string]map[string][2]int
 	byKPI     map[string][2]int
 	kpis      []string
+	// periods holds, per kpi, its periods with cells, newest first.
+	periods map[string][]int
 
 	// Seq counts the snapshots of this process (1 for the first built).
 	Seq uint64
@@ -206,7 +208,8 @@ func isMunicipality(id string) bool {
 
 // index builds the lookup tables of sorted values.
 func index(vals []models.Value) *Snapshot {
-	s := &Snapshot{values: vals, byKPIArea: map[string]map[string][2]int{}, byKPI: map[string][2]int{}, Seq: seq.Add(1)}
+	s := &Snapshot{values: vals, byKPIArea: map[string]map[string][2]int{}, byKPI: map[string][2]int{},
+		periods: map[string][]int{}, Seq: seq.Add(1)}
 	for i := 0; i < len(vals); {
 		j := i
 		for j < len(vals) && vals[j].KPI == vals[i].KPI && vals[j].Municipality == vals[i].Municipality {
@@ -222,6 +225,17 @@ func index(vals []models.Value) *Snapshot {
 		r := s.byKPI[kpi]
 		s.byKPI[kpi] = [2]int{r[0], j}
 		i = j
+	}
+	for _, kpi := range s.kpis {
+		r := s.byKPI[kpi]
+		var ps []int
+		for _, v := range vals[r[0]:r[1]] {
+			ps = append(ps, v.Period)
+		}
+		slices.Sort(ps)
+		ps = slices.Compact(ps)
+		slices.Reverse(ps)
+		s.periods[kpi] = ps
 	}
 	return s
 }
@@ -284,17 +298,10 @@ func (s *Snapshot) Query(f models.Filter) []models.Value {
 }
 
 // Periods returns, per kpi, its latest n periods with cells, newest first.
+// The slices are shared: do not modify them.
 func (s *Snapshot) Periods(n int) map[string][]int {
-	out := map[string][]int{}
-	for _, kpi := range s.kpis {
-		r := s.byKPI[kpi]
-		var ps []int
-		for _, v := range s.values[r[0]:r[1]] {
-			ps = append(ps, v.Period)
-		}
-		slices.Sort(ps)
-		ps = slices.Compact(ps)
-		slices.Reverse(ps)
+	out := make(map[string][]int, len(s.periods))
+	for kpi, ps := range s.periods {
 		out[kpi] = ps[:min(n, len(ps))]
 	}
 	return out
