@@ -116,6 +116,9 @@ func (b *browser) add(format string, args ...any) {
 
 func TestBrowser(t *testing.T) {
 	bin := chromiumPath()
+	if bin == "" && os.Getenv("CI") == "true" {
+		t.Fatal("no Chromium: in CI the browser test must run (make check installs it with scripts/chromium.sh)")
+	}
 	if bin == "" {
 		t.Skip("browser test skipped: no Chromium (set EFFEKT_CHROMIUM, put chromium on PATH, or run scripts/chromium.sh; `make check` does)")
 	}
