@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -119,7 +120,10 @@ type cell struct {
 	n    int
 	sum  float64
 	mean float64
-	s    map[int]float64 // cluster -> Σ (y − mean) / n over its rows: the cell mean's influence
+	s    map[int]float64 // cluster -> Σ (y − mean) / n over its rows, times f: the cell mean's influence
+	rows map[int]int     // cluster -> its rows in the cell
+	sums map[int]float64 // cluster -> Σ y over its rows in the cell
+	f    float64         // CR1 factor √(G/(G−1)), G the cell's clusters (1 when G < 2)
 }
 
 // eventYear is the whole 12-month window of d counted from j: 0 for
@@ -220,7 +224,7 @@ func Estimate(obs []Obs, members map[string]Spell, opt DiDOptions) (DiD, error) 
 			}
 			c := cells[k]
 			if c == nil {
-				c = &cell{s: map[int]float64{}}
+				c = &cell{s: map[int]float64{}, rows: map[int]int{}, sums: map[int]float64{}, f: 1}
 				cells[k] = c
 			}
 			c.n++
@@ -234,7 +238,10 @@ func Estimate(obs []Obs, members map[string]Spell, opt DiDOptions) (DiD, error) 
 		y := o.Y * opt.Scale
 		place(o, func(k cellKey) {
 			c := cells[k]
-			c.s[cluster(o.Municipality)] += (y - c.mean) / float64(c.n)
+			m := cluster(o.Municipality)
+			c.s[m] += (y - c.mean) / float64(c.n)
+			c.rows[m]++
+			c.sums[m] += y
 		})
 	}
 	// CR1 per cell: the cluster sums of a mean over G municipalities
@@ -242,6 +249,7 @@ func Estimate(obs []Obs, members map[string]Spell, opt DiDOptions) (DiD, error) 
 	for _, c := range cells {
 		if g := float64(len(c.s)); g >= 2 {
 			f := math.Sqrt(g / (g - 1))
+			c.f = f
 			for m := range c.s {
 				c.s[m] *= f
 			}
@@ -396,18 +404,19 @@ func estimateCells(cells map[cellKey]*cell, spells []Spell, groups []Group, clus
 	// t(G − 1) critical values, G the smaller side (Cameron & Miller 2015)
 	out.DF = min(out.TreatedClusters, out.ControlClusters) - 1
 	k := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(out.DF)}.Quantile(0.975) / distuv.UnitNormal.Quantile(0.975)
-	bs, err := bootstrap(theta, psi, out.Weights, opt.Draws, opt.Seed, k)
+	v := multipliers(opt.Draws, len(clusters), out.Weights, opt.Seed)
+	bs, err := bootstrap(theta, psi, v, k)
 	if err != nil {
 		return out, fmt.Errorf("bootstrap: %w", err)
 	}
 	out.ATT, out.CILow, out.CIHigh, out.PValue = theta[last], bs.lo[last], bs.hi[last], bs.p[last]
 	out.Treated = params[last].treated
-	var pre []int
+	var pre [][]term
 	for j, p := range params[:last] {
 		out.Events = append(out.Events, EventCoef{E: p.e, Coef: theta[j], CILow: bs.lo[j], CIHigh: bs.hi[j], PValue: bs.p[j],
 			Treated: p.treated, Control: p.control})
 		if p.e < -1 {
-			pre = append(pre, j)
+			pre = append(pre, p.terms)
 		}
 	}
 	// the base window, for the chart and the table
@@ -419,10 +428,42 @@ func estimateCells(cells map[cellKey]*cell, spells []Spell, groups []Group, clus
 	out.Events = append(out.Events, base)
 	sort.Slice(out.Events, func(a, b int) bool { return out.Events[a].E < out.Events[b].E })
 	if len(pre) > 0 {
-		p, df, err := pretrend(theta, psi, pre, out.DF+1)
+		p, err := pretrend(pretrendInput(cells, pre, len(clusters)), v)
 		if err == nil {
-			out.PretrendP, out.PretrendDF = &p, df
+			out.PretrendP, out.PretrendDF = &p, len(pre)
 		}
 	}
 	return out, nil
+}
+
+// pretrendInput gathers the cells the pre-period coefficients use (terms
+// per coefficient) for pretrend, over nm municipalities.
+func pretrendInput(cells map[cellKey]*cell, pre [][]term, nm int) *pretrendCells {
+	idx := map[cellKey]int{}
+	var keys []cellKey
+	for _, ts := range pre {
+		for _, t := range ts {
+			if _, ok := idx[t.k]; !ok {
+				idx[t.k] = len(keys)
+				keys = append(keys, t.k)
+			}
+		}
+	}
+	pc := &pretrendCells{a: mat.NewDense(len(pre), len(keys), nil)}
+	for _, k := range keys {
+		c := cells[k]
+		pc.n, pc.mean, pc.f = append(pc.n, float64(c.n)), append(pc.mean, c.mean), append(pc.f, c.f)
+		rows, sums := make([]float64, nm), make([]float64, nm)
+		for m, r := range c.rows {
+			rows[m], sums[m] = float64(r), c.sums[m]
+		}
+		pc.nm, pc.sm = append(pc.nm, rows), append(pc.sm, sums)
+	}
+	for j, ts := range pre {
+		for _, t := range ts {
+			c := idx[t.k]
+			pc.a.Set(j, c, pc.a.At(j, c)+t.a)
+		}
+	}
+	return pc
 }

@@ -34,9 +34,10 @@
 // p-values are the share of |θ* − θ| at least |θ|, both stretched by
 // t(0.975, G−1)/z(0.975) with G the smaller of member and never-member
 // municipalities, and every cell's municipality sums carry the CR1 factor
-// √(G/(G−1)) (Cameron & Miller 2015). The pre-trend test is Hotelling's
-// T² of the pre-period θ(e), e ≤ −2, with the cluster-robust covariance
-// ΨΨᵀ of the influence sums (gonum/mat), referred to F(k, G−k). With few
+// √(G/(G−1)) (Cameron & Miller 2015). The pre-trend test is a wild
+// cluster bootstrap of the Wald statistic of the pre-period θ(e), e ≤ −2,
+// with the null imposed on the cell means and the cluster-robust
+// covariance re-estimated in every draw (gonum/mat). With few
 // treated clusters cluster-robust inference is known to over-reject
 // (MacKinnon & Webb 2017): the number of clusters is always reported.
 //
