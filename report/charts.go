@@ -7,6 +7,8 @@ import (
 	"image/color"
 	"math"
 	"regexp"
+	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -26,10 +28,27 @@ var (
 // svgHeader drops the XML prolog so the SVG can sit inside HTML.
 var svgHeader = regexp.MustCompile(`^<\?xml[^>]*\?>\s*(<!--.*?-->\s*)?`)
 
-// render draws p as an inline SVG element with a title for screen readers.
+// legendWidth is the strip right of the plot area that holds the legend,
+// so that it never covers a point or a line.
+const legendWidth = 4.2 * vg.Centimeter
+
+// render draws p as an inline SVG element with a title for screen readers;
+// a legend is drawn in a strip of its own right of the plot area.
 func render(p *plot.Plot, w, h vg.Length, title string) (template.HTML, error) {
 	c := vgsvg.New(w, h)
-	p.Draw(draw.New(c))
+	dc := draw.New(c)
+	if p.Legend.Rectangle(dc).Size().X > 0 { // a legend with entries
+		leg := p.Legend
+		p.Legend = plot.NewLegend()
+		p.Draw(draw.Crop(dc, 0, -legendWidth, 0, 0))
+		leg.Top, leg.Left = true, true
+		leg.TextStyle.Font.Size = vg.Points(10)
+		leg.Padding = vg.Points(3)
+		leg.XOffs, leg.YOffs = vg.Points(6), -p.Title.TextStyle.Height(p.Title.Text)-vg.Points(8)
+		leg.Draw(draw.Crop(dc, w-legendWidth, 0, 0, 0))
+	} else {
+		p.Draw(dc)
+	}
 	var b bytes.Buffer
 	if _, err := c.WriteTo(&b); err != nil {
 		return "", fmt.Errorf("report: svg: %w", err)
@@ -47,13 +66,39 @@ func (integerTicks) Ticks(min, max float64) []plot.Tick {
 	step := math.Max(1, math.Ceil((max-min)/8))
 	var out []plot.Tick
 	for v := math.Ceil(min); v <= max; v += step {
-		out = append(out, plot.Tick{Value: v, Label: fmt.Sprintf("%d", int(v))})
+		out = append(out, plot.Tick{Value: v, Label: number(v)})
 	}
 	return out
 }
 
+// swedishTicks are gonum's default ticks labelled the Swedish way: decimal
+// comma, no trailing zeros, a real minus sign (25, 37,5, −30).
+type swedishTicks struct{ plot.Ticker }
+
+func (t swedishTicks) Ticks(min, max float64) []plot.Tick {
+	ts := t.Ticker.Ticks(min, max)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = number(ts[i].Value)
+		}
+	}
+	return ts
+}
+
+// number formats v with at most two decimals, a decimal comma and a minus
+// sign.
+func number(v float64) string {
+	s := strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
+	if s == "-0" {
+		s = "0"
+	}
+	return strings.NewReplacer(".", ",", "-", "−").Replace(s)
+}
+
 func newPlot(title, x, y string) *plot.Plot {
 	p := plot.New()
+	p.X.Tick.Marker = swedishTicks{plot.DefaultTicks{}}
+	p.Y.Tick.Marker = swedishTicks{plot.DefaultTicks{}}
 	p.Title.Text = title
 	p.X.Label.Text = x
 	p.Y.Label.Text = y
@@ -125,6 +170,9 @@ func maxY(p errPoints) float64 {
 
 // trendChart draws the yearly means of members and the others.
 func trendChart(kpi, unit string, ts []evaluate.TrendPoint) (template.HTML, error) {
+	if unit == "procentenheter" { // a level is a share in per cent; only differences are percentage points
+		unit = "procent"
+	}
 	p := newPlot("Medlemmar och övriga kommuner per år", "kohortår", unit)
 	var mem, oth plotter.XYs
 	for _, t := range ts {
@@ -151,7 +199,6 @@ func trendChart(kpi, unit string, ts []evaluate.TrendPoint) (template.HTML, erro
 		p.Add(l, pts)
 		p.Legend.Add(s.name, l, pts)
 	}
-	p.Legend.Top, p.Legend.Left = true, true
 	p.X.Tick.Marker = integerTicks{}
 	if len(ts) > 0 {
 		p.X.Min, p.X.Max = float64(ts[0].Year)-0.4, float64(ts[len(ts)-1].Year)+0.4
@@ -214,6 +261,5 @@ func funnelChart(kpi string, es []evaluate.Expected, member func(string) bool) (
 	}
 	p.Y.Min, p.Y.Max = 0, 2
 	p.X.Min = 0
-	p.Legend.Top = true
 	return render(p, 16*vg.Centimeter, 8*vg.Centimeter, "Trattdiagram för "+kpi)
 }

@@ -47,6 +47,8 @@ type Input struct {
 
 type indicatorView struct {
 	Indicator
+	Estimated                     bool   // an effect with an interval
+	NoEstimate                    string // why there is none, a Swedish sentence without the final stop
 	EventSVG, TrendSVG, FunnelSVG template.HTML
 	Period                        int
 	Members                       []evaluate.Expected // members' cells of the funnel period
@@ -55,7 +57,9 @@ type indicatorView struct {
 
 type view struct {
 	Input
-	AnyEffect  bool // at least one indicator has an estimate
+	AnyEffect  bool   // at least one indicator has an estimate
+	Membership string // "9 medlemskommuner", "1 medlemskommun", with those who left
+	NoEffect   string // the one reason no indicator has an estimate, when they share it
 	MapSVG     template.HTML
 	Members    []string
 	Indicators []indicatorView
@@ -63,7 +67,9 @@ type view struct {
 }
 
 var funcs = template.FuncMap{
-	"signed": func(v float64) string { return strings.Replace(fmt.Sprintf("%+.1f", v), ".", ",", 1) },
+	"signed": func(v float64) string {
+		return strings.NewReplacer(".", ",", "-", "−").Replace(fmt.Sprintf("%+.1f", v))
+	},
 	"dec1":   func(v float64) string { return strings.Replace(fmt.Sprintf("%.1f", v), ".", ",", 1) },
 	"dec2":   func(v float64) string { return strings.Replace(fmt.Sprintf("%.2f", v), ".", ",", 1) },
 	"p": func(v float64) string {
@@ -99,7 +105,11 @@ func Write(w io.Writer, in Input) error {
 	}
 	v := view{Input: in, Covariates: evaluate.Covariates}
 	member := map[string]bool{}
+	left := 0
 	for _, m := range in.Collaboration.Members {
+		if m.LeftOn != "" && !member[m.Municipality] {
+			left++
+		}
 		member[m.Municipality] = true
 		span := "från " + m.JoinedOn
 		if m.LeftOn != "" {
@@ -107,12 +117,29 @@ func Write(w io.Writer, in Input) error {
 		}
 		v.Members = append(v.Members, fmt.Sprintf("%s %s (%s)", m.Municipality, geo.Name(m.Municipality), span))
 	}
+	v.Membership = municipalities(len(member))
+	if left > 0 {
+		v.Membership += fmt.Sprintf(", varav %d har lämnat", left)
+	}
 	if v.MapSVG, err = mapChart(member); err != nil {
 		return err
 	}
+	reasons := map[string]bool{}
 	for _, ind := range in.Indicators {
 		iv := indicatorView{Indicator: ind}
-		if ind.Effect.Error == "" {
+		switch {
+		case ind.Effect.Error != "":
+			iv.NoEstimate = strings.TrimSuffix(ind.Effect.Error, ".")
+		case ind.Effect.Clusters == 0: // never estimated (a zero Result)
+			iv.NoEstimate = "effekten har inte skattats för den här indikatorn, eftersom det inte finns några kohortrader hos medlemmarna efter anslutningen att jämföra med"
+		default:
+			iv.Estimated = true
+		}
+		if !iv.Estimated {
+			short, _, _ := strings.Cut(iv.NoEstimate, ":")
+			reasons[short] = true
+		}
+		if iv.Estimated {
 			v.AnyEffect = true
 			if iv.EventSVG, err = eventChart(ind.Effect); err != nil {
 				return err
@@ -131,13 +158,26 @@ func Write(w io.Writer, in Input) error {
 					iv.Members = append(iv.Members, e)
 				}
 				if !e.Suppressed && (e.RatioLow > 1 || e.RatioHigh < 1) {
-					iv.Outside = append(iv.Outside, fmt.Sprintf("%s %s (O/E %.2f)", e.Area, geo.Name(e.Area), e.Ratio))
+					iv.Outside = append(iv.Outside, fmt.Sprintf("%s %s (O/E %s)", e.Area, geo.Name(e.Area), strings.Replace(fmt.Sprintf("%.2f", e.Ratio), ".", ",", 1)))
 				}
 			}
 		}
 		v.Indicators = append(v.Indicators, iv)
 	}
+	if !v.AnyEffect && len(reasons) == 1 {
+		for r := range reasons {
+			v.NoEffect = r
+		}
+	}
 	return t.Execute(w, v)
+}
+
+// municipalities is "1 medlemskommun" or "n medlemskommuner".
+func municipalities(n int) string {
+	if n == 1 {
+		return "1 medlemskommun"
+	}
+	return fmt.Sprintf("%d medlemskommuner", n)
 }
 
 // LatestMunicipalities keeps the municipality cells (not counties, Riket or

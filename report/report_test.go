@@ -6,8 +6,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/vg"
 
 	"github.com/effekt/effekt/config"
 	"github.com/effekt/effekt/evaluate"
@@ -126,4 +129,73 @@ func TestChromium(t *testing.T) {
 		t.Errorf("rendered DOM has %d charts, want 5", n)
 	}
 	t.Logf("screenshot: %s", filepath.Join(dir, "report.png"))
+}
+
+// TestTexts: the member count in Swedish singular and plural (those who
+// left said), a sentence instead of "0 kohortrader … –" for an indicator
+// never estimated, one summary sentence when no indicator has an estimate
+// for the same reason, Swedish numbers (comma, minus sign) and chart
+// legends outside the plot area.
+func TestTexts(t *testing.T) {
+	render := func(in Input) string {
+		t.Helper()
+		var b bytes.Buffer
+		if err := Write(&b, in); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	in := fixture()
+	ef102, _ := models.Lookup("EF102")
+	in.Indicators = append(in.Indicators, Indicator{Def: ef102}) // no Effect at all
+	in.Indicators[0].Effect.CILow = -1.2
+	html := render(in)
+	for _, want := range []string{"Samverkan har 1 medlemskommun.", "Ingen effekt kunde skattas: effekten har inte skattats för den här indikatorn",
+		"−1,2 till"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"1 medlemskommuner", "0 kohortrader", "kohorter  –", "kohorter daterade  –", "-1,2"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("report holds %q", bad)
+		}
+	}
+
+	in = fixture()
+	for _, m := range []string{"0180", "0181", "0182", "0183", "0184", "0186", "0187"} {
+		in.Collaboration.Members = append(in.Collaboration.Members, config.Member{Municipality: m, JoinedOn: "2023-01-01"})
+	}
+	in.Collaboration.Members = append(in.Collaboration.Members, config.Member{Municipality: "0188", JoinedOn: "2023-01-01", LeftOn: "2024-06-30"})
+	for i := range in.Indicators {
+		in.Indicators[i].Effect = evaluate.Result{Unit: "procentenheter", Error: "inga medlemskommuner har kohorter året före och efter anslutningen: kohorterna i data är daterade 2021-11-29 – 2025-11-30, anslutningen 2010-12-01"}
+	}
+	html = render(in)
+	for _, want := range []string{"Samverkan har 9 medlemskommuner, varav 1 har lämnat.",
+		"Effekten av att gå med kan inte skattas för någon av indikatorerna:\ninga medlemskommuner har kohorter året före och efter anslutningen."} {
+		if !strings.Contains(html, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if strings.Contains(html, "<th class=\"num\">Effekt</th>") {
+		t.Error("the summary table of effects is shown although no indicator has one")
+	}
+
+	// the funnel's legend lies right of its plot area: no legend text
+	// inside the area of the points (x beyond the plot's right edge)
+	var b bytes.Buffer
+	if err := Write(&b, fixture()); err != nil {
+		t.Fatal(err)
+	}
+	svg, err := funnelChart("EF401", fixture().Indicators[0].Expected, func(a string) bool { return a == "0127" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`<text[^>]*x="([0-9.]+)"[^>]*>medlemmar</text>`).FindStringSubmatch(string(svg))
+	if m == nil {
+		t.Fatalf("funnel legend not found in %.300s", svg)
+	}
+	if x, _ := strconv.ParseFloat(m[1], 64); x < float64((16*vg.Centimeter-legendWidth).Points())-1 {
+		t.Errorf("funnel legend text at x = %s, inside the plot area (which ends at %.0f)", m[1], (16*vg.Centimeter - legendWidth).Points())
+	}
 }
