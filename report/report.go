@@ -70,8 +70,8 @@ var funcs = template.FuncMap{
 	"signed": func(v float64) string {
 		return strings.NewReplacer(".", ",", "-", "−").Replace(fmt.Sprintf("%+.1f", v))
 	},
-	"dec1":   func(v float64) string { return strings.Replace(fmt.Sprintf("%.1f", v), ".", ",", 1) },
-	"dec2":   func(v float64) string { return strings.Replace(fmt.Sprintf("%.2f", v), ".", ",", 1) },
+	"dec1": func(v float64) string { return strings.Replace(fmt.Sprintf("%.1f", v), ".", ",", 1) },
+	"dec2": func(v float64) string { return strings.Replace(fmt.Sprintf("%.2f", v), ".", ",", 1) },
 	"p": func(v float64) string {
 		if v < 0.001 {
 			return "< 0,001"
