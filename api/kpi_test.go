@@ -56,8 +56,8 @@ func TestKPIShapeMatchesKolada(t *testing.T) {
 	rec := call(t, h, http.MethodGet, "/v3/kpi", nil)
 	var env envelope
 	decode(t, rec.Body.Bytes(), &env)
-	if len(env.Values) != len(models.Catalogue()) {
-		t.Fatalf("%d kpis, want %d", len(env.Values), len(models.Catalogue()))
+	if len(env.Values) != len(models.Published()) {
+		t.Fatalf("%d kpis, want %d", len(env.Values), len(models.Published()))
 	}
 	for _, obj := range env.Values {
 		keys, types := rawTypes(t, obj)
@@ -82,7 +82,7 @@ func TestKPIShapeMatchesKolada(t *testing.T) {
 func TestKPIs(t *testing.T) {
 	h := api.New(openFixture(t), testOptions(nil))
 	var all []string
-	for _, ind := range models.Catalogue() {
+	for _, ind := range models.Published() {
 		all = append(all, ind.ID)
 	}
 	tests := []struct {
@@ -92,7 +92,8 @@ func TestKPIs(t *testing.T) {
 		{"/v3/kpi", all},
 		{"/v3/kpi/EF301,EF101,N00973", []string{"EF101", "EF301"}}, // catalogue order; unknown ids dropped
 		{"/v3/kpi/N00973", nil},
-		{"/v3/kpi?title=sfi", []string{"EF201"}},
+		{"/v3/kpi?title=sfi", []string{"EF201", "EF201A", "EF201F", "EF201K"}}, // with its case-mix companions
+		{"/v3/kpi?title=kvot", []string{"EF101K", "EF103K", "EF105K", "EF201K", "EF301K", "EF302K", "EF401K", "EF402K"}},
 		{"/v3/kpi?title=MEDIAN", []string{"EF102", "EF303"}},
 		{"/v3/kpi/EF101,EF102,EF303?title=median", []string{"EF102", "EF303"}},
 	}

@@ -20,7 +20,7 @@ func (s *server) kpis(w http.ResponseWriter, r *http.Request) {
 	pubs := kolada.Publications(s.opt.Snapshots.Load())
 	title := r.URL.Query().Get("title")
 	var out []kolada.KPI
-	for _, k := range kolada.KPIs(models.Catalogue(), pubs) {
+	for _, k := range kolada.KPIs(models.Published(), pubs) {
 		if (ids == nil || slices.Contains(ids, k.ID)) && containsFold(k.Title, title) {
 			out = append(out, k)
 		}

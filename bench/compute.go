@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/effekt/effekt/config"
+	"github.com/effekt/effekt/evaluate"
 	"github.com/effekt/effekt/models"
 )
 
@@ -60,7 +61,7 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (*Report, erro
 		rec := &stepRecorder{}
 		c0, t0 := cpuSeconds(), time.Now()
 		res, err := withSteps(rec, func() (models.ComputeResult, error) {
-			return models.Compute(ctx, db, models.ComputeOptions{AsOf: asOf, SOFee: opt.SOFee, Groups: opt.Groups})
+			return models.Compute(ctx, db, models.ComputeOptions{AsOf: asOf, SOFee: opt.SOFee, Groups: opt.Groups, Steps: []models.Step{evaluate.CompanionStep()}})
 		})
 		if err != nil {
 			return nil, fmt.Errorf("bench compute: %w", err)

@@ -3,27 +3,19 @@ package evaluate
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/effekt/effekt/models"
 )
 
-// Covariates names the case-mix covariates in words, for the KPI text of
-// the expected values.
-const Covariates = "åldersgrupp vid kohortdatum (−24, 25–34, 35–44, 45+), kön, utbildningsnivå (förgymnasial, gymnasial, " +
-	"eftergymnasial, okänd, saknas), födelseregion (grupperad från födelseland) och månader från uppehållstillstånd till " +
-	"kommunmottagande (0–2, 3–6, 7+, saknas) och kohortår; en modell per indikator över alla år"
+// Covariates names the case-mix covariates in words (the companions' KPI
+// text says the same).
+const Covariates = models.CaseMixCovariates
 
-// factorNames are the covariates of a case-mix row, in order.
+// factorNames are the covariates of the case-mix model, in the order of
+// effekt_case's level columns l0…l5.
 var factorNames = [...]string{"kön", "åldersgrupp", "utbildning", "födelseregion", "månader tillstånd–mottagande", "kohortår"}
-
-// caseRow is one cohort row with its covariate levels.
-type caseRow struct {
-	municipality string
-	period       int
-	y            float64
-	levels       [len(factorNames)]string
-}
 
 var selectRE = regexp.MustCompile(`(?im)^\s*SELECT\b`)
 
@@ -45,39 +37,9 @@ func personMicro(ind models.Indicator) (string, error) {
 	return q[:loc[1]] + "\n    person AS eff_person, birth_date AS eff_birth_date," + q[loc[1]:], nil
 }
 
-func ageBand(age int) string {
-	switch {
-	case age < 25:
-		return "−24"
-	case age < 35:
-		return "25–34"
-	case age < 45:
-		return "35–44"
-	}
-	return "45+"
-}
-
-func monthsBand(m *int) string {
-	switch {
-	case m == nil:
-		return "saknas"
-	case *m <= 2:
-		return "0–2"
-	case *m <= 6:
-		return "3–6"
-	}
-	return "7+"
-}
-
-func educationLevel(e *string) string {
-	if e == nil || *e == "" {
-		return "saknas"
-	}
-	return *e
-}
-
 // regions groups birth countries as written in settlements (Swedish names,
-// any case) into regions of birth; others are "övriga", none "saknas".
+// any case, surrounding spaces ignored) into regions of birth; others are
+// "övriga", none "saknas" (expected_case.sql applies it).
 var regions = map[string]string{
 	"syrien": "Mellanöstern och Nordafrika", "irak": "Mellanöstern och Nordafrika", "iran": "Mellanöstern och Nordafrika",
 	"palestina": "Mellanöstern och Nordafrika", "jemen": "Mellanöstern och Nordafrika", "libanon": "Mellanöstern och Nordafrika",
@@ -94,12 +56,19 @@ var regions = map[string]string{
 	"statslös": "Statslös",
 }
 
-func birthRegion(c *string) string {
-	if c == nil || strings.TrimSpace(*c) == "" {
-		return "saknas"
+// regionValues is the regions table as SQL VALUES rows (country, region);
+// the literals are this file's own, quotes doubled all the same.
+func regionValues() string {
+	countries := make([]string, 0, len(regions))
+	for c := range regions {
+		countries = append(countries, c)
 	}
-	if r, ok := regions[strings.ToLower(strings.TrimSpace(*c))]; ok {
-		return r
+	sort.Strings(countries)
+	rows := make([]string, len(countries))
+	for i, c := range countries {
+		rows[i] = "(" + sqlString(c) + ", " + sqlString(regions[c]) + ")"
 	}
-	return "övriga"
+	return strings.Join(rows, ", ")
 }
+
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

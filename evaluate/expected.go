@@ -2,12 +2,14 @@ package evaluate
 
 import (
 	"context"
+	"database/sql"
 	_ "embed"
 	"fmt"
+	"log/slog"
 	"math"
 	"sort"
-	"strconv"
 	"strings"
+	"time"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -15,20 +17,27 @@ import (
 	"github.com/effekt/effekt/models"
 )
 
-//go:embed sql/expected.sql
-var expectedSQL string
+var (
+	//go:embed sql/expected_case.sql
+	expectedCaseSQL string
+	//go:embed sql/expected_cells.sql
+	expectedCellsSQL string
+	//go:embed sql/insert_companions.sql
+	insertCompanionsSQL string
+)
 
 // z95 is the normal 97.5 % quantile, as models' Wilson intervals use it.
 const z95 = 1.959964
 
 // Expected is one area's observed and case-mix expected value of a
 // proportion indicator in one period. Shares and differences are in
-// percent and percentage points; Ratio is O/E. A cell with fewer persons
-// than min_n has Suppressed set and no values.
+// percent and percentage points; Ratio is O/E. A suppressed cell has
+// Suppressed set and no values.
 type Expected struct {
 	KPI        string  `json:"kpi"`
 	Area       string  `json:"municipality"` // kommunkod, 00LL county, 0000 Riket or a group id
 	Period     int     `json:"period"`
+	Gender     string  `json:"gender"`
 	N          int     `json:"denominator"`
 	Suppressed bool    `json:"suppressed"`
 	O          float64 `json:"observed_count"`
@@ -46,104 +55,263 @@ type Expected struct {
 	v          float64 // Σ p(1 − p)
 }
 
-// CaseRows reads a proportion indicator's cohort rows with their covariates.
-func (d *Data) caseRows(ctx context.Context, ind models.Indicator) ([]caseRow, error) {
+// querier is a connection or a transaction: the case-mix tables are temp
+// tables of whichever runs them.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// CompanionStep is the compute step that publishes every proportion
+// indicator's case-mix companions (models.Companions: expected value,
+// deviation and O/E) from the cohort tables the compute just built. An
+// indicator whose model cannot be fitted (no cohort rows, or an outcome
+// the same for everyone) gets no companion rows and a warning.
+func CompanionStep() models.Step {
+	return models.Step{Name: "case-mix companions", Run: func(ctx context.Context, tx *sql.Tx, asOf, computedAt time.Time) (map[string]int, error) {
+		per := map[string]int{}
+		for _, ind := range models.Catalogue() {
+			if ind.Unit != models.Percent {
+				continue
+			}
+			start := time.Now()
+			ok, err := modelCells(ctx, tx, ind)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+			r, err := tx.ExecContext(ctx, insertCompanionsSQL, ind.ID, asOf.Format(time.DateOnly), computedAt)
+			if err != nil {
+				return nil, fmt.Errorf("companions %s: insert: %w", ind.ID, err)
+			}
+			n, err := r.RowsAffected()
+			if err != nil {
+				return nil, fmt.Errorf("companions %s: %w", ind.ID, err)
+			}
+			for _, c := range models.Companions(ind) {
+				per[c.ID] = int(n) / 3
+			}
+			slog.Debug("case-mix companions", "kpi", ind.ID, "rows", n, "duration", time.Since(start))
+		}
+		if _, err := tx.ExecContext(ctx, dropCaseTables); err != nil {
+			return nil, fmt.Errorf("companions: clean up: %w", err)
+		}
+		return per, nil
+	}}
+}
+
+const dropCaseTables = `DROP TABLE IF EXISTS effekt_case; DROP TABLE IF EXISTS effekt_beta; DROP TABLE IF EXISTS effekt_expected`
+
+// modelCells builds effekt_case for ind, fits the model and builds
+// effekt_expected. It reports false (with a warning) when there is no
+// model to fit.
+func modelCells(ctx context.Context, q querier, ind models.Indicator) (bool, error) {
 	micro, err := personMicro(ind)
 	if err != nil {
-		return nil, err
+		return false, err
 	}
-	rows, err := d.conn.QueryContext(ctx, strings.Replace(expectedSQL, "{{micro}}", micro, 1))
+	caseSQL := strings.NewReplacer("{{micro}}", micro, "{{regions}}", regionValues()).Replace(expectedCaseSQL)
+	if _, err := q.ExecContext(ctx, caseSQL); err != nil {
+		return false, notComputed(fmt.Errorf("expected %s: case rows: %w", ind.ID, err))
+	}
+	return fitCells(ctx, q, ind.ID, ind.ByGender)
+}
+
+// fitCells fits the model on effekt_case and builds effekt_expected.
+func fitCells(ctx context.Context, q querier, kpi string, byGender bool) (bool, error) {
+	pats, err := readPatterns(ctx, q)
 	if err != nil {
-		return nil, notComputed(fmt.Errorf("expected %s: %w", ind.ID, err))
+		return false, fmt.Errorf("expected %s: %w", kpi, err)
+	}
+	if len(pats) == 0 {
+		return false, nil
+	}
+	beta, cols, err := fitPatterns(pats)
+	if err != nil {
+		slog.Warn("no case-mix model: expected values left out", "kpi", kpi, "err", err)
+		return false, nil
+	}
+	if err := storeBeta(ctx, q, beta, cols); err != nil {
+		return false, fmt.Errorf("expected %s: %w", kpi, err)
+	}
+	cells := strings.ReplaceAll(expectedCellsSQL, "{{by_gender}}", fmt.Sprint(byGender))
+	if _, err := q.ExecContext(ctx, cells); err != nil {
+		return false, fmt.Errorf("expected %s: cells: %w", kpi, err)
+	}
+	return true, nil
+}
+
+// pattern is one combination of covariate levels with its persons.
+type pattern struct {
+	levels      [len(factorNames)]string
+	succ, total float64
+}
+
+func readPatterns(ctx context.Context, q querier) ([]pattern, error) {
+	rows, err := q.QueryContext(ctx, `SELECT l0, l1, l2, l3, l4, l5, sum(k), sum(n)::DOUBLE FROM effekt_case GROUP BY ALL ORDER BY ALL`)
+	if err != nil {
+		return nil, fmt.Errorf("case patterns: %w", err)
 	}
 	defer rows.Close()
-	var out []caseRow
+	var out []pattern
 	for rows.Next() {
-		var (
-			r            caseRow
-			gender       string
-			age          int
-			edu, country *string
-			months       *int
-		)
-		if err := rows.Scan(&r.municipality, &r.period, &gender, &r.y, &age, &edu, &country, &months); err != nil {
-			return nil, fmt.Errorf("expected %s: %w", ind.ID, err)
+		var p pattern
+		l := &p.levels
+		if err := rows.Scan(&l[0], &l[1], &l[2], &l[3], &l[4], &l[5], &p.succ, &p.total); err != nil {
+			return nil, fmt.Errorf("case patterns: %w", err)
 		}
-		r.levels = [len(factorNames)]string{gender, ageBand(age), educationLevel(edu), birthRegion(country), monthsBand(months), strconv.Itoa(r.period)}
-		out = append(out, r)
+		out = append(out, p)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("expected %s: %w", ind.ID, err)
+		return nil, fmt.Errorf("case patterns: %w", err)
 	}
 	return out, nil
 }
 
+// level is one dummy column: factor f at level name.
+type level struct {
+	f    int
+	name string
+}
+
+// fitPatterns fits the logistic model on the patterns: the intercept, and a
+// dummy for every level of each factor but the most common (ties:
+// alphabetical), the reference. It returns β and the level of each column
+// (cols[0] is the intercept's zero level).
+func fitPatterns(pats []pattern) ([]float64, []level, error) {
+	cols := []level{{f: -1}}
+	index := map[level]int{}
+	for f := range factorNames {
+		count := map[string]float64{}
+		for _, p := range pats {
+			count[p.levels[f]] += p.total
+		}
+		ls := make([]string, 0, len(count))
+		for l := range count {
+			ls = append(ls, l)
+		}
+		sort.Slice(ls, func(i, j int) bool {
+			if count[ls[i]] != count[ls[j]] {
+				return count[ls[i]] > count[ls[j]]
+			}
+			return ls[i] < ls[j]
+		})
+		for _, l := range ls[1:] {
+			index[level{f, l}] = len(cols)
+			cols = append(cols, level{f, l})
+		}
+	}
+	x := mat.NewDense(len(pats), len(cols), nil)
+	succ, total := make([]float64, len(pats)), make([]float64, len(pats))
+	var sumSucc, sumTotal float64
+	for i, p := range pats {
+		x.Set(i, 0, 1)
+		for f, l := range p.levels {
+			if c, ok := index[level{f, l}]; ok {
+				x.Set(i, c, 1)
+			}
+		}
+		succ[i], total[i] = p.succ, p.total
+		sumSucc += p.succ
+		sumTotal += p.total
+	}
+	if sumSucc == 0 || sumSucc == sumTotal {
+		return nil, nil, fmt.Errorf("the outcome is the same for all %.0f persons", sumTotal)
+	}
+	beta, err := fitLogit(x, succ, total)
+	if err != nil {
+		return nil, nil, err
+	}
+	return beta, cols, nil
+}
+
+// storeBeta writes the coefficients to effekt_beta (f = −1 the intercept).
+func storeBeta(ctx context.Context, q querier, beta []float64, cols []level) error {
+	if _, err := q.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE effekt_beta (f INTEGER NOT NULL, level VARCHAR NOT NULL, beta DOUBLE NOT NULL)`); err != nil {
+		return fmt.Errorf("model table: %w", err)
+	}
+	vals := make([]string, len(cols))
+	args := make([]any, 0, 3*len(cols))
+	for i, c := range cols {
+		vals[i] = "(?, ?, ?)"
+		args = append(args, c.f, c.name, beta[i])
+	}
+	if _, err := q.ExecContext(ctx, `INSERT INTO effekt_beta VALUES `+strings.Join(vals, ", "), args...); err != nil {
+		return fmt.Errorf("model table: %w", err)
+	}
+	return nil
+}
+
 // ExpectedValues fits the case-mix model of a proportion indicator (one
-// model over all periods, the cohort year a covariate) and returns observed and expected values for every municipality,
-// county, Riket and configured group with cohort rows; cells with fewer
-// than minN persons are suppressed.
+// model over all periods, the cohort year a covariate) on d's connection and
+// returns observed and expected values, with the raw counts, for every
+// municipality, county, Riket and configured group with cohort rows, genders
+// T (and K, M for an indicator divided by gender); cells with fewer than
+// minN persons are suppressed. This is the model behind the published
+// companions, for tests and the simulation; what effekt publishes comes
+// from the snapshot (FromPublished), with complementary suppression.
 func (d *Data) ExpectedValues(ctx context.Context, ind models.Indicator, groups []config.Group, minN int) ([]Expected, error) {
 	if ind.Unit != models.Percent {
 		return nil, fmt.Errorf("expected %s: only proportion indicators have expected values", ind.ID)
 	}
-	rows, err := d.caseRows(ctx, ind)
-	if err != nil {
+	if err := areaGroups(ctx, d.conn, groups); err != nil {
 		return nil, err
 	}
-	return expectedValues(ind.ID, rows, groups, minN)
+	defer d.conn.ExecContext(context.WithoutCancel(ctx), dropCaseTables)
+	ok, err := modelCells(ctx, d.conn, ind)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return readExpected(ctx, d.conn, ind.ID, minN)
 }
 
-// expectedValues fits one model and sums each area's persons per period.
-func expectedValues(kpi string, rows []caseRow, groups []config.Group, minN int) ([]Expected, error) {
-	memberOf := map[string][]string{}
+// areaGroups creates effekt_area_groups as models' compute does.
+func areaGroups(ctx context.Context, q querier, groups []config.Group) error {
+	if _, err := q.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE effekt_area_groups (gid VARCHAR NOT NULL, member VARCHAR NOT NULL)`); err != nil {
+		return fmt.Errorf("expected: groups: %w", err)
+	}
 	for _, g := range groups {
 		for _, m := range g.Members {
-			memberOf[m] = append(memberOf[m], g.ID)
+			if _, err := q.ExecContext(ctx, `INSERT INTO effekt_area_groups VALUES (?, ?)`, g.ID, m); err != nil {
+				return fmt.Errorf("expected: group %s: %w", g.ID, err)
+			}
 		}
 	}
-	cells := map[string]*Expected{}
-	if len(rows) == 0 {
-		return nil, nil
-	}
-	p, err := predict(rows)
+	return nil
+}
+
+// readExpected reads effekt_expected and finishes each cell.
+func readExpected(ctx context.Context, q querier, kpi string, minN int) ([]Expected, error) {
+	rows, err := q.QueryContext(ctx, `SELECT area, period, gender, n, o, e, v FROM effekt_expected ORDER BY area, period, gender`)
 	if err != nil {
 		return nil, fmt.Errorf("expected %s: %w", kpi, err)
 	}
-	for i, r := range rows {
-		areas := append([]string{r.municipality, "00" + r.municipality[:2], "0000"}, memberOf[r.municipality]...)
-		for _, a := range areas {
-			key := fmt.Sprintf("%s|%d", a, r.period)
-			c := cells[key]
-			if c == nil {
-				c = &Expected{KPI: kpi, Area: a, Period: r.period}
-				cells[key] = c
-			}
-			c.N++
-			c.O += r.y
-			c.E += p[i]
-			c.v += p[i] * (1 - p[i])
+	defer rows.Close()
+	var out []Expected
+	for rows.Next() {
+		c := Expected{KPI: kpi}
+		if err := rows.Scan(&c.Area, &c.Period, &c.Gender, &c.N, &c.O, &c.E, &c.v); err != nil {
+			return nil, fmt.Errorf("expected %s: %w", kpi, err)
 		}
-	}
-	out := make([]Expected, 0, len(cells))
-	for _, c := range cells {
 		c.finish(minN)
-		out = append(out, *c)
+		out = append(out, c)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Area != out[j].Area {
-			return out[i].Area < out[j].Area
-		}
-		return out[i].Period < out[j].Period
-	})
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("expected %s: %w", kpi, err)
+	}
 	return out, nil
 }
 
 // finish computes the shares, O − E and O/E with their 95 % intervals:
 // Wilson for the observed share; for O − E and O/E the variance Σp(1 − p)
-// of O when the model holds (Spiegelhalter 2005).
+// of O when the model holds (Spiegelhalter 2005). insert_companions.sql
+// computes the published companions with the same formulas
+// (TestCompanionsMatchExpectedValues).
 func (c *Expected) finish(minN int) {
 	if c.N < minN {
-		*c = Expected{KPI: c.KPI, Area: c.Area, Period: c.Period, Suppressed: true}
+		*c = Expected{KPI: c.KPI, Area: c.Area, Period: c.Period, Gender: c.Gender, Suppressed: true}
 		return
 	}
 	n := float64(c.N)
@@ -156,74 +324,4 @@ func (c *Expected) finish(minN int) {
 		c.Ratio = c.O / c.E
 		c.RatioLow, c.RatioHigh = math.Max(0, c.Ratio-half/c.E), c.Ratio+half/c.E // a ratio of counts is not negative
 	}
-}
-
-// predict fits the logistic model on rows and returns each
-// row's predicted probability. Covariates are dummies of every level but
-// the most common of each factor; persons are collapsed into covariate
-// patterns first.
-func predict(rows []caseRow) ([]float64, error) {
-	// levels per factor, the most common (ties: alphabetical) as reference
-	type lv struct {
-		name string
-		n    int
-	}
-	cols := map[[2]string]int{} // (factor, level) -> column
-	k := 1
-	for f := range factorNames {
-		count := map[string]int{}
-		for _, r := range rows {
-			count[r.levels[f]]++
-		}
-		var ls []lv
-		for l, n := range count {
-			ls = append(ls, lv{l, n})
-		}
-		sort.Slice(ls, func(i, j int) bool {
-			if ls[i].n != ls[j].n {
-				return ls[i].n > ls[j].n
-			}
-			return ls[i].name < ls[j].name
-		})
-		for _, l := range ls[1:] {
-			cols[[2]string{factorNames[f], l.name}] = k
-			k++
-		}
-	}
-	pattern := map[[len(factorNames)]string]int{}
-	var succ, total []float64
-	of := make([]int, len(rows))
-	for i, r := range rows {
-		j, ok := pattern[r.levels]
-		if !ok {
-			j = len(succ)
-			pattern[r.levels] = j
-			succ, total = append(succ, 0), append(total, 0)
-		}
-		succ[j] += r.y
-		total[j]++
-		of[i] = j
-	}
-	x := mat.NewDense(len(succ), k, nil)
-	for lev, j := range pattern {
-		x.Set(j, 0, 1)
-		for f, l := range lev {
-			if c, ok := cols[[2]string{factorNames[f], l}]; ok {
-				x.Set(j, c, 1)
-			}
-		}
-	}
-	beta, err := fitLogit(x, succ, total)
-	if err != nil {
-		return nil, err
-	}
-	pp := make([]float64, len(succ))
-	for j := range pp {
-		pp[j] = sigmoid(mat.Dot(x.RowView(j), mat.NewVecDense(k, beta)))
-	}
-	out := make([]float64, len(rows))
-	for i := range rows {
-		out[i] = pp[of[i]]
-	}
-	return out, nil
 }

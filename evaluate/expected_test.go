@@ -14,8 +14,8 @@ import (
 )
 
 // TestPersonMicro: the case-mix query (every proportion indicator's micro
-// SQL with person and birth date added, joined to settlements) prepares on
-// the transform tables with the columns expectedValues scans.
+// SQL with person and birth date added, joined to settlements) runs on the
+// transform tables and gives effekt_case its columns.
 func TestPersonMicro(t *testing.T) {
 	ctx := context.Background()
 	db, err := store.Open(ctx, ":memory:", store.Options{Threads: 1})
@@ -31,16 +31,15 @@ func TestPersonMicro(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	const want = "municipality period gender x age education birth_country months_permit_to_settled"
+	const want = "municipality period gender l0 l1 l2 l3 l4 l5 n k"
 	for _, ind := range models.Catalogue() {
 		if ind.Unit != models.Percent {
 			continue
 		}
-		micro, err := personMicro(ind)
-		if err != nil {
-			t.Fatal(err)
+		if ok, err := modelCells(ctx, d.conn, ind); err != nil || ok {
+			t.Fatalf("%s: modelCells on empty tables = %v, %v; want false, nil", ind.ID, ok, err)
 		}
-		rows, err := d.conn.QueryContext(ctx, `SELECT * FROM (`+strings.Replace(expectedSQL, "{{micro}}", micro, 1)+`) LIMIT 0`)
+		rows, err := d.conn.QueryContext(ctx, `SELECT * FROM effekt_case LIMIT 0`)
 		if err != nil {
 			t.Fatalf("%s: %v", ind.ID, err)
 		}
@@ -50,6 +49,37 @@ func TestPersonMicro(t *testing.T) {
 			t.Errorf("%s: columns %s, want %s", ind.ID, got, want)
 		}
 	}
+}
+
+// caseFixture puts rows (municipality, gender, x) of period 2020 with the
+// same other levels into effekt_case on a fresh connection.
+func caseFixture(t *testing.T, groups []config.Group, rows [][3]string) *Data {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, ":memory:", store.Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE effekt_case (municipality VARCHAR, period INTEGER, gender VARCHAR,
+		l0 VARCHAR, l1 VARCHAR, l2 VARCHAR, l3 VARCHAR, l4 VARCHAR, l5 VARCHAR, n BIGINT, k DOUBLE)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if _, err := conn.ExecContext(ctx, `INSERT INTO effekt_case VALUES (?, 2020, ?, ?, '25–34', 'gymnasial', 'Asien', '0–2', '2020', 1, ?::DOUBLE)`,
+			r[0], r[1], r[1], r[2]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := areaGroups(ctx, conn, groups); err != nil {
+		t.Fatal(err)
+	}
+	return &Data{conn: conn}
 }
 
 // TestExpectedHandComputed: with gender the only covariate that varies the
@@ -62,29 +92,33 @@ func TestPersonMicro(t *testing.T) {
 // 0127: Σp(1−p) = 4·.25 + 3·(6/7)(1/7) = 1.36735, half-width 1.959964·√that
 // = 2.29186; O/E = 1.09375 ± 2.29186/4.5714 = 0.50134; O − E = 100·0.42857/7
 // = 6.1224 ± 100·2.29186/7 = 32.741 pp; Wilson of 5/7 = [35.89, 91.78] %.
-// The county 0001 has O = E = 9. G0009 (0180 only) has n 6 < min_n 7:
-// suppressed.
+// 0127 men: n 3, O 3, E 18/7 = 2.5714. The county 0001 has O = E = 9. G0009
+// (0180 only) has n 6 < min_n 7: suppressed.
 func TestExpectedHandComputed(t *testing.T) {
-	var rows []caseRow
-	add := func(m, g string, ys ...float64) {
+	var rows [][3]string
+	add := func(m, g string, ys ...string) {
 		for _, y := range ys {
-			rows = append(rows, caseRow{municipality: m, period: 2020, y: y,
-				levels: [len(factorNames)]string{g, "25–34", "gymnasial", "Asien", "0–2", "2020"}})
+			rows = append(rows, [3]string{m, g, y})
 		}
 	}
-	add("0127", "K", 1, 1, 0, 0)
-	add("0127", "M", 1, 1, 1)
-	add("0180", "K", 1, 0)
-	add("0180", "M", 1, 1, 1, 0)
-	got, err := expectedValues("EF401", rows, []config.Group{{ID: "G0009", Members: []string{"0180"}}}, 7)
+	add("0127", "K", "1", "1", "0", "0")
+	add("0127", "M", "1", "1", "1")
+	add("0180", "K", "1", "0")
+	add("0180", "M", "1", "1", "1", "0")
+	d := caseFixture(t, []config.Group{{ID: "G0009", Members: []string{"0180"}}}, rows)
+	ctx := context.Background()
+	if ok, err := fitCells(ctx, d.conn, "EF401", true); err != nil || !ok {
+		t.Fatalf("fitCells = %v, %v", ok, err)
+	}
+	got, err := readExpected(ctx, d.conn, "EF401", 7)
 	if err != nil {
 		t.Fatal(err)
 	}
 	by := map[string]Expected{}
 	for _, e := range got {
-		by[e.Area] = e
+		by[e.Area+e.Gender] = e
 	}
-	b := by["0127"]
+	b := by["0127T"]
 	for _, c := range []struct {
 		name      string
 		got, want float64
@@ -92,17 +126,39 @@ func TestExpectedHandComputed(t *testing.T) {
 		{"E", b.E, 4 + 4.0/7}, {"O", b.O, 5}, {"observed", b.Observed, 500.0 / 7}, {"expected", b.Expected, 100 * (4 + 4.0/7) / 7},
 		{"O/E", b.Ratio, 1.09375}, {"O/E low", b.RatioLow, 1.09375 - 0.50134}, {"O/E high", b.RatioHigh, 1.09375 + 0.50134},
 		{"O−E", b.Diff, 6.1224}, {"O−E low", b.DiffLow, 6.1224 - 32.741}, {"Wilson low", b.ObsLow, 35.89}, {"Wilson high", b.ObsHigh, 91.78},
-		{"county O/E", by["0001"].Ratio, 1}, {"Riket n", float64(by["0000"].N), 13},
+		{"county O/E", by["0001T"].Ratio, 1}, {"Riket n", float64(by["0000T"].N), 13},
+		{"0127 men E (raw, before min_n)", rawE(t, d, "0127", "M"), 18.0 / 7}, {"Riket women n", float64(by["0000K"].N), 0},
 	} {
 		if !near(c.got, c.want, max(0.02, 2e-3*c.want)) {
 			t.Errorf("0127 %s = %.5f, want %.5f", c.name, c.got, c.want)
 		}
 	}
-	if g := by["G0009"]; !g.Suppressed || g.N != 0 || g.Ratio != 0 {
+	if g := by["G0009T"]; !g.Suppressed || g.N != 0 || g.Ratio != 0 {
 		t.Errorf("G0009 = %+v, want suppressed without values", g)
 	}
-	if by["0180"].N != 0 || !by["0180"].Suppressed {
-		t.Errorf("0180 (n 6 < 7) = %+v, want suppressed", by["0180"])
+	if by["0180T"].N != 0 || !by["0180T"].Suppressed {
+		t.Errorf("0180 (n 6 < 7) = %+v, want suppressed", by["0180T"])
+	}
+	if len(got) != 3*5 { // 0127, 0180, 0001, 0000, G0009 × T, K, M
+		t.Errorf("%d cells, want 15", len(got))
+	}
+}
+
+func rawE(t *testing.T, d *Data, area, gender string) float64 {
+	t.Helper()
+	var e float64
+	if err := d.conn.QueryRowContext(context.Background(), `SELECT e FROM effekt_expected WHERE area = ? AND period = 2020 AND gender = ?`, area, gender).Scan(&e); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// TestExpectedSameOutcome: an outcome the same for everyone has no model;
+// fitCells reports false instead of failing the compute.
+func TestExpectedSameOutcome(t *testing.T) {
+	d := caseFixture(t, nil, [][3]string{{"0127", "K", "0"}, {"0127", "M", "0"}, {"0180", "K", "0"}})
+	if ok, err := fitCells(context.Background(), d.conn, "EF402", true); err != nil || ok {
+		t.Errorf("fitCells = %v, %v; want false, nil", ok, err)
 	}
 }
 
@@ -124,7 +180,7 @@ func TestExpectedCaseMix(t *testing.T) {
 	var obs, oe, vv [2]float64
 	var n [2]int
 	for _, v := range vals {
-		if v.Suppressed || strings.HasPrefix(v.Area, "00") {
+		if v.Suppressed || v.Gender != "T" || strings.HasPrefix(v.Area, "00") {
 			continue
 		}
 		cells++

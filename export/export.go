@@ -102,7 +102,7 @@ func Write(ctx context.Context, db *sql.DB, dir string, opt Options) (Manifest, 
 	}
 	err := replaceDir(dir, func(tmp string) error {
 		w := writer{dir: tmp, fail: opt.fail}
-		kpis := kolada.KPIs(models.Catalogue(), pubs)
+		kpis := kolada.KPIs(models.Published(), pubs)
 		m.Rows[FileKPI] = len(kpis)
 		if err := w.json(FileKPI, kolada.NewEnvelope(kpis, nil, nil)); err != nil {
 			return err

@@ -100,7 +100,7 @@ func TestWrite(t *testing.T) {
 			t.Errorf("%s: manifest says %d bytes %s, file has %d bytes %x", f.Name, f.Size, f.SHA256, len(b), sum)
 		}
 	}
-	wantRows := map[string]int{FileKPI: len(models.Catalogue()), FileMunicipality: 312, FileGroups: 2, FileData: 4, FileCSV: 6, FileParquet: 6}
+	wantRows := map[string]int{FileKPI: len(models.Published()), FileMunicipality: 312, FileGroups: 2, FileData: 4, FileCSV: 6, FileParquet: 6}
 	for name, n := range wantRows {
 		if onDisk.Rows[name] != n || m.Rows[name] != n {
 			t.Errorf("rows of %s: manifest %d, returned %d, want %d", name, onDisk.Rows[name], m.Rows[name], n)
@@ -173,7 +173,7 @@ func TestWrite(t *testing.T) {
 	}
 	var kpis kolada.Envelope[kolada.KPI]
 	readJSON(t, filepath.Join(dir, FileKPI), &kpis)
-	if kpis.Count != len(models.Catalogue()) || kpis.Values[0].ID != "EF101" || *kpis.Values[0].PublPeriod != "2019" || *kpis.Values[0].PublicationDate != "2021-07-01" {
+	if kpis.Count != len(models.Published()) || kpis.Values[0].ID != "EF101" || *kpis.Values[0].PublPeriod != "2019" || *kpis.Values[0].PublicationDate != "2021-07-01" {
 		t.Errorf("kpi.json: count %d first %+v", kpis.Count, kpis.Values[0])
 	}
 	for _, name := range want {

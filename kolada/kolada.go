@@ -123,7 +123,7 @@ func Rows(values []models.Value) []DataRow {
 			n++
 		}
 		out[n-1].Values = append(out[n-1].Values, DataValue{
-			Gender: v.Gender, Count: v.Members, Status: v.Status, Value: Round(v.Value),
+			Gender: v.Gender, Count: v.Members, Status: v.Status, Value: RoundKPI(v.KPI, v.Value),
 		})
 	}
 	for i := range out {
@@ -138,12 +138,27 @@ func Rows(values []models.Value) []DataRow {
 // precision.
 const Decimals = 1
 
+// RatioDecimals is how many decimals an O/E ratio carries (1,07), since
+// one decimal would hide most deviations.
+const RatioDecimals = 2
+
+// RoundKPI rounds a value of kpi as Kolada-shaped outputs publish it:
+// Decimals decimals, RatioDecimals for a ratio; nil stays nil.
+func RoundKPI(kpi string, v *float64) *float64 {
+	if ind, ok := models.Lookup(kpi); ok && ind.Unit == models.Ratio {
+		return round(v, RatioDecimals)
+	}
+	return round(v, Decimals)
+}
+
 // Round rounds a value half away from zero to Decimals decimals; nil stays nil.
-func Round(v *float64) *float64 {
+func Round(v *float64) *float64 { return round(v, Decimals) }
+
+func round(v *float64, decimals int) *float64 {
 	if v == nil {
 		return nil
 	}
-	scale := math.Pow10(Decimals)
+	scale := math.Pow10(decimals)
 	r := math.Round(*v*scale) / scale
 	return &r
 }

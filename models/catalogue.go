@@ -206,29 +206,51 @@ func init() {
 		}
 	}
 	sort.Slice(catalogue, func(i, j int) bool { return catalogue[i].ID < catalogue[j].ID })
+	publishedIndex = map[string]int{}
+	for _, ind := range catalogue {
+		published = append(published, ind)
+		published = append(published, Companions(ind)...)
+	}
+	for i, ind := range published {
+		if _, dup := publishedIndex[ind.ID]; dup {
+			panic("models: duplicate published indicator " + ind.ID)
+		}
+		publishedIndex[ind.ID] = i
+	}
 }
+
+// published is the catalogue with its companions, built once.
+var (
+	published      []Indicator
+	publishedIndex map[string]int
+)
 
 // Catalogue returns every indicator, ordered by id.
 func Catalogue() []Indicator {
 	out := make([]Indicator, len(catalogue))
 	for i, ind := range catalogue {
-		out[i] = ind
-		out[i].SourceKinds = append([]string(nil), ind.SourceKinds...)
-		if ind.Target != nil {
-			out[i].Target = target(*ind.Target)
-		}
+		out[i] = clone(ind)
 	}
 	return out
 }
 
-// Lookup returns the indicator with the given id.
-func Lookup(id string) (Indicator, bool) {
-	for _, ind := range Catalogue() {
-		if ind.ID == id {
-			return ind, true
-		}
+// clone copies an indicator so that callers cannot change the catalogue.
+func clone(ind Indicator) Indicator {
+	ind.SourceKinds = append([]string(nil), ind.SourceKinds...)
+	if ind.Target != nil {
+		ind.Target = target(*ind.Target)
 	}
-	return Indicator{}, false
+	return ind
+}
+
+// Lookup returns the published indicator (catalogue or companion) with the
+// given id.
+func Lookup(id string) (Indicator, bool) {
+	i, ok := publishedIndex[id]
+	if !ok {
+		return Indicator{}, false
+	}
+	return clone(published[i]), true
 }
 
 // MicroSQL returns the indicator's micro-level query: one row per cohort

@@ -33,6 +33,18 @@ type ComputeOptions struct {
 	// Now gives computed_at (and "today" for the default AsOf); nil means
 	// time.Now. Tests fix it to make the whole table reproducible.
 	Now func() time.Time
+	// Steps add indicator rows computed above models (the case-mix
+	// companions of package evaluate) in the same transaction, after the
+	// catalogue's own: one compute publishes both or neither.
+	Steps []Step
+}
+
+// Step adds rows to indicator_values inside Compute's transaction. It runs
+// with as_of set, the Wilson macros and effekt_area_groups in place and the
+// catalogue's rows inserted, and returns the rows it wrote per kpi.
+type Step struct {
+	Name string
+	Run  func(ctx context.Context, tx *sql.Tx, asOf, computedAt time.Time) (map[string]int, error)
 }
 
 // ComputeResult reports what Compute wrote.
@@ -99,6 +111,18 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (ComputeResult
 		res.PerKPI[ind.ID] = n
 		res.Rows += n
 		slog.Debug("computed indicator", "kpi", ind.ID, "rows", n, "duration", time.Since(start))
+	}
+	for _, st := range opt.Steps {
+		start := time.Now()
+		per, err := st.Run(ctx, tx, asOf, now)
+		if err != nil {
+			return res, fmt.Errorf("compute: %s: %w", st.Name, err)
+		}
+		for kpi, n := range per {
+			res.PerKPI[kpi] = n
+			res.Rows += n
+		}
+		slog.Debug("compute step", "step", st.Name, "kpis", len(per), "duration", time.Since(start))
 	}
 	if _, err := tx.ExecContext(ctx, mustRead(computeSQL, "compute/changed_at.sql")); err != nil {
 		return res, fmt.Errorf("compute: changed_at: %w", err)

@@ -19,6 +19,10 @@ const (
 	Percent Unit = "percent" // proportion × 100, with a Wilson interval
 	Days    Unit = "days"    // median
 	Kronor  Unit = "kronor"  // cost per completer
+	// PercentagePoints is a difference of shares (a deviation companion).
+	PercentagePoints Unit = "percentage_points"
+	// Ratio is observed/expected (a ratio companion).
+	Ratio Unit = "ratio"
 )
 
 // Indicator is one entry of the catalogue.
@@ -40,4 +44,7 @@ type Indicator struct {
 	// OUData is set when the indicator also has values per organisational
 	// unit (per intervention, /v3/oudata; Kolada's has_ou_data).
 	OUData bool
+	// CompanionOf is the base indicator of a case-mix companion (empty for
+	// the catalogue's own); Companion its kind (CompanionExpected, …).
+	CompanionOf, Companion string
 }

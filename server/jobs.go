@@ -9,6 +9,7 @@ import (
 
 	"github.com/effekt/effekt/api"
 	"github.com/effekt/effekt/config"
+	"github.com/effekt/effekt/evaluate"
 	"github.com/effekt/effekt/export"
 	"github.com/effekt/effekt/ingest"
 	"github.com/effekt/effekt/models"
@@ -56,7 +57,7 @@ func Jobs(cfg config.Config, db *sql.DB, version string, log *slog.Logger, pub P
 		{
 			Name: JobCompute, Spec: cfg.Schedules.Compute,
 			Run: func(ctx context.Context) (int64, error) {
-				res, err := models.Compute(ctx, db, models.ComputeOptions{AsOf: asOf, SOFee: cfg.Indicators.SOFee, Groups: cfg.Groups})
+				res, err := models.Compute(ctx, db, models.ComputeOptions{AsOf: asOf, SOFee: cfg.Indicators.SOFee, Groups: cfg.Groups, Steps: []models.Step{evaluate.CompanionStep()}})
 				if err != nil {
 					return int64(res.Rows), err
 				}

@@ -131,11 +131,7 @@ func FromValues(vals []models.Value, opt Options, computedAt time.Time) *Snapsho
 		return cmp.Or(cmp.Compare(a.KPI, b.KPI), cmp.Compare(a.Municipality, b.Municipality), cmp.Compare(a.Period, b.Period), cmp.Compare(a.Gender, b.Gender))
 	})
 	countMembers(vals, opt.Groups)
-	cells := make([]disclosure.Cell, len(vals))
-	for i, v := range vals {
-		cells[i] = disclosure.Cell{Key: disclosure.Key{KPI: v.KPI, Area: v.Municipality, Period: v.Period, Gender: v.Gender}, N: *v.Denominator}
-	}
-	sup, primary, compl := disclosure.Suppress(cells, opt.MinN, Areas(opt.Groups))
+	sup, primary, compl := suppress(vals, opt)
 	for i := range vals {
 		if sup[i] {
 			v := &vals[i]
@@ -152,6 +148,50 @@ func FromValues(vals []models.Value, opt Options, computedAt time.Time) *Snapsho
 		}
 	}
 	return s
+}
+
+// suppress decides which cells are hidden. The catalogue's cells go through
+// package disclosure; a case-mix companion (models.Companions) shares its
+// indicator's cohort and denominator, and is hidden exactly where its
+// indicator's cell is (or when that cell is missing): expected value plus
+// deviation give the observed value, so the two must never differ.
+func suppress(vals []models.Value, opt Options) (sup []bool, primary, complementary int) {
+	key := func(kpi string, v models.Value) disclosure.Key {
+		return disclosure.Key{KPI: kpi, Area: v.Municipality, Period: v.Period, Gender: v.Gender}
+	}
+	var cells []disclosure.Cell
+	var own []int // index in vals of cells[i]
+	base := make([]string, len(vals))
+	for i, v := range vals {
+		if ind, ok := models.Lookup(v.KPI); ok && ind.CompanionOf != "" {
+			base[i] = ind.CompanionOf
+			continue
+		}
+		cells = append(cells, disclosure.Cell{Key: key(v.KPI, v), N: *v.Denominator})
+		own = append(own, i)
+	}
+	hidden, primary, complementary := disclosure.Suppress(cells, opt.MinN, Areas(opt.Groups))
+	sup = make([]bool, len(vals))
+	of := make(map[disclosure.Key]int, len(cells))
+	for j, c := range cells {
+		sup[own[j]] = hidden[j]
+		of[c.Key] = j
+	}
+	for i, v := range vals {
+		if base[i] == "" {
+			continue
+		}
+		j, ok := of[key(base[i], v)]
+		switch {
+		case !ok || (hidden[j] && cells[j].N < int64(opt.MinN)):
+			sup[i] = true
+			primary++
+		case hidden[j]:
+			sup[i] = true
+			complementary++
+		}
+	}
+	return sup, primary, complementary
 }
 
 // Areas describes effekt's aggregates to package disclosure.

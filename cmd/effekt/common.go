@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/effekt/effekt/config"
+	"github.com/effekt/effekt/evaluate"
 	"github.com/effekt/effekt/models"
 	"github.com/effekt/effekt/store"
 )
@@ -95,7 +96,7 @@ func openOrDelegate(ctx context.Context, cfg config.Config, job string, delegate
 // computeOptions are the indicator options of cfg; asOf, when not empty,
 // overrides indicators.as_of (YYYY-MM-DD).
 func computeOptions(cfg config.Config, asOf string) (models.ComputeOptions, error) {
-	opt := models.ComputeOptions{SOFee: cfg.Indicators.SOFee, Groups: cfg.Groups}
+	opt := models.ComputeOptions{SOFee: cfg.Indicators.SOFee, Groups: cfg.Groups, Steps: []models.Step{evaluate.CompanionStep()}}
 	ind := cfg.Indicators
 	if asOf != "" {
 		ind.AsOf = asOf

@@ -14,7 +14,7 @@ import (
 func completeKPI(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 	prefix, last := splitLast(toComplete)
 	var out []string
-	for _, ind := range models.Catalogue() {
+	for _, ind := range models.Published() {
 		if strings.HasPrefix(ind.ID, strings.ToUpper(last)) {
 			out = append(out, prefix+ind.ID+"\t"+ind.TitleSV)
 		}

@@ -53,8 +53,8 @@ func init() {
 				}
 				out := cmd.OutOrStdout()
 				fmt.Fprintf(out, "as_of %s: %d rows in %s\n", res.AsOf.Format(time.DateOnly), res.Rows, time.Since(start).Round(time.Millisecond))
-				for _, ind := range models.Catalogue() {
-					fmt.Fprintf(out, "  %s  %6d  %s\n", ind.ID, res.PerKPI[ind.ID], ind.TitleSV)
+				for _, ind := range models.Published() {
+					fmt.Fprintf(out, "  %-6s  %6d  %s\n", ind.ID, res.PerKPI[ind.ID], ind.TitleSV)
 				}
 				return nil
 			},

@@ -73,7 +73,7 @@ func TestEvaluateCommands(t *testing.T) {
 		t.Errorf("goals json:\n%s", out)
 	}
 	out, errOut, code = cli(t, dir, append([]string{"expected", "--kpi", "EF401", "--format", "csv", "--period", "2025", "0001"}, base...)...)
-	if code != 0 || !strings.HasPrefix(out, "kpi,municipality,period,status,denominator") || strings.Count(out, "\n") != 2 {
+	if code != 0 || !strings.HasPrefix(out, "kpi,municipality,period,gender,status,denominator") || strings.Count(out, "\n") != 2 {
 		t.Errorf("expected csv: exit %d\n%s%s", code, out, errOut)
 	}
 

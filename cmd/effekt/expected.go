@@ -1,10 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"slices"
-	"time"
-
 	"github.com/spf13/cobra"
 
 	"github.com/effekt/effekt/evaluate"
@@ -18,18 +14,19 @@ func init() {
 			cf           commonFlags
 			kpis         []string
 			muni, period string
+			gender       string
 			format       string
 		)
 		cmd := &cobra.Command{
 			Use:   "expected [AREA...]",
 			Short: "observed and case-mix expected values (O, E, O−E, O/E with intervals) of the proportion indicators",
-			Long: "Fits, per proportion indicator and year, a person-level logistic regression of the outcome on\n" +
-				"the case mix (" + evaluate.Covariates + ")\n" +
-				"and prints each area's observed share, expected share (the mean predicted probability of its\n" +
-				"own persons), O−E in percentage points and O/E, with 95 % intervals. Cells below\n" +
-				"indicators.min_n show no values. It reads the cohort tables of the last compute straight from\n" +
-				"the database (an evaluator's tool) and prints aggregates only.",
-			Example: "  effekt expected --kpi EF401 Botkyrka\n  effekt expected --kpi EF301 --period 2024 --format csv",
+			Long: "Shows, per proportion indicator, area and year, the published observed share beside its case-mix\n" +
+				"companions: the expected share <ID>F (the mean predicted probability of the area's own persons\n" +
+				"under a person-level logistic regression on " + evaluate.Covariates + "),\n" +
+				"the deviation O−E in percentage points <ID>A and O/E <ID>K, with 95 % intervals. They are the\n" +
+				"published values (the last compute's snapshot, or the running serve's): the same min_n and\n" +
+				"complementary suppression as their indicator.",
+			Example: "  effekt expected --kpi EF401 Botkyrka\n  effekt expected --kpi EF301 --period 2024 --gender K,M --format csv",
 			RunE: func(cmd *cobra.Command, args []string) error {
 				cfg, err := cf.load()
 				if err != nil {
@@ -39,9 +36,15 @@ func init() {
 				if err != nil {
 					return err
 				}
-				f, err := indicatorFilter(cfg.Groups, "", append(splitList(muni), args...), period, "")
+				f, err := indicatorFilter(cfg.Groups, "", append(splitList(muni), args...), period, gender)
 				if err != nil {
 					return err
+				}
+				for _, ind := range inds {
+					f.KPIs = append(f.KPIs, ind.ID)
+					for _, c := range models.Companions(ind) {
+						f.KPIs = append(f.KPIs, c.ID)
+					}
 				}
 				switch format {
 				case models.FormatTable, models.FormatCSV, models.FormatJSON:
@@ -52,28 +55,17 @@ func init() {
 				if err != nil {
 					return err
 				}
+				var vals []models.Value
 				if srv != nil {
-					return fmt.Errorf("%s is held by the running effekt serve; expected reads the cohort tables directly: run it while serve is stopped", cfg.Paths.Database)
+					vals, err = srv.values(cmd.Context(), f) // the running server's published snapshot
+				} else {
+					defer db.Close()
+					vals, err = publishedValues(cmd.Context(), db, f, cfg.Indicators.MinN, cfg.Groups)
 				}
-				defer db.Close()
-				d, err := evaluate.Open(cmd.Context(), db, time.Time{})
 				if err != nil {
 					return err
 				}
-				defer d.Close()
-				var all []evaluate.Expected
-				for _, ind := range inds {
-					es, err := d.ExpectedValues(cmd.Context(), ind, cfg.Groups, cfg.Indicators.MinN)
-					if err != nil {
-						return err
-					}
-					for _, e := range es {
-						if (len(f.Municipalities) == 0 || slices.Contains(f.Municipalities, e.Area)) &&
-							(len(f.Periods) == 0 || slices.Contains(f.Periods, e.Period)) {
-							all = append(all, e)
-						}
-					}
-				}
+				all := evaluate.FromPublished(vals)
 				out := cmd.OutOrStdout()
 				switch format {
 				case models.FormatJSON:
@@ -99,10 +91,11 @@ func init() {
 		cmd.Flags().StringSliceVar(&kpis, "kpi", nil, "proportion indicator `ID`s, repeated or comma-separated (default: all)")
 		cmd.Flags().StringVarP(&muni, "municipality", "m", "", "`AREA`s, comma-separated: kommunkod or name, county, Riket (0000) or group (default: all)")
 		cmd.Flags().StringVarP(&period, "period", "p", "", "`YEAR`s, comma-separated (default: all)")
+		cmd.Flags().StringVar(&gender, "gender", "T", "`GENDER`s: T (total), K or M, comma-separated")
+		cmd.RegisterFlagCompletionFunc("gender", fixedCompletion("T\ttotalt", "K\tkvinnor", "M\tmän"))
 		cmd.Flags().StringVarP(&format, "format", "f", "table", "output `FORMAT`: table, csv or json")
 		cmd.RegisterFlagCompletionFunc("format", fixedCompletion("table", "csv", "json"))
 		cmd.RegisterFlagCompletionFunc("kpi", fixedCompletion(kpiIDs()...))
 		return cmd
 	})
 }
-

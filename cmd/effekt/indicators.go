@@ -147,7 +147,7 @@ func suggestArea(s string, groups []config.Group) []string {
 
 func kpiIDs() []string {
 	var ids []string
-	for _, ind := range models.Catalogue() {
+	for _, ind := range models.Published() {
 		ids = append(ids, ind.ID)
 	}
 	return ids

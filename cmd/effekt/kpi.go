@@ -31,7 +31,7 @@ func init() {
 
 // writeKPIs writes the catalogue as a table with definitions, or JSON.
 func writeKPIs(w io.Writer, format string) error {
-	cat := models.Catalogue()
+	cat := models.Published()
 	switch format {
 	case "json":
 		out := make([]kpiJSON, 0, len(cat))

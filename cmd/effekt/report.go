@@ -69,20 +69,29 @@ func init() {
 				in := report.Input{Collaboration: co, AsOf: d.AsOf.Format(time.DateOnly), Generated: time.Now().Format(time.DateOnly),
 					MinN: cfg.Indicators.MinN, Goals: goals}
 				spells := evaluate.Spells(co)
+				// Every cell the report shows comes from the published values
+				// (min_n and complementary suppression applied); only the
+				// estimates of effects are computed from the cohort rows.
+				pub := models.Filter{Genders: []string{"T"}}
+				for _, ind := range inds {
+					pub.KPIs = append(pub.KPIs, ind.ID)
+					for _, c := range models.Companions(ind) {
+						pub.KPIs = append(pub.KPIs, c.ID)
+					}
+				}
+				vals, err := publishedValues(ctx, db, pub, cfg.Indicators.MinN, cfg.Groups)
+				if err != nil {
+					return err
+				}
+				expected := evaluate.FromPublished(vals)
 				for i, ind := range inds {
-					obs, err := d.Obs(ctx, ind)
-					if err != nil {
-						return err
-					}
-					scale := 1.0
+					ri := report.Indicator{Def: ind, Effect: effects[i], Trend: evaluate.PublishedTrend(vals, ind, spells)}
 					if ind.Unit == models.Percent {
-						scale = 100
-					}
-					ri := report.Indicator{Def: ind, Effect: effects[i], Trend: evaluate.Trend(obs, spells, scale, cfg.Indicators.MinN)}
-					if ind.Unit == models.Percent {
-						es, err := d.ExpectedValues(ctx, ind, cfg.Groups, cfg.Indicators.MinN)
-						if err != nil {
-							return err
+						var es []evaluate.Expected
+						for _, e := range expected {
+							if e.KPI == ind.ID {
+								es = append(es, e)
+							}
 						}
 						ri.Expected = report.LatestMunicipalities(es)
 					}

@@ -1,0 +1,25 @@
+-- The case-mix companions of one proportion indicator from effekt_expected,
+-- into indicator_values. Parameters: base kpi, as_of, computed_at.
+-- Denominator n is the base's (same cohort), so min_n and complementary
+-- suppression treat them alike; numerator is NULL (not a count).
+--   <kpi>F expected share 100·e/n (%)
+--   <kpi>A deviation 100·(o − e)/n (percentage points) ± 100·z·√v/n
+--   <kpi>K ratio o/e ± z·√v/e, the low end clamped at 0
+-- z = 1.959964 (95 %), as the Wilson intervals.
+INSERT INTO indicator_values
+SELECT $1 || 'F', area, period, gender, NULL, n, 100.0 * e / n, NULL, NULL, '', $2::DATE, $3::TIMESTAMPTZ
+FROM effekt_expected
+UNION ALL
+SELECT $1 || 'A', area, period, gender, NULL, n,
+       100.0 * (o - e) / n,
+       100.0 * (o - e - 1.959964 * sqrt(v)) / n,
+       100.0 * (o - e + 1.959964 * sqrt(v)) / n,
+       '', $2::DATE, $3::TIMESTAMPTZ
+FROM effekt_expected
+UNION ALL
+SELECT $1 || 'K', area, period, gender, NULL, n,
+       CASE WHEN e > 0 THEN o / e END,
+       CASE WHEN e > 0 THEN greatest(0.0, o / e - 1.959964 * sqrt(v) / e) END,
+       CASE WHEN e > 0 THEN o / e + 1.959964 * sqrt(v) / e END,
+       '', $2::DATE, $3::TIMESTAMPTZ
+FROM effekt_expected
