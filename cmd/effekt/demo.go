@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -37,7 +38,8 @@ func init() {
 			Use:   "demo",
 			Short: "the main job on embedded defaults: sample exports → ingest → compute → exports + dashboards, summary printed",
 			Long: "Writes sample exports, ingests them, computes the indicators, writes the exports and the\n" +
-				"dashboards, and prints the headline indicators. Everything goes below --dir, which must be\n" +
+				"dashboards, prints the headline indicators and writes the evaluation report of every configured\n" +
+				"collaboration (report-ID.html). Everything goes below --dir, which must be\n" +
 				"new, empty, or a folder an earlier demo created (it holds " + demoMarker + "); only such a\n" +
 				"folder is emptied.",
 			Args: noArgs,
@@ -126,6 +128,25 @@ func init() {
 				if err := writeHeadline(out, hv, cfg.Indicators.MinN, cfg.Groups); err != nil {
 					return err
 				}
+				// the evaluation report of every configured collaboration, by
+				// the report command itself (its own read-only connection,
+				// so the demo's is closed first)
+				db.Close()
+				var reports []string
+				for _, co := range cfg.Collaborations {
+					path := filepath.Join(dir, "report-"+co.ID+".html")
+					if err := runReport(cmd, cf.configPath, cfg.Paths.Database, co.ID, path); err != nil {
+						return fmt.Errorf("report %s: %w", co.ID, err)
+					}
+					reports = append(reports, path)
+				}
+				if len(reports) > 0 {
+					fmt.Fprintln(out, "\nEvaluation reports (one self-contained HTML file per collaboration, open in a browser)")
+					for i, r := range reports {
+						fmt.Fprintf(out, "  %-16s %s\n", cfg.Collaborations[i].ID, r)
+					}
+				}
+
 				fmt.Fprintf(out, "\ndone in %s. Next (with a binary from `make build` or `go install ./cmd/effekt`):\n"+
 					"  effekt serve --db %s           Kolada API, /api/v1, /metrics\n"+
 					"  then open http://%s/insatser   Insatskarta: every intervention on a map, with what it achieved\n"+
@@ -146,6 +167,23 @@ func init() {
 		bindQuiet(cmd, &quiet)
 		return cmd
 	})
+}
+
+// runReport runs `effekt report` in this process for one collaboration,
+// so the demo's report is the one a user gets from the command.
+func runReport(cmd *cobra.Command, configPath, db, id, out string) error {
+	rc, _, err := cmd.Root().Find([]string{"report"})
+	if err != nil || rc == nil || rc.Name() != "report" {
+		return fmt.Errorf("no report command: %v", err)
+	}
+	for _, f := range [][2]string{{"config", configPath}, {"db", db}, {"collaboration", id}, {"out", out}} {
+		if err := rc.Flags().Set(f[0], f[1]); err != nil {
+			return err
+		}
+	}
+	rc.SetContext(cmd.Context())
+	rc.SetOut(io.Discard)
+	return rc.RunE(rc, nil)
 }
 
 // prepareDemoDir makes dir an empty folder holding the demo marker. It

@@ -544,8 +544,9 @@ func privacyScan(t *testing.T, d *demoRun, forms map[string]string, byteHits []s
 		if err != nil {
 			t.Fatal(err)
 		}
-		if scanned["exports"] != 7 || scanned["dashboards"] != 6 || scanned["failed"] != 8 || scanned[demoMarker] != 1 || len(scanned) != 4 {
-			t.Errorf("scanned %v, want the 7 export and 6 dashboard files (3 boards, 2 provisioning, the gazetteer), the 4 failed files and their .error.txt, and the demo's marker", scanned)
+		if scanned["exports"] != 7 || scanned["dashboards"] != 6 || scanned["failed"] != 8 || scanned[demoMarker] != 1 ||
+			scanned["report-SOIS.html"] != 1 || scanned["report-INTRO-SODERTORN.html"] != 1 || len(scanned) != 6 {
+			t.Errorf("scanned %v, want the 7 export and 6 dashboard files (3 boards, 2 provisioning, the gazetteer), the 4 failed files and their .error.txt, the demo's marker and its two reports", scanned)
 		}
 	})
 
