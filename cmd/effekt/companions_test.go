@@ -153,10 +153,10 @@ func TestDemoCompanionsInEveryChannel(t *testing.T) {
 	}
 	year := strconv.Itoa(d.today.Year() - 1)
 	for path, want := range map[string]string{
-		"/v3/kpi/EF401F,EF401A,EF401K":                 `"id":"EF401K"`,
+		"/v3/kpi/EF401F,EF401A,EF401K":                   `"id":"EF401K"`,
 		"/v3/data/kpi/EF401F,EF401A,EF401K/year/" + year: `"kpi":"EF401A"`,
-		"/api/v1/values?kpi=EF401K":                    `"kpi":"EF401K"`,
-		"/metrics":                                     `effekt_indicator_value{area_type=`,
+		"/api/v1/values?kpi=EF401K":                      `"kpi":"EF401K"`,
+		"/metrics":                                       `effekt_indicator_value{area_type=`,
 	} {
 		rec := httptest.NewRecorder()
 		srv.Handler.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))

@@ -16,11 +16,11 @@ import (
 func init() {
 	register(func() *cobra.Command {
 		var (
-			cf       commonFlags
-			collab   string
-			kpis     []string
-			format   string
-			draws    int
+			cf     commonFlags
+			collab string
+			kpis   []string
+			format string
+			draws  int
 		)
 		cmd := &cobra.Command{
 			Use:   "evaluate",
