@@ -29,7 +29,7 @@ var (
 	countLabels = []string{"kpi", "municipality", "municipality_name", "area_type", "county", "status"}
 
 	valueDesc = prometheus.NewDesc(namespace+"_indicator_value",
-		"Indicator value of a cell (percent, days or kronor, see the kpi's unit); suppressed cells are absent.", cellLabels, nil)
+		"Indicator value of a cell (percent, days, kronor, percentage points or ratio: see the kpi's unit); suppressed cells are absent.", cellLabels, nil)
 	ciLowDesc = prometheus.NewDesc(namespace+"_indicator_ci_low",
 		"Lower bound of the 95 % Wilson interval of a proportion.", cellLabels, nil)
 	ciHighDesc = prometheus.NewDesc(namespace+"_indicator_ci_high",

@@ -61,6 +61,12 @@ func init() {
 				} else {
 					defer db.Close()
 					vals, err = publishedValues(cmd.Context(), db, f, cfg.Indicators.MinN, cfg.Groups)
+					if err == nil && len(vals) == 0 {
+						var n int
+						if err = db.QueryRowContext(cmd.Context(), `SELECT count(*) FROM indicator_values`).Scan(&n); err == nil && n == 0 {
+							err = evaluate.ErrNotComputed
+						}
+					}
 				}
 				if err != nil {
 					return err
