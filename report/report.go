@@ -47,6 +47,7 @@ type Input struct {
 
 type indicatorView struct {
 	Indicator
+	HiddenNote                    string // which years left out municipalities with hidden values
 	Estimated                     bool   // an effect with an interval
 	NoEstimate                    string // why there is none, a Swedish sentence without the final stop
 	EventSVG, TrendSVG, FunnelSVG template.HTML
@@ -145,6 +146,7 @@ func Write(w io.Writer, in Input) error {
 				return err
 			}
 		}
+		iv.HiddenNote = hiddenNote(ind.Trend)
 		if iv.TrendSVG, err = trendChart(ind.Def.ID, ind.Effect.Unit, ind.Trend); err != nil {
 			return err
 		}
@@ -206,4 +208,30 @@ func LatestMunicipalities(es []evaluate.Expected) []evaluate.Expected {
 		}
 	}
 	return nil
+}
+
+// hiddenNote says, in Swedish, how many municipalities with hidden values
+// each year's trend point leaves out ("2021: 3 medlemmar och 12 övriga").
+func hiddenNote(ts []evaluate.TrendPoint) string {
+	var parts []string
+	for _, t := range ts {
+		var sides []string
+		if t.HiddenMembers > 0 {
+			sides = append(sides, fmt.Sprintf("%d %s", t.HiddenMembers, plural(t.HiddenMembers, "medlem", "medlemmar")))
+		}
+		if t.HiddenOthers > 0 {
+			sides = append(sides, fmt.Sprintf("%d %s", t.HiddenOthers, plural(t.HiddenOthers, "övrig kommun", "övriga kommuner")))
+		}
+		if len(sides) > 0 {
+			parts = append(parts, fmt.Sprintf("%d: %s", t.Year, strings.Join(sides, " och ")))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -149,9 +149,12 @@ func TestTexts(t *testing.T) {
 	ef102, _ := models.Lookup("EF102")
 	in.Indicators = append(in.Indicators, Indicator{Def: ef102}) // no Effect at all
 	in.Indicators[0].Effect.CILow = -1.2
+	in.Indicators[0].Trend = []evaluate.TrendPoint{{Year: 2022, Members: 50, NMembers: 40, HiddenMembers: 1, Others: 52, NOthers: 90, HiddenOthers: 3},
+		{Year: 2023, Members: 60, NMembers: 41, Others: 53, NOthers: 95, HiddenOthers: 1}}
 	html := render(in)
 	for _, want := range []string{"Samverkan har 1 medlemskommun.", "Ingen effekt kunde skattas: effekten har inte skattats för den här indikatorn",
-		"−1,2 till"} {
+		"−1,2 till", "Kommuner vars värde är dolt ingår inte: 2022: 1 medlem och 3 övriga kommuner; 2023: 1 övrig kommun.",
+		"är också dolda"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("report lacks %q", want)
 		}
