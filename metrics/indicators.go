@@ -31,9 +31,9 @@ var (
 	valueDesc = prometheus.NewDesc(namespace+"_indicator_value",
 		"Indicator value of a cell (percent, days, kronor, percentage points or ratio: see the kpi's unit); suppressed cells are absent.", cellLabels, nil)
 	ciLowDesc = prometheus.NewDesc(namespace+"_indicator_ci_low",
-		"Lower bound of the 95 % Wilson interval of a proportion.", cellLabels, nil)
+		"Lower bound of the 95 % interval: Wilson for a proportion, the case-mix model's for a deviation (…A) or O/E (…K).", cellLabels, nil)
 	ciHighDesc = prometheus.NewDesc(namespace+"_indicator_ci_high",
-		"Upper bound of the 95 % Wilson interval of a proportion.", cellLabels, nil)
+		"Upper bound of the 95 % interval: Wilson for a proportion, the case-mix model's for a deviation (…A) or O/E (…K).", cellLabels, nil)
 	denominatorDesc = prometheus.NewDesc(namespace+"_indicator_denominator",
 		"Cohort count (denominator) of a cell.", cellLabels, nil)
 	targetDesc = prometheus.NewDesc(namespace+"_indicator_target",
@@ -121,19 +121,32 @@ func (s indicatorSet) Collect(ch chan<- prometheus.Metric) {
 	type cellKey struct{ kpi, area, status string }
 	cells := map[cellKey]int{}
 	var order []cellKey
+	companion := map[string]bool{}
+	for _, ind := range models.Published() {
+		companion[ind.ID] = ind.CompanionOf != ""
+	}
 	for _, v := range s.snap.All() {
 		if !latest[v.KPI][v.Period] {
+			continue
+		}
+		// A case-mix companion is exposed for gender T, with its value and
+		// interval: its cells and denominator are its indicator's, and the
+		// gender split stays in the API and exports (keeps a national
+		// scrape near its size without companions).
+		if companion[v.KPI] && v.Gender != "T" {
 			continue
 		}
 		status := "ok"
 		if v.Status == models.StatusSuppressed {
 			status = models.StatusSuppressed
 		}
-		k := cellKey{v.KPI, v.Municipality, status}
-		if cells[k] == 0 {
-			order = append(order, k)
+		if !companion[v.KPI] {
+			k := cellKey{v.KPI, v.Municipality, status}
+			if cells[k] == 0 {
+				order = append(order, k)
+			}
+			cells[k]++
 		}
-		cells[k]++
 		if status != "ok" {
 			continue
 		}
@@ -147,7 +160,7 @@ func (s indicatorSet) Collect(ch chan<- prometheus.Metric) {
 				ch <- prometheus.MustNewConstMetric(g.d, prometheus.GaugeValue, *g.v, lv...)
 			}
 		}
-		if v.Denominator != nil {
+		if v.Denominator != nil && !companion[v.KPI] {
 			ch <- prometheus.MustNewConstMetric(denominatorDesc, prometheus.GaugeValue, float64(*v.Denominator), lv...)
 		}
 	}

@@ -128,6 +128,9 @@ func TestValues(t *testing.T) {
 		{"effekt_indicator_ci_high", cell("EF101", "0127", "Botkyrka", "K", "0001", "2021", "T"), 92.9},
 		{"effekt_indicator_denominator", cell("EF101", "0000", "Riket", "L", "0000", "2022", "T"), 26},
 		{"effekt_indicator_denominator", cell("EF104", "0127", "Botkyrka", "K", "0001", "2021", "T"), 10},
+		{"effekt_indicator_value", cell("EF101F", "0127", "Botkyrka", "K", "0001", "2021", "T"), 62.5},
+		{"effekt_indicator_ci_low", cell("EF101K", "0127", "Botkyrka", "K", "0001", "2021", "T"), 0.68},
+		{"effekt_indicator_ci_high", cell("EF101A", "0127", "Botkyrka", "K", "0001", "2021", "T"), 45.1},
 		{"effekt_indicator_target", "kpi=EF201", 30},
 		{"effekt_indicator_cells", "area_type=K,county=0001,kpi=EF101,municipality=0127,municipality_name=Botkyrka,status=ok", 2},
 		{"effekt_indicator_cells", "area_type=K,county=0001,kpi=EF101,municipality=0127,municipality_name=Botkyrka,status=suppressed", 3},
@@ -170,15 +173,20 @@ func TestValues(t *testing.T) {
 		{"effekt_indicator_value", cell("EF101", "0126", "Huddinge", "K", "0001", "2022", "T")},       // suppressed, n=3
 		{"effekt_indicator_value", cell("EF104", "0127", "Botkyrka", "K", "0001", "2021", "T")},       // no value
 		{"effekt_indicator_ci_low", cell("EF303", "0127", "Botkyrka", "K", "0001", "2021", "T")},      // median
+		{"effekt_indicator_value", cell("EF101F", "0127", "Botkyrka", "K", "0001", "2021", "K")},      // companions: T only
+		{"effekt_indicator_denominator", cell("EF101F", "0127", "Botkyrka", "K", "0001", "2021", "T")}, // its indicator's
+		{"effekt_indicator_ci_low", cell("EF101F", "0127", "Botkyrka", "K", "0001", "2021", "T")},      // no interval
+		{"effekt_indicator_cells", "area_type=K,county=0001,kpi=EF101F,municipality=0127,municipality_name=Botkyrka,status=ok"},
 	}
 	for _, a := range absent {
 		if _, ok := got[key{a.name, a.labels}]; ok {
 			t.Errorf("%s{%s} present, want absent", a.name, a.labels)
 		}
 	}
-	// 2 Botkyrka EF101 + Stockholm, Göteborg, 2 counties, Riket, group + EF303.
-	if count["effekt_indicator_value"] != 9 {
-		t.Errorf("effekt_indicator_value has %d series, want 9", count["effekt_indicator_value"])
+	// 2 Botkyrka EF101 + Stockholm, Göteborg, 2 counties, Riket, group + EF303
+	// + EF101F, A and K of Botkyrka 2021 T.
+	if count["effekt_indicator_value"] != 12 {
+		t.Errorf("effekt_indicator_value has %d series, want 12", count["effekt_indicator_value"])
 	}
 	if count["effekt_scrape_collector_duration_seconds"] != 4 {
 		t.Errorf("%d scrape duration series, want 4", count["effekt_scrape_collector_duration_seconds"])
