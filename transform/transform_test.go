@@ -145,3 +145,57 @@ func rowsOf(t *testing.T, db *sql.DB, q string) []string {
 	}
 	return out
 }
+
+// TestPersonKey: the models key persons by a 64-bit hash inside the
+// transform; should two pseudonyms ever share it, or a file id not fit the
+// rank key, the transform fails instead of merging persons or mis-ranking
+// sources.
+func TestPersonKey(t *testing.T) {
+	ctx := context.Background()
+	fixture, err := os.ReadFile(filepath.Join("testdata", "cohorts", "fixture.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name  string
+		macro string // replaces hash(p) in effekt_pk
+		extra string // run after the fixture
+		want  string
+	}{
+		{name: "collision", macro: "length(p)", want: "two pseudonyms share the internal person key"},
+		{name: "file id", macro: "hash(p)", want: "does not fit the source rank key",
+			extra: `INSERT INTO settlements (person, birth_date, gender, municipality, permit_on, settled_on, file_id, line) VALUES
+				('x4', '2001-01-01', 'M', '0127', '2023-01-01', '2023-02-15', 268435456, 2)`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db, err := store.Open(ctx, ":memory:", store.Options{Threads: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if _, err := db.ExecContext(ctx, string(fixture)); err != nil {
+				t.Fatal(err)
+			}
+			if tt.extra != "" {
+				if _, err := db.ExecContext(ctx, tt.extra); err != nil {
+					t.Fatal(err)
+				}
+			}
+			tx, err := db.BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tx.Rollback()
+			var got error
+			for _, m := range Models() {
+				q := strings.Replace(m.SQL, "effekt_pk(p) AS hash(p)", "effekt_pk(p) AS "+tt.macro, 1)
+				if _, got = tx.ExecContext(ctx, q); got != nil {
+					break
+				}
+			}
+			if got == nil || !strings.Contains(got.Error(), tt.want) {
+				t.Fatalf("error = %v, want one saying %q", got, tt.want)
+			}
+		})
+	}
+}

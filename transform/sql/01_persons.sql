@@ -6,34 +6,93 @@
 -- intervention_participations, so_attendance, so_certificates; within one
 -- source the earliest file and line.
 --
--- so_attendance holds most of the loaded rows and is read once per compute:
--- this model also builds two temporary tables that so_cohort reads (and
--- drops), so that persons and the civic-orientation cohort share that pass.
+-- Inside the transform a person is keyed by pk = effekt_pk(person), a 64-bit
+-- integer hash of the pseudonym: joins, groups and windows on it are several
+-- times cheaper than on the 64-character hex, and the models carry the
+-- pseudonym itself only from the row that is written out. pk lives only in
+-- the transform's temporary tables (every table it writes keys persons by
+-- the pseudonym) and never leaves the transaction. It is checked to be
+-- one-to-one: every row of every source is grouped under its pk with a
+-- second, independent hash of its pseudonym, and the model fails when that
+-- hash differs within a pk, so a join on pk is a join on the pseudonym.
 --
+-- The temporary tables built here are shared with the later models; the
+-- model that uses one last drops it:
+--   effekt_persons     pk, birth_date, gender (persons by pk)
+--   effekt_so_first    the earliest registration per person (so_cohort)
+--   effekt_so_attended the civic-orientation hours and first session (so_cohort)
+CREATE OR REPLACE TEMP MACRO effekt_pk(p) AS hash(p);
+
 -- effekt_so_first: one row per registered person, the earliest registration
 -- (ties on the date: the lowest municipality code, then file and line).
 CREATE OR REPLACE TEMP TABLE effekt_so_first AS
-SELECT person, municipality, registered_on, language
+SELECT effekt_pk(person) AS pk, person, municipality, registered_on, language
 FROM so_registrations
-QUALIFY row_number() OVER (PARTITION BY person ORDER BY registered_on, municipality, file_id, line) = 1;
+QUALIFY row_number() OVER (PARTITION BY effekt_pk(person) ORDER BY registered_on, municipality, file_id, line) = 1;
 
--- effekt_so_attended: one row per person in so_attendance (a registered
--- person: with a present session). For registered persons: the present
--- hours dated in [registered_on, registered_on + 365] and the first present
--- session on or after registered_on. For persons without a registration:
--- birth date and gender from their earliest row (persons needs them only
--- when no other source has the person).
+-- effekt_so_attended: so_attendance holds most of the loaded rows; this is
+-- its one join. Per registered person with a present session: the present
+-- hours dated in [registered_on, registered_on + 365] (summed as DECIMAL, so
+-- that 60 is reached exactly whatever the order of the sum) and the first
+-- present session on or after registered_on. An absent session counts for
+-- nothing.
 CREATE OR REPLACE TEMP TABLE effekt_so_attended AS
-SELECT a.person,
+SELECT r.pk,
        sum(a.hours::DECIMAL(12, 2)) FILTER (
-           WHERE a.present AND a.session_date BETWEEN r.registered_on AND r.registered_on + 365) AS hours,
-       min(a.session_date) FILTER (WHERE a.present AND a.session_date >= r.registered_on) AS first_session,
-       arg_min(a.birth_date, a.file_id * 4294967296 + a.line) FILTER (WHERE r.person IS NULL) AS birth_date,
-       arg_min(a.gender, a.file_id * 4294967296 + a.line) FILTER (WHERE r.person IS NULL) AS gender
+           WHERE a.session_date BETWEEN r.registered_on AND r.registered_on + 365) AS hours,
+       min(a.session_date) FILTER (WHERE a.session_date >= r.registered_on) AS first_session
 FROM so_attendance a
-LEFT JOIN effekt_so_first r ON r.person = a.person
-WHERE a.present OR r.person IS NULL  -- an absent session of a registered person counts for nothing
-GROUP BY a.person;
+JOIN effekt_so_first r ON r.pk = effekt_pk(a.person)
+WHERE a.present
+GROUP BY r.pk;
+
+-- effekt_attendees: one row per pseudonym in so_attendance with its first
+-- row (file, line), grouped on the pseudonym itself (its rows come in runs of
+-- one person, which DuckDB groups cheaply).
+CREATE OR REPLACE TEMP TABLE effekt_attendees AS
+SELECT person,
+       min(file_id * 4294967296 + line) AS row_key,
+       arg_min(birth_date, file_id * 4294967296 + line) AS birth_date,
+       arg_min(gender, file_id * 4294967296 + line) AS gender
+FROM so_attendance
+GROUP BY person;
+
+-- effekt_seen: every row of every source that names a person, ranked by
+-- rank_key = source_rank · 2⁶⁰ + file_id · 2³² + line (exact while file ids
+-- stay below 2²⁸: beyond that the model fails, never mis-ranks).
+CREATE OR REPLACE TEMP VIEW effekt_seen AS
+SELECT person, (1::BIGINT << 60) + file_id * 4294967296 + line AS rank_key, file_id, birth_date, gender FROM settlements
+UNION ALL
+SELECT person, (2::BIGINT << 60) + file_id * 4294967296 + line, file_id, birth_date, gender FROM so_registrations
+UNION ALL
+SELECT person, (3::BIGINT << 60) + file_id * 4294967296 + line, file_id, birth_date, gender FROM sfi_courses
+UNION ALL
+SELECT person, (4::BIGINT << 60) + file_id * 4294967296 + line, file_id, birth_date, gender FROM af_plans
+UNION ALL
+SELECT person, (5::BIGINT << 60) + file_id * 4294967296 + line, file_id, birth_date, gender FROM intervention_participations
+UNION ALL
+SELECT person, (6::BIGINT << 60) + row_key, row_key >> 32, birth_date, gender FROM effekt_attendees
+UNION ALL
+SELECT person, (7::BIGINT << 60) + file_id * 4294967296 + line, file_id, birth_date, gender FROM so_certificates;
+
+-- effekt_first_rows: per person (pk) the rank_key of its first row, the one
+-- birth date and gender come from. A second, independent hash (of the
+-- pseudonym reversed), equal on every row of a pk, checks that pk is
+-- one-to-one.
+CREATE OR REPLACE TEMP TABLE effekt_first_rows AS
+SELECT effekt_pk(person) AS pk,
+       min(rank_key) AS rank_key,
+       min(hash(reverse(person))) <> max(hash(reverse(person))) AS shared,
+       max(file_id) AS max_file_id
+FROM effekt_seen
+GROUP BY pk;
+
+SELECT error(CASE WHEN shared
+                  THEN 'transform: two pseudonyms share the internal person key, nothing was changed'
+                  ELSE 'transform: a file id of 2^28 or more does not fit the source rank key, nothing was changed' END)
+FROM effekt_first_rows
+WHERE shared OR max_file_id >= 268435456
+LIMIT 1;
 
 -- The pseudonym is random hex: FSST gains little on it and costs a lot to
 -- write and to read back in every join, so it is stored uncompressed.
@@ -42,48 +101,17 @@ CREATE OR REPLACE TABLE persons (
     birth_date DATE,
     gender VARCHAR
 );
+-- persons: each person's first row (a row is one line of one file, so its
+-- rank_key names it within the person's rows).
 INSERT INTO persons
-WITH seen AS (
-    -- per source: the earliest file and line (grouping per source keeps
-    -- every aggregate a hash aggregate)
-    SELECT person, 1 AS source_rank,
-           arg_min(birth_date, file_id * 4294967296 + line) AS birth_date,
-           arg_min(gender, file_id * 4294967296 + line) AS gender
-    FROM settlements GROUP BY person
-    UNION ALL
-    SELECT person, 2, arg_min(birth_date, file_id * 4294967296 + line), arg_min(gender, file_id * 4294967296 + line)
-    FROM so_registrations GROUP BY person
-    UNION ALL
-    SELECT person, 3, arg_min(birth_date, file_id * 4294967296 + line), arg_min(gender, file_id * 4294967296 + line)
-    FROM sfi_courses GROUP BY person
-    UNION ALL
-    SELECT person, 4, arg_min(birth_date, file_id * 4294967296 + line), arg_min(gender, file_id * 4294967296 + line)
-    FROM af_plans GROUP BY person
-    UNION ALL
-    SELECT person, 5, arg_min(birth_date, file_id * 4294967296 + line), arg_min(gender, file_id * 4294967296 + line)
-    FROM intervention_participations GROUP BY person
-),
-core AS (
-    SELECT person,
-           arg_min(birth_date, source_rank) AS birth_date,
-           arg_min(gender, source_rank)     AS gender
-    FROM seen
-    GROUP BY person
-),
--- persons known only from attendance (rank 6) or certificates (rank 7)
-only_so AS (
-    SELECT a.person, 6 AS source_rank, a.birth_date, a.gender
-    FROM effekt_so_attended a ANTI JOIN core c ON c.person = a.person
-    WHERE a.birth_date IS NOT NULL
-    UNION ALL
-    SELECT s.person, 7,
-           arg_min(s.birth_date, s.file_id * 4294967296 + s.line),
-           arg_min(s.gender, s.file_id * 4294967296 + s.line)
-    FROM so_certificates s ANTI JOIN core c ON c.person = s.person
-    GROUP BY s.person
-)
-SELECT person, birth_date, gender FROM core
-UNION ALL
-SELECT person, arg_min(birth_date, source_rank), arg_min(gender, source_rank)
-FROM only_so
-GROUP BY person;
+SELECT s.person, s.birth_date, s.gender
+FROM effekt_seen s
+SEMI JOIN effekt_first_rows f ON f.pk = effekt_pk(s.person) AND f.rank_key = s.rank_key;
+
+-- effekt_persons: persons by pk, for the cohort models to join on.
+CREATE OR REPLACE TEMP TABLE effekt_persons AS
+SELECT effekt_pk(person) AS pk, birth_date, gender FROM persons;
+
+DROP TABLE effekt_first_rows;
+DROP VIEW effekt_seen;
+DROP TABLE effekt_attendees;

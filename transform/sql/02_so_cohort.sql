@@ -11,7 +11,8 @@
 --
 -- The earliest registrations and the attendance per person come from the
 -- temporary tables the persons model built (effekt_so_first,
--- effekt_so_attended); this model drops them.
+-- effekt_so_attended, keyed by pk as effekt_persons is); this model drops
+-- both.
 -- The pseudonym is random hex: FSST gains little on it and costs a lot to
 -- write and to read back in every join, so it is stored uncompressed.
 CREATE OR REPLACE TABLE so_cohort (
@@ -29,12 +30,12 @@ CREATE OR REPLACE TABLE so_cohort (
 );
 INSERT INTO so_cohort
 WITH window_certificate AS (
-    SELECT r.person, min(c.issued_on) AS certified_on
+    SELECT r.pk, min(c.issued_on) AS certified_on
     FROM effekt_so_first r
     JOIN so_certificates c
-      ON c.person = r.person
+      ON effekt_pk(c.person) = r.pk
      AND c.issued_on BETWEEN r.registered_on AND r.registered_on + 365
-    GROUP BY r.person
+    GROUP BY r.pk
 )
 SELECT
     r.person,
@@ -49,9 +50,9 @@ SELECT
     coalesce(h.hours, 0) >= 60 OR c.certified_on IS NOT NULL AS completed,
     h.first_session
 FROM effekt_so_first r
-JOIN persons p USING (person)
-LEFT JOIN effekt_so_attended h USING (person)
-LEFT JOIN window_certificate c USING (person);
+JOIN effekt_persons p USING (pk)
+LEFT JOIN effekt_so_attended h USING (pk)
+LEFT JOIN window_certificate c USING (pk);
 
 DROP TABLE effekt_so_attended;
 DROP TABLE effekt_so_first;

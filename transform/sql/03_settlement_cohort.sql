@@ -17,13 +17,16 @@ CREATE OR REPLACE TABLE settlement_cohort (
     so_registered_on DATE
 );
 INSERT INTO settlement_cohort
-WITH registration_near AS (
-    SELECT s.person, min(r.registered_on) AS so_registered_on
-    FROM settlements s
+WITH settled AS (
+    SELECT effekt_pk(person) AS pk, person, municipality, permit_on, settled_on FROM settlements
+),
+registration_near AS (
+    SELECT s.pk, min(r.registered_on) AS so_registered_on
+    FROM settled s
     JOIN so_registrations r
-      ON r.person = s.person
+      ON effekt_pk(r.person) = s.pk
      AND r.registered_on BETWEEN s.settled_on - 30 AND s.settled_on + 90
-    GROUP BY s.person
+    GROUP BY s.pk
 )
 SELECT
     s.person,
@@ -35,6 +38,6 @@ SELECT
     s.settled_on + 90                  AS window_end,
     date_diff('day', s.permit_on, s.settled_on) AS days_permit_to_settled,
     n.so_registered_on
-FROM settlements s
-JOIN persons p USING (person)
-LEFT JOIN registration_near n USING (person);
+FROM settled s
+JOIN effekt_persons p USING (pk)
+LEFT JOIN registration_near n USING (pk);

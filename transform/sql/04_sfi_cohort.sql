@@ -16,18 +16,18 @@ CREATE OR REPLACE TABLE sfi_cohort (
 );
 INSERT INTO sfi_cohort
 WITH first_course AS (
-    SELECT person, municipality, course, started_on
+    SELECT effekt_pk(person) AS pk, person, municipality, course, started_on
     FROM sfi_courses
-    QUALIFY row_number() OVER (PARTITION BY person ORDER BY started_on, course, municipality, file_id, line) = 1
+    QUALIFY row_number() OVER (PARTITION BY effekt_pk(person) ORDER BY started_on, course, municipality, file_id, line) = 1
 ),
 passed AS (
-    SELECT f.person, min(c.graded_on) AS passed_on
+    SELECT f.pk, min(c.graded_on) AS passed_on
     FROM first_course f
     JOIN sfi_courses c
-      ON c.person = f.person
+      ON effekt_pk(c.person) = f.pk
      AND c.grade IN ('A', 'B', 'C', 'D', 'E')
      AND c.graded_on BETWEEN f.started_on AND f.started_on + 365
-    GROUP BY f.person
+    GROUP BY f.pk
 )
 SELECT
     f.person,
@@ -39,5 +39,5 @@ SELECT
     f.started_on + 365 AS window_end,
     s.passed_on
 FROM first_course f
-JOIN persons p USING (person)
-LEFT JOIN passed s USING (person);
+JOIN effekt_persons p USING (pk)
+LEFT JOIN passed s USING (pk);

@@ -26,9 +26,9 @@ SELECT
     a.plan_ended_on + 90 AS window_end,
     a.outcome_90d
 FROM af_plans a
-JOIN persons p USING (person)
+JOIN effekt_persons p ON p.pk = effekt_pk(a.person)
 WHERE a.plan_ended_on IS NOT NULL
 QUALIFY row_number() OVER (
-    PARTITION BY a.person, year(a.plan_ended_on)
+    PARTITION BY p.pk, year(a.plan_ended_on)
     ORDER BY a.plan_ended_on DESC, a.plan_started_on DESC, a.municipality, a.file_id, a.line
 ) = 1;

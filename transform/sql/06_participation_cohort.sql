@@ -27,5 +27,8 @@ SELECT
     i.outcome,
     c.provider_municipality
 FROM intervention_participations i
-JOIN persons p USING (person)
+JOIN effekt_persons p ON p.pk = effekt_pk(i.person)
 LEFT JOIN interventions c USING (intervention_id);
+
+-- the last model: drop what the persons model shared
+DROP TABLE effekt_persons;
