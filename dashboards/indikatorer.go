@@ -13,7 +13,7 @@ import (
 const cell = `period="$period",gender="$gender"`
 
 // suppressionNote is said in every description of indicator values.
-const suppressionNote = "Celler där kohorten (nämnaren) är mindre än min_n (standard 5 personer) visas inte: de är undertryckta av röjandeskydd och saknas i diagrammet."
+const suppressionNote = "Celler där kohorten (nämnaren) är mindre än min_n (standard 5 personer) visas inte, och inte heller celler som annars kunde räknas fram ur andra (t.ex. länet minus övriga kommuner, totalen minus kvinnor): de är undertryckta av röjandeskydd och saknas i diagrammet."
 
 // indicatorsBoard is "Indikatorer per kommun": one indicator, one period,
 // every municipality side by side with counties, Riket and groups.
