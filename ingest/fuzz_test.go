@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"hash/maphash"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,8 +14,8 @@ import (
 // countSink counts what the pipeline delivers.
 type countSink struct{ good, rejected int64 }
 
-func (c *countSink) rows(vals []driver.Value, width int) error {
-	if len(vals)%width != 0 {
+func (c *countSink) rows(vals []driver.Value, keys []uint64, width int) error {
+	if len(vals)%width != 0 || len(vals)/width != len(keys) {
 		return errors.New("ragged batch")
 	}
 	c.good += int64(len(vals) / width)
@@ -54,10 +55,12 @@ func readFile(t *testing.T, path, kind string) (counts, *countSink, error) {
 	if len(h.missing) > 0 {
 		return counts{}, nil, errors.New("missing columns")
 	}
-	persons := newPersonIndex(1)
+	persons := newPersonCache()
+	persons.begin(1)
+	seed := maphash.MakeSeed()
 	vals := []*validator{
-		newValidator(k, h, len(src.Header()), src.XLSX(), testKey, testToday, nil, persons),
-		newValidator(k, h, len(src.Header()), src.XLSX(), testKey, testToday, nil, persons),
+		newValidator(k, h, len(src.Header()), src.XLSX(), testKey, testToday, persons, seed),
+		newValidator(k, h, len(src.Header()), src.XLSX(), testKey, testToday, persons, seed),
 	}
 	sk := &countSink{}
 	c, err := pump(context.Background(), src, vals, stageWidth(k), sk, nil)

@@ -117,7 +117,7 @@ func (l *loader) loadTx(ctx context.Context, conn *sql.Conn, k *Kind, h header, 
 		}
 	}()
 	timer := l.stepTimer(rec.name)
-	c, err := l.stage(ctx, conn, k, h, src, rec)
+	c, repeated, err := l.stage(ctx, conn, k, h, src, rec)
 	if err != nil {
 		return err
 	}
@@ -148,11 +148,13 @@ func (l *loader) loadTx(ctx context.Context, conn *sql.Conn, k *Kind, h header, 
 	}()
 	// (CREATE TABLE AS reports no rows affected: count them)
 	var dups, superseded int64
-	if _, err := exec("find repeated keys", st.dups); err != nil {
-		return err
-	}
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM ingest_dups`).Scan(&dups); err != nil {
-		return fmt.Errorf("count repeated keys: %w", err)
+	if repeated {
+		if _, err := exec("find repeated keys", st.dups); err != nil {
+			return err
+		}
+		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM ingest_dups`).Scan(&dups); err != nil {
+			return fmt.Errorf("count repeated keys: %w", err)
+		}
 	}
 	if dups > 0 {
 		if _, err := exec("find superseded rows", st.superseded); err != nil {

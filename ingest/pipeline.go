@@ -10,10 +10,11 @@ import (
 
 const batchRows = 2048
 
-// sink receives validated rows (flat, width values per row) and rejected
-// rows. It must not keep vals: the slice is reused.
+// sink receives validated rows (flat, width values per row, with the hash
+// of each row's natural key) and rejected rows. It must not keep vals or
+// keys: the slices are reused.
 type sink interface {
-	rows(vals []driver.Value, width int) error
+	rows(vals []driver.Value, keys []uint64, width int) error
 	reject(r reject) error
 }
 
@@ -24,6 +25,7 @@ type rawBatch struct {
 
 type doneBatch struct {
 	vals    []driver.Value
+	keys    []uint64
 	rejects []reject
 	read    int64
 }
@@ -46,7 +48,7 @@ func pump(pctx context.Context, src source, vals []*validator, width int, out si
 	// batches are recycled (cleared) through free lists: fewer allocations,
 	// less for the GC to scan
 	freeRaw := make(chan rawBatch, 4*len(vals)+2)
-	freeVals := make(chan []driver.Value, 4*len(vals)+2)
+	freeVals := make(chan doneBatch, 4*len(vals)+2)
 	var (
 		readErr  error
 		panicMu  sync.Mutex
@@ -101,18 +103,21 @@ func pump(pctx context.Context, src source, vals []*validator, width int, out si
 			defer wg.Done()
 			defer recoverTo()
 			for b := range raw {
-				d := doneBatch{read: int64(len(b.lines))}
+				var d doneBatch
 				select {
-				case d.vals = <-freeVals:
+				case d = <-freeVals:
 				default:
-					d.vals = make([]driver.Value, 0, batchRows*width)
+					d = doneBatch{vals: make([]driver.Value, 0, batchRows*width), keys: make([]uint64, 0, batchRows)}
 				}
+				d.read = int64(len(b.lines))
 				for i, line := range b.lines {
 					var rej *reject
 					d.vals, rej = v.row(line, b.fields[i], d.vals)
 					if rej != nil {
 						d.rejects = append(d.rejects, *rej)
+						continue
 					}
+					d.keys = append(d.keys, v.keyHash())
 				}
 				clear(b.fields)
 				b.lines, b.fields = b.lines[:0], b.fields[:0]
@@ -140,17 +145,18 @@ func pump(pctx context.Context, src source, vals []*validator, width int, out si
 		c.rejected += int64(len(d.rejects))
 		c.good += int64(len(d.vals) / width)
 		if len(d.vals) > 0 {
-			sinkErr = out.rows(d.vals, width)
-		}
-		clear(d.vals)
-		select {
-		case freeVals <- d.vals[:0]:
-		default:
+			sinkErr = out.rows(d.vals, d.keys, width)
 		}
 		for _, r := range d.rejects {
 			if sinkErr == nil {
 				sinkErr = out.reject(r)
 			}
+		}
+		clear(d.vals)
+		clear(d.rejects)
+		select {
+		case freeVals <- doneBatch{vals: d.vals[:0], keys: d.keys[:0], rejects: d.rejects[:0]}:
+		default:
 		}
 		if sinkErr != nil {
 			cancel()

@@ -92,8 +92,9 @@ type loader struct {
 	today    time.Time
 	log      *slog.Logger
 	fault    *Fault
-	caches   []map[string]*person
-	tmp      string // this run's temp folder
+	persons  *personCache // the run's pseudonyms (persons.go)
+	workers  int          // validators per file
+	tmp      string       // this run's temp folder
 	progMu   sync.Mutex
 	lastProg time.Time
 	track    *tracker // nil: nobody listens (progress.go)
@@ -147,10 +148,7 @@ func Run(ctx context.Context, db *sql.DB, opt Options) (_ Summary, err error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	l.caches = make([]map[string]*person, workers)
-	for i := range l.caches {
-		l.caches[i] = make(map[string]*person)
-	}
+	l.persons, l.workers = newPersonCache(), max(1, min(runtime.GOMAXPROCS(0), workers))
 	in, err := l.discover()
 	if err != nil {
 		return sum, err

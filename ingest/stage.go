@@ -1,12 +1,13 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
-	"runtime"
-	"sync"
+	"hash/maphash"
+	"slices"
 
 	"github.com/duckdb/duckdb-go/v2"
 )
@@ -27,52 +28,75 @@ import (
 // column (a person is its index) and the line.
 func stageWidth(k *Kind) int { return len(k.Columns) + 1 }
 
-// personIndex numbers the distinct persons of one file (p in the staging
-// tables). Validators share it; the sink appends new persons to
-// ingest_persons.
-type personIndex struct {
-	mu      sync.Mutex
-	gen     int64 // the file
-	idx     map[string]any
-	pending []stagedPerson
+// repeats finds the lines that may share their natural key with another
+// line of the file, from the key hashes, so that the search for repeated
+// keys in SQL only looks at those (usually none, or a few per cent). The
+// hashes are kept in a flat slice and grouped once at the end: a map of
+// millions of hashes costs a cache miss per row.
+type repeats struct {
+	rows []keyLine
 }
 
-type stagedPerson struct {
-	p   any // boxed int32
-	per *person
+type keyLine struct {
+	h    uint64
+	line int64
 }
 
-func newPersonIndex(gen int64) *personIndex {
-	return &personIndex{gen: gen, idx: make(map[string]any)}
-}
+func (r *repeats) add(h uint64, line int64) { r.rows = append(r.rows, keyLine{h, line}) }
 
-// get returns the boxed index of p, numbering it when new.
-func (x *personIndex) get(p *person) any {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	v, ok := x.idx[p.pseudonym]
-	if !ok {
-		v = int32(len(x.idx))
-		x.idx[p.pseudonym] = v
-		x.pending = append(x.pending, stagedPerson{v, p})
+// candidates returns the lines whose key hash another line shares, and
+// drops the hashes.
+func (r *repeats) candidates() []int64 {
+	rows := r.rows
+	r.rows = nil
+	if len(rows) < 2 {
+		return nil
 	}
-	return v
-}
-
-// take returns the persons numbered since the last call.
-func (x *personIndex) take() []stagedPerson {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	out := x.pending
-	x.pending = nil
-	return out
+	// counting sort on the top 16 bits, then each (small) bucket by hash
+	const bits = 16
+	start := make([]int, 1<<bits+1)
+	for _, x := range rows {
+		start[x.h>>(64-bits)+1]++
+	}
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
+	sorted := make([]keyLine, len(rows))
+	next := slices.Clone(start[:1<<bits])
+	for _, x := range rows {
+		b := x.h >> (64 - bits)
+		sorted[next[b]] = x
+		next[b]++
+	}
+	var cand []int64
+	for b := 0; b < 1<<bits; b++ {
+		bucket := sorted[start[b]:start[b+1]]
+		if len(bucket) < 2 {
+			continue
+		}
+		slices.SortFunc(bucket, func(a, b keyLine) int { return cmp.Compare(a.h, b.h) })
+		for i := 0; i < len(bucket); {
+			j := i + 1
+			for j < len(bucket) && bucket[j].h == bucket[i].h {
+				j++
+			}
+			if j-i > 1 {
+				for _, x := range bucket[i:j] {
+					cand = append(cand, x.line)
+				}
+			}
+			i = j
+		}
+	}
+	return cand
 }
 
 // stageSink appends validated rows, new persons and rejected rows to the
 // staging tables.
 type stageSink struct {
 	rowsA, persA, rejA *duckdb.Appender
-	persons            *personIndex
+	persons            *personCache
+	repeats            repeats
 	fileID             int64
 	kind               string
 	after              func(appended int64) error // fault hook, may be nil
@@ -81,21 +105,23 @@ type stageSink struct {
 
 func (s *stageSink) flushPersons() error {
 	for _, sp := range s.persons.take() {
-		if err := s.persA.AppendRow(sp.p, sp.per.pseudonymV, sp.per.birthV, sp.per.genderV); err != nil {
+		pseudonym, birth, gender := sp.e.values()
+		if err := s.persA.AppendRow(sp.p, pseudonym, birth, gender); err != nil {
 			return fmt.Errorf("stage person: %w", err)
 		}
 	}
 	return nil
 }
 
-func (s *stageSink) rows(vals []driver.Value, width int) error {
+func (s *stageSink) rows(vals []driver.Value, keys []uint64, width int) error {
 	if err := s.flushPersons(); err != nil {
 		return err
 	}
-	for i := 0; i+width <= len(vals); i += width {
+	for i, j := 0, 0; i+width <= len(vals); i, j = i+width, j+1 {
 		if err := s.rowsA.AppendRow(vals[i : i+width]...); err != nil {
 			return fmt.Errorf("stage row: %w", err)
 		}
+		s.repeats.add(keys[j], vals[i+width-1].(int64))
 		s.appended++
 	}
 	if s.after != nil {
@@ -116,19 +142,20 @@ func (s *stageSink) reject(r reject) error {
 }
 
 // stage validates src and appends its rows to the staging tables, which it
-// creates afresh.
-func (l *loader) stage(ctx context.Context, conn *sql.Conn, k *Kind, h header, src source, rec *fileRecord) (counts, error) {
+// creates afresh. repeated reports whether two rows may share a key (lines
+// in ingest_cand); when false, no key is repeated within the file.
+func (l *loader) stage(ctx context.Context, conn *sql.Conn, k *Kind, h header, src source, rec *fileRecord) (c counts, repeated bool, err error) {
 	if _, err := conn.ExecContext(ctx, kindStatements[k.Name].stage); err != nil {
-		return counts{}, fmt.Errorf("create staging tables: %w", err)
+		return counts{}, false, fmt.Errorf("create staging tables: %w", err)
 	}
-	persons := newPersonIndex(rec.id)
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(l.caches)))
-	vals := make([]*validator, workers)
+	persons := l.persons
+	persons.begin(rec.id)
+	seed := maphash.MakeSeed()
+	vals := make([]*validator, l.workers)
 	for i := range vals {
-		vals[i] = newValidator(k, h, len(src.Header()), src.XLSX(), l.opt.Key, l.today, l.caches[i], persons)
+		vals[i] = newValidator(k, h, len(src.Header()), src.XLSX(), l.opt.Key, l.today, persons, seed)
 	}
-	var c counts
-	err := conn.Raw(func(dc any) (err error) {
+	err = conn.Raw(func(dc any) (err error) {
 		var apps []*duckdb.Appender
 		defer func() {
 			for _, a := range apps {
@@ -137,7 +164,7 @@ func (l *loader) stage(ctx context.Context, conn *sql.Conn, k *Kind, h header, s
 				}
 			}
 		}()
-		for _, t := range []string{"ingest_rows", "ingest_persons", "ingest_rejects"} {
+		for _, t := range []string{"ingest_rows", "ingest_persons", "ingest_rejects", "ingest_cand"} {
 			a, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", t)
 			if err != nil {
 				return fmt.Errorf("appender: %w", err)
@@ -150,7 +177,14 @@ func (l *loader) stage(ctx context.Context, conn *sql.Conn, k *Kind, h header, s
 		if err != nil {
 			return err
 		}
+		cand := sk.repeats.candidates()
+		for _, line := range cand {
+			if err := apps[3].AppendRow(line); err != nil {
+				return fmt.Errorf("stage candidate line: %w", err)
+			}
+		}
+		repeated = len(cand) > 0
 		return sk.flushPersons()
 	})
-	return c, err
+	return c, repeated, err
 }

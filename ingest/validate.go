@@ -1,12 +1,10 @@
 package ingest
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"database/sql/driver"
-	"encoding/hex"
+	"encoding/binary"
 	"fmt"
-	"hash"
+	"hash/maphash"
 	"slices"
 	"strings"
 	"time"
@@ -34,18 +32,6 @@ type reject struct {
 	message string
 }
 
-// person is the pseudonymised identity of one personnummer.
-type person struct {
-	pseudonym string
-	// the table values, boxed once
-	pseudonymV, birthV, genderV any
-	err                         error
-	// idxV is the boxed index of the person in the staging tables of file
-	// gen (see personIndex); only the validator that owns the cache sets it.
-	idxV any
-	gen  int64
-}
-
 // cachedValue is a parsed cell value (boxed once) or its error.
 type cachedValue struct {
 	v   any
@@ -62,9 +48,6 @@ type memo struct {
 // maxColumnCache bounds each column's cache of parsed values.
 const maxColumnCache = 1 << 14
 
-// maxCache bounds a validator's pseudonym cache.
-const maxCache = 1 << 20
-
 // validator checks and converts the rows of one file of one kind. One per
 // worker goroutine: it is not safe for concurrent use.
 type validator struct {
@@ -73,25 +56,28 @@ type validator struct {
 	today time.Time
 	xlsx  bool
 	width int // fields in the header row (CSV rows must match)
-	mac   hash.Hash
-	cache map[string]*person
+	// pers turns personnummer texts into person indices (persons.go)
+	pers *personer
 	// colCache per column: cell text → parsed value (dates, codes, hours …)
 	colCache []map[string]cachedValue
 	last     []memo // per column
-	// the last person seen
-	lastT string
-	lastP *person
-	vals  []any
-	hexb  []byte
-	// persons numbers the file's persons for staging (shared by the
-	// validators of a file)
-	persons *personIndex
+	// the last person text seen, its boxed index or its error
+	lastT   string
+	lastV   any
+	lastErr error
+	lastSet bool
+	vals    []any
 	// idLike per column: part of the natural key, so a personnummer
 	// shape in it rejects the row (masking could merge distinct keys)
 	idLike []bool
 	// checks are the kind's rules with their columns' indices, looked up
 	// once rather than for every row
 	checks []ruleCheck
+	// keyI are the indices of the natural key's columns; kh hashes a
+	// row's key (the validators of a file share its seed)
+	keyI []int
+	kh   maphash.Hash
+	kb   [8]byte
 }
 
 // ruleCheck is a Rule with the indices of its columns (-1 where unused).
@@ -100,18 +86,14 @@ type ruleCheck struct {
 	ifI, needsI, beforeI, afterI int
 }
 
-// newValidator makes a validator; cache (may be nil) carries pseudonyms
-// across files of one run, persons numbers the persons of the file.
-func newValidator(k *Kind, h header, width int, xlsx bool, key []byte, today time.Time, cache map[string]*person, persons *personIndex) *validator {
-	if cache == nil {
-		cache = make(map[string]*person)
-	}
+// newValidator makes a validator; persons is the run's pseudonym cache,
+// begun for the file, and seed the file's key hash seed (both shared by
+// the file's validators).
+func newValidator(k *Kind, h header, width int, xlsx bool, key []byte, today time.Time, persons *personCache, seed maphash.Seed) *validator {
 	v := &validator{
-		persons: persons, k: k, h: h, today: today, xlsx: xlsx, width: width,
-		mac:   hmac.New(sha256.New, key),
-		cache: cache,
-		vals:  make([]any, len(k.Columns)),
-		hexb:  make([]byte, 64),
+		k: k, h: h, today: today, xlsx: xlsx, width: width,
+		pers: newPersoner(persons, key, today),
+		vals: make([]any, len(k.Columns)),
 	}
 	v.last = make([]memo, len(k.Columns))
 	v.colCache = make([]map[string]cachedValue, len(k.Columns))
@@ -122,6 +104,11 @@ func newValidator(k *Kind, h header, width int, xlsx bool, key []byte, today tim
 	for i, c := range k.Columns {
 		v.idLike[i] = slices.Contains(k.Key, c.Name)
 	}
+	v.kh.SetSeed(seed)
+	for _, n := range k.Key {
+		i, _ := k.Column(n)
+		v.keyI = append(v.keyI, i)
+	}
 	for _, r := range k.Rules {
 		rc := ruleCheck{Rule: r}
 		rc.ifI, _ = k.Column(r.If)
@@ -131,6 +118,31 @@ func newValidator(k *Kind, h header, width int, xlsx bool, key []byte, today tim
 		v.checks = append(v.checks, rc)
 	}
 	return v
+}
+
+// keyHash hashes the natural key of the row just validated (its staged
+// values: a person is its index in the file). Equal keys hash equal.
+func (v *validator) keyHash() uint64 {
+	v.kh.Reset()
+	for _, i := range v.keyI {
+		switch x := v.vals[i].(type) {
+		case int32:
+			binary.LittleEndian.PutUint32(v.kb[:4], uint32(x))
+			v.kh.Write(v.kb[:4])
+		case time.Time:
+			binary.LittleEndian.PutUint64(v.kb[:], uint64(x.Unix()))
+			v.kh.Write(v.kb[:])
+		case string:
+			binary.LittleEndian.PutUint64(v.kb[:], uint64(len(x)))
+			v.kh.Write(v.kb[:])
+			v.kh.WriteString(x)
+		case nil:
+			v.kh.WriteByte(0)
+		default:
+			fmt.Fprintf(&v.kh, "%T %v", x, x)
+		}
+	}
+	return v.kh.Sum64()
 }
 
 // row validates one data row. A good row's staged values (stageWidth) are
@@ -160,15 +172,8 @@ func (v *validator) row(line int64, fields []string, out []driver.Value) ([]driv
 	if rej := v.rules(line); rej != nil {
 		return out, rej
 	}
-	for i := range v.k.Columns {
-		if p, ok := v.vals[i].(*person); ok {
-			if p.gen != v.persons.gen || p.idxV == nil {
-				p.idxV, p.gen = v.persons.get(p), v.persons.gen
-			}
-			out = append(out, p.idxV)
-			continue
-		}
-		out = append(out, v.vals[i])
+	for _, x := range v.vals {
+		out = append(out, x)
 	}
 	return append(out, line), nil
 }
@@ -205,9 +210,9 @@ func (v *validator) cell(line int64, i int, c *Column, raw string) (any, *reject
 		}
 	}
 	if c.Type == TPerson {
-		p := v.person(t)
-		if p.err != nil {
-			return nil, v.rejectf(line, i, raw, parse.Reason(p.err), p.err.Error())
+		p, err := v.person(t)
+		if err != nil {
+			return nil, v.rejectf(line, i, raw, parse.Reason(err), err.Error())
 		}
 		return p, nil
 	}
@@ -348,34 +353,18 @@ func looksSerial(t string) bool {
 	return t != ""
 }
 
-// person parses and pseudonymises a personnummer, cached per distinct text.
-func (v *validator) person(t string) *person {
-	if v.lastP != nil && v.lastT == t {
-		return v.lastP
+// person returns the boxed staging index of the person with trimmed text t
+// (persons.go); rows often repeat the previous row's person.
+func (v *validator) person(t string) (any, error) {
+	if v.lastSet && v.lastT == t {
+		return v.lastV, v.lastErr
 	}
-	if p, ok := v.cache[t]; ok {
-		v.lastT, v.lastP = t, p
-		return p
-	}
-	p := &person{}
-	n, err := parse.Personnummer(t, v.today)
+	i, err := v.pers.index(t)
+	v.lastT, v.lastV, v.lastErr, v.lastSet = t, any(i), err, true
 	if err != nil {
-		p.err = err
-	} else {
-		v.mac.Reset()
-		v.mac.Write([]byte(n.Canonical))
-		sum := v.mac.Sum(nil)
-		hex.Encode(v.hexb, sum)
-		ps := string(v.hexb)
-		p = &person{pseudonym: ps, pseudonymV: ps, birthV: n.BirthDate, genderV: n.Gender}
+		v.lastV = nil
 	}
-	if len(v.cache) >= maxCache {
-		clear(v.cache)
-	}
-	t = strings.Clone(t)
-	v.cache[t] = p
-	v.lastT, v.lastP = t, p
-	return p
+	return v.lastV, v.lastErr
 }
 
 // rules checks the kind's cross-column rules on the parsed values.

@@ -10,14 +10,19 @@
 {{define "stage"}}
 CREATE OR REPLACE TEMP TABLE ingest_rows AS SELECT {{.StageDef}} FROM {{.Table}} LIMIT 0;
 CREATE OR REPLACE TEMP TABLE ingest_persons (p INTEGER, person VARCHAR, birth_date DATE, gender VARCHAR);
-CREATE OR REPLACE TEMP TABLE ingest_rejects AS SELECT file_id, kind, line, "column", value, reason, message FROM rejected_rows LIMIT 0
+CREATE OR REPLACE TEMP TABLE ingest_rejects AS SELECT file_id, kind, line, "column", value, reason, message FROM rejected_rows LIMIT 0;
+-- lines whose key hash (computed while staging) another line of the file
+-- shares: every repeated key is among them (a hash collision only adds lines)
+CREATE OR REPLACE TEMP TABLE ingest_cand (line BIGINT)
 {{end}}
 
 {{define "dups"}}
--- keys repeated within the file, with the line that wins (the last one).
+-- keys repeated within the file, with the line that wins (the last one);
+-- only the candidate lines can hold one.
 CREATE OR REPLACE TEMP TABLE ingest_dups AS
 SELECT {{.StageKey}}, max(line) AS winner
 FROM ingest_rows
+WHERE line IN (SELECT line FROM ingest_cand)
 GROUP BY {{.StageKey}}
 HAVING count(*) > 1
 {{end}}
@@ -72,5 +77,5 @@ SELECT file_id, kind, line, "column", value, reason, message FROM ingest_rejects
 
 {{define "drop"}}
 DROP TABLE IF EXISTS ingest_rows; DROP TABLE IF EXISTS ingest_persons; DROP TABLE IF EXISTS ingest_rejects;
-DROP TABLE IF EXISTS ingest_dups; DROP TABLE IF EXISTS ingest_sup
+DROP TABLE IF EXISTS ingest_cand; DROP TABLE IF EXISTS ingest_dups; DROP TABLE IF EXISTS ingest_sup
 {{end}}
