@@ -18,6 +18,8 @@ import (
 )
 
 var (
+	//go:embed sql/expected_cov.sql
+	expectedCovSQL string
 	//go:embed sql/expected_case.sql
 	expectedCaseSQL string
 	//go:embed sql/expected_cells.sql
@@ -60,6 +62,7 @@ type Expected struct {
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // CompanionStep is the compute step that publishes every proportion
@@ -70,12 +73,18 @@ type querier interface {
 func CompanionStep() models.Step {
 	return models.Step{Name: "case-mix companions", Run: func(ctx context.Context, tx *sql.Tx, asOf, computedAt time.Time) (map[string]int, error) {
 		per := map[string]int{}
+		start := time.Now()
+		join, err := buildCov(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		slog.Debug("case-mix covariates", "duration", time.Since(start))
 		for _, ind := range models.Catalogue() {
 			if ind.Unit != models.Percent {
 				continue
 			}
 			start := time.Now()
-			ok, err := modelCells(ctx, tx, ind)
+			ok, err := modelCells(ctx, tx, ind, join)
 			if err != nil {
 				return nil, err
 			}
@@ -102,17 +111,40 @@ func CompanionStep() models.Step {
 	}}
 }
 
-const dropCaseTables = `DROP TABLE IF EXISTS effekt_case; DROP TABLE IF EXISTS effekt_beta; DROP TABLE IF EXISTS effekt_expected`
+const dropCaseTables = `DROP TABLE IF EXISTS effekt_cov; DROP TABLE IF EXISTS effekt_case; DROP TABLE IF EXISTS effekt_beta; DROP TABLE IF EXISTS effekt_expected`
 
-// modelCells builds effekt_case for ind, fits the model and builds
-// effekt_expected. It reports false (with a warning) when there is no
-// model to fit.
-func modelCells(ctx context.Context, q querier, ind models.Indicator) (bool, error) {
+// hashJoin and personJoin are the joins of a cohort row to effekt_cov: on
+// the 64-bit key when the keys are unique, else on the pseudonym itself.
+const (
+	hashJoin   = "c.pk = hash(m.eff_person)"
+	personJoin = "c.person = m.eff_person"
+)
+
+// buildCov builds effekt_cov and returns the join to use on it.
+func buildCov(ctx context.Context, q querier) (string, error) {
+	if _, err := q.ExecContext(ctx, strings.ReplaceAll(expectedCovSQL, "{{regions}}", regionValues())); err != nil {
+		return "", notComputed(fmt.Errorf("expected values: covariates: %w", err))
+	}
+	var unique bool
+	if err := q.QueryRowContext(ctx, `SELECT count(*) = count(DISTINCT pk) FROM effekt_cov`).Scan(&unique); err != nil {
+		return "", fmt.Errorf("expected values: covariates: %w", err)
+	}
+	if !unique {
+		slog.Warn("case-mix covariates: hash keys not unique, joining on the pseudonym")
+		return personJoin, nil
+	}
+	return hashJoin, nil
+}
+
+// modelCells builds effekt_case for ind (effekt_cov built, join from
+// buildCov), fits the model and builds effekt_expected. It reports false
+// (with a warning) when there is no model to fit.
+func modelCells(ctx context.Context, q querier, ind models.Indicator, join string) (bool, error) {
 	micro, err := personMicro(ind)
 	if err != nil {
 		return false, err
 	}
-	caseSQL := strings.NewReplacer("{{micro}}", micro, "{{regions}}", regionValues()).Replace(expectedCaseSQL)
+	caseSQL := strings.NewReplacer("{{micro}}", micro, hashJoin, join).Replace(expectedCaseSQL)
 	if _, err := q.ExecContext(ctx, caseSQL); err != nil {
 		return false, notComputed(fmt.Errorf("expected %s: case rows: %w", ind.ID, err))
 	}
@@ -260,7 +292,11 @@ func (d *Data) ExpectedValues(ctx context.Context, ind models.Indicator, groups 
 		return nil, err
 	}
 	defer d.conn.ExecContext(context.WithoutCancel(ctx), dropCaseTables)
-	ok, err := modelCells(ctx, d.conn, ind)
+	join, err := buildCov(ctx, d.conn)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := modelCells(ctx, d.conn, ind, join)
 	if err != nil || !ok {
 		return nil, err
 	}

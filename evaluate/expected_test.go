@@ -32,11 +32,15 @@ func TestPersonMicro(t *testing.T) {
 	}
 	defer d.Close()
 	const want = "municipality period gender l0 l1 l2 l3 l4 l5 n k"
+	join, err := buildCov(ctx, d.conn)
+	if err != nil || join != hashJoin {
+		t.Fatalf("buildCov = %q, %v", join, err)
+	}
 	for _, ind := range models.Catalogue() {
 		if ind.Unit != models.Percent {
 			continue
 		}
-		if ok, err := modelCells(ctx, d.conn, ind); err != nil || ok {
+		if ok, err := modelCells(ctx, d.conn, ind, join); err != nil || ok {
 			t.Fatalf("%s: modelCells on empty tables = %v, %v; want false, nil", ind.ID, ok, err)
 		}
 		rows, err := d.conn.QueryContext(ctx, `SELECT * FROM effekt_case LIMIT 0`)
