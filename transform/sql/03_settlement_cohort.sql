@@ -16,18 +16,18 @@ CREATE OR REPLACE TABLE settlement_cohort (
     days_permit_to_settled BIGINT,
     so_registered_on DATE
 );
+-- effekt_near: per settled person (pk) the earliest registration in the
+-- window; keys and dates only, so that the join below builds on it and
+-- streams the pseudonyms.
+CREATE OR REPLACE TEMP TABLE effekt_near AS
+SELECT s.pk, min(r.registered_on) AS so_registered_on
+FROM (SELECT effekt_pk(person) AS pk, settled_on FROM settlements) s
+JOIN (SELECT effekt_pk(person) AS pk, registered_on FROM so_registrations) r
+  ON r.pk = s.pk
+ AND r.registered_on BETWEEN s.settled_on - 30 AND s.settled_on + 90
+GROUP BY s.pk;
+
 INSERT INTO settlement_cohort
-WITH settled AS (
-    SELECT effekt_pk(person) AS pk, person, municipality, permit_on, settled_on FROM settlements
-),
-registration_near AS (
-    SELECT s.pk, min(r.registered_on) AS so_registered_on
-    FROM settled s
-    JOIN so_registrations r
-      ON effekt_pk(r.person) = s.pk
-     AND r.registered_on BETWEEN s.settled_on - 30 AND s.settled_on + 90
-    GROUP BY s.pk
-)
 SELECT
     s.person,
     p.gender,
@@ -38,6 +38,8 @@ SELECT
     s.settled_on + 90                  AS window_end,
     date_diff('day', s.permit_on, s.settled_on) AS days_permit_to_settled,
     n.so_registered_on
-FROM settled s
-JOIN effekt_persons p USING (pk)
-LEFT JOIN registration_near n USING (pk);
+FROM settlements s
+JOIN effekt_persons p ON p.pk = effekt_pk(s.person)
+LEFT JOIN effekt_near n ON n.pk = effekt_pk(s.person);
+
+DROP TABLE effekt_near;

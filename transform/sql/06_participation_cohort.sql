@@ -27,8 +27,8 @@ SELECT
     i.outcome,
     c.provider_municipality
 FROM intervention_participations i
-JOIN effekt_persons p ON p.pk = effekt_pk(i.person)
-LEFT JOIN interventions c USING (intervention_id);
+LEFT JOIN interventions c USING (intervention_id)
+JOIN effekt_persons p ON p.pk = effekt_pk(i.person);
 
 -- the last model: drop what the persons model shared
 DROP TABLE effekt_persons;
