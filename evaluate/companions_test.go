@@ -95,7 +95,7 @@ func TestCompanionsPublished(t *testing.T) {
 				{"O/E", got.Ratio, w.Ratio}, {"O/E low", got.RatioLow, w.RatioLow}, {"O/E high", got.RatioHigh, w.RatioHigh},
 				{"Wilson low", got.ObsLow, w.ObsLow}, {"Wilson high", got.ObsHigh, w.ObsHigh},
 			} {
-				if math.Abs(c.got-c.want) > 1e-9*math.Max(1, math.Abs(c.want)) { // published values carry 10 decimals
+				if math.Abs(c.got-c.want) > 1e-9*math.Max(1, math.Abs(c.want)) {
 					t.Errorf("%v %s: published %.12g, model %.12g", k, c.name, c.got, c.want)
 				}
 			}

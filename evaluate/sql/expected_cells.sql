@@ -3,7 +3,10 @@
 -- effekt_beta (f = −1 the intercept; f = 0…5 a level's coefficient, the
 -- reference levels absent). Each case row's probability p = 1/(1 + e^−z)
 -- with z the sum of its coefficients. n persons, o with x = 1, e = Σ p,
--- v = Σ p(1 − p) (the variance of o when the model holds).
+-- v = Σ p(1 − p) (the variance of o when the model holds). e and v are
+-- summed as DECIMAL(38, 18), exactly: a floating sum's last bits depend on
+-- the order a parallel aggregation adds in, and the same data must give
+-- the same published values.
 --
 -- Areas and genders are placed as models' cells.sql places them: the
 -- municipality, its county, Riket and each configured group
@@ -29,7 +32,8 @@ probs AS (
 ),
 counted AS (
     SELECT municipality, period, gender,
-           sum(n) AS n, sum(k) AS o, sum(n * p) AS e, sum(n * p * (1.0 - p)) AS v
+           sum(n) AS n, sum(k) AS o,
+           sum((n * p)::DECIMAL(38, 18)) AS e, sum((n * p * (1.0 - p))::DECIMAL(38, 18)) AS v
     FROM probs
     GROUP BY ALL
 ),
@@ -49,6 +53,6 @@ split AS (
     UNION ALL
     SELECT area, period, 'T', n, o, e, v FROM placed
 )
-SELECT area, period, gender, sum(n)::BIGINT AS n, sum(o) AS o, sum(e) AS e, sum(v) AS v
+SELECT area, period, gender, sum(n)::BIGINT AS n, sum(o) AS o, sum(e)::DOUBLE AS e, sum(v)::DOUBLE AS v
 FROM split
 GROUP BY ALL
