@@ -113,6 +113,9 @@ type job struct {
 	entry   cron.EntryID
 	running atomic.Bool
 	pending atomic.Bool // a chained run arrived while running: run again after
+	// executing is set while a run holds the writer slot; a run that is
+	// running but not executing is queued and has not read anything yet.
+	executing atomic.Bool
 }
 
 // New checks the jobs' specs and returns a scheduler that has not started.
@@ -231,8 +234,9 @@ func (s *Scheduler) start(name, trigger string) {
 	defer cancel()
 	if !j.running.CompareAndSwap(false, true) {
 		defer s.wg.Done()
-		if trigger == TriggerChain {
+		if trigger == TriggerChain && j.executing.Load() {
 			// New rows must not wait for the next schedule: run again after.
+			// A run still queued reads them when it starts: no second run.
 			j.pending.Store(true)
 		}
 		s.log.Warn("job still running, run skipped", "job", name, "trigger", trigger)
@@ -331,6 +335,7 @@ func (s *Scheduler) execute(j *job, trigger string, id int64) {
 		}
 	}
 	if err == nil {
+		j.executing.Store(true)
 		log.Info("job started", "queued", time.Since(began).Round(time.Millisecond))
 		began = time.Now()
 		rows, err, stack = call(ctx, j.Run)
@@ -356,6 +361,7 @@ func (s *Scheduler) execute(j *job, trigger string, id int64) {
 	if rerr := s.recordEnd(rctx, id, outcome, rows, err); rerr != nil {
 		log.Error("record run end", "err", rerr)
 	}
+	j.executing.Store(false)
 	j.running.Store(false)
 	if s.opt.Observer != nil {
 		s.opt.Observer.JobRunning(j.Name, false)
