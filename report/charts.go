@@ -149,6 +149,11 @@ func eventChart(r evaluate.Result) (template.HTML, error) {
 	p.Add(zero, join, bars, sc)
 	p.X.Tick.Marker = integerTicks{}
 	p.X.Min, p.X.Max = pts.XYs[0].X-0.4, pts.XYs[len(pts.XYs)-1].X+0.4
+	// room above and below the widest interval, so no whisker's cap sits on
+	// the plot's edge
+	lo, hi := minY(pts), maxY(pts)
+	pad := 0.06 * math.Max(hi-lo, 1)
+	p.Y.Min, p.Y.Max = lo-pad, hi+pad
 	return render(p, 16*vg.Centimeter, 8*vg.Centimeter, "Eventstudie för "+r.KPI)
 }
 
