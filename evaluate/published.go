@@ -24,13 +24,12 @@ func FromPublished(vals []models.Value) []Expected {
 	var order []key
 	for i := range vals {
 		v := &vals[i]
-		ind, ok := models.Lookup(v.KPI)
-		if !ok || (ind.Unit != models.Percent && ind.CompanionOf == "") {
-			continue
-		}
-		base := v.KPI
-		if ind.CompanionOf != "" {
-			base = ind.CompanionOf
+		base, kind := models.CompanionOf(v.KPI)
+		if base == "" {
+			if models.UnitOf(v.KPI) != models.Percent {
+				continue
+			}
+			base = v.KPI
 		}
 		k := key{base, v.Municipality, v.Period, v.Gender}
 		p := by[k]
@@ -39,7 +38,7 @@ func FromPublished(vals []models.Value) []Expected {
 			by[k] = p
 			order = append(order, k)
 		}
-		switch ind.Companion {
+		switch kind {
 		case "":
 			p.base = v
 		case models.CompanionExpected:

@@ -31,7 +31,7 @@ func PublishedTrend(vals []models.Value, ind models.Indicator, members map[strin
 	}
 	years := map[int]*acc{}
 	for _, v := range vals {
-		if v.KPI != ind.ID || v.Gender != "T" || !isMunicipality(v.Municipality) {
+		if v.KPI != ind.ID || v.Gender != "T" || !models.IsMunicipality(v.Municipality) {
 			continue
 		}
 		a := years[v.Period]
@@ -68,9 +68,4 @@ func PublishedTrend(vals []models.Value, ind models.Indicator, members map[strin
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Year < out[j].Year })
 	return out
-}
-
-// isMunicipality: a kommunkod, not a county (00LL), Riket or a group.
-func isMunicipality(id string) bool {
-	return len(id) == 4 && id[0] >= '0' && id[0] <= '9' && id[:2] != "00"
 }

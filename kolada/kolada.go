@@ -145,7 +145,7 @@ const RatioDecimals = 2
 // RoundKPI rounds a value of kpi as Kolada-shaped outputs publish it:
 // Decimals decimals, RatioDecimals for a ratio; nil stays nil.
 func RoundKPI(kpi string, v *float64) *float64 {
-	if ind, ok := models.Lookup(kpi); ok && ind.Unit == models.Ratio {
+	if models.UnitOf(kpi) == models.Ratio {
 		return round(v, RatioDecimals)
 	}
 	return round(v, Decimals)

@@ -121,10 +121,6 @@ func (s indicatorSet) Collect(ch chan<- prometheus.Metric) {
 	type cellKey struct{ kpi, area, status string }
 	cells := map[cellKey]int{}
 	var order []cellKey
-	companion := map[string]bool{}
-	for _, ind := range models.Published() {
-		companion[ind.ID] = ind.CompanionOf != ""
-	}
 	for _, v := range s.snap.All() {
 		if !latest[v.KPI][v.Period] {
 			continue
@@ -133,14 +129,16 @@ func (s indicatorSet) Collect(ch chan<- prometheus.Metric) {
 		// interval: its cells and denominator are its indicator's, and the
 		// gender split stays in the API and exports (keeps a national
 		// scrape near its size without companions).
-		if companion[v.KPI] && v.Gender != "T" {
+		base, _ := models.CompanionOf(v.KPI)
+		companion := base != ""
+		if companion && v.Gender != "T" {
 			continue
 		}
 		status := "ok"
 		if v.Status == models.StatusSuppressed {
 			status = models.StatusSuppressed
 		}
-		if !companion[v.KPI] {
+		if !companion {
 			k := cellKey{v.KPI, v.Municipality, status}
 			if cells[k] == 0 {
 				order = append(order, k)
@@ -160,7 +158,7 @@ func (s indicatorSet) Collect(ch chan<- prometheus.Metric) {
 				ch <- prometheus.MustNewConstMetric(g.d, prometheus.GaugeValue, *g.v, lv...)
 			}
 		}
-		if v.Denominator != nil && !companion[v.KPI] {
+		if v.Denominator != nil && !companion {
 			ch <- prometheus.MustNewConstMetric(denominatorDesc, prometheus.GaugeValue, float64(*v.Denominator), lv...)
 		}
 	}

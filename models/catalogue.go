@@ -253,6 +253,26 @@ func Lookup(id string) (Indicator, bool) {
 	return clone(published[i]), true
 }
 
+// CompanionOf returns, without copying anything, the base indicator and
+// companion kind of a case-mix companion id ("EF401", CompanionExpected for
+// "EF401F"); both are empty for the catalogue's own ids and unknown ones.
+// Readers that classify every published value call this, not Lookup.
+func CompanionOf(id string) (base, kind string) {
+	if i, ok := publishedIndex[id]; ok {
+		return published[i].CompanionOf, published[i].Companion
+	}
+	return "", ""
+}
+
+// UnitOf returns the unit of a published indicator, "" for an unknown id,
+// without copying anything.
+func UnitOf(id string) Unit {
+	if i, ok := publishedIndex[id]; ok {
+		return published[i].Unit
+	}
+	return ""
+}
+
 // MicroSQL returns the indicator's micro-level query: one row per cohort
 // member, columns (municipality, period, gender, cohort_date, x). It reads
 // the transform tables and getvariable('as_of').

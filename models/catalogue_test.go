@@ -101,3 +101,28 @@ func TestMicroSQLShape(t *testing.T) {
 		}
 	}
 }
+
+// TestCompanionOfAndUnitOf: the copy-free accessors agree with Lookup.
+func TestCompanionOfAndUnitOf(t *testing.T) {
+	for _, c := range []struct {
+		id, base, kind string
+		unit           Unit
+	}{
+		{"EF401", "", "", Percent}, {"EF401F", "EF401", CompanionExpected, Percent},
+		{"EF101A", "EF101", CompanionDeviation, PercentagePoints}, {"EF402K", "EF402", CompanionRatio, Ratio},
+		{"EF303", "", "", Days}, {"EF303F", "", "", ""}, {"EF999", "", "", ""},
+	} {
+		base, kind := CompanionOf(c.id)
+		if base != c.base || kind != c.kind || UnitOf(c.id) != c.unit {
+			t.Errorf("%s: CompanionOf = %q, %q; UnitOf = %q; want %q, %q, %q", c.id, base, kind, UnitOf(c.id), c.base, c.kind, c.unit)
+		}
+		if ind, ok := Lookup(c.id); ok && (ind.CompanionOf != base || ind.Companion != kind || ind.Unit != UnitOf(c.id)) {
+			t.Errorf("%s: Lookup gives %q %q %q", c.id, ind.CompanionOf, ind.Companion, ind.Unit)
+		}
+	}
+	for id, want := range map[string]bool{"0127": true, "2584": true, "0001": false, "0000": false, "G0002": false, "G001": false} {
+		if IsMunicipality(id) != want {
+			t.Errorf("IsMunicipality(%s) = %v, want %v", id, !want, want)
+		}
+	}
+}

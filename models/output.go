@@ -32,6 +32,12 @@ func AreaName(id string, groups []config.Group) string {
 	return geo.Name(id)
 }
 
+// IsMunicipality reports whether an area id of a cell is a municipality
+// (kommunkod), not a county (00LL), Riket (0000) or a group (G…).
+func IsMunicipality(id string) bool {
+	return len(id) == 4 && !strings.HasPrefix(id, "00") && !strings.HasPrefix(id, "G")
+}
+
 // valueColumns are the columns of the CSV and JSON outputs, in order.
 var valueColumns = []string{"kpi", "municipality", "municipality_title", "period", "gender",
 	"numerator", "denominator", "value", "ci_low", "ci_high", "status", "members", "as_of"}

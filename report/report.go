@@ -187,7 +187,7 @@ func municipalities(n int) string {
 func LatestMunicipalities(es []evaluate.Expected) []evaluate.Expected {
 	byPeriod := map[int][]evaluate.Expected{}
 	for _, e := range es {
-		if len(e.Area) == 4 && !strings.HasPrefix(e.Area, "00") && !strings.HasPrefix(e.Area, "G") {
+		if models.IsMunicipality(e.Area) {
 			byPeriod[e.Period] = append(byPeriod[e.Period], e)
 		}
 	}

@@ -20,7 +20,6 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -163,8 +162,8 @@ func suppress(vals []models.Value, opt Options) (sup []bool, primary, complement
 	var own []int // index in vals of cells[i]
 	base := make([]string, len(vals))
 	for i, v := range vals {
-		if ind, ok := models.Lookup(v.KPI); ok && ind.CompanionOf != "" {
-			base[i] = ind.CompanionOf
+		if b, _ := models.CompanionOf(v.KPI); b != "" {
+			base[i] = b
 			continue
 		}
 		cells = append(cells, disclosure.Cell{Key: key(v.KPI, v), N: *v.Denominator})
@@ -223,7 +222,7 @@ func countMembers(vals []models.Value, groups []config.Group) {
 		}
 	}
 	for _, v := range vals {
-		if !isMunicipality(v.Municipality) {
+		if !models.IsMunicipality(v.Municipality) {
 			continue
 		}
 		n[k{v.KPI, "00" + v.Municipality[:2], v.Period, v.Gender}]++
@@ -234,16 +233,12 @@ func countMembers(vals []models.Value, groups []config.Group) {
 	}
 	for i := range vals {
 		v := &vals[i]
-		if isMunicipality(v.Municipality) {
+		if models.IsMunicipality(v.Municipality) {
 			v.Members = 1
 			continue
 		}
 		v.Members = max(1, n[k{v.KPI, v.Municipality, v.Period, v.Gender}])
 	}
-}
-
-func isMunicipality(id string) bool {
-	return len(id) == 4 && !strings.HasPrefix(id, "00") && !strings.HasPrefix(id, "G")
 }
 
 // index builds the lookup tables of sorted values.
