@@ -40,12 +40,7 @@ func init() {
 				if err != nil {
 					return err
 				}
-				for _, ind := range inds {
-					f.KPIs = append(f.KPIs, ind.ID)
-					for _, c := range models.Companions(ind) {
-						f.KPIs = append(f.KPIs, c.ID)
-					}
-				}
+				f.KPIs = withCompanions(inds)
 				switch format {
 				case models.FormatTable, models.FormatCSV, models.FormatJSON:
 				default:
@@ -55,17 +50,14 @@ func init() {
 				if err != nil {
 					return err
 				}
-				var vals []models.Value
-				if srv != nil {
-					vals, err = srv.values(cmd.Context(), f) // the running server's published snapshot
-				} else {
+				if db != nil {
 					defer db.Close()
-					vals, err = publishedValues(cmd.Context(), db, f, cfg.Indicators.MinN, cfg.Groups)
-					if err == nil && len(vals) == 0 {
-						var n int
-						if err = db.QueryRowContext(cmd.Context(), `SELECT count(*) FROM indicator_values`).Scan(&n); err == nil && n == 0 {
-							err = evaluate.ErrNotComputed
-						}
+				}
+				vals, err := readPublished(cmd.Context(), cfg, db, srv, f)
+				if db != nil && err == nil && len(vals) == 0 {
+					var n int
+					if err = db.QueryRowContext(cmd.Context(), `SELECT count(*) FROM indicator_values`).Scan(&n); err == nil && n == 0 {
+						err = evaluate.ErrNotComputed
 					}
 				}
 				if err != nil {

@@ -53,13 +53,10 @@ func init() {
 				if headline {
 					f = models.Filter{KPIs: models.HeadlineKPIs, Genders: []string{"T"}}
 				}
-				var vals []models.Value
-				if srv != nil {
-					vals, err = srv.values(cmd.Context(), f) // the running server's published snapshot
-				} else {
+				if db != nil {
 					defer db.Close()
-					vals, err = publishedValues(cmd.Context(), db, f, cfg.Indicators.MinN, cfg.Groups)
 				}
+				vals, err := readPublished(cmd.Context(), cfg, db, srv, f)
 				if err != nil {
 					return err
 				}

@@ -72,13 +72,7 @@ func init() {
 				// Every cell the report shows comes from the published values
 				// (min_n and complementary suppression applied); only the
 				// estimates of effects are computed from the cohort rows.
-				pub := models.Filter{Genders: []string{"T"}}
-				for _, ind := range inds {
-					pub.KPIs = append(pub.KPIs, ind.ID)
-					for _, c := range models.Companions(ind) {
-						pub.KPIs = append(pub.KPIs, c.ID)
-					}
-				}
+				pub := models.Filter{KPIs: withCompanions(inds), Genders: []string{"T"}}
 				vals, err := publishedValues(ctx, db, pub, cfg.Indicators.MinN, cfg.Groups)
 				if err != nil {
 					return err

@@ -225,6 +225,29 @@ func sortAreas(areas []string) {
 	})
 }
 
+// readPublished returns the published values matching f: the running
+// serve's snapshot when openRead found one (srv), else a snapshot built from
+// db. The caller closes db.
+func readPublished(ctx context.Context, cfg config.Config, db *sql.DB, srv *remote, f models.Filter) ([]models.Value, error) {
+	if srv != nil {
+		return srv.values(ctx, f)
+	}
+	return publishedValues(ctx, db, f, cfg.Indicators.MinN, cfg.Groups)
+}
+
+// withCompanions lists the indicators' ids, each followed by the ids of its
+// case-mix companions (models.Companions).
+func withCompanions(inds []models.Indicator) []string {
+	var ids []string
+	for _, ind := range inds {
+		ids = append(ids, ind.ID)
+		for _, c := range models.Companions(ind) {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids
+}
+
 // publishedValues are the values matching f as every outward reader
 // publishes them (package snapshot applies disclosure control).
 func publishedValues(ctx context.Context, db *sql.DB, f models.Filter, minN int, groups []config.Group) ([]models.Value, error) {
