@@ -213,3 +213,38 @@ func TestExpectedCaseMix(t *testing.T) {
 		}
 	}
 }
+
+// TestCovJoinsAgree: the fallback join on the pseudonym (taken when two
+// hash keys of effekt_cov collide) builds the same case tables as the join
+// on the hash key.
+func TestCovJoinsAgree(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulation: a sample written and ingested")
+	}
+	ctx := context.Background()
+	_, d := simulate(t, sample.Options{Seed: 3, CaseMix: &sample.CaseMix{}})
+	join, err := buildCov(ctx, d.conn)
+	if err != nil || join != hashJoin {
+		t.Fatalf("buildCov = %q, %v", join, err)
+	}
+	if err := areaGroups(ctx, d.conn, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"EF101", "EF401"} {
+		ind, _ := models.Lookup(id)
+		var sums [2]string
+		var rows [2]int
+		for i, j := range []string{hashJoin, personJoin} {
+			if _, err := modelCells(ctx, d.conn, ind, j); err != nil {
+				t.Fatal(err)
+			}
+			if err := d.conn.QueryRowContext(ctx, `SELECT coalesce(sum(hash(municipality, period, gender, l0, l1, l2, l3, l4, l5, n, k)), 0)::VARCHAR, count(*)
+				FROM effekt_case`).Scan(&sums[i], &rows[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if sums[0] != sums[1] || rows[0] != rows[1] || rows[0] < 50 {
+			t.Errorf("%s: hash join %d case rows (%s), pseudonym join %d (%s); want equal and ≥ 50", id, rows[0], sums[0], rows[1], sums[1])
+		}
+	}
+}
