@@ -144,7 +144,7 @@ func modelCells(ctx context.Context, q querier, ind models.Indicator, join strin
 	if err != nil {
 		return false, err
 	}
-	caseSQL := strings.NewReplacer("{{micro}}", micro, hashJoin, join).Replace(expectedCaseSQL)
+	caseSQL := strings.NewReplacer("{{micro}}", micro, "{{join}}", join).Replace(expectedCaseSQL)
 	if _, err := q.ExecContext(ctx, caseSQL); err != nil {
 		return false, notComputed(fmt.Errorf("expected %s: case rows: %w", ind.ID, err))
 	}

@@ -6,7 +6,9 @@
 -- gender, age band at the cohort date, education, region of birth, months
 -- from permit to settlement, cohort year. Education, region and months come
 -- from settlements (one row per person) through effekt_cov
--- (expected_cov.sql), joined on the hash key and checked on the pseudonym;
+-- (expected_cov.sql), joined ({{join}}, from evaluate's buildCov) on the hash
+-- key c.pk = hash(m.eff_person) and checked on the pseudonym, or on the
+-- pseudonym itself when keys collide;
 -- they are 'saknas' for persons without a settlement. effekt_cov's keys are
 -- unique (checked before this runs).
 CREATE OR REPLACE TEMP TABLE effekt_case AS
@@ -24,7 +26,7 @@ rows AS (
         c.person = m.eff_person AS settled, -- false only on a collision of hash keys
         c.l2, c.l3, c.l4
     FROM micro m
-    LEFT JOIN effekt_cov c ON c.pk = hash(m.eff_person)
+    LEFT JOIN effekt_cov c ON {{join}}
     WHERE m.x IS NOT NULL
 )
 SELECT
