@@ -163,6 +163,10 @@ func (r *stepRecorder) Handle(_ context.Context, rec slog.Record) error {
 		name = "indicator " + label
 	case "indicator values committed":
 		name = "commit"
+	case "case-mix covariates":
+		name = "companions: covariates"
+	case "case-mix companions":
+		name = "companions " + label
 	default:
 		return nil
 	}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -111,23 +112,28 @@ func CompanionStep() models.Step {
 	}}
 }
 
-const dropCaseTables = `DROP TABLE IF EXISTS effekt_cov; DROP TABLE IF EXISTS effekt_case; DROP TABLE IF EXISTS effekt_beta; DROP TABLE IF EXISTS effekt_expected`
+const dropCaseTables = `DROP TABLE IF EXISTS effekt_cov; DROP TABLE IF EXISTS effekt_cov_person; DROP TABLE IF EXISTS effekt_cov_levels; DROP TABLE IF EXISTS effekt_case; DROP TABLE IF EXISTS effekt_p; DROP TABLE IF EXISTS effekt_expected`
 
 // hashJoin and personJoin are the joins of a cohort row to effekt_cov: on
-// the 64-bit key when the keys are unique, else on the pseudonym itself.
+// the 64-bit key when it is one-to-one over every person, else on the
+// pseudonym itself.
 const (
-	hashJoin   = "c.pk = hash(m.eff_person)"
-	personJoin = "c.person = m.eff_person"
+	hashJoin   = "effekt_cov c ON c.pk = hash(m.eff_person)"
+	personJoin = "effekt_cov_person c ON c.person = m.eff_person"
 )
 
-// buildCov builds effekt_cov and returns the join to use on it.
+// buildCov builds effekt_cov and effekt_cov_levels and returns the join to
+// use on effekt_cov. The hash key is checked over persons, which holds
+// every pseudonym of every source (transform's persons model), so every
+// cohort row's and every settlement's: when no two of them share a key, a
+// join on the key is a join on the pseudonym.
 func buildCov(ctx context.Context, q querier) (string, error) {
 	if _, err := q.ExecContext(ctx, strings.ReplaceAll(expectedCovSQL, "{{regions}}", regionValues())); err != nil {
 		return "", notComputed(fmt.Errorf("expected values: covariates: %w", err))
 	}
 	var unique bool
-	if err := q.QueryRowContext(ctx, `SELECT count(*) = count(DISTINCT pk) FROM effekt_cov`).Scan(&unique); err != nil {
-		return "", fmt.Errorf("expected values: covariates: %w", err)
+	if err := q.QueryRowContext(ctx, `SELECT count(*) = count(DISTINCT hash(person)) FROM persons`).Scan(&unique); err != nil {
+		return "", notComputed(fmt.Errorf("expected values: covariates: %w", err))
 	}
 	if !unique {
 		slog.Warn("case-mix covariates: hash keys not unique, joining on the pseudonym")
@@ -151,7 +157,8 @@ func modelCells(ctx context.Context, q querier, ind models.Indicator, join strin
 	return fitCells(ctx, q, ind.ID, ind.ByGender)
 }
 
-// fitCells fits the model on effekt_case and builds effekt_expected.
+// fitCells fits the model on effekt_case, computes every pattern's
+// probability into effekt_p and builds effekt_expected.
 func fitCells(ctx context.Context, q querier, kpi string, byGender bool) (bool, error) {
 	pats, err := readPatterns(ctx, q)
 	if err != nil {
@@ -165,7 +172,7 @@ func fitCells(ctx context.Context, q querier, kpi string, byGender bool) (bool, 
 		slog.Warn("no case-mix model: expected values left out", "kpi", kpi, "err", err)
 		return false, nil
 	}
-	if err := storeBeta(ctx, q, beta, cols); err != nil {
+	if err := storeP(ctx, q, pats, beta, cols); err != nil {
 		return false, fmt.Errorf("expected %s: %w", kpi, err)
 	}
 	cells := strings.ReplaceAll(expectedCellsSQL, "{{by_gender}}", fmt.Sprint(byGender))
@@ -175,14 +182,26 @@ func fitCells(ctx context.Context, q querier, kpi string, byGender bool) (bool, 
 	return true, nil
 }
 
-// pattern is one combination of covariate levels with its persons.
+// ageBands names effekt_case's age band numbers a (expected_case.sql).
+var ageBands = [...]string{"saknas", "−24", "25–34", "35–44", "45+"}
+
+// pattern is one combination of covariate levels with its persons: its
+// key as effekt_case holds it, and its level names.
 type pattern struct {
+	period      int
+	gender      string
+	a           uint8
+	cov         int32
 	levels      [len(factorNames)]string
 	succ, total float64
 }
 
+// readPatterns reads effekt_case's patterns with their level names (l2…l4
+// from effekt_cov_levels).
 func readPatterns(ctx context.Context, q querier) ([]pattern, error) {
-	rows, err := q.QueryContext(ctx, `SELECT l0, l1, l2, l3, l4, l5, sum(k), sum(n)::DOUBLE FROM effekt_case GROUP BY ALL ORDER BY ALL`)
+	rows, err := q.QueryContext(ctx, `SELECT c.period, c.gender, c.a, c.cov, v.l2, v.l3, v.l4, sum(c.k), sum(c.n)::DOUBLE
+		FROM effekt_case c JOIN effekt_cov_levels v USING (cov)
+		GROUP BY ALL ORDER BY ALL`)
 	if err != nil {
 		return nil, fmt.Errorf("case patterns: %w", err)
 	}
@@ -191,9 +210,13 @@ func readPatterns(ctx context.Context, q querier) ([]pattern, error) {
 	for rows.Next() {
 		var p pattern
 		l := &p.levels
-		if err := rows.Scan(&l[0], &l[1], &l[2], &l[3], &l[4], &l[5], &p.succ, &p.total); err != nil {
+		if err := rows.Scan(&p.period, &p.gender, &p.a, &p.cov, &l[2], &l[3], &l[4], &p.succ, &p.total); err != nil {
 			return nil, fmt.Errorf("case patterns: %w", err)
 		}
+		if int(p.a) >= len(ageBands) {
+			return nil, fmt.Errorf("case patterns: age band %d", p.a)
+		}
+		l[0], l[1], l[5] = p.gender, ageBands[p.a], strconv.Itoa(p.period)
 		out = append(out, p)
 	}
 	if err := rows.Err(); err != nil {
@@ -259,21 +282,54 @@ func fitPatterns(pats []pattern) ([]float64, []level, error) {
 	return beta, cols, nil
 }
 
-// storeBeta writes the coefficients to effekt_beta (f = −1 the intercept).
-func storeBeta(ctx context.Context, q querier, beta []float64, cols []level) error {
-	if _, err := q.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE effekt_beta (f INTEGER NOT NULL, level VARCHAR NOT NULL, beta DOUBLE NOT NULL)`); err != nil {
+// storeP writes each pattern's probability p = 1/(1 + e^−z) under the
+// fitted model to effekt_p, keyed as effekt_case is; z is the intercept
+// plus the coefficients of the pattern's levels (a reference level has
+// none).
+func storeP(ctx context.Context, q querier, pats []pattern, beta []float64, cols []level) error {
+	if _, err := q.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE effekt_p (period INTEGER NOT NULL, gender VARCHAR NOT NULL, a UTINYINT NOT NULL, cov INTEGER NOT NULL, p DOUBLE NOT NULL)`); err != nil {
 		return fmt.Errorf("model table: %w", err)
 	}
-	vals := make([]string, len(cols))
-	args := make([]any, 0, 3*len(cols))
-	for i, c := range cols {
-		vals[i] = "(?, ?, ?)"
-		args = append(args, c.f, c.name, beta[i])
+	index := make(map[level]int, len(cols))
+	for i, c := range cols[1:] {
+		index[c] = i + 1
 	}
-	if _, err := q.ExecContext(ctx, `INSERT INTO effekt_beta VALUES `+strings.Join(vals, ", "), args...); err != nil {
+	// one parameter per column, the values joined by commas and split in
+	// SQL: binding or parsing thousands of rows of VALUES costs far more. A
+	// float is written in its shortest exact form.
+	var period, gender, a, cov, prob []string
+	for _, p := range pats {
+		z := beta[0]
+		for f, l := range p.levels {
+			if c, ok := index[level{f, l}]; ok {
+				z += beta[c]
+			}
+		}
+		if strings.Contains(p.gender, ",") {
+			return fmt.Errorf("model table: gender %q", p.gender)
+		}
+		period = append(period, strconv.Itoa(p.period))
+		gender = append(gender, p.gender)
+		a = append(a, strconv.Itoa(int(p.a)))
+		cov = append(cov, strconv.Itoa(int(p.cov)))
+		prob = append(prob, strconv.FormatFloat(logistic(z), 'g', -1, 64))
+	}
+	if _, err := q.ExecContext(ctx, `INSERT INTO effekt_p
+		SELECT unnest(string_split($1, ','))::INTEGER, unnest(string_split($2, ',')), unnest(string_split($3, ','))::UTINYINT,
+		       unnest(string_split($4, ','))::INTEGER, unnest(string_split($5, ','))::DOUBLE`,
+		strings.Join(period, ","), strings.Join(gender, ","), strings.Join(a, ","), strings.Join(cov, ","), strings.Join(prob, ",")); err != nil {
 		return fmt.Errorf("model table: %w", err)
 	}
 	return nil
+}
+
+// logistic is 1/(1 + e^−z), computed without overflow for any z.
+func logistic(z float64) float64 {
+	if z >= 0 {
+		return 1 / (1 + math.Exp(-z))
+	}
+	e := math.Exp(z)
+	return e / (1 + e)
 }
 
 // ExpectedValues fits the case-mix model of a proportion indicator (one

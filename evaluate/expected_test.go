@@ -31,7 +31,7 @@ func TestPersonMicro(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	const want = "municipality period gender l0 l1 l2 l3 l4 l5 n k"
+	const want = "municipality period gender a cov n k"
 	join, err := buildCov(ctx, d.conn)
 	if err != nil || join != hashJoin {
 		t.Fatalf("buildCov = %q, %v", join, err)
@@ -71,12 +71,13 @@ func caseFixture(t *testing.T, groups []config.Group, rows [][3]string) *Data {
 	}
 	t.Cleanup(func() { conn.Close() })
 	if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE effekt_case (municipality VARCHAR, period INTEGER, gender VARCHAR,
-		l0 VARCHAR, l1 VARCHAR, l2 VARCHAR, l3 VARCHAR, l4 VARCHAR, l5 VARCHAR, n BIGINT, k DOUBLE)`); err != nil {
+		a UTINYINT, cov INTEGER, n BIGINT, k DOUBLE);
+		CREATE TEMP TABLE effekt_cov_levels AS SELECT 7 AS cov, 'gymnasial' AS l2, 'Asien' AS l3, '0–2' AS l4`); err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range rows {
-		if _, err := conn.ExecContext(ctx, `INSERT INTO effekt_case VALUES (?, 2020, ?, ?, '25–34', 'gymnasial', 'Asien', '0–2', '2020', 1, ?::DOUBLE)`,
-			r[0], r[1], r[1], r[2]); err != nil {
+	for _, r := range rows { // age band 2: 25–34
+		if _, err := conn.ExecContext(ctx, `INSERT INTO effekt_case VALUES (?, 2020, ?, 2, 7, 1, ?::DOUBLE)`,
+			r[0], r[1], r[2]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -238,7 +239,7 @@ func TestCovJoinsAgree(t *testing.T) {
 			if _, err := modelCells(ctx, d.conn, ind, j); err != nil {
 				t.Fatal(err)
 			}
-			if err := d.conn.QueryRowContext(ctx, `SELECT coalesce(sum(hash(municipality, period, gender, l0, l1, l2, l3, l4, l5, n, k)), 0)::VARCHAR, count(*)
+			if err := d.conn.QueryRowContext(ctx, `SELECT coalesce(sum(hash(municipality, period, gender, a, cov, n, k)), 0)::VARCHAR, count(*)
 				FROM effekt_case`).Scan(&sums[i], &rows[i]); err != nil {
 				t.Fatal(err)
 			}

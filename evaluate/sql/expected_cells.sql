@@ -1,8 +1,8 @@
 -- effekt_expected: observed and expected counts per area, period and gender
--- of one proportion indicator, from effekt_case and the fitted model in
--- effekt_beta (f = −1 the intercept; f = 0…5 a level's coefficient, the
--- reference levels absent). Each case row's probability p = 1/(1 + e^−z)
--- with z the sum of its coefficients. n persons, o with x = 1, e = Σ p,
+-- of one proportion indicator, from effekt_case and the fitted model's
+-- probability of every pattern in effekt_p (period, gender, a, cov: the
+-- levels, as effekt_case holds them; fitCells computes p = 1/(1 + e^−z), z
+-- the sum of the pattern's coefficients). n persons, o with x = 1, e = Σ p,
 -- v = Σ p(1 − p) (the variance of o when the model holds). e and v are
 -- summed as DECIMAL(38, 18), exactly: a floating sum's last bits depend on
 -- the order a parallel aggregation adds in, and the same data must give
@@ -12,29 +12,12 @@
 -- municipality, its county, Riket and each configured group
 -- (effekt_area_groups); under its own gender when {{by_gender}} and under T.
 CREATE OR REPLACE TEMP TABLE effekt_expected AS
-WITH scored AS (
-    SELECT
-        c.municipality, c.period, c.gender, c.n, c.k,
-        (SELECT beta FROM effekt_beta WHERE f = -1)
-            + coalesce(b0.beta, 0) + coalesce(b1.beta, 0) + coalesce(b2.beta, 0)
-            + coalesce(b3.beta, 0) + coalesce(b4.beta, 0) + coalesce(b5.beta, 0) AS z
+WITH counted AS (
+    SELECT c.municipality, c.period, c.gender,
+           sum(c.n) AS n, sum(c.k) AS o,
+           sum((c.n * p.p)::DECIMAL(38, 18)) AS e, sum((c.n * p.p * (1.0 - p.p))::DECIMAL(38, 18)) AS v
     FROM effekt_case c
-    LEFT JOIN effekt_beta b0 ON b0.f = 0 AND b0.level = c.l0
-    LEFT JOIN effekt_beta b1 ON b1.f = 1 AND b1.level = c.l1
-    LEFT JOIN effekt_beta b2 ON b2.f = 2 AND b2.level = c.l2
-    LEFT JOIN effekt_beta b3 ON b3.f = 3 AND b3.level = c.l3
-    LEFT JOIN effekt_beta b4 ON b4.f = 4 AND b4.level = c.l4
-    LEFT JOIN effekt_beta b5 ON b5.f = 5 AND b5.level = c.l5
-),
-probs AS (
-    SELECT *, CASE WHEN z >= 0 THEN 1.0 / (1.0 + exp(-z)) ELSE exp(z) / (1.0 + exp(z)) END AS p
-    FROM scored
-),
-counted AS (
-    SELECT municipality, period, gender,
-           sum(n) AS n, sum(k) AS o,
-           sum((n * p)::DECIMAL(38, 18)) AS e, sum((n * p * (1.0 - p))::DECIMAL(38, 18)) AS v
-    FROM probs
+    JOIN effekt_p p ON p.period = c.period AND p.gender = c.gender AND p.a = c.a AND p.cov = c.cov
     GROUP BY ALL
 ),
 placed AS (
