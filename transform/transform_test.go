@@ -148,8 +148,8 @@ func rowsOf(t *testing.T, db *sql.DB, q string) []string {
 
 // TestPersonKey: the models key persons by a 64-bit hash inside the
 // transform; should two pseudonyms ever share it, or a file id not fit the
-// rank key, the transform fails instead of merging persons or mis-ranking
-// sources.
+// rank key that orders the rows of a person whose sources disagree, the
+// transform fails instead of merging persons or mis-ranking sources.
 func TestPersonKey(t *testing.T) {
 	ctx := context.Background()
 	fixture, err := os.ReadFile(filepath.Join("testdata", "cohorts", "fixture.sql"))
@@ -164,6 +164,11 @@ func TestPersonKey(t *testing.T) {
 	}{
 		{name: "collision", macro: "length(p)", want: "two pseudonyms share the internal person key"},
 		{name: "file id", macro: "hash(p)", want: "does not fit the source rank key",
+			extra: `INSERT INTO settlements (person, birth_date, gender, municipality, permit_on, settled_on, file_id, line) VALUES
+				('x4', '2001-01-01', 'M', '0127', '2023-01-01', '2023-02-15', 268435456, 2);
+				INSERT INTO so_registrations (person, birth_date, gender, municipality, registered_on, language, file_id, line) VALUES
+				('x4', '2001-01-01', 'K', '0127', '2023-03-01', 'sv', 1, 9)`},
+		{name: "file id, sources agree", macro: "hash(p)", want: "",
 			extra: `INSERT INTO settlements (person, birth_date, gender, municipality, permit_on, settled_on, file_id, line) VALUES
 				('x4', '2001-01-01', 'M', '0127', '2023-01-01', '2023-02-15', 268435456, 2)`},
 	} {
@@ -192,6 +197,12 @@ func TestPersonKey(t *testing.T) {
 				if _, got = tx.ExecContext(ctx, q); got != nil {
 					break
 				}
+			}
+			if tt.want == "" {
+				if got != nil {
+					t.Fatalf("error = %v, want none (the rank key orders only disagreeing rows)", got)
+				}
+				return
 			}
 			if got == nil || !strings.Contains(got.Error(), tt.want) {
 				t.Fatalf("error = %v, want one saying %q", got, tt.want)

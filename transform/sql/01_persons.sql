@@ -1,7 +1,8 @@
 -- persons: one row per pseudonym with birth date and legal gender.
 --
--- Every source derives both from the same personnummer, so they agree. Should
--- a source ever disagree, the most authoritative source wins, in this order:
+-- Every source derives both from the same personnummer, so they agree (and
+-- persons takes the one variant without ranking rows). Should a source ever
+-- disagree, the most authoritative source wins, in this order:
 -- settlements, so_registrations, sfi_courses, af_plans,
 -- intervention_participations, so_attendance, so_certificates; within one
 -- source the earliest file and line.
@@ -12,9 +13,9 @@
 -- pseudonym itself only from the row that is written out. pk lives only in
 -- the transform's temporary tables (every table it writes keys persons by
 -- the pseudonym) and never leaves the transaction. It is checked to be
--- one-to-one: every row of every source is grouped under its pk with a
--- second, independent hash of its pseudonym, and the model fails when that
--- hash differs within a pk, so a join on pk is a join on the pseudonym.
+-- one-to-one over persons, which holds every pseudonym of every source:
+-- the model fails when two share a pk, so a join on pk is a join on the
+-- pseudonym.
 --
 -- The temporary tables built here are shared with the later models; the
 -- model that uses one last drops it:
@@ -46,53 +47,24 @@ JOIN effekt_so_first r ON r.pk = effekt_pk(a.person)
 WHERE a.present
 GROUP BY r.pk;
 
--- effekt_attendees: one row per pseudonym in so_attendance with its first
--- row (file, line), grouped on the pseudonym itself (its rows come in runs of
--- one person, which DuckDB groups cheaply).
-CREATE OR REPLACE TEMP TABLE effekt_attendees AS
-SELECT person,
-       min(file_id * 4294967296 + line) AS row_key,
-       arg_min(birth_date, file_id * 4294967296 + line) AS birth_date,
-       arg_min(gender, file_id * 4294967296 + line) AS gender
-FROM so_attendance
-GROUP BY person;
+-- effekt_variants: every distinct (person, birth date, gender) of every
+-- source. The loader derives birth date and gender from the identity the
+-- pseudonym is keyed on (SPEC §3), so a person has one variant; only a
+-- database written otherwise can give a person two.
+CREATE OR REPLACE TEMP TABLE effekt_variants AS
+SELECT DISTINCT person, birth_date, gender FROM (
+    SELECT person, birth_date, gender FROM settlements
+    UNION ALL SELECT person, birth_date, gender FROM so_registrations
+    UNION ALL SELECT person, birth_date, gender FROM sfi_courses
+    UNION ALL SELECT person, birth_date, gender FROM af_plans
+    UNION ALL SELECT person, birth_date, gender FROM intervention_participations
+    UNION ALL SELECT person, birth_date, gender FROM so_attendance
+    UNION ALL SELECT person, birth_date, gender FROM so_certificates
+);
 
--- effekt_seen: every row of every source that names a person, ranked by
--- rank_key = source_rank · 2⁶⁰ + file_id · 2³² + line (exact while file ids
--- stay below 2²⁸: beyond that the model fails, never mis-ranks).
-CREATE OR REPLACE TEMP VIEW effekt_seen AS
-SELECT person, (1::BIGINT << 60) + file_id * 4294967296 + line AS rank_key, file_id, birth_date, gender FROM settlements
-UNION ALL
-SELECT person, (2::BIGINT << 60) + file_id * 4294967296 + line, file_id, birth_date, gender FROM so_registrations
-UNION ALL
-SELECT person, (3::BIGINT << 60) + file_id * 4294967296 + line, file_id, birth_date, gender FROM sfi_courses
-UNION ALL
-SELECT person, (4::BIGINT << 60) + file_id * 4294967296 + line, file_id, birth_date, gender FROM af_plans
-UNION ALL
-SELECT person, (5::BIGINT << 60) + file_id * 4294967296 + line, file_id, birth_date, gender FROM intervention_participations
-UNION ALL
-SELECT person, (6::BIGINT << 60) + row_key, row_key >> 32, birth_date, gender FROM effekt_attendees
-UNION ALL
-SELECT person, (7::BIGINT << 60) + file_id * 4294967296 + line, file_id, birth_date, gender FROM so_certificates;
-
--- effekt_first_rows: per person (pk) the rank_key of its first row, the one
--- birth date and gender come from. A second, independent hash (of the
--- pseudonym reversed), equal on every row of a pk, checks that pk is
--- one-to-one.
-CREATE OR REPLACE TEMP TABLE effekt_first_rows AS
-SELECT effekt_pk(person) AS pk,
-       min(rank_key) AS rank_key,
-       min(hash(reverse(person))) <> max(hash(reverse(person))) AS shared,
-       max(file_id) AS max_file_id
-FROM effekt_seen
-GROUP BY pk;
-
-SELECT error(CASE WHEN shared
-                  THEN 'transform: two pseudonyms share the internal person key, nothing was changed'
-                  ELSE 'transform: a file id of 2^28 or more does not fit the source rank key, nothing was changed' END)
-FROM effekt_first_rows
-WHERE shared OR max_file_id >= 268435456
-LIMIT 1;
+-- effekt_disagree: the persons whose rows disagree (none, as loaded).
+CREATE OR REPLACE TEMP TABLE effekt_disagree AS
+SELECT person FROM effekt_variants GROUP BY person HAVING count(*) > 1;
 
 -- The pseudonym is random hex: FSST gains little on it and costs a lot to
 -- write and to read back in every join, so it is stored uncompressed.
@@ -101,17 +73,48 @@ CREATE OR REPLACE TABLE persons (
     birth_date DATE,
     gender VARCHAR
 );
--- persons: each person's first row (a row is one line of one file, so its
--- rank_key names it within the person's rows).
+-- persons whose rows agree: their one variant.
 INSERT INTO persons
-SELECT s.person, s.birth_date, s.gender
-FROM effekt_seen s
-SEMI JOIN effekt_first_rows f ON f.pk = effekt_pk(s.person) AND f.rank_key = s.rank_key;
+SELECT person, any_value(birth_date), any_value(gender)
+FROM effekt_variants
+GROUP BY person
+HAVING count(*) = 1;
+
+-- persons whose rows disagree: their first row, ranked by rank_key =
+-- source_rank · 2⁶⁰ + file_id · 2³² + line (exact while file ids stay
+-- below 2²⁸: beyond that the model fails, never mis-ranks). With no such
+-- person (the join's build side empty) DuckDB reads none of the sources.
+INSERT INTO persons
+SELECT person, arg_min(birth_date, rank_key), arg_min(gender, rank_key)
+FROM (
+    SELECT person, (1::BIGINT << 60) + file_id * 4294967296 + line AS rank_key, file_id, birth_date, gender FROM settlements
+    UNION ALL
+    SELECT person, (2::BIGINT << 60) + file_id * 4294967296 + line, file_id, birth_date, gender FROM so_registrations
+    UNION ALL
+    SELECT person, (3::BIGINT << 60) + file_id * 4294967296 + line, file_id, birth_date, gender FROM sfi_courses
+    UNION ALL
+    SELECT person, (4::BIGINT << 60) + file_id * 4294967296 + line, file_id, birth_date, gender FROM af_plans
+    UNION ALL
+    SELECT person, (5::BIGINT << 60) + file_id * 4294967296 + line, file_id, birth_date, gender FROM intervention_participations
+    UNION ALL
+    SELECT person, (6::BIGINT << 60) + file_id * 4294967296 + line, file_id, birth_date, gender FROM so_attendance
+    UNION ALL
+    SELECT person, (7::BIGINT << 60) + file_id * 4294967296 + line, file_id, birth_date, gender FROM so_certificates
+) s
+SEMI JOIN effekt_disagree d USING (person)
+GROUP BY person
+HAVING CASE WHEN max(file_id) >= 268435456
+            THEN error('transform: a file id of 2^28 or more does not fit the source rank key, nothing was changed')
+            ELSE true END;
+
+-- pk is one-to-one: no two pseudonyms of any source share it.
+SELECT error('transform: two pseudonyms share the internal person key, nothing was changed')
+FROM (SELECT count(DISTINCT effekt_pk(person)) AS keys, count(*) AS persons FROM persons)
+WHERE keys <> persons;
 
 -- effekt_persons: persons by pk, for the cohort models to join on.
 CREATE OR REPLACE TEMP TABLE effekt_persons AS
 SELECT effekt_pk(person) AS pk, birth_date, gender FROM persons;
 
-DROP TABLE effekt_first_rows;
-DROP VIEW effekt_seen;
-DROP TABLE effekt_attendees;
+DROP TABLE effekt_disagree;
+DROP TABLE effekt_variants;
