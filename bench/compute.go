@@ -29,8 +29,9 @@ type ComputeOptions struct {
 	Groups []config.Group // configured groups (both sides place cells in them)
 }
 
-// Compute measures models.Compute (every KPI, rebuilding the transform
-// tables) against the limit: one independent SQL query computing EF101's
+// Compute measures models.Compute (rebuilding the transform tables), of the
+// indicators alone and of every KPI with the case-mix companions, against
+// the limit: one independent SQL query computing EF101's
 // cells straight from the loaded tables. Runs alternate effekt and limit so
 // both see the same load. It rewrites indicator_values (as a compute does)
 // and checks that the limit query gives effekt's EF101 cells.
@@ -53,14 +54,26 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (*Report, erro
 	}
 	defer conn.Close()
 
-	var effekt, effektCPU, limit, limitCPU []float64
+	var effekt, effektCPU, base, baseCPU, limit, limitCPU []float64
 	steps := map[string][]float64{}
 	var order []string
-	var cells int
+	var cells, baseCells int
 	for i := 0; i < opt.Runs; i++ {
-		rec := &stepRecorder{}
+		// the eleven indicators alone (what the target was set
+		// for), then all KPIs with the case-mix companions, which leaves
+		// indicator_values as a compute does
 		c0, t0 := cpuSeconds(), time.Now()
-		res, err := withSteps(rec, func() (models.ComputeResult, error) {
+		res, err := models.Compute(ctx, db, models.ComputeOptions{AsOf: asOf, SOFee: opt.SOFee, Groups: opt.Groups})
+		if err != nil {
+			return nil, fmt.Errorf("bench compute: %w", err)
+		}
+		base = append(base, time.Since(t0).Seconds())
+		baseCPU = append(baseCPU, cpuSeconds()-c0)
+		baseCells = res.Rows
+
+		rec := &stepRecorder{}
+		c0, t0 = cpuSeconds(), time.Now()
+		res, err = withSteps(rec, func() (models.ComputeResult, error) {
 			return models.Compute(ctx, db, models.ComputeOptions{AsOf: asOf, SOFee: opt.SOFee, Groups: opt.Groups, Steps: []models.Step{evaluate.CompanionStep()}})
 		})
 		if err != nil {
@@ -91,14 +104,23 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (*Report, erro
 		return nil, fmt.Errorf("bench compute: %w", err)
 	}
 
-	all := Row{Name: "compute, all 11 KPIs", Unit: "s", Better: Lower, Effekt: NewStat(effekt)}
-	all.withLimit("one independent SQL query for EF101's cells from the loaded tables", NewStat(limit), 2)
-	all.Note = fmt.Sprintf("%d cells written; the limit query gives %d EF101 cells, %d differ from effekt's (numerator, denominator)", cells, limitCells, mismatched)
-	abs := Row{Name: "compute, all 11 KPIs (absolute)", Unit: "s", Better: Lower, Effekt: all.Effekt}
+	const limitName = "one independent SQL query for EF101's cells from the loaded tables"
+	nBase, nAll := len(models.Catalogue()), len(models.Published())
+	eleven := Row{Name: fmt.Sprintf("compute, the %d indicators", nBase), Unit: "s", Better: Lower, Effekt: NewStat(base)}
+	eleven.withLimit(limitName, NewStat(limit), 2)
+	eleven.Note = fmt.Sprintf("%d cells written; the limit query gives %d EF101 cells, %d differ from effekt's (numerator, denominator)", baseCells, limitCells, mismatched)
+	elevenAbs := Row{Name: fmt.Sprintf("compute, the %d indicators (absolute)", nBase), Unit: "s", Better: Lower, Effekt: eleven.Effekt}
+	elevenAbs.withBound(5)
+	all := Row{Name: fmt.Sprintf("compute, all %d KPIs (with case-mix companions)", nAll), Unit: "s", Better: Lower, Effekt: NewStat(effekt)}
+	all.withLimit(limitName, NewStat(limit), 2)
+	all.Note = fmt.Sprintf("%d cells written", cells)
+	abs := Row{Name: fmt.Sprintf("compute, all %d KPIs (absolute)", nAll), Unit: "s", Better: Lower, Effekt: all.Effekt}
 	abs.withBound(5)
-	cpu := Row{Name: "compute CPU time (user+sys)", Unit: "s", Better: Lower, Effekt: NewStat(effektCPU)}
-	cpu.withLimit("one independent SQL query for EF101's cells from the loaded tables", NewStat(limitCPU), 0)
-	rep.Rows = []Row{all, abs, cpu}
+	cpu := Row{Name: fmt.Sprintf("compute CPU time, all %d KPIs (user+sys)", nAll), Unit: "s", Better: Lower, Effekt: NewStat(effektCPU)}
+	cpu.withLimit(limitName, NewStat(limitCPU), 0)
+	cpuBase := Row{Name: fmt.Sprintf("compute CPU time, the %d indicators", nBase), Unit: "s", Better: Lower, Effekt: NewStat(baseCPU)}
+	cpuBase.withLimit(limitName, NewStat(limitCPU), 0)
+	rep.Rows = []Row{eleven, elevenAbs, all, abs, cpuBase, cpu}
 	for _, name := range order {
 		rep.Steps = append(rep.Steps, Row{Name: name, Unit: "s", Better: Lower, Effekt: NewStat(steps[name])})
 	}
