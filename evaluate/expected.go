@@ -73,38 +73,45 @@ type querier interface {
 // the same for everyone) gets no companion rows and a warning.
 func CompanionStep() models.Step {
 	return models.Step{Name: "case-mix companions", Run: func(ctx context.Context, tx *sql.Tx, asOf, computedAt time.Time) (map[string]int, error) {
-		per := map[string]int{}
 		start := time.Now()
 		join, err := buildCov(ctx, tx)
 		if err != nil {
 			return nil, err
 		}
 		slog.Debug("case-mix covariates", "duration", time.Since(start))
+		var inds []models.Indicator
 		for _, ind := range models.Catalogue() {
-			if ind.Unit != models.Percent {
-				continue
+			if ind.Unit == models.Percent {
+				inds = append(inds, ind)
 			}
-			start := time.Now()
-			ok, err := modelCells(ctx, tx, ind, join)
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				continue
-			}
-			r, err := tx.ExecContext(ctx, insertCompanionsSQL, ind.ID, asOf.Format(time.DateOnly), computedAt)
-			if err != nil {
-				return nil, fmt.Errorf("companions %s: insert: %w", ind.ID, err)
-			}
-			n, err := r.RowsAffected()
-			if err != nil {
-				return nil, fmt.Errorf("companions %s: %w", ind.ID, err)
-			}
-			for _, c := range models.Companions(ind) {
-				per[c.ID] = int(n) / 3
-			}
-			slog.Debug("case-mix companions", "kpi", ind.ID, "rows", n, "duration", time.Since(start))
 		}
+		start = time.Now()
+		fitted, err := modelCells(ctx, tx, inds, join)
+		if err != nil {
+			return nil, err
+		}
+		if len(fitted) == 0 {
+			if _, err := tx.ExecContext(ctx, dropCaseTables); err != nil {
+				return nil, fmt.Errorf("companions: clean up: %w", err)
+			}
+			return nil, nil
+		}
+		if _, err := tx.ExecContext(ctx, insertCompanionsSQL, asOf.Format(time.DateOnly), computedAt); err != nil {
+			return nil, fmt.Errorf("companions: insert: %w", err)
+		}
+		counts, err := expectedCounts(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		per := map[string]int{}
+		for _, ind := range inds {
+			if n, ok := counts[ind.ID]; ok {
+				for _, c := range models.Companions(ind) {
+					per[c.ID] = n
+				}
+			}
+		}
+		slog.Debug("case-mix companions", "kpi", "all", "duration", time.Since(start))
 		if _, err := tx.ExecContext(ctx, dropCaseTables); err != nil {
 			return nil, fmt.Errorf("companions: clean up: %w", err)
 		}
@@ -112,7 +119,29 @@ func CompanionStep() models.Step {
 	}}
 }
 
-const dropCaseTables = `DROP TABLE IF EXISTS effekt_cov; DROP TABLE IF EXISTS effekt_cov_person; DROP TABLE IF EXISTS effekt_cov_levels; DROP TABLE IF EXISTS effekt_case; DROP TABLE IF EXISTS effekt_p; DROP TABLE IF EXISTS effekt_expected`
+// expectedCounts is the number of effekt_expected cells per indicator.
+func expectedCounts(ctx context.Context, q querier) (map[string]int, error) {
+	rows, err := q.QueryContext(ctx, `SELECT kpi, count(*) FROM effekt_expected GROUP BY kpi`)
+	if err != nil {
+		return nil, fmt.Errorf("companions: count: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var kpi string
+		var n int
+		if err := rows.Scan(&kpi, &n); err != nil {
+			return nil, fmt.Errorf("companions: count: %w", err)
+		}
+		out[kpi] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("companions: count: %w", err)
+	}
+	return out, nil
+}
+
+const dropCaseTables = `DROP TABLE IF EXISTS effekt_cov; DROP TABLE IF EXISTS effekt_cov_person; DROP TABLE IF EXISTS effekt_cov_levels; DROP TABLE IF EXISTS effekt_case; DROP TABLE IF EXISTS effekt_p; DROP TABLE IF EXISTS effekt_models; DROP TABLE IF EXISTS effekt_expected`
 
 // hashJoin and personJoin are the joins of a cohort row to effekt_cov: on
 // the 64-bit key when it is one-to-one over every person, else on the
@@ -142,44 +171,70 @@ func buildCov(ctx context.Context, q querier) (string, error) {
 	return hashJoin, nil
 }
 
-// modelCells builds effekt_case for ind (effekt_cov built, join from
-// buildCov), fits the model and builds effekt_expected. It reports false
-// (with a warning) when there is no model to fit.
-func modelCells(ctx context.Context, q querier, ind models.Indicator, join string) (bool, error) {
-	micro, err := personMicro(ind)
-	if err != nil {
-		return false, err
+// modelCells builds effekt_case for inds (effekt_cov built, join from
+// buildCov), fits each indicator's model and builds effekt_expected. It
+// returns the indicators it fitted; one without a model to fit is left out
+// with a warning.
+func modelCells(ctx context.Context, q querier, inds []models.Indicator, join string) ([]string, error) {
+	micros := make([]string, 0, len(inds))
+	byGender := make(map[string]bool, len(inds))
+	for _, ind := range inds {
+		m, err := personMicro(ind)
+		if err != nil {
+			return nil, err
+		}
+		micros = append(micros, "(\n"+m+"\n)")
+		byGender[ind.ID] = ind.ByGender
 	}
-	caseSQL := strings.NewReplacer("{{micro}}", micro, "{{join}}", join).Replace(expectedCaseSQL)
+	if len(micros) == 0 {
+		return nil, nil
+	}
+	caseSQL := strings.NewReplacer("{{micro}}", strings.Join(micros, "\nUNION ALL BY NAME\n"), "{{join}}", join).Replace(expectedCaseSQL)
 	if _, err := q.ExecContext(ctx, caseSQL); err != nil {
-		return false, notComputed(fmt.Errorf("expected %s: case rows: %w", ind.ID, err))
+		return nil, notComputed(fmt.Errorf("expected values: case rows: %w", err))
 	}
-	return fitCells(ctx, q, ind.ID, ind.ByGender)
+	return fitCells(ctx, q, byGender)
 }
 
-// fitCells fits the model on effekt_case, computes every pattern's
-// probability into effekt_p and builds effekt_expected.
-func fitCells(ctx context.Context, q querier, kpi string, byGender bool) (bool, error) {
+// fitCells fits each indicator's model on effekt_case (byGender: the
+// indicators, whether each is divided by gender), computes every pattern's
+// probability into effekt_p and builds effekt_expected. It returns the
+// indicators it fitted, in order; with none it builds no tables.
+func fitCells(ctx context.Context, q querier, byGender map[string]bool) ([]string, error) {
 	pats, err := readPatterns(ctx, q)
 	if err != nil {
-		return false, fmt.Errorf("expected %s: %w", kpi, err)
+		return nil, fmt.Errorf("expected values: %w", err)
 	}
-	if len(pats) == 0 {
-		return false, nil
+	kpis := make([]string, 0, len(byGender))
+	for k := range byGender {
+		kpis = append(kpis, k)
 	}
-	beta, cols, err := fitPatterns(pats)
-	if err != nil {
-		slog.Warn("no case-mix model: expected values left out", "kpi", kpi, "err", err)
-		return false, nil
+	sort.Strings(kpis)
+	var fitted []string
+	var probs []prob
+	for _, kpi := range kpis {
+		ps := pats[kpi]
+		if len(ps) == 0 {
+			continue
+		}
+		beta, cols, err := fitPatterns(ps)
+		if err != nil {
+			slog.Warn("no case-mix model: expected values left out", "kpi", kpi, "err", err)
+			continue
+		}
+		fitted = append(fitted, kpi)
+		probs = appendProbs(probs, kpi, ps, beta, cols)
 	}
-	if err := storeP(ctx, q, pats, beta, cols); err != nil {
-		return false, fmt.Errorf("expected %s: %w", kpi, err)
+	if len(fitted) == 0 {
+		return nil, nil
 	}
-	cells := strings.ReplaceAll(expectedCellsSQL, "{{by_gender}}", fmt.Sprint(byGender))
-	if _, err := q.ExecContext(ctx, cells); err != nil {
-		return false, fmt.Errorf("expected %s: cells: %w", kpi, err)
+	if err := storeModels(ctx, q, fitted, byGender, probs); err != nil {
+		return nil, fmt.Errorf("expected values: %w", err)
 	}
-	return true, nil
+	if _, err := q.ExecContext(ctx, expectedCellsSQL); err != nil {
+		return nil, fmt.Errorf("expected values: cells: %w", err)
+	}
+	return fitted, nil
 }
 
 // ageBands names effekt_case's age band numbers a (expected_case.sql).
@@ -196,28 +251,29 @@ type pattern struct {
 	succ, total float64
 }
 
-// readPatterns reads effekt_case's patterns with their level names (l2…l4
-// from effekt_cov_levels).
-func readPatterns(ctx context.Context, q querier) ([]pattern, error) {
-	rows, err := q.QueryContext(ctx, `SELECT c.period, c.gender, c.a, c.cov, v.l2, v.l3, v.l4, sum(c.k), sum(c.n)::DOUBLE
+// readPatterns reads effekt_case's patterns per indicator, with their
+// level names (l2…l4 from effekt_cov_levels).
+func readPatterns(ctx context.Context, q querier) (map[string][]pattern, error) {
+	rows, err := q.QueryContext(ctx, `SELECT c.kpi, c.period, c.gender, c.a, c.cov, v.l2, v.l3, v.l4, sum(c.k), sum(c.n)::DOUBLE
 		FROM effekt_case c JOIN effekt_cov_levels v USING (cov)
 		GROUP BY ALL ORDER BY ALL`)
 	if err != nil {
 		return nil, fmt.Errorf("case patterns: %w", err)
 	}
 	defer rows.Close()
-	var out []pattern
+	out := map[string][]pattern{}
 	for rows.Next() {
 		var p pattern
+		var kpi string
 		l := &p.levels
-		if err := rows.Scan(&p.period, &p.gender, &p.a, &p.cov, &l[2], &l[3], &l[4], &p.succ, &p.total); err != nil {
+		if err := rows.Scan(&kpi, &p.period, &p.gender, &p.a, &p.cov, &l[2], &l[3], &l[4], &p.succ, &p.total); err != nil {
 			return nil, fmt.Errorf("case patterns: %w", err)
 		}
 		if int(p.a) >= len(ageBands) {
 			return nil, fmt.Errorf("case patterns: age band %d", p.a)
 		}
 		l[0], l[1], l[5] = p.gender, ageBands[p.a], strconv.Itoa(p.period)
-		out = append(out, p)
+		out[kpi] = append(out[kpi], p)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("case patterns: %w", err)
@@ -282,43 +338,68 @@ func fitPatterns(pats []pattern) ([]float64, []level, error) {
 	return beta, cols, nil
 }
 
-// storeP writes each pattern's probability p = 1/(1 + e^−z) under the
-// fitted model to effekt_p, keyed as effekt_case is; z is the intercept
-// plus the coefficients of the pattern's levels (a reference level has
-// none).
-func storeP(ctx context.Context, q querier, pats []pattern, beta []float64, cols []level) error {
-	if _, err := q.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE effekt_p (period INTEGER NOT NULL, gender VARCHAR NOT NULL, a UTINYINT NOT NULL, cov INTEGER NOT NULL, p DOUBLE NOT NULL)`); err != nil {
-		return fmt.Errorf("model table: %w", err)
-	}
+// prob is one pattern's probability under its indicator's model.
+type prob struct {
+	kpi string
+	pat *pattern
+	p   float64
+}
+
+// appendProbs appends each pattern's probability p = 1/(1 + e^−z) under
+// the fitted model: z is the intercept plus the coefficients of the
+// pattern's levels (a reference level has none).
+func appendProbs(out []prob, kpi string, pats []pattern, beta []float64, cols []level) []prob {
 	index := make(map[level]int, len(cols))
 	for i, c := range cols[1:] {
 		index[c] = i + 1
 	}
-	// one parameter per column, the values joined by commas and split in
-	// SQL: binding or parsing thousands of rows of VALUES costs far more. A
-	// float is written in its shortest exact form.
-	var period, gender, a, cov, prob []string
-	for _, p := range pats {
+	for i := range pats {
 		z := beta[0]
-		for f, l := range p.levels {
+		for f, l := range pats[i].levels {
 			if c, ok := index[level{f, l}]; ok {
 				z += beta[c]
 			}
 		}
-		if strings.Contains(p.gender, ",") {
-			return fmt.Errorf("model table: gender %q", p.gender)
+		out = append(out, prob{kpi, &pats[i], logistic(z)})
+	}
+	return out
+}
+
+// storeModels writes effekt_models (the fitted indicators, whether each is
+// divided by gender) and effekt_p (each pattern's probability, keyed as
+// effekt_case is). Values go one parameter per column, joined by commas
+// and split in SQL: binding or parsing thousands of rows of VALUES costs
+// far more. A float is written in its shortest exact form.
+func storeModels(ctx context.Context, q querier, fitted []string, byGender map[string]bool, probs []prob) error {
+	if _, err := q.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE effekt_models (kpi VARCHAR NOT NULL, by_gender BOOLEAN NOT NULL);
+		CREATE OR REPLACE TEMP TABLE effekt_p (kpi VARCHAR NOT NULL, period INTEGER NOT NULL, gender VARCHAR NOT NULL, a UTINYINT NOT NULL, cov INTEGER NOT NULL, p DOUBLE NOT NULL)`); err != nil {
+		return fmt.Errorf("model tables: %w", err)
+	}
+	for _, kpi := range fitted {
+		if _, err := q.ExecContext(ctx, `INSERT INTO effekt_models VALUES (?, ?)`, kpi, byGender[kpi]); err != nil {
+			return fmt.Errorf("model tables: %w", err)
 		}
-		period = append(period, strconv.Itoa(p.period))
-		gender = append(gender, p.gender)
-		a = append(a, strconv.Itoa(int(p.a)))
-		cov = append(cov, strconv.Itoa(int(p.cov)))
-		prob = append(prob, strconv.FormatFloat(logistic(z), 'g', -1, 64))
+	}
+	if len(probs) == 0 {
+		return nil
+	}
+	var kpi, period, gender, a, cov, p []string
+	for _, r := range probs {
+		if strings.Contains(r.pat.gender, ",") || strings.Contains(r.kpi, ",") {
+			return fmt.Errorf("model tables: gender %q of %s", r.pat.gender, r.kpi)
+		}
+		kpi = append(kpi, r.kpi)
+		period = append(period, strconv.Itoa(r.pat.period))
+		gender = append(gender, r.pat.gender)
+		a = append(a, strconv.Itoa(int(r.pat.a)))
+		cov = append(cov, strconv.Itoa(int(r.pat.cov)))
+		p = append(p, strconv.FormatFloat(r.p, 'g', -1, 64))
 	}
 	if _, err := q.ExecContext(ctx, `INSERT INTO effekt_p
-		SELECT unnest(string_split($1, ','))::INTEGER, unnest(string_split($2, ',')), unnest(string_split($3, ','))::UTINYINT,
-		       unnest(string_split($4, ','))::INTEGER, unnest(string_split($5, ','))::DOUBLE`,
-		strings.Join(period, ","), strings.Join(gender, ","), strings.Join(a, ","), strings.Join(cov, ","), strings.Join(prob, ",")); err != nil {
-		return fmt.Errorf("model table: %w", err)
+		SELECT unnest(string_split($1, ',')), unnest(string_split($2, ','))::INTEGER, unnest(string_split($3, ',')),
+		       unnest(string_split($4, ','))::UTINYINT, unnest(string_split($5, ','))::INTEGER, unnest(string_split($6, ','))::DOUBLE`,
+		strings.Join(kpi, ","), strings.Join(period, ","), strings.Join(gender, ","), strings.Join(a, ","), strings.Join(cov, ","), strings.Join(p, ",")); err != nil {
+		return fmt.Errorf("model tables: %w", err)
 	}
 	return nil
 }
@@ -352,8 +433,8 @@ func (d *Data) ExpectedValues(ctx context.Context, ind models.Indicator, groups 
 	if err != nil {
 		return nil, err
 	}
-	ok, err := modelCells(ctx, d.conn, ind, join)
-	if err != nil || !ok {
+	fitted, err := modelCells(ctx, d.conn, []models.Indicator{ind}, join)
+	if err != nil || len(fitted) == 0 {
 		return nil, err
 	}
 	return readExpected(ctx, d.conn, ind.ID, minN)
@@ -376,7 +457,7 @@ func areaGroups(ctx context.Context, q querier, groups []config.Group) error {
 
 // readExpected reads effekt_expected and finishes each cell.
 func readExpected(ctx context.Context, q querier, kpi string, minN int) ([]Expected, error) {
-	rows, err := q.QueryContext(ctx, `SELECT area, period, gender, n, o, e, v FROM effekt_expected ORDER BY area, period, gender`)
+	rows, err := q.QueryContext(ctx, `SELECT area, period, gender, n, o, e, v FROM effekt_expected WHERE kpi = ? ORDER BY area, period, gender`, kpi)
 	if err != nil {
 		return nil, fmt.Errorf("expected %s: %w", kpi, err)
 	}

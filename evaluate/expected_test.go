@@ -31,33 +31,34 @@ func TestPersonMicro(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	const want = "municipality period gender a cov n k"
+	const want = "kpi municipality period gender a cov n k"
 	join, err := buildCov(ctx, d.conn)
 	if err != nil || join != hashJoin {
 		t.Fatalf("buildCov = %q, %v", join, err)
 	}
+	var inds []models.Indicator
 	for _, ind := range models.Catalogue() {
-		if ind.Unit != models.Percent {
-			continue
+		if ind.Unit == models.Percent {
+			inds = append(inds, ind)
 		}
-		if ok, err := modelCells(ctx, d.conn, ind, join); err != nil || ok {
-			t.Fatalf("%s: modelCells on empty tables = %v, %v; want false, nil", ind.ID, ok, err)
-		}
-		rows, err := d.conn.QueryContext(ctx, `SELECT * FROM effekt_case LIMIT 0`)
-		if err != nil {
-			t.Fatalf("%s: %v", ind.ID, err)
-		}
-		cols, _ := rows.Columns()
-		rows.Close()
-		if got := strings.Join(cols, " "); got != want {
-			t.Errorf("%s: columns %s, want %s", ind.ID, got, want)
-		}
+	}
+	if fitted, err := modelCells(ctx, d.conn, inds, join); err != nil || len(fitted) > 0 {
+		t.Fatalf("modelCells on empty tables = %v, %v; want none, nil", fitted, err)
+	}
+	rows, err := d.conn.QueryContext(ctx, `SELECT * FROM effekt_case LIMIT 0`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols, _ := rows.Columns()
+	rows.Close()
+	if got := strings.Join(cols, " "); got != want {
+		t.Errorf("columns %s, want %s", got, want)
 	}
 }
 
-// caseFixture puts rows (municipality, gender, x) of period 2020 with the
-// same other levels into effekt_case on a fresh connection.
-func caseFixture(t *testing.T, groups []config.Group, rows [][3]string) *Data {
+// caseFixture puts rows (municipality, gender, x) of indicator kpi, period
+// 2020, with the same other levels into effekt_case on a fresh connection.
+func caseFixture(t *testing.T, kpi string, groups []config.Group, rows [][3]string) *Data {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, ":memory:", store.Options{Threads: 1})
@@ -70,14 +71,14 @@ func caseFixture(t *testing.T, groups []config.Group, rows [][3]string) *Data {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE effekt_case (municipality VARCHAR, period INTEGER, gender VARCHAR,
+	if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE effekt_case (kpi VARCHAR, municipality VARCHAR, period INTEGER, gender VARCHAR,
 		a UTINYINT, cov INTEGER, n BIGINT, k DOUBLE);
 		CREATE TEMP TABLE effekt_cov_levels AS SELECT 7 AS cov, 'gymnasial' AS l2, 'Asien' AS l3, '0–2' AS l4`); err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range rows { // age band 2: 25–34
-		if _, err := conn.ExecContext(ctx, `INSERT INTO effekt_case VALUES (?, 2020, ?, 2, 7, 1, ?::DOUBLE)`,
-			r[0], r[1], r[2]); err != nil {
+		if _, err := conn.ExecContext(ctx, `INSERT INTO effekt_case VALUES (?, ?, 2020, ?, 2, 7, 1, ?::DOUBLE)`,
+			kpi, r[0], r[1], r[2]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -110,10 +111,10 @@ func TestExpectedHandComputed(t *testing.T) {
 	add("0127", "M", "1", "1", "1")
 	add("0180", "K", "1", "0")
 	add("0180", "M", "1", "1", "1", "0")
-	d := caseFixture(t, []config.Group{{ID: "G0009", Members: []string{"0180"}}}, rows)
+	d := caseFixture(t, "EF401", []config.Group{{ID: "G0009", Members: []string{"0180"}}}, rows)
 	ctx := context.Background()
-	if ok, err := fitCells(ctx, d.conn, "EF401", true); err != nil || !ok {
-		t.Fatalf("fitCells = %v, %v", ok, err)
+	if fitted, err := fitCells(ctx, d.conn, map[string]bool{"EF401": true}); err != nil || len(fitted) != 1 {
+		t.Fatalf("fitCells = %v, %v", fitted, err)
 	}
 	got, err := readExpected(ctx, d.conn, "EF401", 7)
 	if err != nil {
@@ -161,9 +162,9 @@ func rawE(t *testing.T, d *Data, area, gender string) float64 {
 // TestExpectedSameOutcome: an outcome the same for everyone has no model;
 // fitCells reports false instead of failing the compute.
 func TestExpectedSameOutcome(t *testing.T) {
-	d := caseFixture(t, nil, [][3]string{{"0127", "K", "0"}, {"0127", "M", "0"}, {"0180", "K", "0"}})
-	if ok, err := fitCells(context.Background(), d.conn, "EF402", true); err != nil || ok {
-		t.Errorf("fitCells = %v, %v; want false, nil", ok, err)
+	d := caseFixture(t, "EF402", nil, [][3]string{{"0127", "K", "0"}, {"0127", "M", "0"}, {"0180", "K", "0"}})
+	if fitted, err := fitCells(context.Background(), d.conn, map[string]bool{"EF402": true}); err != nil || len(fitted) > 0 {
+		t.Errorf("fitCells = %v, %v; want none, nil", fitted, err)
 	}
 }
 
@@ -236,10 +237,10 @@ func TestCovJoinsAgree(t *testing.T) {
 		var sums [2]string
 		var rows [2]int
 		for i, j := range []string{hashJoin, personJoin} {
-			if _, err := modelCells(ctx, d.conn, ind, j); err != nil {
+			if _, err := modelCells(ctx, d.conn, []models.Indicator{ind}, j); err != nil {
 				t.Fatal(err)
 			}
-			if err := d.conn.QueryRowContext(ctx, `SELECT coalesce(sum(hash(municipality, period, gender, a, cov, n, k)), 0)::VARCHAR, count(*)
+			if err := d.conn.QueryRowContext(ctx, `SELECT coalesce(sum(hash(kpi, municipality, period, gender, a, cov, n, k)), 0)::VARCHAR, count(*)
 				FROM effekt_case`).Scan(&sums[i], &rows[i]); err != nil {
 				t.Fatal(err)
 			}

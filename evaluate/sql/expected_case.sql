@@ -1,7 +1,9 @@
--- effekt_case: the case-mix rows of one proportion indicator, collapsed.
--- Its cohort rows (the models' micro SQL, spliced in below with the cohort
--- table's person and birth date added) counted per municipality, period,
--- gender and levels: n rows, k of them with x = 1. The levels, in
+-- effekt_case: the case-mix rows of proportion indicators, collapsed, all
+-- in one statement (one build of the join, and enough rows for every
+-- thread). Their cohort rows (the models' micro SQL of each, spliced in
+-- below with its id as eff_kpi and the cohort table's person and birth
+-- date added) counted per indicator, municipality, period, gender and
+-- levels: n rows, k of them with x = 1. The levels, in
 -- evaluate's factor order l0…l5 (gender, age band at the cohort date,
 -- education, region of birth, months from permit to settlement, cohort
 -- year), are held as numbers, which DuckDB groups far faster than
@@ -19,6 +21,7 @@ WITH micro AS (
 ),
 rows AS (
     SELECT
+        m.eff_kpi AS kpi,
         m.municipality,
         m.period,
         m.gender,
@@ -31,6 +34,7 @@ rows AS (
     WHERE m.x IS NOT NULL
 )
 SELECT
+    kpi,
     municipality,
     period,
     gender,

@@ -1,7 +1,8 @@
--- effekt_expected: observed and expected counts per area, period and gender
--- of one proportion indicator, from effekt_case and the fitted model's
--- probability of every pattern in effekt_p (period, gender, a, cov: the
--- levels, as effekt_case holds them; fitCells computes p = 1/(1 + e^−z), z
+-- effekt_expected: observed and expected counts per indicator, area,
+-- period and gender of the proportion indicators with a fitted model
+-- (effekt_models: kpi, by_gender), from effekt_case and the model's
+-- probability of every pattern in effekt_p (kpi, period, gender, a, cov:
+-- the levels, as effekt_case holds them; fitCells computes p = 1/(1 + e^−z), z
 -- the sum of the pattern's coefficients). n persons, o with x = 1, e = Σ p,
 -- v = Σ p(1 − p) (the variance of o when the model holds). e and v are
 -- summed as DECIMAL(38, 18), exactly: a floating sum's last bits depend on
@@ -10,32 +11,33 @@
 --
 -- Areas and genders are placed as models' cells.sql places them: the
 -- municipality, its county, Riket and each configured group
--- (effekt_area_groups); under its own gender when {{by_gender}} and under T.
+-- (effekt_area_groups); under its own gender when the indicator is divided
+-- by gender, and under T.
 CREATE OR REPLACE TEMP TABLE effekt_expected AS
 WITH counted AS (
-    SELECT c.municipality, c.period, c.gender,
+    SELECT c.kpi, c.municipality, c.period, c.gender,
            sum(c.n) AS n, sum(c.k) AS o,
            sum((c.n * p.p)::DECIMAL(38, 18)) AS e, sum((c.n * p.p * (1.0 - p.p))::DECIMAL(38, 18)) AS v
     FROM effekt_case c
-    JOIN effekt_p p ON p.period = c.period AND p.gender = c.gender AND p.a = c.a AND p.cov = c.cov
+    JOIN effekt_p p ON p.kpi = c.kpi AND p.period = c.period AND p.gender = c.gender AND p.a = c.a AND p.cov = c.cov
     GROUP BY ALL
 ),
 placed AS (
-    SELECT municipality AS area, period, gender, n, o, e, v FROM counted
+    SELECT kpi, municipality AS area, period, gender, n, o, e, v FROM counted
     UNION ALL
-    SELECT '00' || substr(municipality, 1, 2), period, gender, n, o, e, v FROM counted
+    SELECT kpi, '00' || substr(municipality, 1, 2), period, gender, n, o, e, v FROM counted
     UNION ALL
-    SELECT '0000', period, gender, n, o, e, v FROM counted
+    SELECT kpi, '0000', period, gender, n, o, e, v FROM counted
     UNION ALL
-    SELECT g.gid, c.period, c.gender, c.n, c.o, c.e, c.v
+    SELECT c.kpi, g.gid, c.period, c.gender, c.n, c.o, c.e, c.v
     FROM counted c
     JOIN effekt_area_groups g ON g.member = c.municipality
 ),
 split AS (
-    SELECT * FROM placed WHERE {{by_gender}}
+    SELECT p.* FROM placed p JOIN effekt_models USING (kpi) WHERE effekt_models.by_gender
     UNION ALL
-    SELECT area, period, 'T', n, o, e, v FROM placed
+    SELECT kpi, area, period, 'T', n, o, e, v FROM placed
 )
-SELECT area, period, gender, sum(n)::BIGINT AS n, sum(o) AS o, sum(e)::DOUBLE AS e, sum(v)::DOUBLE AS v
+SELECT kpi, area, period, gender, sum(n)::BIGINT AS n, sum(o) AS o, sum(e)::DOUBLE AS e, sum(v)::DOUBLE AS v
 FROM split
 GROUP BY ALL

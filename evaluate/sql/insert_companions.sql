@@ -1,5 +1,5 @@
--- The case-mix companions of one proportion indicator from effekt_expected,
--- into indicator_values. Parameters: base kpi, as_of, computed_at.
+-- The case-mix companions of the proportion indicators in effekt_expected,
+-- into indicator_values. Parameters: as_of, computed_at.
 -- Denominator n is the base's (same cohort), so min_n and complementary
 -- suppression treat them alike; numerator is NULL (not a count).
 --   <kpi>F expected share 100·e/n (%)
@@ -9,19 +9,19 @@
 -- (expected_cells.sql), so a recompute of the same data gives the same
 -- bits and marks no cell changed (indicator_changes compares exactly).
 INSERT INTO indicator_values
-SELECT $1 || 'F', area, period, gender, NULL, n, 100.0 * e / n, NULL, NULL, '', $2::DATE, $3::TIMESTAMPTZ
+SELECT kpi || 'F', area, period, gender, NULL, n, 100.0 * e / n, NULL, NULL, '', $1::DATE, $2::TIMESTAMPTZ
 FROM effekt_expected
 UNION ALL
-SELECT $1 || 'A', area, period, gender, NULL, n,
+SELECT kpi || 'A', area, period, gender, NULL, n,
        100.0 * (o - e) / n,
        100.0 * (o - e - 1.959964 * sqrt(v)) / n,
        100.0 * (o - e + 1.959964 * sqrt(v)) / n,
-       '', $2::DATE, $3::TIMESTAMPTZ
+       '', $1::DATE, $2::TIMESTAMPTZ
 FROM effekt_expected
 UNION ALL
-SELECT $1 || 'K', area, period, gender, NULL, n,
+SELECT kpi || 'K', area, period, gender, NULL, n,
        CASE WHEN e > 0 THEN o / e END,
        CASE WHEN e > 0 THEN greatest(0.0, o / e - 1.959964 * sqrt(v) / e) END,
        CASE WHEN e > 0 THEN o / e + 1.959964 * sqrt(v) / e END,
-       '', $2::DATE, $3::TIMESTAMPTZ
+       '', $1::DATE, $2::TIMESTAMPTZ
 FROM effekt_expected
