@@ -84,6 +84,16 @@ func (k *Kind) Column(n string) (int, *Column) {
 	return -1, nil
 }
 
+// keyIndices are the indices of the natural key's columns.
+func (k *Kind) keyIndices() []int {
+	var out []int
+	for _, n := range k.Key {
+		i, _ := k.Column(n)
+		out = append(out, i)
+	}
+	return out
+}
+
 // TargetColumns lists the table columns a load fills, in staging order:
 // the kind's columns (a person expands to three), then file_id and line.
 func (k *Kind) TargetColumns() []string {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -131,11 +132,22 @@ var kindCases = []kindCase{
 }
 
 // TestKinds loads every kind's fixture as CSV and as XLSX and checks every
-// loaded value and every rejected row.
+// loaded value and every rejected row. "lag0" is the CSV file with every
+// row appended as soon as it is read (stage.go: appendLag) but those held
+// back for a later row with the same key hash; "lag0-nohold" holds none
+// back, so that the superseded rows are appended and deleted again before
+// the commit.
 func TestKinds(t *testing.T) {
-	for _, format := range []string{"csv", "xlsx"} {
+	for _, test := range []string{"csv", "xlsx", "lag0", "lag0-nohold"} {
 		for i, c := range kindCases {
-			t.Run(format+"/"+c.kind, func(t *testing.T) {
+			t.Run(test+"/"+c.kind, func(t *testing.T) {
+				format := test
+				if strings.HasPrefix(test, "lag0") {
+					format = "csv"
+					lag, step, h := appendLag, appendStep, hold
+					appendLag, appendStep, hold = 0, 1, test == "lag0"
+					defer func() { appendLag, appendStep, hold = lag, step, h }()
+				}
 				e := newEnv(t)
 				k := KindByName(c.kind)
 				src := filepath.Join("testdata", "kinds", c.kind+".csv")

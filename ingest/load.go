@@ -19,18 +19,19 @@ var loadTmpl = template.Must(template.New("load").Parse(loadSQL))
 
 // kindSQL holds the load statements of one kind, rendered once.
 type kindSQL struct {
-	stage, dups, superseded, rejectSuperseded, anyRows, deleteOld, insert, insertDedup string
+	anyRows, overlap, deleteOld, deleteLate, countRows string
 }
 
 var kindStatements = map[string]kindSQL{}
 
-// insertRejects and dropStaging do not depend on the kind.
-var insertRejects, dropStaging string
+// stageRejects, insertRejects and dropStaging do not depend on the kind.
+var stageRejects, insertRejects, dropStaging string
 
 func init() {
 	for _, k := range Kinds {
 		kindStatements[k.Name] = renderKind(k)
 	}
+	stageRejects = renderSQL("stage", nil)
 	insertRejects = renderSQL("insert_rejects", nil)
 	dropStaging = renderSQL("drop", nil)
 }
@@ -43,60 +44,21 @@ func renderSQL(name string, data any) string {
 	return strings.TrimSpace(b.String())
 }
 
-// renderKind renders the statements of kind k over its staging table
-// ingest_rows (see stage.go): a person is its index p there.
+// renderKind renders the statements of kind k.
 func renderKind(k *Kind) kindSQL {
-	var stageDef, insertSel, stageKey, stageKeyJoin, stageKeyTargets, keyJoin []string
-	person := false
-	for _, c := range k.Columns {
-		if c.Type == TPerson {
-			if person {
-				panic("ingest: kind " + k.Name + " has two person columns")
-			}
-			person = true
-			stageDef = append(stageDef, "CAST(0 AS INTEGER) AS p")
-			insertSel = append(insertSel, "pp.person", "pp.birth_date", "pp.gender")
-			continue
-		}
-		stageDef = append(stageDef, c.Target)
-		insertSel = append(insertSel, "s."+c.Target)
-	}
-	stageDef = append(stageDef, "line")
-	insertSel = append(insertSel, "$1", "s.line")
+	var key, keyJoin []string
 	for _, n := range k.Key {
 		_, c := k.Column(n)
-		if c.Type == TPerson {
-			stageKey = append(stageKey, "p")
-			stageKeyTargets = append(stageKeyTargets, "pp.person AS person")
-			keyJoin = append(keyJoin, "t.person = s.person")
-		} else {
-			stageKey = append(stageKey, c.Target)
-			stageKeyTargets = append(stageKeyTargets, "s."+c.Target)
-			keyJoin = append(keyJoin, fmt.Sprintf("t.%s = s.%s", c.Target, c.Target))
-		}
-	}
-	for _, c := range stageKey {
-		stageKeyJoin = append(stageKeyJoin, fmt.Sprintf("s.%s = d.%s", c, c))
-	}
-	personJoin := ""
-	if person {
-		personJoin = "JOIN ingest_persons AS pp ON pp.p = s.p"
+		key = append(key, c.Target)
+		keyJoin = append(keyJoin, fmt.Sprintf("t.%s = s.%s", c.Target, c.Target))
 	}
 	data := map[string]string{
-		"Table":           k.Name,
-		"KeyNames":        strings.Join(k.Key, ", "),
-		"StageDef":        strings.Join(stageDef, ", "),
-		"StageKey":        strings.Join(stageKey, ", "),
-		"StageKeyJoin":    strings.Join(stageKeyJoin, " AND "),
-		"StageKeyTargets": strings.Join(stageKeyTargets, ", "),
-		"KeyJoin":         strings.Join(keyJoin, " AND "),
-		"PersonJoin":      personJoin,
-		"Targets":         strings.Join(k.TargetColumns(), ", "),
-		"InsertSelect":    strings.Join(insertSel, ", "),
+		"Table":   k.Name,
+		"Key":     strings.Join(key, ", "),
+		"KeyJoin": strings.Join(keyJoin, " AND "),
 	}
 	r := func(name string) string { return renderSQL(name, data) }
-	return kindSQL{stage: r("stage"), dups: r("dups"), superseded: r("superseded"), rejectSuperseded: r("reject_superseded"),
-		anyRows: r("any_rows"), deleteOld: r("delete_old"), insert: r("insert"), insertDedup: r("insert_dedup")}
+	return kindSQL{anyRows: r("any_rows"), overlap: r("overlap"), deleteOld: r("delete_old"), deleteLate: r("delete_late"), countRows: r("count_rows")}
 }
 
 // withFile renders a statement for file id.
@@ -104,27 +66,23 @@ func withFile(q string, id int64) string {
 	return strings.ReplaceAll(q, "$1", strconv.FormatInt(id, 10))
 }
 
-// loadTx loads src: its rows are staged (stage.go), then one transaction
-// on conn resolves repeated keys, deletes the rows of earlier files with the
-// same keys, copies the staged rows into the kind's table and rejected_rows
-// and records the file. On any error or panic the transaction is rolled
-// back and nothing of the file remains; the staging tables are dropped
-// either way.
+// loadTx loads src in one transaction on conn: it is read and validated
+// and its good rows appended to the kind's table as it is read (stage.go,
+// append.go); then the superseded and rejected rows are recorded, the rows
+// of earlier files with the same keys deleted and the file recorded. On
+// any error or panic the transaction is rolled back and nothing of the
+// file remains; the staging table is dropped either way.
 func (l *loader) loadTx(ctx context.Context, conn *sql.Conn, k *Kind, h header, src source, rec *fileRecord) (err error) {
+	if _, err := conn.ExecContext(ctx, stageRejects); err != nil {
+		return fmt.Errorf("create staging table: %w", err)
+	}
 	defer func() {
 		if _, derr := conn.ExecContext(context.Background(), dropStaging); derr != nil {
 			l.log.Warn("drop staging tables", "err", derr)
 		}
+		l.buf.reset(k) // the strings it holds are garbage now
 	}()
 	timer := l.stepTimer(rec.name)
-	c, repeated, err := l.stage(ctx, conn, k, h, src, rec)
-	if err != nil {
-		return err
-	}
-	timer("stage")
-	if err := l.at(ctx, PointStaged, rec.name, c.read); err != nil {
-		return err
-	}
 	st := kindStatements[k.Name]
 	exec := func(what, q string) (int64, error) {
 		res, err := conn.ExecContext(ctx, withFile(q, rec.id))
@@ -146,52 +104,66 @@ func (l *loader) loadTx(ctx context.Context, conn *sql.Conn, k *Kind, h header, 
 			}
 		}
 	}()
-	// (CREATE TABLE AS reports no rows affected: count them)
-	var dups, superseded int64
-	if repeated {
-		if _, err := exec("find repeated keys", st.dups); err != nil {
-			return err
-		}
-		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM ingest_dups`).Scan(&dups); err != nil {
-			return fmt.Errorf("count repeated keys: %w", err)
-		}
-	}
-	if dups > 0 {
-		if _, err := exec("find superseded rows", st.superseded); err != nil {
-			return err
-		}
-		if superseded, err = exec("record superseded rows", st.rejectSuperseded); err != nil {
-			return err
-		}
-	}
-	if err := l.at(ctx, PointTx, rec.name, 0); err != nil {
-		return err
-	}
 	var earlier int64
 	if err := conn.QueryRowContext(ctx, st.anyRows).Scan(&earlier); err != nil {
 		return fmt.Errorf("look for earlier rows: %w", err)
 	}
-	if earlier > 0 {
-		if _, err := exec("replace rows of earlier files", st.deleteOld); err != nil {
-			return err
-		}
-	}
-	ins := st.insert
-	if dups > 0 {
-		ins = st.insertDedup
-	}
-	n, err := exec("insert rows", ins)
+	sg, err := l.stage(ctx, conn, k, h, src, rec)
 	if err != nil {
 		return err
 	}
-	if n != c.good-superseded {
-		return fmt.Errorf("internal error: %d rows staged, %d superseded, but %d inserted", c.good, superseded, n)
-	}
-	if n, err = exec("insert rejected rows", insertRejects); err != nil {
+	c, sup := sg.counts, sg.sup
+	superseded := int64(len(sup))
+	timer("read and append")
+	if err := l.at(ctx, PointStaged, rec.name, c.read); err != nil {
 		return err
 	}
-	if n != c.rejected {
-		return fmt.Errorf("internal error: %d rows rejected but %d recorded", c.rejected, n)
+	if sg.appended != c.good-superseded+int64(len(sg.late)) {
+		return fmt.Errorf("internal error: %d rows read, %d superseded (%d of them appended), but %d appended", c.good, superseded, len(sg.late), sg.appended)
+	}
+	if len(sg.late) > 0 {
+		n, err := exec("delete superseded rows", st.deleteLate)
+		if err != nil {
+			return err
+		}
+		if n != int64(len(sg.late)) {
+			return fmt.Errorf("internal error: %d superseded rows appended but %d deleted", len(sg.late), n)
+		}
+	}
+	n, err := exec("insert rejected rows", insertRejects)
+	if err != nil {
+		return err
+	}
+	if n != c.rejected+superseded {
+		return fmt.Errorf("internal error: %d rows rejected and %d superseded but %d recorded", c.rejected, superseded, n)
+	}
+	if err := l.at(ctx, PointTx, rec.name, 0); err != nil {
+		return err
+	}
+	if err := conn.QueryRowContext(ctx, withFile(st.countRows, rec.id)).Scan(&n); err != nil {
+		return fmt.Errorf("count rows: %w", err)
+	}
+	if n != c.good-superseded {
+		return fmt.Errorf("internal error: %d rows read, %d superseded, but %d in the table", c.good, superseded, n)
+	}
+	timer("count rows")
+	if earlier > 0 {
+		// the file's keys are first bounded column by column: a file of
+		// a later year (so_attendance) shares no key with the table, found
+		// from the zone maps without building a hash table of its keys
+		if conds, ok := l.buf.keyRange(k, k.keyIndices(), l.persons.all()); ok {
+			var overlap int64
+			q := fmt.Sprintf(withFile(st.overlap, rec.id), strings.Join(conds, " AND "))
+			if err := conn.QueryRowContext(ctx, q).Scan(&overlap); err != nil {
+				return fmt.Errorf("look for earlier rows with the file's keys: %w", err)
+			}
+			timer("bound keys")
+			if overlap > 0 {
+				if _, err := exec("replace rows of earlier files", st.deleteOld); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	if rec.verify != nil {
 		if err := rec.verify(src); err != nil {

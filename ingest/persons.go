@@ -3,7 +3,6 @@ package ingest
 import (
 	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/hex"
 	"hash"
 	"strings"
 	"sync"
@@ -17,13 +16,14 @@ import (
 // garbage collector never scans it however many persons it holds: at
 // national scale (10⁶ persons) it is ~100 MB of plain memory, where
 // per-validator maps of boxed strings were ~0.8 GB of heap that every GC
-// cycle marked. Each person is an INTEGER index p (its place in entries)
-// in the staging tables (stage.go); the persons a file uses are staged once
-// per file, with their pseudonym, birth date and gender.
+// cycle marked. Each person is an index (its place in entries) in the
+// buffered rows of a file (stage.go); the append writes its pseudonym,
+// birth date and gender (append.go).
 
 // maxPersons bounds the cache between files: a run that has seen more
 // persons starts the next file with an empty cache (within one file it
-// grows as far as the file needs, since the indices staged must stay valid).
+// grows as far as the file needs, since the indices buffered must stay
+// valid).
 const maxPersons = 1 << 21
 
 // personEntry is one pseudonymised person.
@@ -31,7 +31,6 @@ type personEntry struct {
 	sum   [sha256.Size]byte // HMAC-SHA256 of the canonical 12 digits
 	birth int32             // birth date, days since 1970-01-01
 	male  bool
-	gen   int64 // the file that last staged the person (personCache.gen)
 }
 
 // personCache maps personnummer texts to persons. Safe for concurrent use.
@@ -40,16 +39,14 @@ type personCache struct {
 	byText  map[uint64]int32 // textKey of the trimmed text → index
 	byNum   map[uint64]int32 // canonical 12 digits as a number → index
 	entries []personEntry
-	gen     int64   // the file being staged
-	pending []int32 // persons first used in file gen, not yet staged
 }
 
 func newPersonCache() *personCache {
 	return &personCache{byText: make(map[uint64]int32), byNum: make(map[uint64]int32)}
 }
 
-// begin starts staging file gen: every person is staged again on first use.
-// A cache past maxPersons is emptied first.
+// begin starts file gen (its id). A cache past maxPersons is emptied
+// first.
 func (c *personCache) begin(gen int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -58,15 +55,6 @@ func (c *personCache) begin(gen int64) {
 		clear(c.byNum)
 		c.entries = nil
 	}
-	c.gen, c.pending = gen, nil
-}
-
-// use marks entry i as used by the current file. c.mu must be held.
-func (c *personCache) use(i int32) {
-	if e := &c.entries[i]; e.gen != c.gen {
-		e.gen = c.gen
-		c.pending = append(c.pending, i)
-	}
 }
 
 // lookup returns the index of the person whose trimmed text has key k.
@@ -74,9 +62,6 @@ func (c *personCache) lookup(k uint64) (int32, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	i, ok := c.byText[k]
-	if ok {
-		c.use(i)
-	}
 	return i, ok
 }
 
@@ -86,11 +71,8 @@ func (c *personCache) lookupNum(num, k uint64) (int32, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	i, ok := c.byNum[num]
-	if ok {
-		c.use(i)
-		if k != 0 {
-			c.byText[k] = i
-		}
+	if ok && k != 0 {
+		c.byText[k] = i
 	}
 	return i, ok
 }
@@ -103,43 +85,22 @@ func (c *personCache) add(num, k uint64, e personEntry) int32 {
 	i, ok := c.byNum[num]
 	if !ok {
 		i = int32(len(c.entries))
-		e.gen = 0
 		c.entries = append(c.entries, e)
 		c.byNum[num] = i
 	}
 	if k != 0 {
 		c.byText[k] = i
 	}
-	c.use(i)
 	return i
 }
 
-// stagedPerson is a row of ingest_persons.
-type stagedPerson struct {
-	p int32
-	e personEntry
-}
-
-// take returns the persons first used since the last call.
-func (c *personCache) take() []stagedPerson {
+// all returns the persons by index. The slice stays valid while no
+// validator adds to the cache (between the reading of a file and the
+// next).
+func (c *personCache) all() []personEntry {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := make([]stagedPerson, len(c.pending))
-	for j, i := range c.pending {
-		out[j] = stagedPerson{i, c.entries[i]}
-	}
-	c.pending = c.pending[:0]
-	return out
-}
-
-// values returns the staged values of a person: pseudonym (hex), birth
-// date and gender.
-func (e *personEntry) values() (string, time.Time, string) {
-	g := "K"
-	if e.male {
-		g = "M"
-	}
-	return hex.EncodeToString(e.sum[:]), time.Unix(int64(e.birth)*86400, 0).UTC(), g
+	return c.entries
 }
 
 // textKey packs a trimmed personnummer text of at most 14 characters of

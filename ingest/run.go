@@ -94,6 +94,7 @@ type loader struct {
 	fault    *Fault
 	persons  *personCache // the run's pseudonyms (persons.go)
 	workers  int          // validators per file
+	buf      rowBuf       // the good rows of the file being loaded (stage.go)
 	tmp      string       // this run's temp folder
 	progMu   sync.Mutex
 	lastProg time.Time

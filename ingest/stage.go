@@ -1,50 +1,56 @@
 package ingest
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/hex"
 	"fmt"
 	"hash/maphash"
 	"slices"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
 )
 
-// A file's rows are staged before its transaction: appended to TEMP tables
-// of the loader's connection (sql/load.sql), outside any transaction of the
-// database file. TEMP tables live in memory (spilling to DuckDB's temporary
-// folder when large) and vanish with the connection, so a crash while
-// staging leaves nothing behind. Staging keeps the Appender's work small:
-// each person is one INTEGER index into ingest_persons instead of three
-// values per row (a 64-character pseudonym, birth date, gender), and the
-// file id is a constant of the insert. The transaction then copies the rows
-// with one INSERT … SELECT, which DuckDB runs on all its threads, and
-// leaves superseded rows out of it, so the transaction-local rows never
-// carry deletions (which make DuckDB rewrite them at commit).
+// A file is read and validated before its transaction. Its good rows go
+// into a typed, column-wise buffer in Go memory (rowBuf: a person is its
+// index in the run's pseudonym cache, a date its day number; ~40 bytes a
+// row for so_attendance), its rejected rows into the TEMP table
+// ingest_rejects of the loader's connection (sql/load.sql: private to the
+// connection, outside any transaction of the database file, gone with it).
+// A crash while reading leaves the database untouched. Keys repeated
+// within the file are then resolved in Go, exactly, among the rows whose
+// key hash another row shares (repeats): the last line wins. The
+// transaction appends every other row once, straight into the kind's table
+// (append.go), so its rows are written once and the transaction-local rows
+// never carry deletions (which make DuckDB rewrite them at commit).
 
-// stageWidth is the number of staged values per row: one per declared
+// stageWidth is the number of validated values per row: one per declared
 // column (a person is its index) and the line.
 func stageWidth(k *Kind) int { return len(k.Columns) + 1 }
 
-// repeats finds the lines that may share their natural key with another
-// line of the file, from the key hashes, so that the search for repeated
-// keys in SQL only looks at those (usually none, or a few per cent). The
-// hashes are kept in a flat slice and grouped once at the end: a map of
-// millions of hashes costs a cache miss per row.
+// repeats finds the rows that may share their natural key with another
+// row of the file, from the key hashes, so that the exact comparison only
+// looks at those (usually none, or a few per cent). The hashes are kept in
+// a flat slice and grouped once at the end: a map of millions of hashes
+// costs a cache miss per row.
 type repeats struct {
-	rows []keyLine
+	rows []keyRow
 }
 
-type keyLine struct {
-	h    uint64
-	line int64
+type keyRow struct {
+	h   uint64
+	row int64
 }
 
-func (r *repeats) add(h uint64, line int64) { r.rows = append(r.rows, keyLine{h, line}) }
+func (r *repeats) add(h uint64, row int64) { r.rows = append(r.rows, keyRow{h, row}) }
 
-// candidates returns the lines whose key hash another line shares, and
+// candidates returns the rows whose key hash another row shares, and
 // drops the hashes.
 func (r *repeats) candidates() []int64 {
 	rows := r.rows
@@ -61,7 +67,7 @@ func (r *repeats) candidates() []int64 {
 	for i := 1; i < len(start); i++ {
 		start[i] += start[i-1]
 	}
-	sorted := make([]keyLine, len(rows))
+	sorted := make([]keyRow, len(rows))
 	next := slices.Clone(start[:1<<bits])
 	for _, x := range rows {
 		b := x.h >> (64 - bits)
@@ -74,7 +80,7 @@ func (r *repeats) candidates() []int64 {
 		if len(bucket) < 2 {
 			continue
 		}
-		slices.SortFunc(bucket, func(a, b keyLine) int { return cmp.Compare(a.h, b.h) })
+		slices.SortFunc(bucket, func(a, b keyRow) int { return cmp.Compare(a.h, b.h) })
 		for i := 0; i < len(bucket); {
 			j := i + 1
 			for j < len(bucket) && bucket[j].h == bucket[i].h {
@@ -82,7 +88,7 @@ func (r *repeats) candidates() []int64 {
 			}
 			if j-i > 1 {
 				for _, x := range bucket[i:j] {
-					cand = append(cand, x.line)
+					cand = append(cand, x.row)
 				}
 			}
 			i = j
@@ -91,38 +97,309 @@ func (r *repeats) candidates() []int64 {
 	return cand
 }
 
-// stageSink appends validated rows, new persons and rejected rows to the
-// staging tables.
-type stageSink struct {
-	rowsA, persA, rejA *duckdb.Appender
-	persons            *personCache
-	repeats            repeats
-	fileID             int64
-	kind               string
-	after              func(appended int64) error // fault hook, may be nil
-	appended           int64
+// blocks is an append-only column of values in blocks of 64 Ki: no
+// doubling copies and at most one block of slack however long the file.
+type blocks[T any] struct {
+	b [][]T
+	n int
 }
 
-func (s *stageSink) flushPersons() error {
-	for _, sp := range s.persons.take() {
-		pseudonym, birth, gender := sp.e.values()
-		if err := s.persA.AppendRow(sp.p, pseudonym, birth, gender); err != nil {
-			return fmt.Errorf("stage person: %w", err)
+const blockBits = 16
+
+func (x *blocks[T]) add(v T) {
+	i := x.n >> blockBits
+	if i == len(x.b) {
+		x.b = append(x.b, make([]T, 1<<blockBits))
+	}
+	x.b[i][x.n&(1<<blockBits-1)] = v
+	x.n++
+}
+
+func (x *blocks[T]) at(i int) T { return x.b[i>>blockBits][i&(1<<blockBits-1)] }
+
+func (x *blocks[T]) set(i int, v T) { x.b[i>>blockBits][i&(1<<blockBits-1)] = v }
+
+// reset empties x, keeping its blocks (cleared, so that no strings are
+// kept alive).
+func (x *blocks[T]) reset() {
+	for i := range x.b {
+		clear(x.b[i])
+	}
+	x.n = 0
+}
+
+// colKind is how a declared column is held in a rowBuf and appended.
+type colKind uint8
+
+const (
+	colPerson colKind = iota // int32 index into the run's person cache → person, birth_date, gender
+	colText                  // VARCHAR
+	colDate                  // DATE, days since 1970-01-01
+	colDouble                // DOUBLE
+	colBigint                // BIGINT
+	colBool                  // BOOLEAN
+)
+
+// kindOf maps a value type to the column kind of its table column.
+func kindOf(t ValueType) colKind {
+	switch t {
+	case TPerson:
+		return colPerson
+	case TDate, TTermDate:
+		return colDate
+	case THours, TAmount:
+		return colDouble
+	case TCount:
+		return colBigint
+	case TPresent, TYesNo:
+		return colBool
+	}
+	return colText
+}
+
+// bufColumn holds one declared column of a file's good rows: the values of
+// its kind and, for every row, whether it is NULL.
+type bufColumn struct {
+	kind colKind
+	name string
+	i32  blocks[int32] // person, date
+	f64  blocks[float64]
+	i64  blocks[int64]
+	b    blocks[bool]
+	s    blocks[string]
+	null blocks[bool]
+}
+
+// rowBuf holds the good rows of one file, column-wise and typed, until its
+// transaction appends them.
+type rowBuf struct {
+	cols  []bufColumn
+	line  blocks[int64]
+	flags blocks[uint8] // held, superseded
+	n     int
+}
+
+// Row flags.
+const (
+	held       uint8 = 1 << iota // shares its key hash with a row read soon after it: not appended while reading
+	superseded                   // a later line has its key
+)
+
+// reset empties b for a file of kind k.
+func (b *rowBuf) reset(k *Kind) {
+	if len(b.cols) != len(k.Columns) {
+		b.cols = make([]bufColumn, len(k.Columns))
+	}
+	for i, c := range k.Columns {
+		bc := &b.cols[i]
+		bc.kind, bc.name = kindOf(c.Type), c.Name
+		bc.i32.reset()
+		bc.f64.reset()
+		bc.i64.reset()
+		bc.b.reset()
+		bc.s.reset()
+		bc.null.reset()
+	}
+	b.line.reset()
+	b.flags.reset()
+	b.n = 0
+}
+
+// add appends one validated row: a value per declared column, then the
+// line.
+func (b *rowBuf) add(vals []driver.Value) error {
+	for i := range b.cols {
+		c := &b.cols[i]
+		v := vals[i]
+		c.null.add(v == nil)
+		ok := true
+		switch c.kind {
+		case colPerson:
+			var x int32
+			x, ok = v.(int32)
+			c.i32.add(x)
+		case colText:
+			var x string
+			if v != nil {
+				x, ok = v.(string)
+			}
+			c.s.add(x)
+		case colDate:
+			var x int32
+			if v != nil {
+				var t time.Time
+				t, ok = v.(time.Time)
+				x = int32(t.Unix() / (24 * 60 * 60)) // as the driver converts a time.Time
+			}
+			c.i32.add(x)
+		case colDouble:
+			var x float64
+			if v != nil {
+				x, ok = v.(float64)
+			}
+			c.f64.add(x)
+		case colBigint:
+			var x int64
+			if v != nil {
+				x, ok = v.(int64)
+			}
+			c.i64.add(x)
+		case colBool:
+			var x bool
+			if v != nil {
+				x, ok = v.(bool)
+			}
+			c.b.add(x)
+		}
+		if !ok {
+			return fmt.Errorf("internal error: column %s: value of type %T", c.name, v)
 		}
 	}
+	b.line.add(vals[len(b.cols)].(int64))
+	b.flags.add(0)
+	b.n++
 	return nil
 }
 
-func (s *stageSink) rows(vals []driver.Value, keys []uint64, width int) error {
-	if err := s.flushPersons(); err != nil {
-		return err
-	}
-	for i, j := 0, 0; i+width <= len(vals); i, j = i+width, j+1 {
-		if err := s.rowsA.AppendRow(vals[i : i+width]...); err != nil {
-			return fmt.Errorf("stage row: %w", err)
+// compareKey orders rows r and s by the columns keyI (NULL first).
+func (b *rowBuf) compareKey(keyI []int, r, s int) int {
+	for _, i := range keyI {
+		c := &b.cols[i]
+		if x := cmp.Compare(b2i(c.null.at(r)), b2i(c.null.at(s))); x != 0 {
+			return -x
 		}
-		s.repeats.add(keys[j], vals[i+width-1].(int64))
+		var x int
+		switch c.kind {
+		case colPerson, colDate:
+			x = cmp.Compare(c.i32.at(r), c.i32.at(s))
+		case colText:
+			x = strings.Compare(c.s.at(r), c.s.at(s))
+		case colDouble:
+			x = cmp.Compare(c.f64.at(r), c.f64.at(s))
+		case colBigint:
+			x = cmp.Compare(c.i64.at(r), c.i64.at(s))
+		case colBool:
+			x = cmp.Compare(b2i(c.b.at(r)), b2i(c.b.at(s)))
+		}
+		if x != 0 {
+			return x
+		}
+	}
+	return 0
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// supersededRow is a row whose natural key a later line of the file has.
+type supersededRow struct {
+	row          int
+	line, winner int64
+}
+
+// superseded compares the candidate rows' keys (columns keyI) exactly: of
+// the rows sharing a key, the last line wins and the others are returned
+// (by row). A key with a NULL in it is never equal to another, as in SQL.
+func (b *rowBuf) superseded(cand []int64, keyI []int) []supersededRow {
+	slices.SortFunc(cand, func(r, s int64) int {
+		if x := b.compareKey(keyI, int(r), int(s)); x != 0 {
+			return x
+		}
+		return cmp.Compare(b.line.at(int(r)), b.line.at(int(s)))
+	})
+	var out []supersededRow
+	for i := 0; i < len(cand); {
+		j := i + 1
+		for j < len(cand) && b.compareKey(keyI, int(cand[i]), int(cand[j])) == 0 {
+			j++
+		}
+		if j-i > 1 && !b.nullKey(keyI, int(cand[i])) {
+			winner := b.line.at(int(cand[j-1]))
+			for _, r := range cand[i : j-1] {
+				out = append(out, supersededRow{row: int(r), line: b.line.at(int(r)), winner: winner})
+				b.flags.set(int(r), b.flags.at(int(r))|superseded)
+			}
+		}
+		i = j
+	}
+	slices.SortFunc(out, func(x, y supersededRow) int { return cmp.Compare(x.row, y.row) })
+	return out
+}
+
+func (b *rowBuf) nullKey(keyI []int, r int) bool {
+	for _, i := range keyI {
+		if b.cols[i].null.at(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// appendLag is how many rows (in the order validated) the append trails
+// the reading by: a row is appended while the file is still being read,
+// once appendLag later rows were read, unless it is held: a later row read
+// within the lag had the same key hash (recent remembers the last row of
+// each hash, in a small table that forgets). Held rows wait for the end of
+// the file, when the superseded rows are known exactly. A row superseded
+// by a line read further on (a correction at the end of the file) was
+// appended already and is deleted again before the commit, which is
+// correct but makes DuckDB rewrite the file's rows at the commit.
+// appendStep is the fewest rows appended at a time; hold is false only in
+// tests. (Variables for tests.)
+var (
+	appendLag, appendStep = 1 << 15, batchRows
+	hold                  = true
+)
+
+// recentBits sizes the table of recent key hashes (2¹⁷ slots, 1.5 MiB).
+const recentBits = 17
+
+type recentRow struct {
+	h   uint64
+	row int32 // row+1; 0: empty
+}
+
+// stageSink buffers validated rows, appends those appendLag rows behind to
+// the kind's table, and appends rejected rows to ingest_rejects.
+type stageSink struct {
+	ctx      context.Context
+	buf      *rowBuf
+	app      *tableAppender
+	persons  *personCache
+	recent   []recentRow
+	done     int // rows of buf appended to the table (or held)
+	rejA     *duckdb.Appender
+	repeats  repeats
+	fileID   int64
+	kind     string
+	after    func(appended int64) error // fault hook, may be nil
+	appended int64
+}
+
+func (s *stageSink) rows(vals []driver.Value, keys []uint64, width int) error {
+	for i, j := 0, 0; i+width <= len(vals); i, j = i+width, j+1 {
+		if err := s.buf.add(vals[i : i+width]); err != nil {
+			return err
+		}
+		row, h := s.buf.n-1, keys[j]
+		s.repeats.add(h, int64(row))
+		r := &s.recent[h&(1<<recentBits-1)]
+		if hold && r.row > 0 && r.h == h && int(r.row-1) >= s.done {
+			s.buf.flags.set(int(r.row-1), held)
+			s.buf.flags.set(row, held)
+		}
+		*r = recentRow{h, int32(row + 1)}
 		s.appended++
+	}
+	if to := s.buf.n - appendLag; to-s.done >= appendStep {
+		if err := s.app.add(s.ctx, s.buf, s.done, to, held, s.persons.all()); err != nil {
+			return fmt.Errorf("append rows: %w", err)
+		}
+		s.done = to
 	}
 	if s.after != nil {
 		return s.after(s.appended)
@@ -141,50 +418,157 @@ func (s *stageSink) reject(r reject) error {
 	return nil
 }
 
-// stage validates src and appends its rows to the staging tables, which it
-// creates afresh. repeated reports whether two rows may share a key (lines
-// in ingest_cand); when false, no key is repeated within the file.
-func (l *loader) stage(ctx context.Context, conn *sql.Conn, k *Kind, h header, src source, rec *fileRecord) (c counts, repeated bool, err error) {
-	if _, err := conn.ExecContext(ctx, kindStatements[k.Name].stage); err != nil {
-		return counts{}, false, fmt.Errorf("create staging tables: %w", err)
-	}
+// staged is what stage found in a file.
+type staged struct {
+	counts
+	sup      []supersededRow // by row of the buffer, ascending
+	late     []int64         // lines of superseded rows appended already
+	appended int64           // rows appended to the table
+}
+
+// stage reads and validates src inside the file's transaction: good rows
+// go to l's row buffer and, appendLag rows behind, to the kind's table;
+// rejected rows to ingest_rejects (which must exist). At the end it
+// resolves the keys repeated within the file, stages the superseded rows
+// as rejects and appends the rest of the rows but those.
+func (l *loader) stage(ctx context.Context, conn *sql.Conn, k *Kind, h header, src source, rec *fileRecord) (st staged, err error) {
 	persons := l.persons
 	persons.begin(rec.id)
+	l.buf.reset(k)
 	seed := maphash.MakeSeed()
 	vals := make([]*validator, l.workers)
 	for i := range vals {
 		vals[i] = newValidator(k, h, len(src.Header()), src.XLSX(), l.opt.Key, l.today, persons, seed)
 	}
+	keyI := k.keyIndices()
 	err = conn.Raw(func(dc any) (err error) {
-		var apps []*duckdb.Appender
+		rejA, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "ingest_rejects")
+		if err != nil {
+			return fmt.Errorf("appender: %w", err)
+		}
 		defer func() {
-			for _, a := range apps {
-				if cerr := a.Close(); err == nil && cerr != nil {
-					err = fmt.Errorf("stage: %w", cerr)
-				}
+			if cerr := rejA.Close(); err == nil && cerr != nil {
+				err = fmt.Errorf("stage: %w", cerr)
 			}
 		}()
-		for _, t := range []string{"ingest_rows", "ingest_persons", "ingest_rejects", "ingest_cand"} {
-			a, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", t)
-			if err != nil {
-				return fmt.Errorf("appender: %w", err)
-			}
-			apps = append(apps, a)
-		}
-		sk := &stageSink{rowsA: apps[0], persA: apps[1], rejA: apps[2], persons: persons, fileID: rec.id, kind: k.Name}
-		sk.after = func(n int64) error { return l.at(ctx, PointRows, rec.name, n) }
-		c, err = pump(ctx, src, vals, stageWidth(k), sk, l.track.rows(src, l.progress(rec.name)))
+		app, err := newTableAppender(dc, k, rec.id)
 		if err != nil {
 			return err
 		}
-		cand := sk.repeats.candidates()
-		for _, line := range cand {
-			if err := apps[3].AppendRow(line); err != nil {
-				return fmt.Errorf("stage candidate line: %w", err)
+		defer func() {
+			n, cerr := app.close(err == nil)
+			if err == nil && cerr != nil {
+				err = fmt.Errorf("append rows: %w", cerr)
+			}
+			st.appended = n
+		}()
+		sk := &stageSink{ctx: ctx, buf: &l.buf, app: app, persons: persons, recent: make([]recentRow, 1<<recentBits),
+			rejA: rejA, fileID: rec.id, kind: k.Name}
+		sk.after = func(n int64) error { return l.at(ctx, PointRows, rec.name, n) }
+		st.counts, err = pump(ctx, src, vals, stageWidth(k), sk, l.track.rows(src, l.progress(rec.name)))
+		if err != nil {
+			return err
+		}
+		st.sup = l.buf.superseded(sk.repeats.candidates(), keyI)
+		keys := strings.Join(k.Key, ", ")
+		for _, s := range st.sup {
+			if err := sk.reject(reject{line: s.line, reason: ReasonSuperseded,
+				message: fmt.Sprintf("line %d: superseded by line %d of the same file, which has the same %s", s.line, s.winner, keys)}); err != nil {
+				return err
+			}
+			if s.row < sk.done && l.buf.flags.at(s.row)&held == 0 {
+				st.late = append(st.late, s.line)
 			}
 		}
-		repeated = len(cand) > 0
-		return sk.flushPersons()
+		// the held rows read so far that no later line supersedes, then
+		// the rest but the superseded
+		all := persons.all()
+		for row := 0; row < sk.done; row++ {
+			if l.buf.flags.at(row) == held {
+				if err := app.add(ctx, &l.buf, row, row+1, superseded, all); err != nil {
+					return fmt.Errorf("append rows: %w", err)
+				}
+			}
+		}
+		if err := app.add(ctx, &l.buf, sk.done, l.buf.n, superseded, all); err != nil {
+			return fmt.Errorf("append rows: %w", err)
+		}
+		return nil
 	})
-	return c, repeated, err
+	return st, err
+}
+
+// keyRange renders, for the good rows other than the superseded ones, one condition per natural key column (keyI) that
+// bounds it by the rows' smallest and largest value: a row of an earlier
+// file outside the bounds shares no key with the file. ok is false when
+// no row has a key without NULL (then the file replaces nothing).
+func (b *rowBuf) keyRange(k *Kind, keyI []int, persons []personEntry) (conds []string, ok bool) {
+	type bound struct {
+		lo, hi int // rows holding the smallest and largest value
+	}
+	bounds := make([]bound, len(keyI))
+	for i := range bounds {
+		bounds[i] = bound{-1, -1}
+	}
+	less := func(c *bufColumn, r, s int) bool {
+		switch c.kind {
+		case colPerson:
+			return bytes.Compare(persons[c.i32.at(r)].sum[:], persons[c.i32.at(s)].sum[:]) < 0
+		case colDate:
+			return c.i32.at(r) < c.i32.at(s)
+		case colText:
+			return c.s.at(r) < c.s.at(s)
+		case colDouble:
+			return c.f64.at(r) < c.f64.at(s)
+		case colBigint:
+			return c.i64.at(r) < c.i64.at(s)
+		case colBool:
+			return !c.b.at(r) && c.b.at(s)
+		}
+		return false
+	}
+	for row := 0; row < b.n; row++ {
+		if b.flags.at(row)&superseded != 0 || b.nullKey(keyI, row) {
+			continue
+		}
+		for j, i := range keyI {
+			c, bd := &b.cols[i], &bounds[j]
+			if bd.lo < 0 {
+				bd.lo, bd.hi = row, row
+				continue
+			}
+			if less(c, row, bd.lo) {
+				bd.lo = row
+			}
+			if less(c, bd.hi, row) {
+				bd.hi = row
+			}
+		}
+	}
+	if bounds[0].lo < 0 {
+		return nil, false
+	}
+	lit := func(c *bufColumn, r int) string {
+		switch c.kind {
+		case colPerson:
+			return "'" + hex.EncodeToString(persons[c.i32.at(r)].sum[:]) + "'"
+		case colDate:
+			return "DATE '" + time.Unix(int64(c.i32.at(r))*24*60*60, 0).UTC().Format(time.DateOnly) + "'"
+		case colText:
+			return "'" + strings.ReplaceAll(c.s.at(r), "'", "''") + "'"
+		case colDouble:
+			return "CAST(" + strconv.FormatFloat(c.f64.at(r), 'g', -1, 64) + " AS DOUBLE)"
+		case colBigint:
+			return strconv.FormatInt(c.i64.at(r), 10)
+		case colBool:
+			return strconv.FormatBool(c.b.at(r))
+		}
+		return "NULL"
+	}
+	for j, i := range keyI {
+		c := &b.cols[i]
+		target := k.Columns[i].Target
+		conds = append(conds, fmt.Sprintf("%s BETWEEN %s AND %s", target, lit(c, bounds[j].lo), lit(c, bounds[j].hi)))
+	}
+	return conds, true
 }
