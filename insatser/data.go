@@ -100,6 +100,7 @@ type Data struct {
 	Categories    map[string]Figures
 	OU            []ouCell
 	AsOf          time.Time
+	ComputedAt    time.Time // the published snapshot's compute (zero: none)
 	ReadAt        time.Time
 	Computed      bool // participation_cohort exists (a compute has run)
 }

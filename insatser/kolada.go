@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/effekt/effekt/kolada"
 	"github.com/effekt/effekt/models"
@@ -91,8 +92,9 @@ func (p *pages) ous(w http.ResponseWriter, r *http.Request) {
 }
 
 // oudata serves the path and query forms of /v3/oudata: kpi, ou and year
-// (two of three), /v3/oudata/municipality/{ids}/year/{years}, and the
-// filter municipality_id= (the units of those provider municipalities).
+// (two of three), /v3/oudata/municipality/{ids}/year/{years}, the filter
+// municipality_id= (the units of those provider municipalities) and
+// from_date= (values of a compute on or after that day).
 func (p *pages) oudata(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := contextTimeout(r, p.opt.Timeout)
 	defer cancel()
@@ -153,6 +155,13 @@ func (p *pages) oudata(w http.ResponseWriter, r *http.Request) {
 		badJSON(w, fmt.Errorf("give at least two of kpi, ou (or municipality) and year"))
 		return
 	}
+	var from time.Time // from_date: values that may have changed on or after that day
+	if v := q.Get("from_date"); v != "" {
+		if from, err = time.Parse(time.DateOnly, v); err != nil {
+			badJSON(w, fmt.Errorf("from_date: %q is not a date YYYY-MM-DD", v))
+			return
+		}
+	}
 	d, err := p.src.get(ctx)
 	if err != nil {
 		p.opt.Logger.ErrorContext(ctx, "insatser: read data", "path", r.URL.Path, "err", err)
@@ -160,6 +169,15 @@ func (p *pages) oudata(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var out []OUDataRow
+	// The intervention figures keep no history of their own: every value
+	// may have changed with the compute that published them, and none
+	// since. So from_date gives every value when that compute ran on or
+	// after it, and none when it ran before (a superset of the changed
+	// values, never missing one).
+	if !from.IsZero() && (d.ComputedAt.IsZero() || d.ComputedAt.Before(from)) {
+		writeJSON(w, http.StatusOK, pageOf(r, out, pg, p.opt.PublicURL))
+		return
+	}
 	for _, kpi := range ouKPIs {
 		if kpis != nil && !slices.Contains(kpis, kpi) {
 			continue

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestOU: /v3/ou and /v3/ou/{ids} in Kolada's shape (id, municipality,
@@ -59,7 +60,7 @@ func TestOU(t *testing.T) {
 // TestOUData: EF401 per unit in Kolada's data-row shape with "ou", the
 // path forms and the query form, suppression as null value with a status.
 func TestOUData(t *testing.T) {
-	srv, _, _ := newServer(t)
+	srv, _, snaps := newServer(t)
 	want := `{"values":[{"kpi":"EF401","ou":"K-1","period":2024,"values":[` +
 		`{"gender":"T","count":1,"status":"","value":62.5,"isdeleted":false},` +
 		`{"gender":"K","count":1,"status":"suppressed","value":null,"isdeleted":false},` +
@@ -96,7 +97,21 @@ func TestOUData(t *testing.T) {
 			t.Errorf("%s 2024 T = %v: below min_n or complementary, must be suppressed", r.OU, *r.Values[0].Value)
 		}
 	}
-	for _, p := range []string{"/v3/oudata?kpi_id=EF401", "/v3/oudata/kpi/EF401/year/20x4", "/v3/ou?per_page=0"} {
+	// from_date: every value of a compute on or after that day, none of an
+	// earlier one
+	computed := snaps.Load().ComputedAt.UTC()
+	if computed.IsZero() {
+		t.Fatal("the fixture's snapshot has no compute time")
+	}
+	for from, want := range map[string]string{
+		computed.Format(time.DateOnly):                  body,
+		computed.AddDate(0, 0, 1).Format(time.DateOnly): `{"values":[],"count":0,"next_url":null,"previous_url":null}`,
+	} {
+		if status, _, got := get(t, srv.URL+"/v3/oudata/kpi/EF401/year/2024?from_date="+from); status != http.StatusOK || strings.TrimSpace(got) != strings.TrimSpace(want) {
+			t.Errorf("from_date=%s (computed %s): status %d\n got %s\nwant %s", from, computed, status, got, want)
+		}
+	}
+	for _, p := range []string{"/v3/oudata?kpi_id=EF401", "/v3/oudata/kpi/EF401/year/20x4", "/v3/ou?per_page=0", "/v3/oudata/kpi/EF401/year/2024?from_date=2024-13-01"} {
 		if status, _, body := get(t, srv.URL+p); status != http.StatusBadRequest || !strings.Contains(body, `"error"`) {
 			t.Errorf("%s: status %d %s, want 400 JSON", p, status, body)
 		}

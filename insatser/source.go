@@ -37,6 +37,7 @@ func (s *source) get(ctx context.Context) (*Data, error) {
 	if err != nil {
 		return nil, err
 	}
+	d.ComputedAt = snap.ComputedAt
 	s.data, s.seq = d, snap.Seq
 	s.log.Debug("insatser: data read", "interventions", len(d.Interventions), "snapshot", snap.Seq)
 	return d, nil
