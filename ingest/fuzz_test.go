@@ -14,8 +14,8 @@ import (
 // countSink counts what the pipeline delivers.
 type countSink struct{ good, rejected int64 }
 
-func (c *countSink) rows(vals []driver.Value, keys []uint64, width int) error {
-	if len(vals)%width != 0 || len(vals)/width != len(keys) {
+func (c *countSink) rows(vals []driver.Value, lines []int64, keys []uint64, width int) error {
+	if len(vals)%width != 0 || len(vals)/width != len(keys) || len(lines) != len(keys) {
 		return errors.New("ragged batch")
 	}
 	c.good += int64(len(vals) / width)

@@ -10,21 +10,24 @@ import (
 
 const batchRows = 2048
 
-// sink receives validated rows (flat, width values per row, with the hash
-// of each row's natural key) and rejected rows. It must not keep vals or
-// keys: the slices are reused.
+// sink receives validated rows (flat, width values per row, with the line
+// and the hash of the natural key of each row) and rejected rows. It must
+// not keep vals, lines or keys: the slices are reused.
 type sink interface {
-	rows(vals []driver.Value, keys []uint64, width int) error
+	rows(vals []driver.Value, lines []int64, keys []uint64, width int) error
 	reject(r reject) error
 }
 
 type rawBatch struct {
+	seq    int // batches are numbered in the order read
 	lines  []int64
 	fields [][]string
 }
 
 type doneBatch struct {
+	seq     int
 	vals    []driver.Value
+	lines   []int64
 	keys    []uint64
 	rejects []reject
 	read    int64
@@ -37,7 +40,8 @@ type counts struct {
 }
 
 // pump reads every row of src, validates them on len(vals) goroutines (one
-// validator each) and hands the results to out from the calling goroutine.
+// validator each) and hands the results to out from the calling goroutine,
+// in the order read.
 // progress, when not nil, is called after every batch with the rows read so
 // far. The sum good+rejected always equals read.
 func pump(pctx context.Context, src source, vals []*validator, width int, out sink, progress func(read int64)) (counts, error) {
@@ -65,13 +69,14 @@ func pump(pctx context.Context, src source, vals []*validator, width int, out si
 	go func() { // reader
 		defer close(raw)
 		defer recoverTo()
-		for {
+		for seq := 0; ; seq++ {
 			var b rawBatch
 			select {
 			case b = <-freeRaw:
 			default:
 				b = rawBatch{lines: make([]int64, 0, batchRows), fields: make([][]string, 0, batchRows)}
 			}
+			b.seq = seq
 			for len(b.lines) < batchRows {
 				line, f, err := src.Next()
 				if err == io.EOF {
@@ -107,9 +112,9 @@ func pump(pctx context.Context, src source, vals []*validator, width int, out si
 				select {
 				case d = <-freeVals:
 				default:
-					d = doneBatch{vals: make([]driver.Value, 0, batchRows*width), keys: make([]uint64, 0, batchRows)}
+					d = doneBatch{vals: make([]driver.Value, 0, batchRows*width), lines: make([]int64, 0, batchRows), keys: make([]uint64, 0, batchRows)}
 				}
-				d.read = int64(len(b.lines))
+				d.seq, d.read = b.seq, int64(len(b.lines))
 				for i, line := range b.lines {
 					var rej *reject
 					d.vals, rej = v.row(line, b.fields[i], d.vals)
@@ -117,6 +122,7 @@ func pump(pctx context.Context, src source, vals []*validator, width int, out si
 						d.rejects = append(d.rejects, *rej)
 						continue
 					}
+					d.lines = append(d.lines, line)
 					d.keys = append(d.keys, v.keyHash())
 				}
 				clear(b.fields)
@@ -137,34 +143,54 @@ func pump(pctx context.Context, src source, vals []*validator, width int, out si
 
 	var c counts
 	var sinkErr error
-	for d := range done {
-		if sinkErr != nil {
-			continue // drain
-		}
+	sinkBatch := func(d doneBatch) error {
 		c.read += d.read
 		c.rejected += int64(len(d.rejects))
 		c.good += int64(len(d.vals) / width)
+		var err error
 		if len(d.vals) > 0 {
-			sinkErr = out.rows(d.vals, d.keys, width)
+			err = out.rows(d.vals, d.lines, d.keys, width)
 		}
 		for _, r := range d.rejects {
-			if sinkErr == nil {
-				sinkErr = out.reject(r)
+			if err == nil {
+				err = out.reject(r)
 			}
 		}
 		clear(d.vals)
 		clear(d.rejects)
 		select {
-		case freeVals <- doneBatch{vals: d.vals[:0], keys: d.keys[:0], rejects: d.rejects[:0]}:
+		case freeVals <- doneBatch{vals: d.vals[:0], lines: d.lines[:0], keys: d.keys[:0], rejects: d.rejects[:0]}:
 		default:
 		}
-		if sinkErr != nil {
-			cancel()
-			continue
-		}
-		if progress != nil {
+		if err == nil && progress != nil {
 			progress(c.read)
 		}
+		return err
+	}
+	// batches validated out of order wait here for the ones before them
+	pending := map[int]doneBatch{}
+	next := 0
+	for d := range done {
+		if sinkErr != nil {
+			continue // drain
+		}
+		pending[d.seq] = d
+		for {
+			d, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			sinkErr = sinkBatch(d)
+			if sinkErr != nil {
+				cancel()
+				break
+			}
+		}
+	}
+	if len(pending) > 0 && sinkErr == nil && panicErr == nil && readErr == nil && pctx.Err() == nil {
+		sinkErr = fmt.Errorf("internal error: %d batches of rows not delivered", len(pending))
 	}
 	switch {
 	case panicErr != nil:

@@ -18,7 +18,7 @@ func TestRepeatsCandidates(t *testing.T) {
 	if want := []int64{2, 4, 6, 7, 9, 11}; !slices.Equal(got, want) {
 		t.Errorf("candidates %v, want %v", got, want)
 	}
-	if r.rows != nil {
+	if r.rows.n != 0 {
 		t.Error("hashes kept")
 	}
 	var none repeats

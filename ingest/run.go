@@ -95,6 +95,7 @@ type loader struct {
 	persons  *personCache // the run's pseudonyms (persons.go)
 	workers  int          // validators per file
 	buf      rowBuf       // the good rows of the file being loaded (stage.go)
+	rep      repeats      // their key hashes
 	tmp      string       // this run's temp folder
 	progMu   sync.Mutex
 	lastProg time.Time

@@ -31,16 +31,19 @@ import (
 // never carry deletions (which make DuckDB rewrite them at commit).
 
 // stageWidth is the number of validated values per row: one per declared
-// column (a person is its index) and the line.
-func stageWidth(k *Kind) int { return len(k.Columns) + 1 }
+// column (a person is its index).
+func stageWidth(k *Kind) int { return len(k.Columns) }
 
 // repeats finds the rows that may share their natural key with another
 // row of the file, from the key hashes, so that the exact comparison only
 // looks at those (usually none, or a few per cent). The hashes are kept in
-// a flat slice and grouped once at the end: a map of millions of hashes
-// costs a cache miss per row.
+// a flat list and grouped once at the end: a map of millions of hashes
+// costs a cache miss per row. Its memory is kept from file to file (64 MB
+// each for a file of 4 M rows; growing a slice that large anew for every
+// file cost more than the grouping).
 type repeats struct {
-	rows []keyRow
+	rows   blocks[keyRow]
+	sorted []keyRow
 }
 
 type keyRow struct {
@@ -48,32 +51,43 @@ type keyRow struct {
 	row int64
 }
 
-func (r *repeats) add(h uint64, row int64) { r.rows = append(r.rows, keyRow{h, row}) }
+func (r *repeats) add(h uint64, row int64) { r.rows.add(keyRow{h, row}) }
 
 // candidates returns the rows whose key hash another row shares, and
-// drops the hashes.
+// forgets the hashes.
 func (r *repeats) candidates() []int64 {
-	rows := r.rows
-	r.rows = nil
-	if len(rows) < 2 {
+	n := r.rows.n
+	defer func() { r.rows.n = 0 }()
+	if n < 2 {
 		return nil
+	}
+	each := func(f func(keyRow)) {
+		for i, b := range r.rows.b {
+			if i<<blockBits >= n {
+				break
+			}
+			for _, x := range b[:min(len(b), n-i<<blockBits)] {
+				f(x)
+			}
+		}
 	}
 	// counting sort on the top 16 bits, then each (small) bucket by hash
 	const bits = 16
 	start := make([]int, 1<<bits+1)
-	for _, x := range rows {
-		start[x.h>>(64-bits)+1]++
-	}
+	each(func(x keyRow) { start[x.h>>(64-bits)+1]++ })
 	for i := 1; i < len(start); i++ {
 		start[i] += start[i-1]
 	}
-	sorted := make([]keyRow, len(rows))
+	if cap(r.sorted) < n {
+		r.sorted = make([]keyRow, n)
+	}
+	sorted := r.sorted[:n]
 	next := slices.Clone(start[:1<<bits])
-	for _, x := range rows {
+	each(func(x keyRow) {
 		b := x.h >> (64 - bits)
 		sorted[next[b]] = x
 		next[b]++
-	}
+	})
 	var cand []int64
 	for b := 0; b < 1<<bits; b++ {
 		bucket := sorted[start[b]:start[b+1]]
@@ -205,9 +219,9 @@ func (b *rowBuf) reset(k *Kind) {
 	b.n = 0
 }
 
-// add appends one validated row: a value per declared column, then the
+// add appends one validated row: a value per declared column, and its
 // line.
-func (b *rowBuf) add(vals []driver.Value) error {
+func (b *rowBuf) add(vals []driver.Value, line int64) error {
 	for i := range b.cols {
 		c := &b.cols[i]
 		v := vals[i]
@@ -255,7 +269,7 @@ func (b *rowBuf) add(vals []driver.Value) error {
 			return fmt.Errorf("internal error: column %s: value of type %T", c.name, v)
 		}
 	}
-	b.line.add(vals[len(b.cols)].(int64))
+	b.line.add(line)
 	b.flags.add(0)
 	b.n++
 	return nil
@@ -355,8 +369,9 @@ var (
 	hold                  = true
 )
 
-// recentBits sizes the table of recent key hashes (2¹⁷ slots, 1.5 MiB).
-const recentBits = 17
+// recentBits sizes the table of recent key hashes (2¹⁴ slots, 256 KiB:
+// it stays in the cache).
+const recentBits = 14
 
 type recentRow struct {
 	h   uint64
@@ -373,16 +388,16 @@ type stageSink struct {
 	recent   []recentRow
 	done     int // rows of buf appended to the table (or held)
 	rejA     *duckdb.Appender
-	repeats  repeats
+	repeats  *repeats
 	fileID   int64
 	kind     string
 	after    func(appended int64) error // fault hook, may be nil
 	appended int64
 }
 
-func (s *stageSink) rows(vals []driver.Value, keys []uint64, width int) error {
+func (s *stageSink) rows(vals []driver.Value, lines []int64, keys []uint64, width int) error {
 	for i, j := 0, 0; i+width <= len(vals); i, j = i+width, j+1 {
-		if err := s.buf.add(vals[i : i+width]); err != nil {
+		if err := s.buf.add(vals[i:i+width], lines[j]); err != nil {
 			return err
 		}
 		row, h := s.buf.n-1, keys[j]
@@ -462,7 +477,8 @@ func (l *loader) stage(ctx context.Context, conn *sql.Conn, k *Kind, h header, s
 			}
 			st.appended = n
 		}()
-		sk := &stageSink{ctx: ctx, buf: &l.buf, app: app, persons: persons, recent: make([]recentRow, 1<<recentBits),
+		l.rep.rows.n = 0
+		sk := &stageSink{ctx: ctx, buf: &l.buf, app: app, persons: persons, recent: make([]recentRow, 1<<recentBits), repeats: &l.rep,
 			rejA: rejA, fileID: rec.id, kind: k.Name}
 		sk.after = func(n int64) error { return l.at(ctx, PointRows, rec.name, n) }
 		st.counts, err = pump(ctx, src, vals, stageWidth(k), sk, l.track.rows(src, l.progress(rec.name)))

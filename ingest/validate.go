@@ -66,7 +66,7 @@ type validator struct {
 	lastV   any
 	lastErr error
 	lastSet bool
-	vals    []any
+	vals    []driver.Value
 	// idLike per column: part of the natural key, so a personnummer
 	// shape in it rejects the row (masking could merge distinct keys)
 	idLike []bool
@@ -93,7 +93,7 @@ func newValidator(k *Kind, h header, width int, xlsx bool, key []byte, today tim
 	v := &validator{
 		k: k, h: h, today: today, xlsx: xlsx, width: width,
 		pers: newPersoner(persons, key, today),
-		vals: make([]any, len(k.Columns)),
+		vals: make([]driver.Value, len(k.Columns)),
 	}
 	v.last = make([]memo, len(k.Columns))
 	v.colCache = make([]map[string]cachedValue, len(k.Columns))
@@ -172,10 +172,7 @@ func (v *validator) row(line int64, fields []string, out []driver.Value) ([]driv
 	if rej := v.rules(line); rej != nil {
 		return out, rej
 	}
-	for _, x := range v.vals {
-		out = append(out, x)
-	}
-	return append(out, line), nil
+	return append(out, v.vals...), nil
 }
 
 // cell parses one cell of column c.
