@@ -378,24 +378,27 @@ type recentRow struct {
 	row int32 // row+1; 0: empty
 }
 
-// stageSink buffers validated rows, appends those appendLag rows behind to
-// the kind's table, and appends rejected rows to ingest_rejects.
+// stageSink buffers validated rows and hands them, appendLag rows behind,
+// and the rejected rows to the file's writer (one goroutine that makes
+// every DuckDB call while the file is read), so that converting and
+// buffering rows in Go overlaps DuckDB's appending.
 type stageSink struct {
 	ctx      context.Context
 	buf      *rowBuf
-	app      *tableAppender
 	persons  *personCache
 	recent   []recentRow
-	done     int // rows of buf appended to the table (or held)
-	rejA     *duckdb.Appender
+	done     int // rows of buf handed to the writer (or held)
+	rej      []reject
+	w        *writer
 	repeats  *repeats
-	fileID   int64
-	kind     string
 	after    func(appended int64) error // fault hook, may be nil
 	appended int64
 }
 
 func (s *stageSink) rows(vals []driver.Value, lines []int64, keys []uint64, width int) error {
+	if err := s.flushRejects(); err != nil {
+		return err
+	}
 	for i, j := 0, 0; i+width <= len(vals); i, j = i+width, j+1 {
 		if err := s.buf.add(vals[i:i+width], lines[j]); err != nil {
 			return err
@@ -411,8 +414,8 @@ func (s *stageSink) rows(vals []driver.Value, lines []int64, keys []uint64, widt
 		s.appended++
 	}
 	if to := s.buf.n - appendLag; to-s.done >= appendStep {
-		if err := s.app.add(s.ctx, s.buf, s.done, to, held, s.persons.all()); err != nil {
-			return fmt.Errorf("append rows: %w", err)
+		if err := s.w.send(s.ctx, writeJob{rows: s.buf.view(), from: s.done, to: to, persons: s.persons.all()}); err != nil {
+			return err
 		}
 		s.done = to
 	}
@@ -423,11 +426,99 @@ func (s *stageSink) rows(vals []driver.Value, lines []int64, keys []uint64, widt
 }
 
 func (s *stageSink) reject(r reject) error {
+	s.rej = append(s.rej, r)
+	if len(s.rej) >= batchRows {
+		return s.flushRejects()
+	}
+	return nil
+}
+
+func (s *stageSink) flushRejects() error {
+	if len(s.rej) == 0 {
+		return nil
+	}
+	err := s.w.send(s.ctx, writeJob{rejects: s.rej})
+	s.rej = nil
+	return err
+}
+
+// writeJob is work for a writer: rejected rows, and rows from … to-1 of
+// a view of the row buffer but the held ones.
+type writeJob struct {
+	rejects  []reject
+	rows     *rowBuf
+	from, to int
+	persons  []personEntry
+}
+
+// writer makes the DuckDB calls of a file being read, on its own
+// goroutine, in the order sent.
+type writer struct {
+	jobs   chan writeJob
+	failed chan struct{} // closed when err is set
+	end    chan struct{} // closed when the goroutine is done
+	err    error
+}
+
+func startWriter(ctx context.Context, app *tableAppender, rejA *duckdb.Appender, fileID int64, kind string) *writer {
+	w := &writer{jobs: make(chan writeJob, 4), failed: make(chan struct{}), end: make(chan struct{})}
+	go func() {
+		defer close(w.end)
+		defer func() {
+			if r := recover(); r != nil && w.err == nil {
+				w.err = fmt.Errorf("internal error while appending rows (please report it): %v", r)
+				close(w.failed)
+			}
+		}()
+		for j := range w.jobs {
+			if w.err != nil {
+				continue // drain
+			}
+			var err error
+			for _, r := range j.rejects {
+				if err = appendReject(rejA, fileID, kind, r); err != nil {
+					break
+				}
+			}
+			if err == nil && j.rows != nil {
+				if err = app.add(ctx, j.rows, j.from, j.to, held, j.persons); err != nil {
+					err = fmt.Errorf("append rows: %w", err)
+				}
+			}
+			if err != nil {
+				w.err = err
+				close(w.failed)
+			}
+		}
+	}()
+	return w
+}
+
+// send hands j to the writer; it fails once the writer failed.
+func (w *writer) send(ctx context.Context, j writeJob) error {
+	select {
+	case w.jobs <- j:
+		return nil
+	case <-w.failed:
+		return w.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// stop waits for the writer to finish the jobs sent and returns its error.
+func (w *writer) stop() error {
+	close(w.jobs)
+	<-w.end
+	return w.err
+}
+
+func appendReject(rejA *duckdb.Appender, fileID int64, kind string, r reject) error {
 	var col, val any
 	if r.column != "" {
 		col, val = r.column, r.value
 	}
-	if err := s.rejA.AppendRow(s.fileID, s.kind, r.line, col, val, r.reason, r.message); err != nil {
+	if err := rejA.AppendRow(fileID, kind, r.line, col, val, r.reason, r.message); err != nil {
 		return fmt.Errorf("stage rejected row: %w", err)
 	}
 	return nil
@@ -478,17 +569,23 @@ func (l *loader) stage(ctx context.Context, conn *sql.Conn, k *Kind, h header, s
 			st.appended = n
 		}()
 		l.rep.rows.n = 0
-		sk := &stageSink{ctx: ctx, buf: &l.buf, app: app, persons: persons, recent: make([]recentRow, 1<<recentBits), repeats: &l.rep,
-			rejA: rejA, fileID: rec.id, kind: k.Name}
+		w := startWriter(ctx, app, rejA, rec.id, k.Name)
+		sk := &stageSink{ctx: ctx, buf: &l.buf, persons: persons, recent: make([]recentRow, 1<<recentBits), repeats: &l.rep, w: w}
 		sk.after = func(n int64) error { return l.at(ctx, PointRows, rec.name, n) }
 		st.counts, err = pump(ctx, src, vals, stageWidth(k), sk, l.track.rows(src, l.progress(rec.name)))
+		if err == nil {
+			err = sk.flushRejects()
+		}
+		if werr := w.stop(); err == nil {
+			err = werr
+		}
 		if err != nil {
 			return err
 		}
 		st.sup = l.buf.superseded(sk.repeats.candidates(), keyI)
 		keys := strings.Join(k.Key, ", ")
 		for _, s := range st.sup {
-			if err := sk.reject(reject{line: s.line, reason: ReasonSuperseded,
+			if err := appendReject(rejA, rec.id, k.Name, reject{line: s.line, reason: ReasonSuperseded,
 				message: fmt.Sprintf("line %d: superseded by line %d of the same file, which has the same %s", s.line, s.winner, keys)}); err != nil {
 				return err
 			}
@@ -512,6 +609,13 @@ func (l *loader) stage(ctx context.Context, conn *sql.Conn, k *Kind, h header, s
 		return nil
 	})
 	return st, err
+}
+
+// view is a copy of b's headers through which the writer reads the rows
+// handed to it while more are added to b: the rows it reads are not
+// written any more, and the blocks it knows are not moved.
+func (b *rowBuf) view() *rowBuf {
+	return &rowBuf{cols: slices.Clone(b.cols), line: b.line, flags: b.flags, n: b.n}
 }
 
 // keyRange renders, for the good rows other than the superseded ones, one condition per natural key column (keyI) that
