@@ -47,20 +47,23 @@ JOIN effekt_so_first r ON r.pk = effekt_pk(a.person)
 WHERE a.present
 GROUP BY r.pk;
 
+-- effekt_seen: every row of every source that names a person, with its
+-- source's rank (settlements 1 … so_certificates 7, the order above).
+CREATE OR REPLACE TEMP VIEW effekt_seen AS
+          SELECT 1 AS source, person, birth_date, gender, file_id, line FROM settlements
+UNION ALL SELECT 2, person, birth_date, gender, file_id, line FROM so_registrations
+UNION ALL SELECT 3, person, birth_date, gender, file_id, line FROM sfi_courses
+UNION ALL SELECT 4, person, birth_date, gender, file_id, line FROM af_plans
+UNION ALL SELECT 5, person, birth_date, gender, file_id, line FROM intervention_participations
+UNION ALL SELECT 6, person, birth_date, gender, file_id, line FROM so_attendance
+UNION ALL SELECT 7, person, birth_date, gender, file_id, line FROM so_certificates;
+
 -- effekt_variants: every distinct (person, birth date, gender) of every
 -- source. The loader derives birth date and gender from the identity the
 -- pseudonym is keyed on (SPEC §3), so a person has one variant; only a
 -- database written otherwise can give a person two.
 CREATE OR REPLACE TEMP TABLE effekt_variants AS
-SELECT DISTINCT person, birth_date, gender FROM (
-    SELECT person, birth_date, gender FROM settlements
-    UNION ALL SELECT person, birth_date, gender FROM so_registrations
-    UNION ALL SELECT person, birth_date, gender FROM sfi_courses
-    UNION ALL SELECT person, birth_date, gender FROM af_plans
-    UNION ALL SELECT person, birth_date, gender FROM intervention_participations
-    UNION ALL SELECT person, birth_date, gender FROM so_attendance
-    UNION ALL SELECT person, birth_date, gender FROM so_certificates
-);
+SELECT DISTINCT person, birth_date, gender FROM effekt_seen;
 
 -- effekt_disagree: the persons whose rows disagree (none, as loaded).
 CREATE OR REPLACE TEMP TABLE effekt_disagree AS
@@ -87,19 +90,9 @@ HAVING count(*) = 1;
 INSERT INTO persons
 SELECT person, arg_min(birth_date, rank_key), arg_min(gender, rank_key)
 FROM (
-    SELECT person, (1::BIGINT << 60) + file_id * 4294967296 + line AS rank_key, file_id, birth_date, gender FROM settlements
-    UNION ALL
-    SELECT person, (2::BIGINT << 60) + file_id * 4294967296 + line, file_id, birth_date, gender FROM so_registrations
-    UNION ALL
-    SELECT person, (3::BIGINT << 60) + file_id * 4294967296 + line, file_id, birth_date, gender FROM sfi_courses
-    UNION ALL
-    SELECT person, (4::BIGINT << 60) + file_id * 4294967296 + line, file_id, birth_date, gender FROM af_plans
-    UNION ALL
-    SELECT person, (5::BIGINT << 60) + file_id * 4294967296 + line, file_id, birth_date, gender FROM intervention_participations
-    UNION ALL
-    SELECT person, (6::BIGINT << 60) + file_id * 4294967296 + line, file_id, birth_date, gender FROM so_attendance
-    UNION ALL
-    SELECT person, (7::BIGINT << 60) + file_id * 4294967296 + line, file_id, birth_date, gender FROM so_certificates
+    SELECT person, birth_date, gender, file_id,
+           (source::BIGINT << 60) + file_id * 4294967296 + line AS rank_key
+    FROM effekt_seen
 ) s
 SEMI JOIN effekt_disagree d USING (person)
 GROUP BY person
@@ -118,3 +111,4 @@ SELECT effekt_pk(person) AS pk, birth_date, gender FROM persons;
 
 DROP TABLE effekt_disagree;
 DROP TABLE effekt_variants;
+DROP VIEW effekt_seen;
