@@ -17,18 +17,19 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 )
 
-// A file is read and validated before its transaction. Its good rows go
+// A file is read and validated inside its transaction. Its good rows go
 // into a typed, column-wise buffer in Go memory (rowBuf: a person is its
 // index in the run's pseudonym cache, a date its day number; ~40 bytes a
-// row for so_attendance), its rejected rows into the TEMP table
-// ingest_rejects of the loader's connection (sql/load.sql: private to the
-// connection, outside any transaction of the database file, gone with it).
-// A crash while reading leaves the database untouched. Keys repeated
-// within the file are then resolved in Go, exactly, among the rows whose
-// key hash another row shares (repeats): the last line wins. The
-// transaction appends every other row once, straight into the kind's table
-// (append.go), so its rows are written once and the transaction-local rows
-// never carry deletions (which make DuckDB rewrite them at commit).
+// row for so_attendance) and, appendLag rows behind the reading, once,
+// straight into the kind's table (append.go); its rejected rows into the
+// TEMP table ingest_rejects of the loader's connection (sql/load.sql:
+// private to the connection, gone with it). Nothing is visible before the
+// commit; a crash while reading leaves the database as it was. Keys
+// repeated within the file are resolved in Go, exactly, among the rows
+// whose key hash another row shares (repeats): the last line wins. Rows
+// that may be superseded are held back until that is known, so the
+// transaction-local rows carry no deletions (which make DuckDB rewrite
+// them at commit) unless a repeated key lies far apart.
 
 // stageWidth is the number of validated values per row: one per declared
 // column (a person is its index).
@@ -353,7 +354,7 @@ func (b *rowBuf) nullKey(keyI []int, r int) bool {
 	return false
 }
 
-// appendLag is how many rows (in the order validated) the append trails
+// appendLag is how many rows (in the order read) the append trails
 // the reading by: a row is appended while the file is still being read,
 // once appendLag later rows were read, unless it is held: a later row read
 // within the lag had the same key hash (recent remembers the last row of
