@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash/maphash"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,8 +41,8 @@ func stageWidth(k *Kind) int { return len(k.Columns) }
 // looks at those (usually none, or a few per cent). The hashes are kept in
 // a flat list and grouped once at the end: a map of millions of hashes
 // costs a cache miss per row. Its memory is kept from file to file (64 MB
-// each for a file of 4 M rows; growing a slice that large anew for every
-// file cost more than the grouping).
+// for a file of 4 M rows; growing a slice that large anew for every file
+// cost more than the grouping).
 type repeats struct {
 	rows   blocks[keyRow]
 	sorted []keyRow
@@ -72,42 +73,40 @@ func (r *repeats) candidates() []int64 {
 			}
 		}
 	}
-	// counting sort on the top 16 bits, then each (small) bucket by hash
-	const bits = 16
-	start := make([]int, 1<<bits+1)
-	each(func(x keyRow) { start[x.h>>(64-bits)+1]++ })
-	for i := 1; i < len(start); i++ {
-		start[i] += start[i-1]
-	}
-	if cap(r.sorted) < n {
-		r.sorted = make([]keyRow, n)
-	}
-	sorted := r.sorted[:n]
-	next := slices.Clone(start[:1<<bits])
+	// two bitmaps indexed by hash bits (8 per row or more): hashes seen,
+	// and seen twice; the rows whose bit was seen twice (the repeated
+	// hashes and a few per cent of others) are then grouped by hash
+	size := 1 << max(16, bits.Len(uint(n))+3)
+	seen, twice := make([]uint64, size/64), make([]uint64, size/64)
+	mask := uint64(size - 1)
 	each(func(x keyRow) {
-		b := x.h >> (64 - bits)
-		sorted[next[b]] = x
-		next[b]++
+		i := x.h & mask
+		w, b := i>>6, uint64(1)<<(i&63)
+		if seen[w]&b != 0 {
+			twice[w] |= b
+		}
+		seen[w] |= b
 	})
+	maybe := r.sorted[:0]
+	each(func(x keyRow) {
+		if i := x.h & mask; twice[i>>6]&(1<<(i&63)) != 0 {
+			maybe = append(maybe, x)
+		}
+	})
+	r.sorted = maybe[:0]
+	slices.SortFunc(maybe, func(a, b keyRow) int { return cmp.Compare(a.h, b.h) })
 	var cand []int64
-	for b := 0; b < 1<<bits; b++ {
-		bucket := sorted[start[b]:start[b+1]]
-		if len(bucket) < 2 {
-			continue
+	for i := 0; i < len(maybe); {
+		j := i + 1
+		for j < len(maybe) && maybe[j].h == maybe[i].h {
+			j++
 		}
-		slices.SortFunc(bucket, func(a, b keyRow) int { return cmp.Compare(a.h, b.h) })
-		for i := 0; i < len(bucket); {
-			j := i + 1
-			for j < len(bucket) && bucket[j].h == bucket[i].h {
-				j++
+		if j-i > 1 {
+			for _, x := range maybe[i:j] {
+				cand = append(cand, x.row)
 			}
-			if j-i > 1 {
-				for _, x := range bucket[i:j] {
-					cand = append(cand, x.row)
-				}
-			}
-			i = j
 		}
+		i = j
 	}
 	return cand
 }
@@ -619,10 +618,11 @@ func (b *rowBuf) view() *rowBuf {
 	return &rowBuf{cols: slices.Clone(b.cols), line: b.line, flags: b.flags, n: b.n}
 }
 
-// keyRange renders, for the good rows other than the superseded ones, one condition per natural key column (keyI) that
-// bounds it by the rows' smallest and largest value: a row of an earlier
-// file outside the bounds shares no key with the file. ok is false when
-// no row has a key without NULL (then the file replaces nothing).
+// keyRange renders, for the good rows other than the superseded ones, one
+// condition per natural key column (keyI, at least one) that bounds it by
+// the rows' smallest and largest value: a row of an earlier file outside
+// the bounds shares no key with the file. ok is false when no row has a
+// key without NULL (then the file replaces nothing).
 func (b *rowBuf) keyRange(k *Kind, keyI []int, persons []personEntry) (conds []string, ok bool) {
 	type bound struct {
 		lo, hi int // rows holding the smallest and largest value
