@@ -121,6 +121,7 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (*Report, erro
 	cpuBase := Row{Name: fmt.Sprintf("compute CPU time, the %d indicators", nBase), Unit: "s", Better: Lower, Effekt: NewStat(baseCPU)}
 	cpuBase.withLimit(limitName, NewStat(limitCPU), 0)
 	rep.Rows = []Row{eleven, elevenAbs, all, abs, cpuBase, cpu}
+	rep.StepsOf = all.Name
 	for _, name := range order {
 		rep.Steps = append(rep.Steps, Row{Name: name, Unit: "s", Better: Lower, Effekt: NewStat(steps[name])})
 	}

@@ -108,9 +108,11 @@ type Report struct {
 	CPUs       int        `json:"cpus"`
 	Setup      []string   `json:"setup,omitempty"` // what was measured on
 	Rows       []Row      `json:"rows"`
-	// Steps break the first row down (no limits), e.g. compute's models and KPIs.
-	Steps []Row    `json:"steps,omitempty"`
-	Notes []string `json:"notes,omitempty"`
+	// Steps break one row down (no limits), e.g. compute's models and KPIs;
+	// StepsOf names it (empty: the first row).
+	Steps   []Row    `json:"steps,omitempty"`
+	StepsOf string   `json:"steps_of,omitempty"`
+	Notes   []string `json:"notes,omitempty"`
 }
 
 func newReport(command string, runs int) *Report {
@@ -170,7 +172,11 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 	if len(r.Steps) > 0 {
-		fmt.Fprintf(w, "\nsteps of %s\n", r.Rows[0].Name)
+		of := r.StepsOf
+		if of == "" {
+			of = r.Rows[0].Name
+		}
+		fmt.Fprintf(w, "\nsteps of %s\n", of)
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "STEP\tUNIT\tMIN\tMEDIAN\t")
 		for _, s := range r.Steps {
