@@ -58,7 +58,11 @@ func renderKind(k *Kind) kindSQL {
 		"KeyJoin": strings.Join(keyJoin, " AND "),
 	}
 	r := func(name string) string { return renderSQL(name, data) }
-	return kindSQL{anyRows: r("any_rows"), overlap: r("overlap"), deleteOld: r("delete_old"), deleteLate: r("delete_late"), countRows: r("count_rows")}
+	deleteOld := "delete_old"
+	if len(key) == 1 {
+		deleteOld = "delete_old_one"
+	}
+	return kindSQL{anyRows: r("any_rows"), overlap: r("overlap"), deleteOld: r(deleteOld), deleteLate: r("delete_late"), countRows: r("count_rows")}
 }
 
 // withFile renders a statement for file id.
