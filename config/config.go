@@ -137,6 +137,9 @@ type Ingest struct {
 	// XLSXMaxRows and XLSXMaxCells bound a workbook's sheet.
 	XLSXMaxRows  int64 `yaml:"xlsx_max_rows"`
 	XLSXMaxCells int64 `yaml:"xlsx_max_cells"`
+	// CSVMaxRows bounds a CSV file's data rows: a file's good rows are held
+	// in memory (about 40 bytes each) until its transaction commits.
+	CSVMaxRows int64 `yaml:"csv_max_rows"`
 }
 
 // SQL configures evaluators' micro-data SQL (effekt sql, POST /api/v1/sql).
@@ -191,6 +194,7 @@ func Default() Config {
 			XLSXMaxXMLMiB:   32,
 			XLSXMaxRows:     2_000_000,
 			XLSXMaxCells:    50_000_000,
+			CSVMaxRows:      25_000_000,
 		},
 		SQL: SQL{RowLimit: 100_000, MemoryLimit: "1GB", Timeout: 5 * time.Minute},
 	}
@@ -368,6 +372,7 @@ func (c Config) Validate() error {
 	}{
 		{"ingest.xlsx_max_unzip_mib", c.Ingest.XLSXMaxUnzipMiB}, {"ingest.xlsx_max_xml_mib", c.Ingest.XLSXMaxXMLMiB},
 		{"ingest.xlsx_max_rows", c.Ingest.XLSXMaxRows}, {"ingest.xlsx_max_cells", c.Ingest.XLSXMaxCells},
+		{"ingest.csv_max_rows", c.Ingest.CSVMaxRows},
 		{"sql.row_limit", int64(c.SQL.RowLimit)},
 	} {
 		if n.v < 1 {

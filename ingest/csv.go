@@ -56,6 +56,8 @@ type csvSource struct {
 	skipped  int64 // lines consumed before the CSV reader saw the file
 	hr       *hashReader
 	warning  string
+	rows     int64 // data rows returned so far
+	maxRows  int64 // at most
 }
 
 // hashReader hashes and counts the bytes read through it.
@@ -86,7 +88,7 @@ func (c crToLF) Read(p []byte) (int, error) {
 }
 
 // openCSV opens path for reading given what scanFile found.
-func openCSV(path string, info fileInfo) (*csvSource, error) {
+func openCSV(path string, info fileInfo, maxRows int64) (*csvSource, error) {
 	if info.nul {
 		return nil, fileErrorf("the file holds NUL bytes: it is binary or UTF-16, not a CSV text file; save it as CSV (UTF-8 or Windows-1252)")
 	}
@@ -100,7 +102,7 @@ func openCSV(path string, info fileInfo) (*csvSource, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open: %w", err)
 	}
-	s := &csvSource{f: f, encoding: "UTF-8", hr: &hashReader{r: f, h: sha256.New()}}
+	s := &csvSource{f: f, encoding: "UTF-8", hr: &hashReader{r: f, h: sha256.New()}, maxRows: maxRows}
 	var r io.Reader = s.hr
 	if info.bom { // read through the hash, not skipped
 		if _, err := io.ReadFull(s.hr, make([]byte, 3)); err != nil {
@@ -183,6 +185,9 @@ func (s *csvSource) Next() (int64, []string, error) {
 		s.lim.mark()
 		if blank(rec) {
 			continue
+		}
+		if s.rows++; s.maxRows > 0 && s.rows > s.maxRows {
+			return 0, nil, fileErrorf("more than %d data rows (limit ingest.csv_max_rows; a file's rows are held in memory while it loads): split the export into smaller files", s.maxRows)
 		}
 		line, _ := s.r.FieldPos(0)
 		return int64(line) + s.skipped, rec, nil

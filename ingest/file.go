@@ -154,7 +154,7 @@ func (l *loader) load(ctx context.Context, conn *sql.Conn, f inboxFile, info fil
 			err = fileErrorf("internal error while loading the file (please report it): %v", r)
 		}
 	}()
-	src, err := openSource(f.path, info, rec.kind, l.xlsxLimits())
+	src, err := openSource(f.path, info, rec.kind, l.xlsxLimits(), l.csvMaxRows())
 	if err != nil {
 		return nil, err
 	}

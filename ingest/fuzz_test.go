@@ -37,7 +37,7 @@ func readFile(t *testing.T, path, kind string) (counts, *countSink, error) {
 	if err != nil {
 		return counts{}, nil, err
 	}
-	src, err := openSource(path, info, kind, DefaultXLSXLimits())
+	src, err := openSource(path, info, kind, DefaultXLSXLimits(), DefaultCSVMaxRows)
 	if err != nil {
 		return counts{}, nil, err
 	}

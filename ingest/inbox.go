@@ -214,7 +214,7 @@ func (l *loader) recognise(path string) (k *Kind, bad string, none bool) {
 	if err != nil {
 		return nil, err.Error(), false
 	}
-	src, err := openSource(path, info, "", l.xlsxLimits())
+	src, err := openSource(path, info, "", l.xlsxLimits(), l.csvMaxRows())
 	if err != nil {
 		return nil, err.Error(), false
 	}

@@ -47,6 +47,9 @@ type Options struct {
 	// XLSX limits (config ingest.xlsx_*); 0: the defaults of DefaultXLSXLimits.
 	XLSXMaxUnzip, XLSXMaxXML  int64 // bytes
 	XLSXMaxRows, XLSXMaxCells int64
+	// CSVMaxRows bounds a CSV file's data rows (config ingest.csv_max_rows);
+	// 0: DefaultCSVMaxRows.
+	CSVMaxRows int64
 	// hook, when set (tests), runs at every fault point before the fault.
 	hook func(point, name string, n int64)
 }
@@ -57,6 +60,7 @@ func (o Options) Configured(c config.Ingest, temp string) Options {
 	o.Settle, o.Temp = c.Settle, temp
 	o.XLSXMaxUnzip, o.XLSXMaxXML = c.XLSXMaxUnzipMiB<<20, c.XLSXMaxXMLMiB<<20
 	o.XLSXMaxRows, o.XLSXMaxCells = c.XLSXMaxRows, c.XLSXMaxCells
+	o.CSVMaxRows = c.CSVMaxRows
 	return o
 }
 
@@ -208,7 +212,7 @@ func (s *Summary) add(r FileResult) {
 
 // openSource opens a CSV or XLSX file; kind names the sheet to prefer. A
 // workbook is read from the copy scanFile made, when it made one.
-func openSource(path string, info fileInfo, kind string, lim XLSXLimits) (source, error) {
+func openSource(path string, info fileInfo, kind string, lim XLSXLimits, csvMaxRows int64) (source, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	switch {
 	case ext == ".xlsx" || ext == ".xlsm" || (info.zip && ext != ".csv" && ext != ".txt" && ext != ".tsv"):
@@ -222,7 +226,18 @@ func openSource(path string, info fileInfo, kind string, lim XLSXLimits) (source
 	case info.zip:
 		return nil, fileErrorf("the file is a ZIP archive (an Excel workbook?) named %s: name it .xlsx, or export it as CSV", ext)
 	}
-	return openCSV(path, info)
+	return openCSV(path, info, csvMaxRows)
+}
+
+// DefaultCSVMaxRows bounds a CSV file's data rows when Options.CSVMaxRows
+// is 0 (config ingest.csv_max_rows has the same default).
+const DefaultCSVMaxRows = 25_000_000
+
+func (l *loader) csvMaxRows() int64 {
+	if l.opt.CSVMaxRows > 0 {
+		return l.opt.CSVMaxRows
+	}
+	return DefaultCSVMaxRows
 }
 
 // progress returns a callback printing progress at most every 2 s.
