@@ -188,13 +188,9 @@ func listParams(r *http.Request, label string) ([]string, page, error) {
 // fromDate reads Kolada's from_date (YYYY-MM-DD): only cells whose content
 // changed on or after that day. Absent: the zero time (every cell).
 func fromDate(r *http.Request) (time.Time, error) {
-	v := r.URL.Query().Get("from_date")
-	if v == "" {
-		return time.Time{}, nil
-	}
-	d, err := time.Parse(time.DateOnly, v)
+	d, err := kolada.FromDate(r.URL.Query().Get("from_date"))
 	if err != nil {
-		return time.Time{}, badRequest("from_date: %q is not a date YYYY-MM-DD", v)
+		return time.Time{}, badRequest("%s", err)
 	}
 	return d, nil
 }

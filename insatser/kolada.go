@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/effekt/effekt/kolada"
 	"github.com/effekt/effekt/models"
@@ -155,12 +154,10 @@ func (p *pages) oudata(w http.ResponseWriter, r *http.Request) {
 		badJSON(w, fmt.Errorf("give at least two of kpi, ou (or municipality) and year"))
 		return
 	}
-	var from time.Time // from_date: values that may have changed on or after that day
-	if v := q.Get("from_date"); v != "" {
-		if from, err = time.Parse(time.DateOnly, v); err != nil {
-			badJSON(w, fmt.Errorf("from_date: %q is not a date YYYY-MM-DD", v))
-			return
-		}
+	from, err := kolada.FromDate(q.Get("from_date")) // values that may have changed on or after that day
+	if err != nil {
+		badJSON(w, err)
+		return
 	}
 	d, err := p.src.get(ctx)
 	if err != nil {

@@ -6,8 +6,10 @@
 package kolada
 
 import (
+	"fmt"
 	"math"
 	"sort"
+	"time"
 
 	"github.com/effekt/effekt/config"
 	"github.com/effekt/effekt/geo"
@@ -184,4 +186,17 @@ func KPIGroups() []Group {
 		out = append(out, kg)
 	}
 	return out
+}
+
+// FromDate parses Kolada's from_date parameter v (YYYY-MM-DD): values that
+// changed on or after that day. Empty: the zero time (every value).
+func FromDate(v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	d, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("from_date: %q is not a date YYYY-MM-DD", v)
+	}
+	return d, nil
 }

@@ -125,3 +125,25 @@ func TestHasOUData(t *testing.T) {
 		}
 	}
 }
+
+func TestFromDate(t *testing.T) {
+	for _, tt := range []struct {
+		in, want, err string
+	}{
+		{"", "0001-01-01", ""},
+		{"2024-01-31", "2024-01-31", ""},
+		{"2024-13-01", "", `from_date: "2024-13-01" is not a date YYYY-MM-DD`},
+		{"20240131", "", `from_date: "20240131" is not a date YYYY-MM-DD`},
+	} {
+		got, err := FromDate(tt.in)
+		if tt.err != "" {
+			if err == nil || err.Error() != tt.err {
+				t.Errorf("FromDate(%q) error = %v, want %q", tt.in, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || got.Format("2006-01-02") != tt.want {
+			t.Errorf("FromDate(%q) = %s, %v; want %s", tt.in, got.Format("2006-01-02"), err, tt.want)
+		}
+	}
+}
