@@ -90,24 +90,20 @@ func CompanionStep() models.Step {
 		if err != nil {
 			return nil, err
 		}
-		if len(fitted) == 0 {
-			if _, err := tx.ExecContext(ctx, dropCaseTables); err != nil {
-				return nil, fmt.Errorf("companions: clean up: %w", err)
-			}
-			return nil, nil
-		}
-		if _, err := tx.ExecContext(ctx, insertCompanionsSQL, asOf.Format(time.DateOnly), computedAt); err != nil {
-			return nil, fmt.Errorf("companions: insert: %w", err)
-		}
-		counts, err := expectedCounts(ctx, tx)
-		if err != nil {
-			return nil, err
-		}
 		per := map[string]int{}
-		for _, ind := range inds {
-			if n, ok := counts[ind.ID]; ok {
-				for _, c := range models.Companions(ind) {
-					per[c.ID] = n
+		if len(fitted) > 0 { // else modelCells built no effekt_expected
+			if _, err := tx.ExecContext(ctx, insertCompanionsSQL, asOf.Format(time.DateOnly), computedAt); err != nil {
+				return nil, fmt.Errorf("companions: insert: %w", err)
+			}
+			counts, err := expectedCounts(ctx, tx)
+			if err != nil {
+				return nil, err
+			}
+			for _, ind := range inds {
+				if n, ok := counts[ind.ID]; ok {
+					for _, c := range models.Companions(ind) {
+						per[c.ID] = n
+					}
 				}
 			}
 		}
