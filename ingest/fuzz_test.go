@@ -56,7 +56,7 @@ func readFile(t *testing.T, path, kind string) (counts, *countSink, error) {
 		return counts{}, nil, errors.New("missing columns")
 	}
 	persons := newPersonCache()
-	persons.begin(1)
+	persons.begin()
 	seed := maphash.MakeSeed()
 	vals := []*validator{
 		newValidator(k, h, len(src.Header()), src.XLSX(), testKey, testToday, persons, seed),

@@ -45,9 +45,8 @@ func newPersonCache() *personCache {
 	return &personCache{byText: make(map[uint64]int32), byNum: make(map[uint64]int32)}
 }
 
-// begin starts file gen (its id). A cache past maxPersons is emptied
-// first.
-func (c *personCache) begin(gen int64) {
+// begin starts a file: a cache past maxPersons is emptied first.
+func (c *personCache) begin() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.entries) >= maxPersons {

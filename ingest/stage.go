@@ -539,7 +539,7 @@ type staged struct {
 // as rejects and appends the rest of the rows but those.
 func (l *loader) stage(ctx context.Context, conn *sql.Conn, k *Kind, h header, src source, rec *fileRecord) (st staged, err error) {
 	persons := l.persons
-	persons.begin(rec.id)
+	persons.begin()
 	l.buf.reset(k)
 	seed := maphash.MakeSeed()
 	vals := make([]*validator, l.workers)
