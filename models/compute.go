@@ -37,6 +37,9 @@ type ComputeOptions struct {
 	// companions of package evaluate) in the same transaction, after the
 	// catalogue's own: one compute publishes both or neither.
 	Steps []Step
+	// Rebuild rebuilds the transform tables even when they were built from
+	// the sources as they are now (transform.Refresh keeps them then).
+	Rebuild bool
 }
 
 // Step adds rows to indicator_values inside Compute's transaction. It runs
@@ -52,15 +55,19 @@ type ComputeResult struct {
 	AsOf   time.Time
 	Rows   int
 	PerKPI map[string]int
+	// Transformed is false when the transform tables were kept as built
+	// by an earlier compute from the same sources.
+	Transformed bool
 }
 
 // computeMu serialises Compute within the process: two runs rebuilding the
 // same tables at once would fail with a DuckDB transaction conflict.
 var computeMu sync.Mutex
 
-// Compute rebuilds the transform tables, then replaces every row of
-// indicator_values in one transaction: each indicator of the catalogue per
-// municipality, county, Riket and group, period and gender. Concurrent calls
+// Compute brings the transform tables up to date (rebuilding them only when
+// a file was loaded since they were built, or with Rebuild), then replaces
+// every row of indicator_values in one transaction: each indicator of the
+// catalogue per municipality, county, Riket and group, period and gender. Concurrent calls
 // in one process run one after the other.
 func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (ComputeResult, error) {
 	computeMu.Lock()
@@ -73,19 +80,25 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (ComputeResult
 	}
 	now := opt.Now().UTC()
 	start := time.Now()
-	if err := transform.Run(ctx, db); err != nil {
+	var transformed bool
+	var err error
+	if opt.Rebuild {
+		transformed, err = true, transform.Run(ctx, db)
+	} else {
+		transformed, err = transform.Refresh(ctx, db)
+	}
+	if err != nil {
 		return ComputeResult{}, fmt.Errorf("compute: %w", err)
 	}
-	slog.Debug("transform done", "duration", time.Since(start))
+	slog.Debug("transform done", "rebuilt", transformed, "duration", time.Since(start))
 	asOf := opt.AsOf
 	if asOf.IsZero() {
-		var err error
 		if asOf, err = LatestEventDate(ctx, db, now); err != nil {
 			return ComputeResult{}, err
 		}
 	}
 	asOf = time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC)
-	res := ComputeResult{AsOf: asOf, PerKPI: map[string]int{}}
+	res := ComputeResult{AsOf: asOf, PerKPI: map[string]int{}, Transformed: transformed}
 
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {

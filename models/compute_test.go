@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -366,5 +367,87 @@ func TestComputeConcurrent(t *testing.T) {
 	// 0127 TKM, 0136 TM, 0001 TKM, 0000 TKM (no groups configured)
 	if n != 11 {
 		t.Errorf("EF101 rows = %d, want 11", n)
+	}
+}
+
+// TestComputeKeepsTransform: a second compute with nothing loaded keeps the
+// cohort tables and publishes the same cells; a row loaded meanwhile makes
+// it rebuild them, and the new person counts; Rebuild always rebuilds.
+func TestComputeKeepsTransform(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	loadFixture(t, db, "so")
+	opt := ComputeOptions{AsOf: date("2024-06-30"), Now: fixedNow}
+	ef101 := func() (num, den int64) {
+		t.Helper()
+		c, ok := readCell(t, db, key{"EF101", "0127", 2023, "T"})
+		if !ok {
+			t.Fatal("no EF101 0127 2023 T cell")
+		}
+		return c.num, c.den
+	}
+	steps := []struct {
+		name        string
+		before      string // SQL run before the compute
+		rebuild     bool
+		transformed bool
+		den         int64 // EF101 0127 2023 T denominator after it
+	}{
+		{"first", "", false, true, 4},
+		{"nothing loaded", "", false, false, 4},
+		// a later file registers one more person in 0127 in 2023
+		{"a row loaded", `INSERT INTO so_registrations VALUES ('p99', DATE '1990-01-01', 'K', '0127', DATE '2023-06-15', 'ar', NULL, 99, 2)`, false, true, 5},
+		{"nothing loaded again", "", false, false, 5},
+		{"rebuild asked for", "", true, true, 5},
+	}
+	for _, s := range steps {
+		if s.before != "" {
+			if _, err := db.ExecContext(ctx, s.before); err != nil {
+				t.Fatal(err)
+			}
+		}
+		opt.Rebuild = s.rebuild
+		res, err := Compute(ctx, db, opt)
+		if err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if res.Transformed != s.transformed {
+			t.Errorf("%s: Transformed = %v, want %v", s.name, res.Transformed, s.transformed)
+		}
+		if _, den := ef101(); den != s.den {
+			t.Errorf("%s: EF101 0127 2023 T denominator %d, want %d", s.name, den, s.den)
+		}
+	}
+}
+
+// TestComputeOneRowPerCell: a step that writes a cell twice fails the
+// compute, and the published values stay as they were (indicator_changes
+// has no key constraint: compute checks it).
+func TestComputeOneRowPerCell(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	loadFixture(t, db, "so")
+	opt := ComputeOptions{AsOf: date("2024-06-30"), Now: fixedNow}
+	if _, err := Compute(ctx, db, opt); err != nil {
+		t.Fatal(err)
+	}
+	var before int
+	if err := db.QueryRow(`SELECT count(*) FROM indicator_values`).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	opt.Steps = []Step{{Name: "duplicate", Run: func(ctx context.Context, tx *sql.Tx, asOf, computedAt time.Time) (map[string]int, error) {
+		_, err := tx.ExecContext(ctx, `INSERT INTO indicator_values SELECT * FROM indicator_values WHERE kpi = 'EF101' AND municipality = '0127' AND period = 2023 AND gender = 'T'`)
+		return map[string]int{"EF101": 1}, err
+	}}}
+	_, err := Compute(ctx, db, opt)
+	if err == nil || !strings.Contains(err.Error(), "two indicator rows share a cell") {
+		t.Fatalf("Compute with a duplicate cell: %v, want the one-row-per-cell error", err)
+	}
+	var after, changes int
+	if err := db.QueryRow(`SELECT (SELECT count(*) FROM indicator_values), (SELECT count(*) FROM indicator_changes)`).Scan(&after, &changes); err != nil {
+		t.Fatal(err)
+	}
+	if after != before || changes != before {
+		t.Errorf("after the failed compute: %d values and %d changes, want %d of each", after, changes, before)
 	}
 }

@@ -210,3 +210,143 @@ func TestPersonKey(t *testing.T) {
 		})
 	}
 }
+
+// TestRefresh: Refresh keeps the tables while the sources and models are
+// as they were built from, and rebuilds them after anything a load does
+// (rows added, rows of an earlier file replaced or deleted), when a table
+// is missing, or when Run rebuilt them meanwhile.
+func TestRefresh(t *testing.T) {
+	ctx := context.Background()
+	fixture, err := os.ReadFile(filepath.Join("testdata", "cohorts", "fixture.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		change string // SQL run between two Refresh calls; "" none
+		want   bool   // the second Refresh rebuilt
+		so     int    // so_cohort rows after it
+	}{
+		{"nothing changed", "", false, 2},
+		{"a new file's row", `INSERT INTO so_registrations VALUES ('x9', DATE '1985-05-05', 'K', '0136', DATE '2023-06-01', 'ar', NULL, 99, 2)`, true, 3},
+		{"a row replaced by a later file", `UPDATE so_registrations SET file_id = 99 WHERE person = 'x3'`, true, 2},
+		{"a row deleted", `DELETE FROM so_registrations WHERE person = 'x3'`, true, 1},
+		{"another source", `DELETE FROM so_certificates`, true, 2},
+		{"a cohort table dropped", `DROP TABLE sfi_cohort`, true, 2},
+		{"state forgotten", `DELETE FROM transform_state`, true, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db, err := store.Open(ctx, ":memory:", store.Options{Threads: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if _, err := db.ExecContext(ctx, string(fixture)); err != nil {
+				t.Fatal(err)
+			}
+			if rebuilt, err := Refresh(ctx, db); err != nil || !rebuilt {
+				t.Fatalf("first Refresh: rebuilt %v, %v; want true", rebuilt, err)
+			}
+			if tc.change != "" {
+				if _, err := db.ExecContext(ctx, tc.change); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rebuilt, err := Refresh(ctx, db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rebuilt != tc.want {
+				t.Errorf("second Refresh rebuilt = %v, want %v", rebuilt, tc.want)
+			}
+			var so, states int
+			if err := db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM so_cohort), (SELECT count(*) FROM transform_state)`).Scan(&so, &states); err != nil {
+				t.Fatal(err)
+			}
+			if so != tc.so || states != 1 {
+				t.Errorf("so_cohort %d rows, transform_state %d rows; want %d and 1", so, states, tc.so)
+			}
+			// a kept state is kept again; Run always rebuilds
+			if rebuilt, err := Refresh(ctx, db); err != nil || rebuilt {
+				t.Errorf("third Refresh: rebuilt %v, %v; want false", rebuilt, err)
+			}
+			if err := Run(ctx, db); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// TestFingerprint: the fingerprint changes with each source table's rows,
+// file ids and lines, and is the same for the same state.
+func TestFingerprint(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, ":memory:", store.Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	fp := func() string {
+		t.Helper()
+		s, err := Fingerprint(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	seen := map[string]string{}
+	add := func(what string) {
+		t.Helper()
+		s := fp()
+		if len(s) != 64 {
+			t.Fatalf("%s: fingerprint %q is not a SHA-256 in hex", what, s)
+		}
+		if prev, ok := seen[s]; ok {
+			t.Errorf("%s: same fingerprint as %s", what, prev)
+		}
+		seen[s] = what
+		if again := fp(); again != s {
+			t.Errorf("%s: fingerprint not stable: %s then %s", what, s, again)
+		}
+	}
+	add("empty")
+	for i, src := range Sources {
+		var cols []string
+		rows, err := db.QueryContext(ctx, `SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index`, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var vals []string
+		for rows.Next() {
+			var c, typ string
+			if err := rows.Scan(&c, &typ); err != nil {
+				t.Fatal(err)
+			}
+			cols = append(cols, c)
+			switch {
+			case c == "file_id":
+				vals = append(vals, fmt.Sprint(i+1))
+			case c == "line":
+				vals = append(vals, "2")
+			case typ == "DATE":
+				vals = append(vals, "DATE '2024-01-01'")
+			case typ == "VARCHAR":
+				vals = append(vals, "'v'")
+			case typ == "BOOLEAN":
+				vals = append(vals, "true")
+			default:
+				vals = append(vals, "1")
+			}
+		}
+		rows.Close()
+		if _, err := db.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %s (%s) VALUES (%s)`, src, strings.Join(cols, ", "), strings.Join(vals, ", "))); err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		add(src + " row")
+		if _, err := db.ExecContext(ctx, fmt.Sprintf(`UPDATE %s SET line = 3`, src)); err != nil {
+			t.Fatal(err)
+		}
+		add(src + " line")
+	}
+}

@@ -15,12 +15,13 @@ func init() {
 			cf        commonFlags
 			asOf      string
 			force     bool
+			rebuild   bool
 			viaServer bool
 			quiet     bool
 		)
 		cmd := &cobra.Command{
 			Use:   "compute",
-			Short: "rebuild the cohort tables and compute every indicator into indicator_values",
+			Short: "bring the cohort tables up to date and compute every indicator into indicator_values",
 			Args:  noArgs,
 			RunE: func(cmd *cobra.Command, args []string) error {
 				cfg, err := cf.load()
@@ -46,13 +47,18 @@ func init() {
 				if err := checkAsOf(cmd.Context(), db, opt.AsOf, force, from); err != nil {
 					return err
 				}
+				opt.Rebuild = rebuild
 				start := time.Now()
 				res, err := models.Compute(cmd.Context(), db, opt)
 				if err != nil {
 					return err
 				}
 				out := cmd.OutOrStdout()
-				fmt.Fprintf(out, "as_of %s: %d rows in %s\n", res.AsOf.Format(time.DateOnly), res.Rows, time.Since(start).Round(time.Millisecond))
+				cohorts := "cohort tables rebuilt"
+				if !res.Transformed {
+					cohorts = "cohort tables kept: nothing loaded since they were built"
+				}
+				fmt.Fprintf(out, "as_of %s: %d rows in %s (%s)\n", res.AsOf.Format(time.DateOnly), res.Rows, time.Since(start).Round(time.Millisecond), cohorts)
 				for _, ind := range models.Published() {
 					fmt.Fprintf(out, "  %-6s  %6d  %s\n", ind.ID, res.PerKPI[ind.ID], ind.TitleSV)
 				}
@@ -62,6 +68,7 @@ func init() {
 		cf.bind(cmd)
 		cmd.Flags().StringVar(&asOf, "as-of", "", "reference `DATE` YYYY-MM-DD (default: indicators.as_of, else the latest event date in the data); later than the data or today needs --force")
 		cmd.Flags().BoolVar(&force, "force", false, "accept an --as-of after the latest event date in the data or after today")
+		cmd.Flags().BoolVar(&rebuild, "rebuild", false, "rebuild the cohort tables even when nothing was loaded since they were built")
 		cmd.Flags().BoolVar(&viaServer, "via-server", false, "when a running effekt serve holds the database, let it run the compute job (with its configured as_of)")
 		bindQuiet(cmd, &quiet)
 		return cmd

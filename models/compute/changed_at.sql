@@ -16,6 +16,9 @@ SELECT v.kpi, v.municipality, v.period, v.gender,
 FROM indicator_values v
 LEFT JOIN effekt_prev p USING (kpi, municipality, period, gender)
 LEFT JOIN indicator_changes c USING (kpi, municipality, period, gender);
+-- one row per cell (the table has no key constraint to keep it so)
+SELECT error('compute: two indicator rows share a cell (kpi, municipality, period, gender), nothing was changed')
+FROM (SELECT kpi, municipality, period, gender FROM effekt_changes GROUP BY ALL HAVING count(*) > 1 LIMIT 1);
 DELETE FROM indicator_changes;
 INSERT INTO indicator_changes SELECT * FROM effekt_changes;
 DROP TABLE effekt_changes;
