@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -132,21 +131,20 @@ var kindCases = []kindCase{
 }
 
 // TestKinds loads every kind's fixture as CSV and as XLSX and checks every
-// loaded value and every rejected row. "lag0" is the CSV file with every
-// row appended as soon as it is read (stage.go: appendLag) but those held
-// back for a later row with the same key hash; "lag0-nohold" holds none
-// back, so that the superseded rows are appended and deleted again before
-// the commit.
+// loaded value and every rejected row. "step1" is the CSV file inserted
+// one buffered row per data chunk (insert.go: insertStep), so that its
+// rows, superseded ones among them, spread over many chunks and DuckDB's
+// threads.
 func TestKinds(t *testing.T) {
-	for _, test := range []string{"csv", "xlsx", "lag0", "lag0-nohold"} {
+	for _, test := range []string{"csv", "xlsx", "step1"} {
 		for i, c := range kindCases {
 			t.Run(test+"/"+c.kind, func(t *testing.T) {
 				format := test
-				if strings.HasPrefix(test, "lag0") {
+				if test == "step1" {
 					format = "csv"
-					lag, step, h := appendLag, appendStep, hold
-					appendLag, appendStep, hold = 0, 1, test == "lag0"
-					defer func() { appendLag, appendStep, hold = lag, step, h }()
+					step := insertStep
+					insertStep = 1
+					defer func() { insertStep = step }()
 				}
 				e := newEnv(t)
 				k := KindByName(c.kind)

@@ -19,7 +19,7 @@ var loadTmpl = template.Must(template.New("load").Parse(loadSQL))
 
 // kindSQL holds the load statements of one kind, rendered once.
 type kindSQL struct {
-	anyRows, overlap, deleteOld, deleteLate, countRows string
+	anyRows, overlap, deleteOld, countRows string
 }
 
 var kindStatements = map[string]kindSQL{}
@@ -62,7 +62,7 @@ func renderKind(k *Kind) kindSQL {
 	if len(key) == 1 {
 		deleteOld = "delete_old_one"
 	}
-	return kindSQL{anyRows: r("any_rows"), overlap: r("overlap"), deleteOld: r(deleteOld), deleteLate: r("delete_late"), countRows: r("count_rows")}
+	return kindSQL{anyRows: r("any_rows"), overlap: r("overlap"), deleteOld: r(deleteOld), countRows: r("count_rows")}
 }
 
 // withFile renders a statement for file id.
@@ -71,8 +71,8 @@ func withFile(q string, id int64) string {
 }
 
 // loadTx loads src in one transaction on conn: it is read and validated
-// and its good rows appended to the kind's table as it is read (stage.go,
-// append.go); then the superseded and rejected rows are recorded, the rows
+// and its good rows buffered, then inserted into the kind's table (stage.go,
+// insert.go); then the superseded and rejected rows are recorded, the rows
 // of earlier files with the same keys deleted and the file recorded. On
 // any error or panic the transaction is rolled back and nothing of the
 // file remains; the staging table is dropped either way.
@@ -118,21 +118,12 @@ func (l *loader) loadTx(ctx context.Context, conn *sql.Conn, k *Kind, h header, 
 	}
 	c, sup := sg.counts, sg.sup
 	superseded := int64(len(sup))
-	timer("read and append")
+	timer("read and insert")
 	if err := l.at(ctx, PointStaged, rec.name, c.read); err != nil {
 		return err
 	}
-	if sg.appended != c.good-superseded+int64(len(sg.late)) {
-		return fmt.Errorf("internal error: %d rows read, %d superseded (%d of them appended), but %d appended", c.good, superseded, len(sg.late), sg.appended)
-	}
-	if len(sg.late) > 0 {
-		n, err := exec("delete superseded rows", st.deleteLate)
-		if err != nil {
-			return err
-		}
-		if n != int64(len(sg.late)) {
-			return fmt.Errorf("internal error: %d superseded rows appended but %d deleted", len(sg.late), n)
-		}
+	if sg.appended != c.good-superseded {
+		return fmt.Errorf("internal error: %d rows read, %d superseded, but %d inserted", c.good, superseded, sg.appended)
 	}
 	n, err := exec("insert rejected rows", insertRejects)
 	if err != nil {

@@ -17,8 +17,8 @@ import (
 // national scale (10⁶ persons) it is ~100 MB of plain memory, where
 // per-validator maps of boxed strings were ~0.8 GB of heap that every GC
 // cycle marked. Each person is an index (its place in entries) in the
-// buffered rows of a file (stage.go); the append writes its pseudonym,
-// birth date and gender (append.go).
+// buffered rows of a file (stage.go); the insert writes its pseudonym,
+// birth date and gender (insert.go).
 
 // maxPersons bounds the cache between files: a run that has seen more
 // persons starts the next file with an empty cache (within one file it

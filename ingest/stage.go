@@ -21,16 +21,15 @@ import (
 // A file is read and validated inside its transaction. Its good rows go
 // into a typed, column-wise buffer in Go memory (rowBuf: a person is its
 // index in the run's pseudonym cache, a date its day number; ~40 bytes a
-// row for so_attendance) and, appendLag rows behind the reading, once,
-// straight into the kind's table (append.go); its rejected rows into the
-// TEMP table ingest_rejects of the loader's connection (sql/load.sql:
-// private to the connection, gone with it). Nothing is visible before the
-// commit; a crash while reading leaves the database as it was. Keys
-// repeated within the file are resolved in Go, exactly, among the rows
-// whose key hash another row shares (repeats): the last line wins. Rows
-// that may be superseded are held back until that is known, so the
-// transaction-local rows carry no deletions (which make DuckDB rewrite
-// them at commit) unless a repeated key lies far apart.
+// row for so_attendance); its rejected rows into the TEMP table
+// ingest_rejects of the loader's connection (sql/load.sql: private to the
+// connection, gone with it), through a writer goroutine while the file is
+// read. Keys repeated within the file are resolved in Go, exactly, among
+// the rows whose key hash another row shares (repeats): the last line
+// wins. Then the rows but the superseded ones are inserted once, by one
+// statement that DuckDB runs on all its threads (insert.go). Nothing is
+// visible before the commit; a crash while reading leaves the database as
+// it was.
 
 // stageWidth is the number of validated values per row: one per declared
 // column (a person is its index).
@@ -185,18 +184,17 @@ type bufColumn struct {
 }
 
 // rowBuf holds the good rows of one file, column-wise and typed, until its
-// transaction appends them.
+// transaction inserts them.
 type rowBuf struct {
 	cols  []bufColumn
 	line  blocks[int64]
-	flags blocks[uint8] // held, superseded
+	flags blocks[uint8] // superseded
 	n     int
 }
 
 // Row flags.
 const (
-	held       uint8 = 1 << iota // shares its key hash with a row read soon after it: not appended while reading
-	superseded                   // a later line has its key
+	superseded uint8 = 1 << iota // a later line has its key
 )
 
 // reset empties b for a file of kind k.
@@ -353,45 +351,16 @@ func (b *rowBuf) nullKey(keyI []int, r int) bool {
 	return false
 }
 
-// appendLag is how many rows (in the order read) the append trails
-// the reading by: a row is appended while the file is still being read,
-// once appendLag later rows were read, unless it is held: a later row read
-// within the lag had the same key hash (recent remembers the last row of
-// each hash, in a small table that forgets). Held rows wait for the end of
-// the file, when the superseded rows are known exactly. A row superseded
-// by a line read further on (a correction at the end of the file) was
-// appended already and is deleted again before the commit, which is
-// correct but makes DuckDB rewrite the file's rows at the commit.
-// appendStep is the fewest rows appended at a time; hold is false only in
-// tests. (Variables for tests.)
-var (
-	appendLag, appendStep = 1 << 15, batchRows
-	hold                  = true
-)
-
-// recentBits sizes the table of recent key hashes (2¹⁴ slots, 256 KiB:
-// it stays in the cache).
-const recentBits = 14
-
-type recentRow struct {
-	h   uint64
-	row int32 // row+1; 0: empty
-}
-
-// stageSink buffers validated rows and hands them, appendLag rows behind,
-// and the rejected rows to the file's writer (one goroutine that makes
-// every DuckDB call while the file is read), so that converting and
-// buffering rows in Go overlaps DuckDB's appending.
+// stageSink buffers validated rows and hands the rejected rows to the
+// file's writer (one goroutine that makes the DuckDB calls while the file
+// is read).
 type stageSink struct {
 	ctx      context.Context
 	buf      *rowBuf
-	persons  *personCache
-	recent   []recentRow
-	done     int // rows of buf handed to the writer (or held)
 	rej      []reject
 	w        *writer
 	repeats  *repeats
-	after    func(appended int64) error // fault hook, may be nil
+	after    func(read int64) error // fault hook, may be nil
 	appended int64
 }
 
@@ -403,21 +372,8 @@ func (s *stageSink) rows(vals []driver.Value, lines []int64, keys []uint64, widt
 		if err := s.buf.add(vals[i:i+width], lines[j]); err != nil {
 			return err
 		}
-		row, h := s.buf.n-1, keys[j]
-		s.repeats.add(h, int64(row))
-		r := &s.recent[h&(1<<recentBits-1)]
-		if hold && r.row > 0 && r.h == h && int(r.row-1) >= s.done {
-			s.buf.flags.set(int(r.row-1), held)
-			s.buf.flags.set(row, held)
-		}
-		*r = recentRow{h, int32(row + 1)}
+		s.repeats.add(keys[j], int64(s.buf.n-1))
 		s.appended++
-	}
-	if to := s.buf.n - appendLag; to-s.done >= appendStep {
-		if err := s.w.send(s.ctx, writeJob{rows: s.buf.view(), from: s.done, to: to, persons: s.persons.all()}); err != nil {
-			return err
-		}
-		s.done = to
 	}
 	if s.after != nil {
 		return s.after(s.appended)
@@ -442,13 +398,9 @@ func (s *stageSink) flushRejects() error {
 	return err
 }
 
-// writeJob is work for a writer: rejected rows, and rows from … to-1 of
-// a view of the row buffer but the held ones.
+// writeJob is work for a writer: rejected rows.
 type writeJob struct {
-	rejects  []reject
-	rows     *rowBuf
-	from, to int
-	persons  []personEntry
+	rejects []reject
 }
 
 // writer makes the DuckDB calls of a file being read, on its own
@@ -460,13 +412,13 @@ type writer struct {
 	err    error
 }
 
-func startWriter(ctx context.Context, app *tableAppender, rejA *duckdb.Appender, fileID int64, kind string) *writer {
+func startWriter(rejA *duckdb.Appender, fileID int64, kind string) *writer {
 	w := &writer{jobs: make(chan writeJob, 4), failed: make(chan struct{}), end: make(chan struct{})}
 	go func() {
 		defer close(w.end)
 		defer func() {
 			if r := recover(); r != nil && w.err == nil {
-				w.err = fmt.Errorf("internal error while appending rows (please report it): %v", r)
+				w.err = fmt.Errorf("internal error while recording rejected rows (please report it): %v", r)
 				close(w.failed)
 			}
 		}()
@@ -478,11 +430,6 @@ func startWriter(ctx context.Context, app *tableAppender, rejA *duckdb.Appender,
 			for _, r := range j.rejects {
 				if err = appendReject(rejA, fileID, kind, r); err != nil {
 					break
-				}
-			}
-			if err == nil && j.rows != nil {
-				if err = app.add(ctx, j.rows, j.from, j.to, held, j.persons); err != nil {
-					err = fmt.Errorf("append rows: %w", err)
 				}
 			}
 			if err != nil {
@@ -528,15 +475,14 @@ func appendReject(rejA *duckdb.Appender, fileID int64, kind string, r reject) er
 type staged struct {
 	counts
 	sup      []supersededRow // by row of the buffer, ascending
-	late     []int64         // lines of superseded rows appended already
-	appended int64           // rows appended to the table
+	appended int64           // rows inserted into the table
 }
 
 // stage reads and validates src inside the file's transaction: good rows
-// go to l's row buffer and, appendLag rows behind, to the kind's table;
-// rejected rows to ingest_rejects (which must exist). At the end it
-// resolves the keys repeated within the file, stages the superseded rows
-// as rejects and appends the rest of the rows but those.
+// go to l's row buffer, rejected rows to ingest_rejects (which must
+// exist). At the end it resolves the keys repeated within the file, stages
+// the superseded rows as rejects and inserts the rest of the rows into the
+// kind's table.
 func (l *loader) stage(ctx context.Context, conn *sql.Conn, k *Kind, h header, src source, rec *fileRecord) (st staged, err error) {
 	persons := l.persons
 	persons.begin()
@@ -557,20 +503,9 @@ func (l *loader) stage(ctx context.Context, conn *sql.Conn, k *Kind, h header, s
 				err = fmt.Errorf("stage: %w", cerr)
 			}
 		}()
-		app, err := newTableAppender(dc, k, rec.id)
-		if err != nil {
-			return err
-		}
-		defer func() {
-			n, cerr := app.close(err == nil)
-			if err == nil && cerr != nil {
-				err = fmt.Errorf("append rows: %w", cerr)
-			}
-			st.appended = n
-		}()
 		l.rep.rows.n = 0
-		w := startWriter(ctx, app, rejA, rec.id, k.Name)
-		sk := &stageSink{ctx: ctx, buf: &l.buf, persons: persons, recent: make([]recentRow, 1<<recentBits), repeats: &l.rep, w: w}
+		w := startWriter(rejA, rec.id, k.Name)
+		sk := &stageSink{ctx: ctx, buf: &l.buf, repeats: &l.rep, w: w}
 		sk.after = func(n int64) error { return l.at(ctx, PointRows, rec.name, n) }
 		st.counts, err = pump(ctx, src, vals, stageWidth(k), sk, l.track.rows(src, l.progress(rec.name)))
 		if err == nil {
@@ -589,33 +524,16 @@ func (l *loader) stage(ctx context.Context, conn *sql.Conn, k *Kind, h header, s
 				message: fmt.Sprintf("line %d: superseded by line %d of the same file, which has the same %s", s.line, s.winner, keys)}); err != nil {
 				return err
 			}
-			if s.row < sk.done && l.buf.flags.at(s.row)&held == 0 {
-				st.late = append(st.late, s.line)
-			}
-		}
-		// the held rows read so far that no later line supersedes, then
-		// the rest but the superseded
-		all := persons.all()
-		for row := 0; row < sk.done; row++ {
-			if l.buf.flags.at(row) == held {
-				if err := app.add(ctx, &l.buf, row, row+1, superseded, all); err != nil {
-					return fmt.Errorf("append rows: %w", err)
-				}
-			}
-		}
-		if err := app.add(ctx, &l.buf, sk.done, l.buf.n, superseded, all); err != nil {
-			return fmt.Errorf("append rows: %w", err)
 		}
 		return nil
 	})
+	if err != nil {
+		return st, err
+	}
+	start := time.Now()
+	st.appended, err = insertRows(ctx, conn, k, &l.buf, persons.all(), rec.id)
+	l.log.Debug("insert rows", "file", scrub(rec.name), "rows", st.appended, "seconds", time.Since(start).Seconds())
 	return st, err
-}
-
-// view is a copy of b's headers through which the writer reads the rows
-// handed to it while more are added to b: the rows it reads are not
-// written any more, and the blocks it knows are not moved.
-func (b *rowBuf) view() *rowBuf {
-	return &rowBuf{cols: slices.Clone(b.cols), line: b.line, flags: b.flags, n: b.n}
 }
 
 // keyRange renders, for the good rows other than the superseded ones, one

@@ -36,11 +36,6 @@ DELETE FROM {{.Table}}
 WHERE file_id <> $1 AND {{.Key}} IN (SELECT {{.Key}} FROM {{.Table}} WHERE file_id = $1)
 {{end}}
 
-{{define "delete_late"}}
--- superseded rows appended before the later line with their key was read
-DELETE FROM {{.Table}} WHERE file_id = $1 AND line IN (SELECT line FROM ingest_rejects WHERE reason = 'superseded')
-{{end}}
-
 {{define "count_rows"}}
 SELECT count(*) FROM {{.Table}} WHERE file_id = $1
 {{end}}
