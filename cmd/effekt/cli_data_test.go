@@ -47,8 +47,21 @@ func TestCLINumbersPeopleRead(t *testing.T) {
 		t.Fatalf("compute --as-of after the data: exit %d, want 2 naming the latest event date\n%s", code, errOut)
 	}
 	out, errOut, code = cli(t, dir, "compute", "--db", "e.duckdb", "--as-of", "2026-06-30")
-	if code != 0 || !strings.Contains(out, "as_of 2026-06-30") {
+	if code != 0 || !strings.Contains(out, "as_of 2026-06-30") || !strings.Contains(out, "(cohort tables rebuilt)") {
 		t.Fatalf("compute: exit %d\n%s\n%s", code, out, errOut)
+	}
+	// nothing loaded since: the cohort tables are kept, unless --rebuild
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "(cohort tables kept: nothing loaded since they were built)"},
+		{[]string{"--rebuild"}, "(cohort tables rebuilt)"},
+	} {
+		out, errOut, code = cli(t, dir, append([]string{"compute", "--db", "e.duckdb", "--as-of", "2026-06-30"}, c.args...)...)
+		if code != 0 || !strings.Contains(out, c.want) {
+			t.Fatalf("compute %v: exit %d, want %q\n%s\n%s", c.args, code, c.want, out, errOut)
+		}
 	}
 
 	out, _, code = cli(t, dir, "indicators", "--db", "e.duckdb", "--kpi", "EF101", "Stockholms län", "--period", "2025")
