@@ -166,14 +166,14 @@ func TestValues(t *testing.T) {
 		}
 	}
 	absent := []struct{ name, labels string }{
-		{"effekt_indicator_value", cell("EF101", "0127", "Botkyrka", "K", "0001", "2019", "T")},       // old period
-		{"effekt_indicator_value", cell("EF101", "0127", "Botkyrka", "K", "0001", "2022", "T")},       // suppressed, n=3
-		{"effekt_indicator_denominator", cell("EF101", "0127", "Botkyrka", "K", "0001", "2021", "M")}, // suppressed, n=3
-		{"effekt_indicator_value", cell("EF101", "0127", "Botkyrka", "K", "0001", "2021", "K")},       // complementary: T − M
-		{"effekt_indicator_value", cell("EF101", "0126", "Huddinge", "K", "0001", "2022", "T")},       // suppressed, n=3
-		{"effekt_indicator_value", cell("EF104", "0127", "Botkyrka", "K", "0001", "2021", "T")},       // no value
-		{"effekt_indicator_ci_low", cell("EF303", "0127", "Botkyrka", "K", "0001", "2021", "T")},      // median
-		{"effekt_indicator_value", cell("EF101F", "0127", "Botkyrka", "K", "0001", "2021", "K")},      // companions: T only
+		{"effekt_indicator_value", cell("EF101", "0127", "Botkyrka", "K", "0001", "2019", "T")},        // old period
+		{"effekt_indicator_value", cell("EF101", "0127", "Botkyrka", "K", "0001", "2022", "T")},        // suppressed, n=3
+		{"effekt_indicator_denominator", cell("EF101", "0127", "Botkyrka", "K", "0001", "2021", "M")},  // suppressed, n=3
+		{"effekt_indicator_value", cell("EF101", "0127", "Botkyrka", "K", "0001", "2021", "K")},        // complementary: T − M
+		{"effekt_indicator_value", cell("EF101", "0126", "Huddinge", "K", "0001", "2022", "T")},        // suppressed, n=3
+		{"effekt_indicator_value", cell("EF104", "0127", "Botkyrka", "K", "0001", "2021", "T")},        // no value
+		{"effekt_indicator_ci_low", cell("EF303", "0127", "Botkyrka", "K", "0001", "2021", "T")},       // median
+		{"effekt_indicator_value", cell("EF101F", "0127", "Botkyrka", "K", "0001", "2021", "K")},       // companions: T only
 		{"effekt_indicator_denominator", cell("EF101F", "0127", "Botkyrka", "K", "0001", "2021", "T")}, // its indicator's
 		{"effekt_indicator_ci_low", cell("EF101F", "0127", "Botkyrka", "K", "0001", "2021", "T")},      // no interval
 		{"effekt_indicator_cells", "area_type=K,county=0001,kpi=EF101F,municipality=0127,municipality_name=Botkyrka,status=ok"},

@@ -15,7 +15,7 @@ import (
 type rule struct {
 	person   string
 	muni     string
-	orAF     bool // muni may also be Arbetsförmedlingen (interventions' provider, issue 12)
+	orAF     bool                // muni may also be Arbetsförmedlingen (interventions' provider, issue 12)
 	dates    []string            // required dates
 	optDates []string            // optional dates
 	order    [][2]string         // first ≤ second when both are present
