@@ -74,21 +74,31 @@ func faultCheck(t *testing.T, e *env, before string) {
 	}
 }
 
-// TestFaultError injects an error at every point of a load.
+// TestFaultError injects an error at every point of a load, with the rows
+// inserted a chunk at a time and one buffered row per chunk (so over many
+// chunks and DuckDB's threads): nothing of the file is left behind.
 func TestFaultError(t *testing.T) {
 	for _, point := range []string{PointRows, PointStaged, PointTx, PointCommit} {
-		t.Run(point, func(t *testing.T) {
-			e := newEnv(t)
-			before := faultSetup(t, e)
-			opt := e.options()
-			opt.Fault = &Fault{Point: point, Action: "error", File: "b.csv", Rows: 2000}
-			_, err := Run(context.Background(), e.db, opt)
-			if !errors.Is(err, ErrFault) {
-				t.Fatalf("Run error %v, want ErrFault", err)
-			}
-			faultCheck(t, e, before)
+		t.Run(point, func(t *testing.T) { faultError(t, point) })
+		t.Run(point+"/step1", func(t *testing.T) {
+			step := insertStep
+			insertStep = 1
+			defer func() { insertStep = step }()
+			faultError(t, point)
 		})
 	}
+}
+
+func faultError(t *testing.T, point string) {
+	e := newEnv(t)
+	before := faultSetup(t, e)
+	opt := e.options()
+	opt.Fault = &Fault{Point: point, Action: "error", File: "b.csv", Rows: 2000}
+	_, err := Run(context.Background(), e.db, opt)
+	if !errors.Is(err, ErrFault) {
+		t.Fatalf("Run error %v, want ErrFault", err)
+	}
+	faultCheck(t, e, before)
 }
 
 const childEnv = "EFFEKT_TEST_CHILD_DIR"

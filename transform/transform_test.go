@@ -26,18 +26,7 @@ func TestModelsOrder(t *testing.T) {
 
 func TestModels(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, ":memory:", store.Options{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	fixture, err := os.ReadFile(filepath.Join("testdata", "cohorts", "fixture.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.ExecContext(ctx, string(fixture)); err != nil {
-		t.Fatal(err)
-	}
+	db := fixtureDB(t)
 	for i := 0; i < 2; i++ { // a second run replaces the tables
 		if err := Run(ctx, db); err != nil {
 			t.Fatal(err)
@@ -152,10 +141,6 @@ func rowsOf(t *testing.T, db *sql.DB, q string) []string {
 // transform fails instead of merging persons or mis-ranking sources.
 func TestPersonKey(t *testing.T) {
 	ctx := context.Background()
-	fixture, err := os.ReadFile(filepath.Join("testdata", "cohorts", "fixture.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, tt := range []struct {
 		name  string
 		macro string // replaces hash(p) in effekt_pk
@@ -173,14 +158,7 @@ func TestPersonKey(t *testing.T) {
 				('x4', '2001-01-01', 'M', '0127', '2023-01-01', '2023-02-15', 268435456, 2)`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			db, err := store.Open(ctx, ":memory:", store.Options{Threads: 1})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			if _, err := db.ExecContext(ctx, string(fixture)); err != nil {
-				t.Fatal(err)
-			}
+			db := fixtureDB(t)
 			if tt.extra != "" {
 				if _, err := db.ExecContext(ctx, tt.extra); err != nil {
 					t.Fatal(err)
@@ -217,10 +195,6 @@ func TestPersonKey(t *testing.T) {
 // is missing, or when Run rebuilt them meanwhile.
 func TestRefresh(t *testing.T) {
 	ctx := context.Background()
-	fixture, err := os.ReadFile(filepath.Join("testdata", "cohorts", "fixture.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	tests := []struct {
 		name   string
 		change string // SQL run between two Refresh calls; "" none
@@ -237,14 +211,7 @@ func TestRefresh(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			db, err := store.Open(ctx, ":memory:", store.Options{Threads: 1})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			if _, err := db.ExecContext(ctx, string(fixture)); err != nil {
-				t.Fatal(err)
-			}
+			db := fixtureDB(t)
 			if rebuilt, err := Refresh(ctx, db); err != nil || !rebuilt {
 				t.Fatalf("first Refresh: rebuilt %v, %v; want true", rebuilt, err)
 			}
@@ -282,11 +249,7 @@ func TestRefresh(t *testing.T) {
 // file ids and lines, and is the same for the same state.
 func TestFingerprint(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, ":memory:", store.Options{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(t)
 	fp := func() string {
 		t.Helper()
 		s, err := Fingerprint(ctx, db)
@@ -349,4 +312,29 @@ func TestFingerprint(t *testing.T) {
 		}
 		add(src + " line")
 	}
+}
+
+// openDB opens an empty database in memory with effekt's schema.
+func openDB(t *testing.T) *sql.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), ":memory:", store.Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// fixtureDB is openDB with the cohort fixture (testdata/cohorts) loaded.
+func fixtureDB(t *testing.T) *sql.DB {
+	t.Helper()
+	db := openDB(t)
+	fixture, err := os.ReadFile(filepath.Join("testdata", "cohorts", "fixture.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(string(fixture)); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
