@@ -190,7 +190,7 @@ func (r *stepRecorder) Handle(_ context.Context, rec slog.Record) error {
 	var d time.Duration
 	rec.Attrs(func(a slog.Attr) bool {
 		switch a.Key {
-		case "model", "kpi":
+		case "model", "kpi", "step":
 			label = a.Value.String()
 		case "duration", "commit":
 			d = a.Value.Duration()
@@ -208,6 +208,8 @@ func (r *stepRecorder) Handle(_ context.Context, rec slog.Record) error {
 		name = "companions: covariates"
 	case "case-mix companions":
 		name = "companions " + label
+	case "case-mix step":
+		name = "companions: " + label
 	default:
 		return nil
 	}

@@ -92,9 +92,11 @@ func CompanionStep() models.Step {
 		}
 		per := map[string]int{}
 		if len(fitted) > 0 { // else modelCells built no effekt_expected
+			start := time.Now()
 			if _, err := tx.ExecContext(ctx, insertCompanionsSQL, asOf.Format(time.DateOnly), computedAt); err != nil {
 				return nil, fmt.Errorf("companions: insert: %w", err)
 			}
+			slog.Debug("case-mix step", "step", "insert", "duration", time.Since(start))
 			counts, err := expectedCounts(ctx, tx)
 			if err != nil {
 				return nil, err
@@ -186,9 +188,11 @@ func modelCells(ctx context.Context, q querier, inds []models.Indicator, join st
 		return nil, nil
 	}
 	caseSQL := strings.NewReplacer("{{micro}}", strings.Join(micros, "\nUNION ALL BY NAME\n"), "{{join}}", join).Replace(expectedCaseSQL)
+	start := time.Now()
 	if _, err := q.ExecContext(ctx, caseSQL); err != nil {
 		return nil, notComputed(fmt.Errorf("expected values: case rows: %w", err))
 	}
+	slog.Debug("case-mix step", "step", "case rows", "duration", time.Since(start))
 	return fitCells(ctx, q, byGender)
 }
 
@@ -197,6 +201,7 @@ func modelCells(ctx context.Context, q querier, inds []models.Indicator, join st
 // probability into effekt_p and builds effekt_expected. It returns the
 // indicators it fitted, in order; with none it builds no tables.
 func fitCells(ctx context.Context, q querier, byGender map[string]bool) ([]string, error) {
+	start := time.Now()
 	pats, err := readPatterns(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("expected values: %w", err)
@@ -227,9 +232,12 @@ func fitCells(ctx context.Context, q querier, byGender map[string]bool) ([]strin
 	if err := storeModels(ctx, q, fitted, byGender, probs); err != nil {
 		return nil, fmt.Errorf("expected values: %w", err)
 	}
+	slog.Debug("case-mix step", "step", "fit", "duration", time.Since(start))
+	start = time.Now()
 	if _, err := q.ExecContext(ctx, expectedCellsSQL); err != nil {
 		return nil, fmt.Errorf("expected values: cells: %w", err)
 	}
+	slog.Debug("case-mix step", "step", "expected cells", "duration", time.Since(start))
 	return fitted, nil
 }
 

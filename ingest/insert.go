@@ -62,15 +62,9 @@ var insertStep = int(mapping.VectorSize())
 // inFlight holds the row sources of the files being inserted, by token.
 var inFlight sync.Map // uint64 → *rowSource
 
-// registered remembers the database instances (by their *sql.DB) the
-// function was registered on.
-var registered sync.Map // *sql.DB → struct{}
-
-// registerRows registers effekt_ingest_rows on the database of conn, once.
-func registerRows(db *sql.DB, conn *sql.Conn) error {
-	if _, ok := registered.Load(db); ok {
-		return nil
-	}
+// registerRows registers effekt_ingest_rows on the database of conn (a
+// second run on the same database finds it there).
+func registerRows(conn *sql.Conn) error {
 	ubig, err := duckdb.NewTypeInfo(duckdb.TYPE_UBIGINT)
 	if err != nil {
 		return fmt.Errorf("register %s: %w", rowsFunc, err)
@@ -89,7 +83,6 @@ func registerRows(db *sql.DB, conn *sql.Conn) error {
 	if err != nil && !strings.Contains(err.Error(), "already exists") {
 		return fmt.Errorf("register %s: %w", rowsFunc, err)
 	}
-	registered.Store(db, struct{}{})
 	return nil
 }
 

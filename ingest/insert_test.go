@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
@@ -14,11 +15,20 @@ func TestRawChunk(t *testing.T) {
 }
 
 // TestRowsFuncToken: effekt_ingest_rows gives nothing without the token
-// of a file being loaded.
+// of a file being loaded; registering it again (a second run on the same
+// database) is no error.
 func TestRowsFuncToken(t *testing.T) {
 	e := newEnv(t)
 	e.run() // registers the function
-	_, err := e.db.Exec(`SELECT * FROM effekt_ingest_rows(12345::UBIGINT)`)
+	conn, err := e.db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := registerRows(conn); err != nil {
+		t.Fatalf("second registration: %v", err)
+	}
+	_, err = e.db.Exec(`SELECT * FROM effekt_ingest_rows(12345::UBIGINT)`)
 	if err == nil || !strings.Contains(err.Error(), "no file is being loaded under this token") {
 		t.Errorf("query with a made-up token: %v, want the token error", err)
 	}
