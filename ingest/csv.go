@@ -11,6 +11,7 @@ import (
 	"hash"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"golang.org/x/text/encoding/charmap"
@@ -23,6 +24,7 @@ import (
 type source interface {
 	Header() []string
 	HeaderLine() int64
+	// Next returns the next row; fields may be reused by the next call.
 	Next() (line int64, fields []string, err error)
 	// Loaded returns the sha256 and count of the bytes read so far (at
 	// the end: of the bytes loaded).
@@ -134,7 +136,7 @@ func openCSV(path string, info fileInfo, maxRows int64) (*csvSource, error) {
 	s.r = csv.NewReader(br)
 	s.r.Comma = s.delim
 	s.r.FieldsPerRecord = -1
-	s.r.ReuseRecord = false
+	s.r.ReuseRecord = true // Next's record is valid until the next call (pump copies it)
 	for {
 		rec, err := s.r.Read()
 		if err == io.EOF {
@@ -149,7 +151,7 @@ func openCSV(path string, info fileInfo, maxRows int64) (*csvSource, error) {
 			continue
 		}
 		line, _ := s.r.FieldPos(0)
-		s.header, s.headerAt = rec, int64(line)+s.skipped
+		s.header, s.headerAt = slices.Clone(rec), int64(line)+s.skipped
 		break
 	}
 	s.lim.mark()

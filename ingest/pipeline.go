@@ -21,7 +21,8 @@ type sink interface {
 type rawBatch struct {
 	seq    int // batches are numbered in the order read
 	lines  []int64
-	fields [][]string
+	fields [][]string // each a slice of flat
+	flat   []string   // the fields of every row, one after the other
 }
 
 type doneBatch struct {
@@ -86,8 +87,11 @@ func pump(pctx context.Context, src source, vals []*validator, width int, out si
 					readErr = err
 					break
 				}
+				// a source may reuse f: its fields are copied
+				start := len(b.flat)
+				b.flat = append(b.flat, f...)
 				b.lines = append(b.lines, line)
-				b.fields = append(b.fields, f)
+				b.fields = append(b.fields, b.flat[start:len(b.flat):len(b.flat)])
 			}
 			if len(b.lines) > 0 {
 				select {
@@ -126,7 +130,8 @@ func pump(pctx context.Context, src source, vals []*validator, width int, out si
 					d.keys = append(d.keys, v.keyHash())
 				}
 				clear(b.fields)
-				b.lines, b.fields = b.lines[:0], b.fields[:0]
+				clear(b.flat)
+				b.lines, b.fields, b.flat = b.lines[:0], b.fields[:0], b.flat[:0]
 				select {
 				case freeRaw <- b:
 				default:
