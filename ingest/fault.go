@@ -20,7 +20,7 @@ const EnvFault = "EFFEKT_FAULT"
 // Fault points.
 const (
 	PointRows   = "rows"   // while reading (in the transaction), once Rows rows are read
-	PointStaged = "staged" // the whole file read and its rows appended, before the rejects are recorded
+	PointStaged = "staged" // the whole file read and its rows inserted, before the rejects are recorded
 	PointTx     = "tx"     // rejected and superseded rows recorded, before rows of earlier files are deleted
 	PointCommit = "commit" // in the transaction, everything written, before commit
 	PointMove   = "move"   // committed, before the file moves to the archive

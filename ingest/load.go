@@ -122,8 +122,8 @@ func (l *loader) loadTx(ctx context.Context, conn *sql.Conn, k *Kind, h header, 
 	if err := l.at(ctx, PointStaged, rec.name, c.read); err != nil {
 		return err
 	}
-	if sg.appended != c.good-superseded {
-		return fmt.Errorf("internal error: %d rows read, %d superseded, but %d inserted", c.good, superseded, sg.appended)
+	if sg.inserted != c.good-superseded {
+		return fmt.Errorf("internal error: %d rows read, %d superseded, but %d inserted", c.good, superseded, sg.inserted)
 	}
 	n, err := exec("insert rejected rows", insertRejects)
 	if err != nil {

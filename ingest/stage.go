@@ -141,7 +141,7 @@ func (x *blocks[T]) reset() {
 	x.n = 0
 }
 
-// colKind is how a declared column is held in a rowBuf and appended.
+// colKind is how a declared column is held in a rowBuf and inserted.
 type colKind uint8
 
 const (
@@ -361,7 +361,7 @@ type stageSink struct {
 	w        *writer
 	repeats  *repeats
 	after    func(read int64) error // fault hook, may be nil
-	appended int64
+	buffered int64
 }
 
 func (s *stageSink) rows(vals []driver.Value, lines []int64, keys []uint64, width int) error {
@@ -373,10 +373,10 @@ func (s *stageSink) rows(vals []driver.Value, lines []int64, keys []uint64, widt
 			return err
 		}
 		s.repeats.add(keys[j], int64(s.buf.n-1))
-		s.appended++
+		s.buffered++
 	}
 	if s.after != nil {
-		return s.after(s.appended)
+		return s.after(s.buffered)
 	}
 	return nil
 }
@@ -475,7 +475,7 @@ func appendReject(rejA *duckdb.Appender, fileID int64, kind string, r reject) er
 type staged struct {
 	counts
 	sup      []supersededRow // by row of the buffer, ascending
-	appended int64           // rows inserted into the table
+	inserted int64           // rows inserted into the table
 }
 
 // stage reads and validates src inside the file's transaction: good rows
@@ -531,8 +531,8 @@ func (l *loader) stage(ctx context.Context, conn *sql.Conn, k *Kind, h header, s
 		return st, err
 	}
 	start := time.Now()
-	st.appended, err = insertRows(ctx, conn, k, &l.buf, persons.all(), rec.id)
-	l.log.Debug("insert rows", "file", scrub(rec.name), "rows", st.appended, "seconds", time.Since(start).Seconds())
+	st.inserted, err = insertRows(ctx, conn, k, &l.buf, persons.all(), rec.id)
+	l.log.Debug("insert rows", "file", scrub(rec.name), "rows", st.inserted, "seconds", time.Since(start).Seconds())
 	return st, err
 }
 
