@@ -19,14 +19,12 @@ type sink interface {
 }
 
 type rawBatch struct {
-	seq    int // batches are numbered in the order read
 	lines  []int64
 	fields [][]string // each a slice of flat
 	flat   []string   // the fields of every row, one after the other
 }
 
 type doneBatch struct {
-	seq     int
 	vals    []driver.Value
 	lines   []int64
 	keys    []uint64
@@ -42,7 +40,8 @@ type counts struct {
 
 // pump reads every row of src, validates them on len(vals) goroutines (one
 // validator each) and hands the results to out from the calling goroutine,
-// in the order read.
+// a batch at a time as each is validated (rows carry their lines, so the
+// order of batches means nothing).
 // progress, when not nil, is called after every batch with the rows read so
 // far. The sum good+rejected always equals read.
 func pump(pctx context.Context, src source, vals []*validator, width int, out sink, progress func(read int64)) (counts, error) {
@@ -70,14 +69,13 @@ func pump(pctx context.Context, src source, vals []*validator, width int, out si
 	go func() { // reader
 		defer close(raw)
 		defer recoverTo()
-		for seq := 0; ; seq++ {
+		for {
 			var b rawBatch
 			select {
 			case b = <-freeRaw:
 			default:
 				b = rawBatch{lines: make([]int64, 0, batchRows), fields: make([][]string, 0, batchRows)}
 			}
-			b.seq = seq
 			for len(b.lines) < batchRows {
 				line, f, err := src.Next()
 				if err == io.EOF {
@@ -118,7 +116,7 @@ func pump(pctx context.Context, src source, vals []*validator, width int, out si
 				default:
 					d = doneBatch{vals: make([]driver.Value, 0, batchRows*width), lines: make([]int64, 0, batchRows), keys: make([]uint64, 0, batchRows)}
 				}
-				d.seq, d.read = b.seq, int64(len(b.lines))
+				d.read = int64(len(b.lines))
 				for i, line := range b.lines {
 					var rej *reject
 					d.vals, rej = v.row(line, b.fields[i], d.vals)
@@ -172,30 +170,13 @@ func pump(pctx context.Context, src source, vals []*validator, width int, out si
 		}
 		return err
 	}
-	// batches validated out of order wait here for the ones before them
-	pending := map[int]doneBatch{}
-	next := 0
 	for d := range done {
 		if sinkErr != nil {
 			continue // drain
 		}
-		pending[d.seq] = d
-		for {
-			d, ok := pending[next]
-			if !ok {
-				break
-			}
-			delete(pending, next)
-			next++
-			sinkErr = sinkBatch(d)
-			if sinkErr != nil {
-				cancel()
-				break
-			}
+		if sinkErr = sinkBatch(d); sinkErr != nil {
+			cancel()
 		}
-	}
-	if len(pending) > 0 && sinkErr == nil && panicErr == nil && readErr == nil && pctx.Err() == nil {
-		sinkErr = fmt.Errorf("internal error: %d batches of rows not delivered", len(pending))
 	}
 	switch {
 	case panicErr != nil:
