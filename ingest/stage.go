@@ -231,11 +231,7 @@ func (b *rowBuf) add(vals []driver.Value, line int64) error {
 			x, ok = v.(int32)
 			c.i32.add(x)
 		case colText:
-			var x string
-			if v != nil {
-				x, ok = v.(string)
-			}
-			c.s.add(x)
+			ok = addValue(&c.s, v)
 		case colDate:
 			var x int32
 			if v != nil {
@@ -245,23 +241,11 @@ func (b *rowBuf) add(vals []driver.Value, line int64) error {
 			}
 			c.i32.add(x)
 		case colDouble:
-			var x float64
-			if v != nil {
-				x, ok = v.(float64)
-			}
-			c.f64.add(x)
+			ok = addValue(&c.f64, v)
 		case colBigint:
-			var x int64
-			if v != nil {
-				x, ok = v.(int64)
-			}
-			c.i64.add(x)
+			ok = addValue(&c.i64, v)
 		case colBool:
-			var x bool
-			if v != nil {
-				x, ok = v.(bool)
-			}
-			c.b.add(x)
+			ok = addValue(&c.b, v)
 		}
 		if !ok {
 			return fmt.Errorf("internal error: column %s: value of type %T", c.name, v)
@@ -271,6 +255,18 @@ func (b *rowBuf) add(vals []driver.Value, line int64) error {
 	b.flags.add(0)
 	b.n++
 	return nil
+}
+
+// addValue adds v to x (the zero value for NULL, which the null column
+// marks) and reports whether v was NULL or of x's type.
+func addValue[T any](x *blocks[T], v driver.Value) bool {
+	var t T
+	ok := true
+	if v != nil {
+		t, ok = v.(T)
+	}
+	x.add(t)
+	return ok
 }
 
 // compareKey orders rows r and s by the columns keyI (NULL first).
