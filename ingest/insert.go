@@ -62,8 +62,20 @@ var insertStep = int(mapping.VectorSize())
 // inFlight holds the row sources of the files being inserted, by token.
 var inFlight sync.Map // uint64 → *rowSource
 
-// registerRows registers effekt_ingest_rows on the database of conn (a
-// second run on the same database finds it there).
+// prepareInsert readies a run's inserts on conn: it checks every kind's
+// table against the columns the insert writes, and registers
+// effekt_ingest_rows on the database (a second run on the same database
+// finds it there).
+func prepareInsert(ctx context.Context, conn *sql.Conn) error {
+	for _, k := range Kinds {
+		if err := checkColumns(ctx, conn, k, targets(k)); err != nil {
+			return err
+		}
+	}
+	return registerRows(conn)
+}
+
+// registerRows registers effekt_ingest_rows on the database of conn.
 func registerRows(conn *sql.Conn) error {
 	ubig, err := duckdb.NewTypeInfo(duckdb.TYPE_UBIGINT)
 	if err != nil {
@@ -160,10 +172,7 @@ func insertRows(ctx context.Context, conn *sql.Conn, k *Kind, b *rowBuf, persons
 	if !rawChunkOK {
 		return 0, errors.New("internal error: this version of the DuckDB driver is not supported by the loader (its data chunk handle is not where expected)")
 	}
-	tg := targets(k)
-	if err := checkColumns(ctx, conn, k, tg); err != nil {
-		return 0, err
-	}
+	tg := targets(k) // checked against the table by prepareInsert
 	var tb [8]byte
 	if _, err := rand.Read(tb[:]); err != nil {
 		return 0, fmt.Errorf("insert rows: %w", err)

@@ -33,3 +33,17 @@ func TestRowsFuncToken(t *testing.T) {
 		t.Errorf("query with a made-up token: %v, want the token error", err)
 	}
 }
+
+// TestInsertColumnTypes: a run refuses to start when a kind's table does
+// not have the type the insert writes (an INSERT … SELECT would cast
+// silently).
+func TestInsertColumnTypes(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.db.Exec(`ALTER TABLE so_attendance ALTER hours TYPE VARCHAR`); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Run(context.Background(), e.db, e.options())
+	if err == nil || !strings.Contains(err.Error(), `column hours of so_attendance has DuckDB type "VARCHAR", the loader writes DOUBLE`) {
+		t.Errorf("Run with a changed column: %v, want the column type error", err)
+	}
+}

@@ -166,7 +166,7 @@ func Run(ctx context.Context, db *sql.DB, opt Options) (_ Summary, err error) {
 		return sum, fmt.Errorf("ingest: database connection: %w", err)
 	}
 	defer conn.Close()
-	if err := registerRows(conn); err != nil {
+	if err := prepareInsert(ctx, conn); err != nil {
 		return sum, fmt.Errorf("ingest: %w", err)
 	}
 	for i, f := range in.files {
