@@ -21,6 +21,8 @@ import (
 var (
 	//go:embed sql/expected_cov.sql
 	expectedCovSQL string
+	//go:embed sql/expected_cov_person.sql
+	expectedCovPersonSQL string
 	//go:embed sql/expected_case.sql
 	expectedCaseSQL string
 	//go:embed sql/expected_cells.sql
@@ -139,7 +141,7 @@ func expectedCounts(ctx context.Context, q querier) (map[string]int, error) {
 	return out, nil
 }
 
-const dropCaseTables = `DROP TABLE IF EXISTS effekt_cov; DROP TABLE IF EXISTS effekt_cov_person; DROP TABLE IF EXISTS effekt_cov_levels; DROP TABLE IF EXISTS effekt_case; DROP TABLE IF EXISTS effekt_p; DROP TABLE IF EXISTS effekt_models; DROP TABLE IF EXISTS effekt_expected`
+const dropCaseTables = `DROP MACRO TABLE IF EXISTS effekt_cov_source; DROP TABLE IF EXISTS effekt_cov; DROP TABLE IF EXISTS effekt_cov_person; DROP TABLE IF EXISTS effekt_cov_levels; DROP TABLE IF EXISTS effekt_case; DROP TABLE IF EXISTS effekt_p; DROP TABLE IF EXISTS effekt_models; DROP TABLE IF EXISTS effekt_expected`
 
 // hashJoin and personJoin are the joins of a cohort row to effekt_cov: on
 // the 64-bit key when it is one-to-one over every person, else on the
@@ -153,7 +155,10 @@ const (
 // use on effekt_cov. The hash key is checked over persons, which holds
 // every pseudonym of every source (transform's persons model), so every
 // cohort row's and every settlement's: when no two of them share a key, a
-// join on the key is a join on the pseudonym.
+// join on the key is a join on the pseudonym; else it also builds
+// effekt_cov_person and returns the join on the pseudonym. (The transform
+// fails when two pseudonyms share the key, so after a compute's transform
+// the fallback never runs.)
 func buildCov(ctx context.Context, q querier) (string, error) {
 	if _, err := q.ExecContext(ctx, strings.ReplaceAll(expectedCovSQL, "{{regions}}", regionValues())); err != nil {
 		return "", notComputed(fmt.Errorf("expected values: covariates: %w", err))
@@ -164,9 +169,21 @@ func buildCov(ctx context.Context, q querier) (string, error) {
 	}
 	if !unique {
 		slog.Warn("case-mix covariates: hash keys not unique, joining on the pseudonym")
+		if err := buildCovPerson(ctx, q); err != nil {
+			return "", err
+		}
 		return personJoin, nil
 	}
 	return hashJoin, nil
+}
+
+// buildCovPerson builds effekt_cov_person, effekt_cov by the pseudonym,
+// after buildCov.
+func buildCovPerson(ctx context.Context, q querier) error {
+	if _, err := q.ExecContext(ctx, expectedCovPersonSQL); err != nil {
+		return notComputed(fmt.Errorf("expected values: covariates by pseudonym: %w", err))
+	}
+	return nil
 }
 
 // modelCells builds effekt_case for inds (effekt_cov built, join from

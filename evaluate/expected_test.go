@@ -229,6 +229,9 @@ func TestCovJoinsAgree(t *testing.T) {
 	if err != nil || join != hashJoin {
 		t.Fatalf("buildCov = %q, %v", join, err)
 	}
+	if err := buildCovPerson(ctx, d.conn); err != nil {
+		t.Fatal(err)
+	}
 	if err := areaGroups(ctx, d.conn, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -146,6 +146,17 @@ func (e *env) checkInvariants() {
 	if n := e.count(`SELECT count(*) FROM files WHERE status <> 'loaded' AND (rows_read <> 0 OR rows_loaded <> 0)`); n != 0 {
 		e.t.Errorf("%d failed or skipped files with rows", n)
 	}
+	// every change a load makes to its kind's table is accounted for:
+	// rows in the table = Σ rows_loaded − rows_replaced of its files
+	// (what transform.Refresh relies on to update instead of rebuild)
+	if n := e.count(`SELECT count(*) FROM files WHERE rows_replaced IS NULL OR rows_replaced < 0`); n != 0 {
+		e.t.Errorf("%d files without a count of the rows they replaced", n)
+	}
+	for _, k := range Kinds {
+		if n := e.count(`SELECT (SELECT count(*) FROM `+k.Name+`) - (SELECT coalesce(sum(rows_loaded - rows_replaced), 0) FROM files WHERE kind = ? AND status = 'loaded')`, k.Name); n != 0 {
+			e.t.Errorf("%s: %d rows more than its files' rows_loaded − rows_replaced", k.Name, n)
+		}
+	}
 }
 
 func (e *env) count(q string, args ...any) int64 {

@@ -166,7 +166,7 @@ func (l *loader) loadTx(ctx context.Context, conn *sql.Conn, k *Kind, h header, 
 			timer("bound keys")
 		}
 		if overlap > 0 {
-			if _, err := exec("replace rows of earlier files", st.deleteOld); err != nil {
+			if rec.replaced, err = exec("replace rows of earlier files", st.deleteOld); err != nil {
 				return err
 			}
 		}
@@ -206,6 +206,7 @@ type fileRecord struct {
 	path, name, kind, sha, err string
 	size                       int64
 	read, loaded, rejected     int64
+	replaced                   int64 // rows of earlier files the load deleted (same keys)
 	status                     string
 	started, finished          time.Time
 	warning                    string
@@ -214,8 +215,8 @@ type fileRecord struct {
 	verify func(src source) error
 }
 
-const insertFile = `INSERT INTO files (file_id, path, name, kind, sha256, size_bytes, rows_read, rows_loaded, rows_rejected, status, error, started_at, finished_at, duration_ms)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const insertFile = `INSERT INTO files (file_id, path, name, kind, sha256, size_bytes, rows_read, rows_loaded, rows_rejected, status, error, started_at, finished_at, duration_ms, rows_replaced)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 func (r fileRecord) args() []any {
 	var kind, errText any
@@ -226,7 +227,7 @@ func (r fileRecord) args() []any {
 		errText = r.err
 	}
 	return []any{r.id, r.path, r.name, kind, r.sha, r.size, r.read, r.loaded, r.rejected, r.status, errText,
-		r.started, r.finished, r.finished.Sub(r.started).Milliseconds()}
+		r.started, r.finished, r.finished.Sub(r.started).Milliseconds(), r.replaced}
 }
 
 // stepTimer logs at debug level how long each step of a load took.

@@ -147,6 +147,11 @@ func TestCorrectedResend(t *testing.T) {
 	if n := e.count(`SELECT count(*) FROM sfi_courses`); n != 4 {
 		t.Errorf("%d rows, want 4", n)
 	}
+	// each resend replaced one row of an earlier file
+	if got, want := e.strings(`SELECT name || ': ' || rows_replaced FROM files ORDER BY file_id`),
+		[]string{"sfi_2024-01-31.csv: 0", "sfi_2024-03-31.csv: 1", "sfi_2024-04-30.csv: 1"}; !slices.Equal(got, want) {
+		t.Errorf("rows_replaced %q, want %q", got, want)
+	}
 }
 
 // TestRepeatedKeyAndEarlierFile: a key repeated within a file whose key is

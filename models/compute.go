@@ -37,9 +37,14 @@ type ComputeOptions struct {
 	// companions of package evaluate) in the same transaction, after the
 	// catalogue's own: one compute publishes both or neither.
 	Steps []Step
-	// Rebuild rebuilds the transform tables even when they were built from
-	// the sources as they are now (transform.Refresh keeps them then).
+	// Rebuild rebuilds the transform tables even when transform.Refresh
+	// would keep or update them.
 	Rebuild bool
+	// UpdateFiles, when set, updates the transform tables for the persons
+	// of these files (ids; transform.Update) instead of refreshing them:
+	// what a compute after loads of those files does. The bench measures
+	// that update on a loaded database with it.
+	UpdateFiles []int64
 }
 
 // Step adds rows to indicator_values inside Compute's transaction. It runs
@@ -55,17 +60,19 @@ type ComputeResult struct {
 	AsOf   time.Time
 	Rows   int
 	PerKPI map[string]int
-	// Transformed is false when the transform tables were kept as built
-	// by an earlier compute from the same sources.
-	Transformed bool
+	// Transform is what was done with the transform tables: kept as built
+	// by an earlier compute from the same sources, updated for the persons
+	// loads since touched, or rebuilt.
+	Transform transform.Outcome
 }
 
 // computeMu serialises Compute within the process: two runs rebuilding the
 // same tables at once would fail with a DuckDB transaction conflict.
 var computeMu sync.Mutex
 
-// Compute brings the transform tables up to date (rebuilding them only when
-// a file was loaded since they were built, or with Rebuild), then replaces
+// Compute brings the transform tables up to date (transform.Refresh: kept
+// when nothing was loaded since they were built, updated for the persons
+// the loads since touched, else rebuilt; or rebuilt with Rebuild), then replaces
 // every row of indicator_values in one transaction: each indicator of the
 // catalogue per municipality, county, Riket and group, period and gender. Concurrent calls
 // in one process run one after the other.
@@ -80,17 +87,20 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (ComputeResult
 	}
 	now := opt.Now().UTC()
 	start := time.Now()
-	var transformed bool
+	var tr transform.Outcome
 	var err error
-	if opt.Rebuild {
-		transformed, err = true, transform.Run(ctx, db)
-	} else {
-		transformed, err = transform.Refresh(ctx, db)
+	switch {
+	case opt.Rebuild:
+		tr, err = transform.Outcome{Action: transform.Rebuilt, Reason: "asked for"}, transform.Run(ctx, db)
+	case len(opt.UpdateFiles) > 0:
+		tr, err = transform.Update(ctx, db, opt.UpdateFiles)
+	default:
+		tr, err = transform.Refresh(ctx, db)
 	}
 	if err != nil {
 		return ComputeResult{}, fmt.Errorf("compute: %w", err)
 	}
-	slog.Debug("transform done", "rebuilt", transformed, "duration", time.Since(start))
+	slog.Debug("transform done", "action", tr.Action, "persons", tr.Persons, "reason", tr.Reason, "duration", time.Since(start))
 	asOf := opt.AsOf
 	if asOf.IsZero() {
 		if asOf, err = LatestEventDate(ctx, db, now); err != nil {
@@ -98,7 +108,7 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (ComputeResult
 		}
 	}
 	asOf = time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC)
-	res := ComputeResult{AsOf: asOf, PerKPI: map[string]int{}, Transformed: transformed}
+	res := ComputeResult{AsOf: asOf, PerKPI: map[string]int{}, Transform: tr}
 
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/effekt/effekt/config"
+	"github.com/effekt/effekt/transform"
 )
 
 // cell is one expected row of indicator_values. num −1 means NULL; NaN
@@ -371,8 +372,10 @@ func TestComputeConcurrent(t *testing.T) {
 }
 
 // TestComputeKeepsTransform: a second compute with nothing loaded keeps the
-// cohort tables and publishes the same cells; a row loaded meanwhile makes
-// it rebuild them, and the new person counts; Rebuild always rebuilds.
+// cohort tables and publishes the same cells; a file loaded meanwhile makes
+// it update them for that file's persons, and the new person counts; rows
+// no recorded load accounts for make it rebuild them; Rebuild always
+// rebuilds.
 func TestComputeKeepsTransform(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
@@ -386,19 +389,30 @@ func TestComputeKeepsTransform(t *testing.T) {
 		}
 		return c.num, c.den
 	}
+	// fileRow records file id as a load of one so_registrations row
+	fileRow := func(id int) string {
+		return fmt.Sprintf(`INSERT INTO files (file_id, path, name, kind, sha256, size_bytes, rows_read, rows_loaded, rows_rejected,
+			status, started_at, finished_at, duration_ms, rows_replaced)
+			VALUES (%d, 'f%d.csv', 'f%d.csv', 'so_registrations', 'sha%d', 1, 1, 1, 0, 'loaded', now(), now(), 0, 0)`, id, id, id, id)
+	}
 	steps := []struct {
-		name        string
-		before      string // SQL run before the compute
-		rebuild     bool
-		transformed bool
-		den         int64 // EF101 0127 2023 T denominator after it
+		name    string
+		before  string // SQL run before the compute
+		rebuild bool
+		want    transform.Action
+		persons int64 // Updated: persons in scope
+		den     int64 // EF101 0127 2023 T denominator after it
 	}{
-		{"first", "", false, true, 4},
-		{"nothing loaded", "", false, false, 4},
+		{"first", "", false, transform.Rebuilt, 0, 4},
+		{"nothing loaded", "", false, transform.Kept, 0, 4},
 		// a later file registers one more person in 0127 in 2023
-		{"a row loaded", `INSERT INTO so_registrations VALUES ('p99', DATE '1990-01-01', 'K', '0127', DATE '2023-06-15', 'ar', NULL, 99, 2)`, false, true, 5},
-		{"nothing loaded again", "", false, false, 5},
-		{"rebuild asked for", "", true, true, 5},
+		{"a file loaded", fileRow(99) + `; INSERT INTO so_registrations VALUES ('p99', DATE '1990-01-01', 'K', '0127', DATE '2023-06-15', 'ar', NULL, 99, 2)`,
+			false, transform.Updated, 1, 5},
+		{"nothing loaded again", "", false, transform.Kept, 0, 5},
+		// a row no load accounts for
+		{"a row without a file", `INSERT INTO so_registrations VALUES ('p98', DATE '1990-01-01', 'K', '0127', DATE '2023-06-16', 'ar', NULL, 98, 2)`,
+			false, transform.Rebuilt, 0, 6},
+		{"rebuild asked for", "", true, transform.Rebuilt, 0, 6},
 	}
 	for _, s := range steps {
 		if s.before != "" {
@@ -411,8 +425,8 @@ func TestComputeKeepsTransform(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", s.name, err)
 		}
-		if res.Transformed != s.transformed {
-			t.Errorf("%s: Transformed = %v, want %v", s.name, res.Transformed, s.transformed)
+		if res.Transform.Action != s.want || res.Transform.Persons != s.persons {
+			t.Errorf("%s: transform %v for %d persons, want %v for %d", s.name, res.Transform.Action, res.Transform.Persons, s.want, s.persons)
 		}
 		if _, den := ef101(); den != s.den {
 			t.Errorf("%s: EF101 0127 2023 T denominator %d, want %d", s.name, den, s.den)

@@ -1,9 +1,11 @@
 // Package transform turns the loaded source tables into the canonical tables
 // the indicators read: persons and one cohort table per indicator family.
-// Each model is one embedded .sql file (a CREATE OR REPLACE TABLE
-// statement, with any temporary tables it shares with a later model, which
+// Each model is one embedded .sql file (a table and the statements that
+// fill it, with any temporary tables it shares with a later model, which
 // drops them); they run in file-name order, which is their dependency order,
-// inside one transaction.
+// inside one transaction. A model is a text/template run in one of two
+// modes (01_persons.sql describes them): rebuild every table, or update
+// them for the persons the loads since the last run touched.
 package transform
 
 import (
@@ -12,11 +14,14 @@ import (
 	"database/sql"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"sort"
+	"strconv"
 	"strings"
+	"text/template"
 	"time"
 )
 
@@ -27,7 +32,46 @@ var files embed.FS
 type Model struct {
 	Name string // table it creates: "so_cohort"
 	File string // embedded file: "02_so_cohort.sql"
-	SQL  string
+	SQL  string // the template
+}
+
+// scopeTable holds the pk (effekt_pk, i.e. hash, of the pseudonym) of
+// every person an update recomputes.
+const scopeTable = "effekt_scope"
+
+// Render returns the model's SQL for a rebuild of every table, or for an
+// update of the persons in effekt_scope (scoped).
+func (m Model) Render(scoped bool) (string, error) {
+	inScope := func(col string) string {
+		if !scoped {
+			return "true"
+		}
+		return "effekt_pk(" + col + ") IN (SELECT pk FROM " + scopeTable + ")"
+	}
+	funcs := template.FuncMap{
+		"inScope": inScope,
+		"src": func(table string) string {
+			if !scoped {
+				return table
+			}
+			return "(SELECT * FROM " + table + " WHERE " + inScope("person") + ")"
+		},
+		"clear": func(table string) string {
+			if !scoped {
+				return "DROP TABLE IF EXISTS " + table
+			}
+			return "DELETE FROM " + table + " WHERE " + inScope("person")
+		},
+	}
+	t, err := template.New(m.File).Funcs(funcs).Option("missingkey=error").Parse(m.SQL)
+	if err != nil {
+		return "", fmt.Errorf("transform model %s: %w", m.File, err)
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, nil); err != nil {
+		return "", fmt.Errorf("transform model %s: %w", m.File, err)
+	}
+	return b.String(), nil
 }
 
 // Models returns the models in the order they run.
@@ -58,117 +102,401 @@ type Execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-// Run rebuilds every model in one transaction: readers see either the old
-// tables or the new ones. It records the source state they were built
-// from in transform_state.
-func Run(ctx context.Context, db *sql.DB) error {
-	_, err := run(ctx, db, true)
-	return err
-}
-
-// Refresh is Run, except that it keeps the tables as they are when they
-// were built from the sources as they are now (no file loaded, replaced or
-// removed since, same models): it reports whether it rebuilt them.
-func Refresh(ctx context.Context, db *sql.DB) (rebuilt bool, err error) {
-	return run(ctx, db, false)
-}
-
-func run(ctx context.Context, db *sql.DB, force bool) (bool, error) {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return false, fmt.Errorf("transform: begin: %w", err)
-	}
-	defer tx.Rollback()
-	fp, err := Fingerprint(ctx, tx)
-	if err != nil {
-		return false, err
-	}
-	if !force {
-		current, err := isCurrent(ctx, tx, fp)
-		if err != nil {
-			return false, err
-		}
-		if current {
-			slog.Debug("transform tables current", "fingerprint", fp[:12])
-			return false, nil
-		}
-	}
-	if err := Apply(ctx, tx); err != nil {
-		return false, err
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM transform_state`); err != nil {
-		return false, fmt.Errorf("transform: record state: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO transform_state VALUES (?, ?)`, fp, time.Now().UTC()); err != nil {
-		return false, fmt.Errorf("transform: record state: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return false, fmt.Errorf("transform: commit: %w", err)
-	}
-	return true, nil
-}
-
 // Queryer is what Fingerprint needs: a *sql.DB, *sql.Conn or *sql.Tx.
 type Queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// Action is what a Refresh did with the transform tables.
+type Action int
+
+const (
+	Kept    Action = iota // built from the sources as they are: left as they were
+	Updated               // recomputed for the persons loads touched since they were built
+	Rebuilt               // built anew
+)
+
+func (a Action) String() string {
+	return [...]string{"kept", "updated", "rebuilt"}[a]
+}
+
+// Outcome is what a Refresh did.
+type Outcome struct {
+	Action  Action
+	Persons int64  // Updated: the persons recomputed
+	Reason  string // Rebuilt: why not kept or updated
+}
+
+// Run rebuilds every model in one transaction: readers see either the old
+// tables or the new ones. It records the source state they were built
+// from in transform_state.
+func Run(ctx context.Context, db *sql.DB) error {
+	_, err := run(ctx, db, modeRebuild, "")
+	return err
+}
+
+// Refresh brings the tables up to date in one transaction, doing as little
+// as it can: it keeps them when they were built from the sources as they
+// are now (no file loaded since, same models); it updates them for the
+// persons the files loaded since then touched when the loads account for
+// every change since (rows now = rows then + rows loaded − rows replaced,
+// per source table, each new row from a file recorded as loaded) and those
+// persons are at most half of all; otherwise it rebuilds them.
+func Refresh(ctx context.Context, db *sql.DB) (Outcome, error) {
+	return run(ctx, db, modeRefresh, "")
+}
+
+// Update recomputes the tables for the persons in the rows of the files
+// with the given ids, as Refresh does after loads of those files, however
+// many persons that is; the tables must exist. The bench uses it to measure
+// that update on a database already loaded.
+func Update(ctx context.Context, db *sql.DB, files []int64) (Outcome, error) {
+	if len(files) == 0 {
+		return Outcome{}, fmt.Errorf("transform: update: no files given")
+	}
+	ids := make([]string, len(files))
+	for i, f := range files {
+		ids[i] = strconv.FormatInt(f, 10)
+	}
+	return run(ctx, db, modeUpdate, "file_id IN ("+strings.Join(ids, ", ")+")")
+}
+
+type mode int
+
+const (
+	modeRefresh mode = iota
+	modeRebuild
+	modeUpdate
+)
+
+// run does what md says; loaded selects the rows of the files loaded
+// since the tables were built (modeUpdate; modeRefresh finds it).
+func run(ctx context.Context, db *sql.DB, md mode, loaded string) (Outcome, error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("transform: begin: %w", err)
+	}
+	defer tx.Rollback()
+	now, err := readSources(ctx, tx)
+	if err != nil {
+		return Outcome{}, err
+	}
+	out := Outcome{Action: Rebuilt, Reason: "asked for"}
+	switch md {
+	case modeRefresh:
+		p, err := plan(ctx, tx, now)
+		if err != nil {
+			return Outcome{}, err
+		}
+		if p.Action == Kept {
+			slog.Debug("transform tables current", "fingerprint", now.fingerprint()[:12])
+			return p.Outcome, nil
+		}
+		out, loaded = p.Outcome, fmt.Sprintf("file_id > %d", p.since)
+	case modeUpdate:
+		ok, err := tablesExist(ctx, tx)
+		if err != nil {
+			return Outcome{}, err
+		}
+		if !ok {
+			return Outcome{}, fmt.Errorf("transform: update: the tables were never built")
+		}
+		out = Outcome{Action: Updated}
+	}
+	if out.Action == Updated {
+		start := time.Now()
+		if out.Persons, err = buildScope(ctx, tx, loaded); err != nil {
+			return Outcome{}, err
+		}
+		slog.Debug("transform step", "step", "scope", "persons", out.Persons, "duration", time.Since(start))
+		if md == modeRefresh {
+			var persons int64
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM persons`).Scan(&persons); err != nil {
+				return Outcome{}, fmt.Errorf("transform: count persons: %w", err)
+			}
+			if 2*out.Persons > persons {
+				out = Outcome{Action: Rebuilt, Reason: fmt.Sprintf("the loads since touched %d of %d persons", out.Persons, persons)}
+			}
+		}
+	}
+	scoped := out.Action == Updated
+	if err := apply(ctx, tx, scoped); err != nil {
+		return Outcome{}, err
+	}
+	if _, err := tx.ExecContext(ctx, "DROP TABLE IF EXISTS "+scopeTable); err != nil {
+		return Outcome{}, fmt.Errorf("transform: %w", err)
+	}
+	if err := now.record(ctx, tx); err != nil {
+		return Outcome{}, err
+	}
+	start := time.Now()
+	if err := tx.Commit(); err != nil {
+		return Outcome{}, fmt.Errorf("transform: commit: %w", err)
+	}
+	slog.Debug("transform step", "step", "commit", "duration", time.Since(start))
+	return out, nil
+}
+
 // Sources are the tables the models read. Every row of them was written by
 // the load of one file (file_id, line), and a load only appends rows and
-// deletes rows of earlier files.
+// deletes rows of earlier files that share the keys of its own: in every
+// source but the intervention catalogue the key holds the person, so the
+// persons of those deleted rows are persons of the file's rows.
 var Sources = []string{"so_registrations", "so_attendance", "so_certificates", "settlements",
 	"sfi_courses", "af_plans", "intervention_participations", "interventions"}
 
-// Fingerprint describes the sources as they are now, and the models that
-// read them: the SHA-256 of the models' SQL and, per source table, its
-// row count and the sums of file_id and line. A load changes the count or
-// the file_id sum of its kind's table (its rows carry a new file id), so
-// any load, replacement or removal of rows changes the fingerprint; an
-// edit of a value in place, which no part of effekt makes, would not. It
-// reads a few numbers per table (at national scale ~20 ms, ~0.2 s when the
-// database was just opened).
-func Fingerprint(ctx context.Context, q Queryer) (string, error) {
+// catalogue is the one source without persons: participations read it.
+const catalogue = "interventions"
+
+// sourceState is what the sources hold now: per table its row count and
+// the sums of file_id and line, and the highest file id.
+type sourceState struct {
+	rows, files, lines map[string]int64
+	maxFileID          int64
+}
+
+// readSources reads the source state (at national scale ~20 ms, ~0.2 s
+// when the database was just opened).
+func readSources(ctx context.Context, q Queryer) (sourceState, error) {
 	parts := make([]string, len(Sources))
 	for i, t := range Sources {
-		parts[i] = fmt.Sprintf(`(SELECT '%s:' || count(*) || ',' || coalesce(sum(file_id), 0) || ',' || coalesce(sum(line), 0) FROM %s)`, t, t)
+		parts[i] = fmt.Sprintf(`SELECT '%s', count(*), coalesce(sum(file_id), 0), coalesce(sum(line), 0), coalesce(max(file_id), 0) FROM %s`, t, t)
 	}
-	var state string
-	if err := q.QueryRowContext(ctx, "SELECT concat_ws(' ', "+strings.Join(parts, ", ")+")").Scan(&state); err != nil {
-		return "", fmt.Errorf("transform: read the source state: %w", err)
+	q2 := `SELECT json_group_object(t, [n, f, l])::VARCHAR, greatest(max(m), (SELECT coalesce(max(file_id), 0) FROM files)) FROM (` +
+		strings.Join(parts, " UNION ALL ") + `) AS s(t, n, f, l, m)`
+	var js string
+	st := sourceState{rows: map[string]int64{}, files: map[string]int64{}, lines: map[string]int64{}}
+	if err := q.QueryRowContext(ctx, q2).Scan(&js, &st.maxFileID); err != nil {
+		return st, fmt.Errorf("transform: read the source state: %w", err)
 	}
+	var m map[string][3]int64
+	if err := json.Unmarshal([]byte(js), &m); err != nil {
+		return st, fmt.Errorf("transform: read the source state: %w", err)
+	}
+	for t, v := range m {
+		st.rows[t], st.files[t], st.lines[t] = v[0], v[1], v[2]
+	}
+	return st, nil
+}
+
+// fingerprint describes the sources as they are and the models that read
+// them: the SHA-256 of the models' SQL and, per source table, its row
+// count and the sums of file_id and line. A load changes the count or the
+// file_id sum of its kind's table (its rows carry a new file id), so any
+// load, replacement or removal of rows changes the fingerprint; an edit of
+// a value in place, which no part of effekt makes, would not.
+func (s sourceState) fingerprint() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s", modelsHash())
+	for _, t := range Sources {
+		fmt.Fprintf(h, " %s:%d,%d,%d", t, s.rows[t], s.files[t], s.lines[t])
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// modelsHash is the SHA-256 of the models' SQL.
+func modelsHash() string {
 	h := sha256.New()
 	for _, m := range Models() {
 		fmt.Fprintf(h, "%s\x00%s\x00", m.File, m.SQL)
 	}
-	fmt.Fprintf(h, "%s", state)
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(h.Sum(nil))
 }
 
-// isCurrent reports whether transform_state holds fingerprint fp and every
-// model's table exists.
-func isCurrent(ctx context.Context, q Queryer, fp string) (bool, error) {
+// Fingerprint describes the sources as they are now, and the models that
+// read them (sourceState.fingerprint).
+func Fingerprint(ctx context.Context, q Queryer) (string, error) {
+	s, err := readSources(ctx, q)
+	if err != nil {
+		return "", err
+	}
+	return s.fingerprint(), nil
+}
+
+// record replaces transform_state with s, the state the tables were just
+// built from.
+func (s sourceState) record(ctx context.Context, ex Execer) error {
+	rows, err := json.Marshal(s.rows)
+	if err != nil {
+		return fmt.Errorf("transform: record state: %w", err)
+	}
+	if _, err := ex.ExecContext(ctx, `DELETE FROM transform_state`); err != nil {
+		return fmt.Errorf("transform: record state: %w", err)
+	}
+	if _, err := ex.ExecContext(ctx, `INSERT INTO transform_state (fingerprint, transformed_at, models, max_file_id, source_rows) VALUES (?, ?, ?, ?, ?)`,
+		s.fingerprint(), time.Now().UTC(), modelsHash(), s.maxFileID, string(rows)); err != nil {
+		return fmt.Errorf("transform: record state: %w", err)
+	}
+	return nil
+}
+
+// built is the transform_state row: what the tables were built from.
+type built struct {
+	fingerprint, models sql.NullString
+	maxFileID           sql.NullInt64
+	rows                map[string]int64
+}
+
+// planned is an Outcome with, for an update, the file id after which
+// rows are new.
+type planned struct {
+	Outcome
+	since int64
+}
+
+// plan decides what Refresh does: keep, update (since: the highest file id
+// when the tables were built) or rebuild.
+func plan(ctx context.Context, q interface {
+	Queryer
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}, now sourceState) (planned, error) {
+	rebuild := func(why string) (planned, error) { return planned{Outcome: Outcome{Action: Rebuilt, Reason: why}}, nil }
+	tables, err := tablesExist(ctx, q)
+	if err != nil {
+		return planned{}, err
+	}
+	var b built
+	var rows sql.NullString
+	var n int
+	err = q.QueryRowContext(ctx, `SELECT count(*) OVER (), fingerprint, models, max_file_id, source_rows FROM transform_state`).
+		Scan(&n, &b.fingerprint, &b.models, &b.maxFileID, &rows)
+	switch {
+	case err == sql.ErrNoRows && !tables:
+		return rebuild("never built")
+	case err == sql.ErrNoRows:
+		return rebuild("no state recorded")
+	case err != nil:
+		return planned{}, fmt.Errorf("transform: read transform_state: %w", err)
+	case !tables:
+		return rebuild("a table is missing")
+	case n != 1:
+		return rebuild("the recorded state is not one row")
+	}
+	if b.fingerprint.String == now.fingerprint() {
+		return planned{Outcome: Outcome{Action: Kept}}, nil
+	}
+	if b.models.String != modelsHash() {
+		return rebuild("the models changed")
+	}
+	if !b.maxFileID.Valid || !rows.Valid || json.Unmarshal([]byte(rows.String), &b.rows) != nil {
+		return rebuild("the recorded state has no row counts")
+	}
+	why, err := unaccounted(ctx, q, b, now)
+	if err != nil || why != "" {
+		return planned{Outcome: Outcome{Action: Rebuilt, Reason: why}}, err
+	}
+	return planned{Outcome: Outcome{Action: Updated}, since: b.maxFileID.Int64}, nil
+}
+
+// unaccounted says why the loads since the tables were built do not
+// account for the sources as they are ("" when they do): per source table,
+// every row with a file id above the recorded one must come from a file
+// recorded as loaded of that kind, and the row count must be the recorded
+// one plus the rows those files loaded minus the rows they replaced.
+func unaccounted(ctx context.Context, q interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}, b built, now sourceState) (string, error) {
+	since := b.maxFileID.Int64
+	parts := make([]string, len(Sources))
+	for i, t := range Sources {
+		parts[i] = fmt.Sprintf(`SELECT '%[1]s' AS kind, count(*) AS strays FROM (SELECT DISTINCT file_id FROM %[1]s WHERE file_id > %[2]d) x
+			ANTI JOIN files f ON f.file_id = x.file_id AND f.kind = '%[1]s' AND f.status = 'loaded'`, t, since)
+	}
+	query := fmt.Sprintf(`WITH strays AS (%s),
+		loads AS (SELECT kind, sum(rows_loaded) AS loaded, sum(rows_replaced) AS replaced, count(*) - count(rows_replaced) AS unknown
+		          FROM files WHERE file_id > %d AND status = 'loaded' GROUP BY kind)
+		SELECT s.kind, s.strays, coalesce(l.loaded, 0), coalesce(l.replaced, 0), coalesce(l.unknown, 0)
+		FROM strays s LEFT JOIN loads l USING (kind)`, strings.Join(parts, " UNION ALL "), since)
+	rs, err := q.QueryContext(ctx, query)
+	if err != nil {
+		return "", fmt.Errorf("transform: account for the loads: %w", err)
+	}
+	defer rs.Close()
+	var why []string
+	for rs.Next() {
+		var kind string
+		var strays, loaded, replaced, unknown int64
+		if err := rs.Scan(&kind, &strays, &loaded, &replaced, &unknown); err != nil {
+			return "", fmt.Errorf("transform: account for the loads: %w", err)
+		}
+		then, ok := b.rows[kind]
+		switch {
+		case !ok:
+			why = append(why, kind+": no recorded row count")
+		case strays > 0:
+			why = append(why, fmt.Sprintf("%s: rows of %d files not recorded as loaded", kind, strays))
+		case unknown > 0:
+			why = append(why, fmt.Sprintf("%s: %d files loaded without a count of the rows they replaced", kind, unknown))
+		case now.rows[kind] != then+loaded-replaced:
+			why = append(why, fmt.Sprintf("%s: %d rows, the loads since account for %d", kind, now.rows[kind], then+loaded-replaced))
+		}
+	}
+	if err := rs.Err(); err != nil {
+		return "", fmt.Errorf("transform: account for the loads: %w", err)
+	}
+	sort.Strings(why)
+	return strings.Join(why, "; "), nil
+}
+
+// buildScope fills effekt_scope with the persons of every source row the
+// condition loaded (on file_id) selects, and the participants of every
+// intervention whose catalogue row it selects; it returns their number.
+// The key is hash(person), as effekt_pk (01_persons.sql) defines it.
+func buildScope(ctx context.Context, q interface {
+	Execer
+	Queryer
+}, loaded string) (int64, error) {
+	var parts []string
+	for _, t := range Sources {
+		if t != catalogue {
+			parts = append(parts, fmt.Sprintf("SELECT person FROM %s WHERE %s", t, loaded))
+		}
+	}
+	parts = append(parts, fmt.Sprintf(`SELECT person FROM intervention_participations
+		WHERE intervention_id IN (SELECT intervention_id FROM %s WHERE %s)`, catalogue, loaded))
+	if _, err := q.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+scopeTable+" AS SELECT DISTINCT hash(person) AS pk FROM ("+
+		strings.Join(parts, "\nUNION ALL ")+")"); err != nil {
+		return 0, fmt.Errorf("transform: scope: %w", err)
+	}
+	var n int64
+	if err := q.QueryRowContext(ctx, "SELECT count(*) FROM "+scopeTable).Scan(&n); err != nil {
+		return 0, fmt.Errorf("transform: scope: %w", err)
+	}
+	return n, nil
+}
+
+// tablesExist reports whether every model's table exists.
+func tablesExist(ctx context.Context, q Queryer) (bool, error) {
 	names := make([]string, 0, len(Models()))
 	for _, m := range Models() {
 		names = append(names, "'"+m.Name+"'")
 	}
-	var same, tables int
-	err := q.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM transform_state WHERE fingerprint = ?),
-		(SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary
-		   AND table_name IN (`+strings.Join(names, ", ")+`))`, fp).Scan(&same, &tables)
+	var tables int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary
+		   AND table_name IN (`+strings.Join(names, ", ")+`)`).Scan(&tables)
 	if err != nil {
-		return false, fmt.Errorf("transform: read transform_state: %w", err)
+		return false, fmt.Errorf("transform: look for the tables: %w", err)
 	}
-	return same == 1 && tables == len(names), nil
+	return tables == len(names), nil
 }
 
-// Apply runs every model on ex, in order, without a transaction of its own.
+// Apply rebuilds every model on ex, in order, without a transaction of its
+// own.
 func Apply(ctx context.Context, ex Execer) error {
+	return apply(ctx, ex, false)
+}
+
+func apply(ctx context.Context, ex Execer, scoped bool) error {
 	for _, m := range Models() {
 		start := time.Now()
-		if _, err := ex.ExecContext(ctx, m.SQL); err != nil {
+		q, err := m.Render(scoped)
+		if err != nil {
+			return err
+		}
+		if _, err := ex.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("transform model %s (%s): %w", m.Name, m.File, err)
 		}
-		slog.Debug("transform model", "model", m.Name, "duration", time.Since(start))
+		slog.Debug("transform model", "model", m.Name, "scoped", scoped, "duration", time.Since(start))
 	}
 	return nil
 }

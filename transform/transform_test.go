@@ -171,7 +171,11 @@ func TestPersonKey(t *testing.T) {
 			defer tx.Rollback()
 			var got error
 			for _, m := range Models() {
-				q := strings.Replace(m.SQL, "effekt_pk(p) AS hash(p)", "effekt_pk(p) AS "+tt.macro, 1)
+				q, err := m.Render(false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				q = strings.Replace(q, "effekt_pk(p) AS hash(p)", "effekt_pk(p) AS "+tt.macro, 1)
 				if _, got = tx.ExecContext(ctx, q); got != nil {
 					break
 				}
@@ -189,59 +193,167 @@ func TestPersonKey(t *testing.T) {
 	}
 }
 
+// loadedFile records file id as a load of kind with rows loaded and
+// replaced rows, as ingest records one.
+func loadedFile(id int, kind string, loaded, replaced int) string {
+	return fmt.Sprintf(`INSERT INTO files (file_id, path, name, kind, sha256, size_bytes, rows_read, rows_loaded, rows_rejected,
+		status, started_at, finished_at, duration_ms, rows_replaced)
+		VALUES (%d, 'f%[1]d.csv', 'f%[1]d.csv', '%s', 'sha%[1]d', 1, %[3]d, %[3]d, 0, 'loaded', now(), now(), 0, %[4]d);`, id, kind, loaded, replaced)
+}
+
 // TestRefresh: Refresh keeps the tables while the sources and models are
-// as they were built from, and rebuilds them after anything a load does
-// (rows added, rows of an earlier file replaced or deleted), when a table
-// is missing, or when Run rebuilt them meanwhile.
+// as they were built from; updates them for the persons of the files
+// loaded since when those loads account for every change (rows added,
+// rows of an earlier file replaced, an intervention of the catalogue
+// replaced) and touch at most half of the persons; and rebuilds them
+// otherwise: a change no load accounts for, a table missing, the state
+// forgotten or from before row counts, the models changed. Whatever it
+// does, the tables are then those a rebuild gives.
 func TestRefresh(t *testing.T) {
 	ctx := context.Background()
+	// three more persons, so that one file's persons are not half of all
+	more := `INSERT INTO so_registrations (person, birth_date, gender, municipality, registered_on, language, file_id, line) VALUES
+		('y1', '1980-01-01', 'K', '0127', '2022-02-02', 'sv', 1, 7), ('y2', '1981-01-01', 'M', '0127', '2022-03-03', 'sv', 1, 8),
+		('y3', '1982-01-01', 'K', '0136', '2022-04-04', 'ar', 1, 9)`
 	tests := []struct {
-		name   string
-		change string // SQL run between two Refresh calls; "" none
-		want   bool   // the second Refresh rebuilt
-		so     int    // so_cohort rows after it
+		name    string
+		change  string // SQL run between two Refresh calls; "" none
+		want    Action
+		persons int64  // Updated: persons in scope
+		reason  string // Rebuilt: part of the reason
+		check   string // a query of the tables after it, its rows joined by |
+		rows    string
 	}{
-		{"nothing changed", "", false, 2},
-		{"a new file's row", `INSERT INTO so_registrations VALUES ('x9', DATE '1985-05-05', 'K', '0136', DATE '2023-06-01', 'ar', NULL, 99, 2)`, true, 3},
-		{"a row replaced by a later file", `UPDATE so_registrations SET file_id = 99 WHERE person = 'x3'`, true, 2},
-		{"a row deleted", `DELETE FROM so_registrations WHERE person = 'x3'`, true, 1},
-		{"another source", `DELETE FROM so_certificates`, true, 2},
-		{"a cohort table dropped", `DROP TABLE sfi_cohort`, true, 2},
-		{"state forgotten", `DELETE FROM transform_state`, true, 2},
+		{name: "nothing changed", want: Kept, check: `SELECT count(*) FROM so_cohort`, rows: "5"},
+		{name: "a new file's row", want: Updated, persons: 1,
+			change: loadedFile(99, "so_registrations", 1, 0) + `INSERT INTO so_registrations VALUES ('x9', DATE '1985-05-05', 'K', '0136', DATE '2023-06-01', 'ar', NULL, 99, 2)`,
+			check:  `SELECT person, municipality, registered_on FROM so_cohort WHERE person = 'x9'`, rows: "x9|0136|2023-06-01"},
+		{name: "a row replaced by a later file", want: Updated, persons: 1,
+			change: loadedFile(99, "settlements", 1, 1) + `DELETE FROM settlements WHERE person = 'x1';
+				INSERT INTO settlements (person, birth_date, gender, municipality, permit_on, settled_on, file_id, line) VALUES
+				('x1', '1990-01-01', 'K', '0180', '2023-01-01', '2023-03-01', 99, 2)`,
+			check: `SELECT municipality, days_permit_to_settled, so_registered_on FROM settlement_cohort`, rows: "0180|59|2023-03-01"},
+		{name: "two files, the second replacing the first's row", want: Updated, persons: 1,
+			change: loadedFile(98, "so_certificates", 1, 0) + loadedFile(99, "so_certificates", 1, 1) +
+				`INSERT INTO so_certificates (person, birth_date, gender, issued_on, file_id, line) VALUES ('x1', '1990-01-01', 'K', '2023-09-01', 99, 2)`,
+			check: `SELECT person, certified_on, completed FROM so_cohort WHERE person = 'x1'`, rows: "x1|2023-09-01|true"},
+		{name: "an intervention replaced", want: Updated, persons: 1,
+			change: loadedFile(99, "interventions", 1, 1) + `DELETE FROM interventions;
+				INSERT INTO interventions (intervention_id, name, provider_municipality, file_id, line) VALUES ('I1', 'Jobbspår', '0180', 99, 2)`,
+			check: `SELECT intervention_id, coalesce(provider_municipality, '-') FROM participation_cohort ORDER BY 1`, rows: "I1|0180\nI9|-"},
+		{name: "most persons touched", want: Rebuilt, reason: "touched 4 of 6 persons",
+			change: loadedFile(99, "af_plans", 4, 0) + `INSERT INTO af_plans (person, birth_date, gender, municipality, plan_started_on, plan_ended_on, file_id, line) VALUES
+				('y1', '1980-01-01', 'K', '0127', '2022-01-01', '2022-06-01', 99, 1), ('y2', '1981-01-01', 'M', '0127', '2022-01-01', '2022-06-01', 99, 2),
+				('y3', '1982-01-01', 'K', '0136', '2022-01-01', '2022-06-01', 99, 3), ('x3', '1970-07-07', 'M', '0180', '2022-01-01', '2022-06-01', 99, 4)`,
+			check: `SELECT count(*) FROM plan_cohort`, rows: "6"},
+		{name: "a row deleted", want: Rebuilt, reason: "so_registrations: 6 rows, the loads since account for 7",
+			change: `DELETE FROM so_registrations WHERE person = 'x3' AND file_id = 1`, check: `SELECT count(*) FROM so_cohort`, rows: "5"},
+		{name: "a row of no recorded file", want: Rebuilt, reason: "so_registrations: rows of 1 files not recorded as loaded",
+			change: `INSERT INTO so_registrations VALUES ('x9', DATE '1985-05-05', 'K', '0136', DATE '2023-06-01', 'ar', NULL, 99, 2)`,
+			check:  `SELECT count(*) FROM so_cohort`, rows: "6"},
+		{name: "a file without a count of replaced rows", want: Rebuilt, reason: "1 files loaded without a count",
+			change: loadedFile(99, "so_registrations", 1, 0) + `UPDATE files SET rows_replaced = NULL;
+				INSERT INTO so_registrations VALUES ('x9', DATE '1985-05-05', 'K', '0136', DATE '2023-06-01', 'ar', NULL, 99, 2)`,
+			check: `SELECT count(*) FROM so_cohort`, rows: "6"},
+		{name: "another source emptied", want: Rebuilt, reason: "so_certificates: 0 rows",
+			change: `DELETE FROM so_certificates`, check: `SELECT count(*) FROM persons`, rows: "5"},
+		{name: "a cohort table dropped", want: Rebuilt, reason: "a table is missing",
+			change: `DROP TABLE sfi_cohort`, check: `SELECT count(*) FROM sfi_cohort`, rows: "2"},
+		{name: "state forgotten", want: Rebuilt, reason: "no state recorded",
+			change: `DELETE FROM transform_state`, check: `SELECT count(*) FROM so_cohort`, rows: "5"},
+		{name: "state without row counts", want: Rebuilt, reason: "no row counts",
+			change: loadedFile(99, "so_registrations", 1, 0) + `UPDATE transform_state SET source_rows = NULL;
+				INSERT INTO so_registrations VALUES ('x9', DATE '1985-05-05', 'K', '0136', DATE '2023-06-01', 'ar', NULL, 99, 2)`,
+			check: `SELECT count(*) FROM so_cohort`, rows: "6"},
+		{name: "models changed", want: Rebuilt, reason: "the models changed",
+			change: `UPDATE transform_state SET models = 'other'; DELETE FROM so_certificates`, check: `SELECT count(*) FROM so_cohort`, rows: "5"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			db := fixtureDB(t)
-			if rebuilt, err := Refresh(ctx, db); err != nil || !rebuilt {
-				t.Fatalf("first Refresh: rebuilt %v, %v; want true", rebuilt, err)
+			if _, err := db.ExecContext(ctx, more); err != nil {
+				t.Fatal(err)
+			}
+			if out, err := Refresh(ctx, db); err != nil || out.Action != Rebuilt {
+				t.Fatalf("first Refresh: %+v, %v; want rebuilt", out, err)
 			}
 			if tc.change != "" {
 				if _, err := db.ExecContext(ctx, tc.change); err != nil {
 					t.Fatal(err)
 				}
 			}
-			rebuilt, err := Refresh(ctx, db)
+			out, err := Refresh(ctx, db)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if rebuilt != tc.want {
-				t.Errorf("second Refresh rebuilt = %v, want %v", rebuilt, tc.want)
+			if out.Action != tc.want || out.Persons != tc.persons || !strings.Contains(out.Reason, tc.reason) {
+				t.Errorf("second Refresh: %v for %d persons (%q); want %v for %d (%q)", out.Action, out.Persons, out.Reason, tc.want, tc.persons, tc.reason)
 			}
-			var so, states int
-			if err := db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM so_cohort), (SELECT count(*) FROM transform_state)`).Scan(&so, &states); err != nil {
-				t.Fatal(err)
+			if got := strings.Join(rowsOf(t, db, tc.check), "\n"); got != tc.rows {
+				t.Errorf("%s:\n%s\nwant\n%s", tc.check, got, tc.rows)
 			}
-			if so != tc.so || states != 1 {
-				t.Errorf("so_cohort %d rows, transform_state %d rows; want %d and 1", so, states, tc.so)
+			var states int
+			if err := db.QueryRowContext(ctx, `SELECT count(*) FROM transform_state`).Scan(&states); err != nil || states != 1 {
+				t.Errorf("transform_state %d rows, %v; want 1", states, err)
 			}
-			// a kept state is kept again; Run always rebuilds
-			if rebuilt, err := Refresh(ctx, db); err != nil || rebuilt {
-				t.Errorf("third Refresh: rebuilt %v, %v; want false", rebuilt, err)
-			}
+			// the tables are a rebuild's
+			got := snapshot(t, db)
 			if err := Run(ctx, db); err != nil {
 				t.Fatal(err)
 			}
+			if want := snapshot(t, db); got != want {
+				t.Errorf("tables after Refresh\n%s\ndiffer from a rebuild's\n%s", got, want)
+			}
+			// a kept state is kept again
+			if out, err := Refresh(ctx, db); err != nil || out.Action != Kept {
+				t.Errorf("third Refresh: %+v, %v; want kept", out, err)
+			}
 		})
+	}
+}
+
+// snapshot returns every model table's rows, sorted, as text.
+func snapshot(t *testing.T, db *sql.DB) string {
+	t.Helper()
+	var b strings.Builder
+	for _, m := range Models() {
+		fmt.Fprintf(&b, "%s:\n%s\n", m.Name, strings.Join(rowsOf(t, db, "SELECT * FROM "+m.Name+" ORDER BY ALL"), "\n"))
+	}
+	return b.String()
+}
+
+// TestUpdate: Update recomputes the tables for the persons of the files
+// given, whatever their number, and leaves the tables a rebuild's.
+func TestUpdate(t *testing.T) {
+	ctx := context.Background()
+	db := fixtureDB(t)
+	if _, err := Update(ctx, db, []int64{1}); err == nil || !strings.Contains(err.Error(), "never built") {
+		t.Fatalf("Update before a build: %v, want an error saying the tables were never built", err)
+	}
+	if err := Run(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	want := snapshot(t, db)
+	for _, tc := range []struct {
+		files   []int64
+		persons int64
+	}{
+		{[]int64{1}, 2},    // so_registrations: x1, x3
+		{[]int64{6}, 1},    // so_certificates: x2
+		{[]int64{9}, 1},    // the catalogue's I1: its participant x1
+		{[]int64{1, 6}, 3}, // everyone
+		{[]int64{77}, 0},   // no such file
+	} {
+		out, err := Update(ctx, db, tc.files)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.Action != Updated || out.Persons != tc.persons {
+			t.Errorf("Update(%v): %v for %d persons, want updated for %d", tc.files, out.Action, out.Persons, tc.persons)
+		}
+		if got := snapshot(t, db); got != want {
+			t.Errorf("Update(%v): tables\n%s\ndiffer from a rebuild's\n%s", tc.files, got, want)
+		}
 	}
 }
 

@@ -23,11 +23,11 @@ INSERT INTO indicator_values VALUES
 
 INSERT INTO files VALUES
     (1, 'inbox/so_registrations/anm_2021-05.csv', 'anm_2021-05.csv', 'so_registrations', 'aa11', 1200, 10, 6, 4, 'loaded', NULL,
-     '2021-06-01 10:00:00+00', '2021-06-01 10:00:02+00', 2000),
+     '2021-06-01 10:00:00+00', '2021-06-01 10:00:02+00', 2000, 0),
     (2, 'inbox/settlements/mott_2021-05.xlsx', 'mott_2021-05.xlsx', 'settlements', 'bb22', 5400, 20, 17, 3, 'loaded', NULL,
-     '2021-06-02 10:00:00+00', '2021-06-02 10:00:01+00', 1000),
+     '2021-06-02 10:00:00+00', '2021-06-02 10:00:01+00', 1000, 0),
     (3, 'inbox/okand.csv', 'okand.csv', NULL, 'cc33', 300, 0, 0, 0, 'failed', 'the header row matches no file kind; put the file in inbox/<kind>/',
-     '2021-06-03 10:00:00+00', '2021-06-03 10:00:00+00', 5);
+     '2021-06-03 10:00:00+00', '2021-06-03 10:00:00+00', 5, 0);
 
 INSERT INTO rejected_rows VALUES
     (1, 'so_registrations', 3, 'personnummer', '19850101-****', 'invalid_person_id', 'line 3, column "personnummer": "19850101-****" fails the check digit'),

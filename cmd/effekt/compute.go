@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/effekt/effekt/models"
+	"github.com/effekt/effekt/transform"
 )
 
 func init() {
@@ -54,10 +55,7 @@ func init() {
 					return err
 				}
 				out := cmd.OutOrStdout()
-				cohorts := "cohort tables rebuilt"
-				if !res.Transformed {
-					cohorts = "cohort tables kept: nothing loaded since they were built"
-				}
+				cohorts := cohortsDone(res.Transform)
 				fmt.Fprintf(out, "as_of %s: %d rows in %s (%s)\n", res.AsOf.Format(time.DateOnly), res.Rows, time.Since(start).Round(time.Millisecond), cohorts)
 				for _, ind := range models.Published() {
 					fmt.Fprintf(out, "  %-6s  %6d  %s\n", ind.ID, res.PerKPI[ind.ID], ind.TitleSV)
@@ -73,4 +71,15 @@ func init() {
 		bindQuiet(cmd, &quiet)
 		return cmd
 	})
+}
+
+// cohortsDone says what a compute did with the cohort tables.
+func cohortsDone(o transform.Outcome) string {
+	switch o.Action {
+	case transform.Kept:
+		return "cohort tables kept: nothing loaded since they were built"
+	case transform.Updated:
+		return fmt.Sprintf("cohort tables updated for the %d persons loaded since they were built", o.Persons)
+	}
+	return "cohort tables rebuilt: " + o.Reason
 }

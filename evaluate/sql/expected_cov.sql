@@ -1,20 +1,25 @@
 -- effekt_cov: the covariate levels that come from settlements, once per
 -- compute for every indicator: per settled person, pk = hash(person) (a
 -- 64-bit key, cheaper to join on than the 64-character pseudonym; buildCov
--- checks that it is one-to-one over every person in persons, else the
--- case rows join effekt_cov_person on the pseudonym itself) and cov, the number of its
--- combination of levels in effekt_cov_levels: l2 education, l3 region of
--- birth (grouped from birth_country with the table {{regions}} spliced in)
--- and l4 months from permit to settlement, as expected_case.sql documents
--- them. Cov 0 is a person without a settlement: 'saknas' for all three.
--- Grouping the case rows on one small integer instead of three strings is
--- what makes them cheap.
-CREATE OR REPLACE TEMP TABLE effekt_cov_rows AS
+-- checks that it is one-to-one over every person in persons, else it also
+-- builds effekt_cov_person (expected_cov_person.sql) and the case rows join
+-- that on the pseudonym itself) and cov, the number of its combination of
+-- levels in effekt_cov_levels: l2 education, l3 region of birth (grouped
+-- from birth_country with the table {{regions}} spliced in) and l4 months
+-- from permit to settlement, as expected_case.sql documents them. Cov 0 is
+-- a person without a settlement: 'saknas' for all three. Grouping the case
+-- rows on one small integer instead of three strings is what makes them
+-- cheap.
+--
+-- effekt_cov_source() gives every settlement's pseudonym and levels; the
+-- tables read from it only the columns they keep (the pseudonym is not
+-- written out unless the fallback needs it: a join reads its whole build
+-- side, and without the pseudonym it is several times cheaper).
+CREATE OR REPLACE TEMP MACRO effekt_cov_source() AS TABLE
 WITH regions(country, region) AS (
     VALUES {{regions}}
 )
 SELECT
-    hash(s.person) AS pk,
     s.person,
     coalesce(nullif(s.education, ''), 'saknas') AS l2,
     CASE WHEN s.birth_country IS NULL OR trim(s.birth_country) = '' THEN 'saknas'
@@ -26,21 +31,18 @@ SELECT
 FROM settlements s
 LEFT JOIN regions g ON g.country = lower(trim(s.birth_country));
 
+CREATE OR REPLACE TEMP TABLE effekt_cov_rows AS
+SELECT hash(person) AS pk, l2, l3, l4 FROM effekt_cov_source();
+
 CREATE OR REPLACE TEMP TABLE effekt_cov_levels AS
 SELECT 0 AS cov, 'saknas' AS l2, 'saknas' AS l3, 'saknas' AS l4
 UNION ALL
 SELECT (row_number() OVER (ORDER BY l2, l3, l4))::INTEGER, l2, l3, l4
 FROM (SELECT DISTINCT l2, l3, l4 FROM effekt_cov_rows);
 
--- effekt_cov holds the key and cov only (a join reads its whole build
--- side: without the pseudonym it is several times cheaper);
--- effekt_cov_person, the same with the pseudonym, is for the fallback join.
-CREATE OR REPLACE TEMP TABLE effekt_cov_person AS
-SELECT r.pk, r.person, v.cov
+CREATE OR REPLACE TEMP TABLE effekt_cov AS
+SELECT r.pk, v.cov
 FROM effekt_cov_rows r
 JOIN effekt_cov_levels v ON v.cov > 0 AND v.l2 = r.l2 AND v.l3 = r.l3 AND v.l4 = r.l4;
-
-CREATE OR REPLACE TEMP TABLE effekt_cov AS
-SELECT pk, cov FROM effekt_cov_person;
 
 DROP TABLE effekt_cov_rows;

@@ -17,6 +17,21 @@
 -- the model fails when two share a pk, so a join on pk is a join on the
 -- pseudonym.
 --
+-- Every model is a template run in one of two modes (transform.go's
+-- Render), with three functions:
+--   rebuild  clear "t" drops table t, src "t" is source table t and
+--            inScope "c" is true: every table is built anew.
+--   update   for the persons in effekt_scope (pk of every person the loads
+--            since the tables were built touched) only: clear "t" deletes
+--            their rows from t, src "t" is t's rows of them and inScope "c"
+--            keeps them. A person's rows in every table depend on that
+--            person's source rows alone (and on the intervention
+--            catalogue, whose changes put the participants in scope), so
+--            the update gives the tables a rebuild would.
+-- A source table a model reads only through a join with a scoped
+-- temporary table (so_attendance, so_certificates, sfi_courses' grades)
+-- needs no src: the join keeps only the persons in scope.
+--
 -- The temporary tables built here are shared with the later models; the
 -- model that uses one last drops it:
 --   effekt_persons     pk, birth_date, gender (persons by pk)
@@ -28,7 +43,7 @@ CREATE OR REPLACE TEMP MACRO effekt_pk(p) AS hash(p);
 -- (ties on the date: the lowest municipality code, then file and line).
 CREATE OR REPLACE TEMP TABLE effekt_so_first AS
 SELECT effekt_pk(person) AS pk, person, municipality, registered_on, language
-FROM so_registrations
+FROM {{src "so_registrations"}} t
 QUALIFY row_number() OVER (PARTITION BY effekt_pk(person) ORDER BY registered_on, municipality, file_id, line) = 1;
 
 -- effekt_so_attended: so_attendance holds most of the loaded rows; this is
@@ -50,13 +65,13 @@ GROUP BY r.pk;
 -- effekt_seen: every row of every source that names a person, with its
 -- source's rank (settlements 1 … so_certificates 7, the order above).
 CREATE OR REPLACE TEMP VIEW effekt_seen AS
-          SELECT 1 AS source, person, birth_date, gender, file_id, line FROM settlements
-UNION ALL SELECT 2, person, birth_date, gender, file_id, line FROM so_registrations
-UNION ALL SELECT 3, person, birth_date, gender, file_id, line FROM sfi_courses
-UNION ALL SELECT 4, person, birth_date, gender, file_id, line FROM af_plans
-UNION ALL SELECT 5, person, birth_date, gender, file_id, line FROM intervention_participations
-UNION ALL SELECT 6, person, birth_date, gender, file_id, line FROM so_attendance
-UNION ALL SELECT 7, person, birth_date, gender, file_id, line FROM so_certificates;
+          SELECT 1 AS source, person, birth_date, gender, file_id, line FROM {{src "settlements"}} t
+UNION ALL SELECT 2, person, birth_date, gender, file_id, line FROM {{src "so_registrations"}} t
+UNION ALL SELECT 3, person, birth_date, gender, file_id, line FROM {{src "sfi_courses"}} t
+UNION ALL SELECT 4, person, birth_date, gender, file_id, line FROM {{src "af_plans"}} t
+UNION ALL SELECT 5, person, birth_date, gender, file_id, line FROM {{src "intervention_participations"}} t
+UNION ALL SELECT 6, person, birth_date, gender, file_id, line FROM {{src "so_attendance"}} t
+UNION ALL SELECT 7, person, birth_date, gender, file_id, line FROM {{src "so_certificates"}} t;
 
 -- effekt_variants: every distinct (person, birth date, gender) of every
 -- source. The loader derives birth date and gender from the identity the
@@ -71,7 +86,8 @@ SELECT person FROM effekt_variants GROUP BY person HAVING count(*) > 1;
 
 -- The pseudonym is random hex: FSST gains little on it and costs a lot to
 -- write and to read back in every join, so it is stored uncompressed.
-CREATE OR REPLACE TABLE persons (
+{{clear "persons"}};
+CREATE TABLE IF NOT EXISTS persons (
     person VARCHAR USING COMPRESSION uncompressed,
     birth_date DATE,
     gender VARCHAR
@@ -107,7 +123,7 @@ WHERE keys <> persons;
 
 -- effekt_persons: persons by pk, for the cohort models to join on.
 CREATE OR REPLACE TEMP TABLE effekt_persons AS
-SELECT effekt_pk(person) AS pk, birth_date, gender FROM persons;
+SELECT effekt_pk(person) AS pk, birth_date, gender FROM persons WHERE {{inScope "person"}};
 
 DROP TABLE effekt_disagree;
 DROP TABLE effekt_variants;

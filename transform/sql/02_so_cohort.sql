@@ -15,7 +15,8 @@
 -- both.
 -- The pseudonym is random hex: FSST gains little on it and costs a lot to
 -- write and to read back in every join, so it is stored uncompressed.
-CREATE OR REPLACE TABLE so_cohort (
+{{clear "so_cohort"}};
+CREATE TABLE IF NOT EXISTS so_cohort (
     person VARCHAR USING COMPRESSION uncompressed,
     gender VARCHAR,
     birth_date DATE,

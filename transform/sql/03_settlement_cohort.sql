@@ -5,7 +5,8 @@
 -- [settled_on - 30, settled_on + 90]; window_end = settled_on + 90.
 -- The pseudonym is random hex: FSST gains little on it and costs a lot to
 -- write and to read back in every join, so it is stored uncompressed.
-CREATE OR REPLACE TABLE settlement_cohort (
+{{clear "settlement_cohort"}};
+CREATE TABLE IF NOT EXISTS settlement_cohort (
     person VARCHAR USING COMPRESSION uncompressed,
     gender VARCHAR,
     birth_date DATE,
@@ -21,8 +22,8 @@ CREATE OR REPLACE TABLE settlement_cohort (
 -- streams the pseudonyms.
 CREATE OR REPLACE TEMP TABLE effekt_near AS
 SELECT s.pk, min(r.registered_on) AS so_registered_on
-FROM (SELECT effekt_pk(person) AS pk, settled_on FROM settlements) s
-JOIN (SELECT effekt_pk(person) AS pk, registered_on FROM so_registrations) r
+FROM (SELECT effekt_pk(person) AS pk, settled_on FROM {{src "settlements"}} t) s
+JOIN (SELECT effekt_pk(person) AS pk, registered_on FROM {{src "so_registrations"}} t) r
   ON r.pk = s.pk
  AND r.registered_on BETWEEN s.settled_on - 30 AND s.settled_on + 90
 GROUP BY s.pk;
@@ -38,7 +39,7 @@ SELECT
     s.settled_on + 90                  AS window_end,
     date_diff('day', s.permit_on, s.settled_on) AS days_permit_to_settled,
     n.so_registered_on
-FROM settlements s
+FROM {{src "settlements"}} s
 JOIN effekt_persons p ON p.pk = effekt_pk(s.person)
 LEFT JOIN effekt_near n ON n.pk = effekt_pk(s.person);
 

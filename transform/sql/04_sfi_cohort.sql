@@ -4,7 +4,8 @@
 -- (A–E), in any course, graded within [started_on, started_on + 365].
 -- The pseudonym is random hex: FSST gains little on it and costs a lot to
 -- write and to read back in every join, so it is stored uncompressed.
-CREATE OR REPLACE TABLE sfi_cohort (
+{{clear "sfi_cohort"}};
+CREATE TABLE IF NOT EXISTS sfi_cohort (
     person VARCHAR USING COMPRESSION uncompressed,
     gender VARCHAR,
     birth_date DATE,
@@ -17,7 +18,7 @@ CREATE OR REPLACE TABLE sfi_cohort (
 INSERT INTO sfi_cohort
 WITH first_course AS (
     SELECT effekt_pk(person) AS pk, person, municipality, course, started_on
-    FROM sfi_courses
+    FROM {{src "sfi_courses"}} t
     QUALIFY row_number() OVER (PARTITION BY effekt_pk(person) ORDER BY started_on, course, municipality, file_id, line) = 1
 ),
 passed AS (

@@ -5,7 +5,8 @@
 -- window (plan_ended_on + 90) has closed.
 -- The pseudonym is random hex: FSST gains little on it and costs a lot to
 -- write and to read back in every join, so it is stored uncompressed.
-CREATE OR REPLACE TABLE plan_cohort (
+{{clear "plan_cohort"}};
+CREATE TABLE IF NOT EXISTS plan_cohort (
     person VARCHAR USING COMPRESSION uncompressed,
     gender VARCHAR,
     birth_date DATE,
@@ -25,7 +26,7 @@ SELECT
     a.plan_ended_on,
     a.plan_ended_on + 90 AS window_end,
     a.outcome_90d
-FROM af_plans a
+FROM {{src "af_plans"}} a
 JOIN effekt_persons p ON p.pk = effekt_pk(a.person)
 WHERE a.plan_ended_on IS NOT NULL
 QUALIFY row_number() OVER (

@@ -4,7 +4,8 @@
 -- interventions catalogue.
 -- The pseudonym is random hex: FSST gains little on it and costs a lot to
 -- write and to read back in every join, so it is stored uncompressed.
-CREATE OR REPLACE TABLE participation_cohort (
+{{clear "participation_cohort"}};
+CREATE TABLE IF NOT EXISTS participation_cohort (
     person VARCHAR USING COMPRESSION uncompressed,
     gender VARCHAR,
     birth_date DATE,
@@ -26,7 +27,7 @@ SELECT
     i.ended_on,
     i.outcome,
     c.provider_municipality
-FROM intervention_participations i
+FROM {{src "intervention_participations"}} i
 LEFT JOIN interventions c USING (intervention_id)
 JOIN effekt_persons p ON p.pk = effekt_pk(i.person);
 
