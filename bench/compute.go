@@ -31,12 +31,15 @@ type ComputeOptions struct {
 }
 
 // Compute measures models.Compute, of the indicators alone and of every KPI
-// with the case-mix companions, each after a load (the transform tables
-// rebuilt) and with nothing loaded since the last compute (kept), against
-// the limit: one independent SQL query computing EF101's
-// cells straight from the loaded tables. Runs alternate effekt and limit so
-// both see the same load. It rewrites indicator_values (as a compute does)
-// and checks that the limit query gives effekt's EF101 cells.
+// with the case-mix companions, each after a load that touched most
+// persons (the transform tables rebuilt), after loads of the newest file of
+// each kind (updated for their persons) and with nothing loaded since the
+// last compute (kept), against the limit: one independent SQL query
+// computing EF101's cells straight from the loaded tables. Runs alternate
+// effekt and limit so both see the same load; each starts after a
+// sync(2), so that it does not pay for writing back what the one before
+// wrote. It rewrites indicator_values (as a compute does) and checks that
+// the limit query gives effekt's EF101 cells.
 func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (*Report, error) {
 	if opt.Runs <= 0 {
 		opt.Runs = 3
@@ -97,6 +100,7 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (*Report, erro
 				co.Steps = []models.Step{evaluate.CompanionStep()}
 			}
 			rec := &stepRecorder{}
+			settle()
 			c0, t0 := cpuSeconds(), time.Now()
 			res, err := withSteps(rec, func() (models.ComputeResult, error) { return models.Compute(ctx, db, co) })
 			if err != nil {
@@ -127,6 +131,7 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (*Report, erro
 			}
 		}
 
+		settle()
 		c0, t0 := cpuSeconds(), time.Now()
 		if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE bench_ef101 AS "+limitSQL); err != nil {
 			return nil, fmt.Errorf("bench compute: limit query: %w", err)

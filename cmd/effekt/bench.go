@@ -100,7 +100,7 @@ func newBenchCompute() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "compute",
-		Short: "time the compute (the 11 indicators, all KPIs; after a load and with nothing loaded since; each step) against one independent SQL query for EF101; rewrites indicator_values",
+		Short: "time the compute (the 11 indicators, all KPIs; after a load, after loads of the newest files and with nothing loaded since; each step) against one independent SQL query for EF101; rewrites indicator_values and the cohort tables",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := cf.load()
