@@ -27,7 +27,8 @@ rows AS (
         m.gender,
         m.x,
         (year(m.cohort_date) - year(m.eff_birth_date)
-            - CASE WHEN strftime(m.cohort_date, '%m%d') < strftime(m.eff_birth_date, '%m%d') THEN 1 ELSE 0 END)::INTEGER AS age,
+            - CASE WHEN month(m.cohort_date) * 100 + day(m.cohort_date) < month(m.eff_birth_date) * 100 + day(m.eff_birth_date)
+                   THEN 1 ELSE 0 END)::INTEGER AS age,
         coalesce(c.cov, 0) AS cov
     FROM micro m
     LEFT JOIN {{join}}
