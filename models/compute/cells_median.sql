@@ -1,72 +1,58 @@
--- effekt_cells for a median (x is a measure, e.g. days): re-aggregates one
--- indicator's micro rows (its SQL file, spliced in below) into cells per
--- area, period and gender: n cohort rows, k = the sum of x, med = median(x).
+-- effekt_cells for a median (x is a measure, e.g. days): one row per area,
+-- period and gender of one indicator (its micro rows, spliced in below): n
+-- cohort rows, k = the sum of x and med = median(x) of the cell's micro
+-- rows (the mean of the two middle values for an even count, NULL when no
+-- row has a value).
+--
 -- Every cohort row counts in its municipality, its county (00 + the first
 -- two digits of the code), Riket (0000) and each configured group it
 -- belongs to (effekt_area_groups), and under its own gender and under T.
--- Aggregates are computed from micro rows, never from municipal values.
---
--- The micro rows are read once and counted per municipality, period, gender
--- and value of x (days repeat a lot); the cells add up those counts, so each
--- cell has the exact frequency of every value of x. The median is then
--- median() of the cell's micro rows computed from the frequencies: with m
--- non-NULL values sorted, lo and hi at the (0-based) ranks ⌊(m−1)/2⌋ and
--- ⌊m/2⌋ (one value when m is odd), median = lo · 0.5 + hi · 0.5, as
--- median() interpolates a DOUBLE to the last bit; NULL when m is 0.
+-- Aggregates are computed from micro rows, never from municipal values: a
+-- median cannot be added up, so every cell's median is median() over its
+-- own micro rows. The municipalities, counties and Riket are one
+-- aggregation with grouping sets (each cell with and without gender); the
+-- groups a second one over the micro rows of their members.
 CREATE OR REPLACE TEMP TABLE effekt_cells AS
 WITH micro AS (
 {{micro}}
 ),
--- one row per municipality, period, gender and value of x: c micro rows
-counted AS (
-    SELECT municipality, period, gender, x, count(*) AS c
+m AS (
+    SELECT municipality, '00' || substr(municipality, 1, 2) AS county, period, gender, x
     FROM micro
-    GROUP BY ALL
 ),
-placed AS (
-    SELECT municipality AS area, period, gender, x, c FROM counted
-    UNION ALL
-    SELECT '00' || substr(municipality, 1, 2), period, gender, x, c FROM counted
-    UNION ALL
-    SELECT '0000', period, gender, x, c FROM counted
-    UNION ALL
-    SELECT g.gid, m.period, m.gender, m.x, m.c
-    FROM counted m
+areas AS (
+    SELECT
+        CASE WHEN grouping(municipality) = 0 THEN municipality
+             WHEN grouping(county) = 0 THEN county
+             ELSE '0000' END                              AS area,
+        period,
+        CASE WHEN grouping(gender) = 0 THEN gender ELSE 'T' END AS gender,
+        count(*)                                          AS n,
+        sum(x)                                            AS k,
+        median(x)                                         AS med
+    FROM m
+    GROUP BY GROUPING SETS ((municipality, period, gender), (municipality, period),
+                            (county, period, gender), (county, period),
+                            (period, gender), (period))
+),
+grouped AS (
+    SELECT
+        g.gid                                             AS area,
+        m.period,
+        CASE WHEN grouping(m.gender) = 0 THEN m.gender ELSE 'T' END AS gender,
+        count(*)                                          AS n,
+        sum(m.x)                                          AS k,
+        median(m.x)                                       AS med
+    FROM m
     JOIN effekt_area_groups g ON g.member = m.municipality
-),
-split AS (
-    SELECT area, period, gender, x, c FROM placed WHERE {{by_gender}}
-    UNION ALL
-    SELECT area, period, 'T', x, c FROM placed
-),
--- one row per cell and value of x: c micro rows
-freq AS (
-    SELECT area, period, gender, x, sum(c) AS c
-    FROM split
-    GROUP BY ALL
-),
--- upto: the cell's micro rows with a value ≤ x; m: its non-NULL values
-ranked AS (
-    SELECT area, period, gender, x, c,
-           sum(c) OVER (PARTITION BY area, period, gender ORDER BY x ASC NULLS LAST
-                        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS upto,
-           sum(c) FILTER (WHERE x IS NOT NULL) OVER (PARTITION BY area, period, gender) AS m
-    FROM freq
-),
-middle AS (
-    SELECT area, period, gender,
-           sum(c)                                     AS n,
-           sum(x * c)                                 AS k,
-           min(x) FILTER (WHERE upto > (m - 1) // 2)  AS lo,
-           min(x) FILTER (WHERE upto > m // 2)        AS hi
-    FROM ranked
-    GROUP BY area, period, gender
+    GROUP BY GROUPING SETS ((g.gid, m.period, m.gender), (g.gid, m.period))
 )
 SELECT
     area,
     period,
     gender,
-    n::BIGINT                      AS n,
-    k::BIGINT                      AS k,     -- meaningful for 0/1 indicators
-    (lo * 0.5 + hi * 0.5)::DOUBLE AS med    -- meaningful for measures
-FROM middle
+    n::BIGINT      AS n,
+    k::BIGINT      AS k,     -- meaningful for 0/1 indicators
+    med::DOUBLE    AS med    -- meaningful for measures
+FROM (SELECT * FROM areas UNION ALL SELECT * FROM grouped)
+WHERE gender = 'T' OR {{by_gender}}
