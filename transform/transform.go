@@ -39,28 +39,36 @@ type Model struct {
 // every person an update recomputes.
 const scopeTable = "effekt_scope"
 
-// Render returns the model's SQL for a rebuild of every table, or for an
-// update of the persons in effekt_scope (scoped).
-func (m Model) Render(scoped bool) (string, error) {
-	inScope := func(col string) string {
+// Render returns the model's SQL for a rebuild of every table (loaded
+// empty), or for an update of the persons in effekt_scope, whose rows the
+// condition loaded (on file_id) selects the loads' added rows of.
+func (m Model) Render(loaded string) (string, error) {
+	scoped := loaded != ""
+	// in returns the condition that keeps the persons (column col) in
+	// the scope table (effekt_scope unless named)
+	in := func(col string, scope []string) string {
 		if !scoped {
 			return "true"
 		}
-		return "effekt_pk(" + col + ") IN (SELECT pk FROM " + scopeTable + ")"
+		table := scopeTable
+		if len(scope) > 0 {
+			table = scope[0]
+		}
+		return "effekt_pk(" + col + ") IN (SELECT pk FROM " + table + ")"
 	}
 	funcs := template.FuncMap{
-		"inScope": inScope,
-		"src": func(table string) string {
+		"inScope": func(col string, scope ...string) string { return in(col, scope) },
+		"src": func(table string, scope ...string) string {
 			if !scoped {
 				return table
 			}
-			return "(SELECT * FROM " + table + " WHERE " + inScope("person") + ")"
+			return "(SELECT * FROM " + table + " WHERE " + in("person", scope) + ")"
 		},
-		"clear": func(table string) string {
+		"clear": func(table string, scope ...string) string {
 			if !scoped {
 				return "DROP TABLE IF EXISTS " + table
 			}
-			return "DELETE FROM " + table + " WHERE " + inScope("person")
+			return "DELETE FROM " + table + " WHERE " + in("person", scope)
 		},
 	}
 	t, err := template.New(m.File).Funcs(funcs).Option("missingkey=error").Parse(m.SQL)
@@ -68,7 +76,11 @@ func (m Model) Render(scoped bool) (string, error) {
 		return "", fmt.Errorf("transform model %s: %w", m.File, err)
 	}
 	var b strings.Builder
-	if err := t.Execute(&b, nil); err != nil {
+	data := struct {
+		Scoped bool
+		Loaded string
+	}{scoped, "(" + loaded + ")"}
+	if err := t.Execute(&b, data); err != nil {
 		return "", fmt.Errorf("transform model %s: %w", m.File, err)
 	}
 	return b.String(), nil
@@ -219,8 +231,10 @@ func run(ctx context.Context, db *sql.DB, md mode, loaded string) (Outcome, erro
 			}
 		}
 	}
-	scoped := out.Action == Updated
-	if err := apply(ctx, tx, scoped); err != nil {
+	if out.Action != Updated {
+		loaded = ""
+	}
+	if err := apply(ctx, tx, loaded); err != nil {
 		return Outcome{}, err
 	}
 	if _, err := tx.ExecContext(ctx, "DROP TABLE IF EXISTS "+scopeTable); err != nil {
@@ -483,20 +497,22 @@ func tablesExist(ctx context.Context, q Queryer) (bool, error) {
 // Apply rebuilds every model on ex, in order, without a transaction of its
 // own.
 func Apply(ctx context.Context, ex Execer) error {
-	return apply(ctx, ex, false)
+	return apply(ctx, ex, "")
 }
 
-func apply(ctx context.Context, ex Execer, scoped bool) error {
+// apply runs every model on ex, in order: a rebuild when loaded is empty,
+// else an update of the persons in effekt_scope (Render).
+func apply(ctx context.Context, ex Execer, loaded string) error {
 	for _, m := range Models() {
 		start := time.Now()
-		q, err := m.Render(scoped)
+		q, err := m.Render(loaded)
 		if err != nil {
 			return err
 		}
 		if _, err := ex.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("transform model %s (%s): %w", m.Name, m.File, err)
 		}
-		slog.Debug("transform model", "model", m.Name, "scoped", scoped, "duration", time.Since(start))
+		slog.Debug("transform model", "model", m.Name, "scoped", loaded != "", "duration", time.Since(start))
 	}
 	return nil
 }

@@ -171,7 +171,7 @@ func TestPersonKey(t *testing.T) {
 			defer tx.Rollback()
 			var got error
 			for _, m := range Models() {
-				q, err := m.Render(false)
+				q, err := m.Render("")
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -233,6 +233,15 @@ func TestRefresh(t *testing.T) {
 				INSERT INTO settlements (person, birth_date, gender, municipality, permit_on, settled_on, file_id, line) VALUES
 				('x1', '1990-01-01', 'K', '0180', '2023-01-01', '2023-03-01', 99, 2)`,
 			check: `SELECT municipality, days_permit_to_settled, so_registered_on FROM settlement_cohort`, rows: "0180|59|2023-03-01"},
+		// x2 (a certificate only: M) gets a registration saying K, which
+		// outranks it: x2's row is recomputed from all its rows
+		{name: "a new row disagreeing with a known person", want: Updated, persons: 1,
+			change: loadedFile(99, "so_registrations", 1, 0) + `INSERT INTO so_registrations VALUES ('x2', DATE '2001-01-01', 'K', '0127', DATE '2023-06-01', 'sv', NULL, 99, 2)`,
+			check:  `SELECT person, birth_date, gender, variants FROM persons WHERE person IN ('x2', 'x1') ORDER BY person`, rows: "x1|1990-01-01|K|2\nx2|2001-01-01|K|2"},
+		// y1 (agreeing) gets a row that agrees: its row stands
+		{name: "a new row agreeing with a known person", want: Updated, persons: 1,
+			change: loadedFile(99, "so_certificates", 1, 0) + `INSERT INTO so_certificates (person, birth_date, gender, issued_on, file_id, line) VALUES ('y1', '1980-01-01', 'K', '2022-09-01', 99, 2)`,
+			check:  `SELECT person, birth_date, gender, variants, certified_on FROM persons JOIN so_cohort USING (person, birth_date, gender) WHERE person = 'y1'`, rows: "y1|1980-01-01|K|1|2022-09-01"},
 		{name: "two files, the second replacing the first's row", want: Updated, persons: 1,
 			change: loadedFile(98, "so_certificates", 1, 0) + loadedFile(99, "so_certificates", 1, 1) +
 				`INSERT INTO so_certificates (person, birth_date, gender, issued_on, file_id, line) VALUES ('x1', '1990-01-01', 'K', '2023-09-01', 99, 2)`,

@@ -62,39 +62,91 @@ JOIN effekt_so_first r ON r.pk = effekt_pk(a.person)
 WHERE a.present
 GROUP BY r.pk;
 
+{{if .Scoped -}}
+-- Update: a load never removes a person (it deletes only rows that share a
+-- key, which holds the person, with a row of its own) and only adds rows.
+-- So a person's row stands when it was known, its sources agreed
+-- (variants = 1) and every row the loads added agrees with it; a person
+-- not known before has only added rows. Only the rest (effekt_redo: known,
+-- and a disagreement before or now, usually none) is recomputed from all
+-- of its rows; with none, DuckDB reads no source for them.
+--
+-- effekt_fresh: every row the loads added that names a person, with its
+-- source's rank (settlements 1 … so_certificates 7, the order above).
+CREATE OR REPLACE TEMP TABLE effekt_fresh AS
+          SELECT 1 AS source, effekt_pk(person) AS pk, person, birth_date, gender, file_id, line FROM settlements WHERE {{.Loaded}}
+UNION ALL SELECT 2, effekt_pk(person), person, birth_date, gender, file_id, line FROM so_registrations WHERE {{.Loaded}}
+UNION ALL SELECT 3, effekt_pk(person), person, birth_date, gender, file_id, line FROM sfi_courses WHERE {{.Loaded}}
+UNION ALL SELECT 4, effekt_pk(person), person, birth_date, gender, file_id, line FROM af_plans WHERE {{.Loaded}}
+UNION ALL SELECT 5, effekt_pk(person), person, birth_date, gender, file_id, line FROM intervention_participations WHERE {{.Loaded}}
+UNION ALL SELECT 6, effekt_pk(person), person, birth_date, gender, file_id, line FROM so_attendance WHERE {{.Loaded}}
+UNION ALL SELECT 7, effekt_pk(person), person, birth_date, gender, file_id, line FROM so_certificates WHERE {{.Loaded}};
+
+-- effekt_known: the persons rows of the persons with an added row.
+CREATE OR REPLACE TEMP TABLE effekt_known AS
+SELECT effekt_pk(person) AS pk, person, birth_date, gender, variants
+FROM persons
+WHERE effekt_pk(person) IN (SELECT pk FROM effekt_fresh);
+
+CREATE OR REPLACE TEMP TABLE effekt_redo AS
+SELECT k.pk
+FROM effekt_known k
+WHERE k.variants <> 1
+   OR EXISTS (SELECT 1 FROM effekt_fresh f
+              WHERE f.pk = k.pk AND (f.person <> k.person OR f.birth_date IS DISTINCT FROM k.birth_date
+                                     OR f.gender IS DISTINCT FROM k.gender));
+
+-- effekt_seen: the added rows of the persons not known before, and every
+-- row of the persons in effekt_redo.
+CREATE OR REPLACE TEMP VIEW effekt_seen AS
+          SELECT source, person, birth_date, gender, file_id, line FROM effekt_fresh
+          WHERE pk NOT IN (SELECT pk FROM effekt_known)
+UNION ALL SELECT 1 AS source, person, birth_date, gender, file_id, line FROM {{src "settlements" "effekt_redo"}} t
+UNION ALL SELECT 2, person, birth_date, gender, file_id, line FROM {{src "so_registrations" "effekt_redo"}} t
+UNION ALL SELECT 3, person, birth_date, gender, file_id, line FROM {{src "sfi_courses" "effekt_redo"}} t
+UNION ALL SELECT 4, person, birth_date, gender, file_id, line FROM {{src "af_plans" "effekt_redo"}} t
+UNION ALL SELECT 5, person, birth_date, gender, file_id, line FROM {{src "intervention_participations" "effekt_redo"}} t
+UNION ALL SELECT 6, person, birth_date, gender, file_id, line FROM {{src "so_attendance" "effekt_redo"}} t
+UNION ALL SELECT 7, person, birth_date, gender, file_id, line FROM {{src "so_certificates" "effekt_redo"}} t;
+{{- else -}}
 -- effekt_seen: every row of every source that names a person, with its
 -- source's rank (settlements 1 … so_certificates 7, the order above).
 CREATE OR REPLACE TEMP VIEW effekt_seen AS
-          SELECT 1 AS source, person, birth_date, gender, file_id, line FROM {{src "settlements"}} t
-UNION ALL SELECT 2, person, birth_date, gender, file_id, line FROM {{src "so_registrations"}} t
-UNION ALL SELECT 3, person, birth_date, gender, file_id, line FROM {{src "sfi_courses"}} t
-UNION ALL SELECT 4, person, birth_date, gender, file_id, line FROM {{src "af_plans"}} t
-UNION ALL SELECT 5, person, birth_date, gender, file_id, line FROM {{src "intervention_participations"}} t
-UNION ALL SELECT 6, person, birth_date, gender, file_id, line FROM {{src "so_attendance"}} t
-UNION ALL SELECT 7, person, birth_date, gender, file_id, line FROM {{src "so_certificates"}} t;
+          SELECT 1 AS source, person, birth_date, gender, file_id, line FROM settlements
+UNION ALL SELECT 2, person, birth_date, gender, file_id, line FROM so_registrations
+UNION ALL SELECT 3, person, birth_date, gender, file_id, line FROM sfi_courses
+UNION ALL SELECT 4, person, birth_date, gender, file_id, line FROM af_plans
+UNION ALL SELECT 5, person, birth_date, gender, file_id, line FROM intervention_participations
+UNION ALL SELECT 6, person, birth_date, gender, file_id, line FROM so_attendance
+UNION ALL SELECT 7, person, birth_date, gender, file_id, line FROM so_certificates;
+{{- end}}
 
--- effekt_variants: every distinct (person, birth date, gender) of every
--- source. The loader derives birth date and gender from the identity the
+-- effekt_variants: every distinct (person, birth date, gender) of the rows
+-- seen. The loader derives birth date and gender from the identity the
 -- pseudonym is keyed on (SPEC §3), so a person has one variant; only a
 -- database written otherwise can give a person two.
 CREATE OR REPLACE TEMP TABLE effekt_variants AS
 SELECT DISTINCT person, birth_date, gender FROM effekt_seen;
 
--- effekt_disagree: the persons whose rows disagree (none, as loaded).
+-- effekt_disagree: the persons whose rows disagree (none, as loaded), and
+-- how many variants they have.
 CREATE OR REPLACE TEMP TABLE effekt_disagree AS
-SELECT person FROM effekt_variants GROUP BY person HAVING count(*) > 1;
+SELECT person, count(*) AS variants FROM effekt_variants GROUP BY person HAVING count(*) > 1;
 
 -- The pseudonym is random hex: FSST gains little on it and costs a lot to
 -- write and to read back in every join, so it is stored uncompressed.
-{{clear "persons"}};
+-- variants: how many different (birth date, gender) the person's rows
+-- give (1 as effekt loads them).
+{{clear "persons" "effekt_redo"}};
 CREATE TABLE IF NOT EXISTS persons (
     person VARCHAR USING COMPRESSION uncompressed,
     birth_date DATE,
-    gender VARCHAR
+    gender VARCHAR,
+    variants INTEGER
 );
 -- persons whose rows agree: their one variant.
 INSERT INTO persons
-SELECT person, any_value(birth_date), any_value(gender)
+SELECT person, any_value(birth_date), any_value(gender), 1
 FROM effekt_variants
 GROUP BY person
 HAVING count(*) = 1;
@@ -104,13 +156,13 @@ HAVING count(*) = 1;
 -- below 2²⁸: beyond that the model fails, never mis-ranks). With no such
 -- person (the join's build side empty) DuckDB reads none of the sources.
 INSERT INTO persons
-SELECT person, arg_min(birth_date, rank_key), arg_min(gender, rank_key)
+SELECT person, arg_min(birth_date, rank_key), arg_min(gender, rank_key), any_value(d.variants)
 FROM (
     SELECT person, birth_date, gender, file_id,
            (source::BIGINT << 60) + file_id * 4294967296 + line AS rank_key
     FROM effekt_seen
 ) s
-SEMI JOIN effekt_disagree d USING (person)
+JOIN effekt_disagree d USING (person)
 GROUP BY person
 HAVING CASE WHEN max(file_id) >= 268435456
             THEN error('transform: a file id of 2^28 or more does not fit the source rank key, nothing was changed')
@@ -128,3 +180,8 @@ SELECT effekt_pk(person) AS pk, birth_date, gender FROM persons WHERE {{inScope 
 DROP TABLE effekt_disagree;
 DROP TABLE effekt_variants;
 DROP VIEW effekt_seen;
+{{- if .Scoped}}
+DROP TABLE effekt_redo;
+DROP TABLE effekt_known;
+DROP TABLE effekt_fresh;
+{{- end}}
