@@ -6,7 +6,6 @@ import (
 	_ "embed"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -95,13 +94,10 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (*Report, erro
 		for _, v := range vs {
 			co := models.ComputeOptions{AsOf: asOf, SOFee: opt.SOFee, Groups: opt.Groups, Rebuild: v.tr == transform.Rebuilt}
 			if v.tr == transform.Updated {
+				// the update rewrites every row of those files'
+				// persons, as after loads of those files: that they
+				// come out as they were changes nothing it does
 				co.UpdateFiles = newest
-				// the cohort rows of those files' persons are made
-				// stale first, so that the update replaces every one
-				// of them, as after a load that changed them all
-				if err := staleCohorts(ctx, db, newest); err != nil {
-					return nil, err
-				}
 			}
 			if v.all {
 				co.Steps = []models.Step{evaluate.CompanionStep()}
@@ -120,11 +116,6 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (*Report, erro
 				return nil, fmt.Errorf("bench compute: the transform tables were %v, wanted %v", res.Transform.Action, v.tr)
 			}
 			v.persons = res.Transform.Persons
-			if v.tr == transform.Updated {
-				if err := checkFresh(ctx, db); err != nil {
-					return nil, err
-				}
-			}
 			if !v.all || v.tr == transform.Kept {
 				continue
 			}
@@ -200,60 +191,6 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (*Report, erro
 	}
 	rep.finish()
 	return rep, nil
-}
-
-// staleCohorts changes the municipality of every cohort row of the
-// persons in the rows of files (appending "*"), in one transaction: an
-// update for those files then finds every one of their cohort rows changed
-// and replaces it, the most a load of them can make it write. It touches
-// only the cohort tables, which every compute of the bench rebuilds or
-// brings back.
-func staleCohorts(ctx context.Context, db *sql.DB, files []int64) error {
-	ids := make([]string, len(files))
-	for i, f := range files {
-		ids[i] = strconv.FormatInt(f, 10)
-	}
-	var from []string
-	for _, t := range transform.Sources {
-		if t != "interventions" {
-			from = append(from, fmt.Sprintf("SELECT person FROM %s WHERE file_id IN (%s)", t, strings.Join(ids, ", ")))
-		}
-	}
-	q := "CREATE OR REPLACE TEMP TABLE bench_stale AS SELECT DISTINCT person FROM (" + strings.Join(from, " UNION ALL ") + ");"
-	for _, m := range transform.Models() {
-		if m.Name != "persons" {
-			q += "UPDATE " + m.Name + " SET municipality = municipality || '*' WHERE person IN (SELECT person FROM bench_stale);"
-		}
-	}
-	q += "DROP TABLE bench_stale;"
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("bench compute: stale cohort rows: %w", err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN; "+q+" COMMIT"); err != nil {
-		conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-		return fmt.Errorf("bench compute: stale cohort rows: %w", err)
-	}
-	return nil
-}
-
-// checkFresh fails when a cohort row staleCohorts changed is left.
-func checkFresh(ctx context.Context, db *sql.DB) error {
-	var parts []string
-	for _, m := range transform.Models() {
-		if m.Name != "persons" {
-			parts = append(parts, "(SELECT count(*) FROM "+m.Name+" WHERE municipality LIKE '%*')")
-		}
-	}
-	var n int64
-	if err := db.QueryRowContext(ctx, "SELECT "+strings.Join(parts, " + ")).Scan(&n); err != nil {
-		return fmt.Errorf("bench compute: check the update: %w", err)
-	}
-	if n > 0 {
-		return fmt.Errorf("bench compute: the update left %d stale cohort rows", n)
-	}
-	return nil
 }
 
 // newestFiles returns the id of the newest loaded file of each kind with

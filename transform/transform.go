@@ -64,37 +64,11 @@ func (m Model) Render(loaded string) (string, error) {
 			}
 			return "(SELECT * FROM " + table + " WHERE " + in("person", scope) + ")"
 		},
-		// drop: a rebuild drops the table before creating it anew
-		"drop": func(table string) string {
+		"clear": func(table string, scope ...string) string {
 			if !scoped {
-				return "DROP TABLE IF EXISTS " + table + ";"
+				return "DROP TABLE IF EXISTS " + table
 			}
-			return ""
-		},
-		// stage, into and merge: an update writes the rows of the
-		// persons in scope into effekt_new (stage creates it like the
-		// table, into names it), then merge replaces, of those persons,
-		// only the ones whose rows differ from the table's (most rows of
-		// a person a load touched come out as they were: rewriting them
-		// would cost the checkpoint for nothing). A rebuild writes the
-		// table itself.
-		"stage": func(table string) string {
-			if !scoped {
-				return ""
-			}
-			return "CREATE OR REPLACE TEMP TABLE effekt_new AS SELECT * FROM " + table + " LIMIT 0;"
-		},
-		"into": func(table string) string {
-			if !scoped {
-				return table
-			}
-			return "effekt_new"
-		},
-		"merge": func(table string) string {
-			if !scoped {
-				return ""
-			}
-			return strings.ReplaceAll(mergeSQL, "{{table}}", table)
+			return "DELETE FROM " + table + " WHERE " + in("person", scope)
 		},
 	}
 	t, err := template.New(m.File).Funcs(funcs).Option("missingkey=error").Parse(m.SQL)
@@ -134,26 +108,6 @@ func Models() []Model {
 	}
 	return out
 }
-
-// mergeSQL replaces, in {{table}}, the rows of the persons in scope whose
-// rows in effekt_new (what the model computed for them) differ from the
-// table's, as a whole per person; EXCEPT ALL compares every column, NULL
-// equal to NULL.
-const mergeSQL = `
-CREATE OR REPLACE TEMP TABLE effekt_old AS
-SELECT * FROM {{table}} WHERE effekt_pk(person) IN (SELECT pk FROM ` + scopeTable + `);
-CREATE OR REPLACE TEMP TABLE effekt_changed AS
-SELECT DISTINCT effekt_pk(person) AS pk FROM (
-    (SELECT * FROM effekt_old EXCEPT ALL SELECT * FROM effekt_new)
-    UNION ALL
-    (SELECT * FROM effekt_new EXCEPT ALL SELECT * FROM effekt_old)
-);
-DELETE FROM {{table}} WHERE effekt_pk(person) IN (SELECT pk FROM effekt_changed);
-INSERT INTO {{table}} SELECT * FROM effekt_new WHERE effekt_pk(person) IN (SELECT pk FROM effekt_changed);
-DROP TABLE effekt_changed;
-DROP TABLE effekt_old;
-DROP TABLE effekt_new;
-`
 
 // Execer is what Apply needs: a *sql.DB, *sql.Conn or *sql.Tx.
 type Execer interface {

@@ -18,21 +18,16 @@
 -- pseudonym.
 --
 -- Every model is a template run in one of two modes (transform.go's
--- Render); .Scoped tells which, .Loaded selects (on file_id) the rows the
--- loads added, and these functions differ:
---   rebuild  drop "t" drops table t, src "t" is source table t, inScope
---            "c" is true, into "t" is t and stage and merge are empty:
---            every table is built anew.
+-- Render), with three functions:
+--   rebuild  clear "t" drops table t, src "t" is source table t and
+--            inScope "c" is true: every table is built anew.
 --   update   for the persons in effekt_scope (pk of every person the loads
---            since the tables were built touched) only: src "t" is t's
---            rows of them (src "t" "s": of the persons in table s),
---            inScope "c" keeps them, and a cohort's rows for them go into
---            effekt_new (stage creates it, into names it) and merge
---            replaces the rows of those whose rows changed. A person's
---            rows in every table depend on that person's source rows
---            alone (and on the intervention catalogue, whose changes put
---            the participants in scope), so the update gives the tables a
---            rebuild would.
+--            since the tables were built touched) only: clear "t" deletes
+--            their rows from t, src "t" is t's rows of them and inScope "c"
+--            keeps them. A person's rows in every table depend on that
+--            person's source rows alone (and on the intervention
+--            catalogue, whose changes put the participants in scope), so
+--            the update gives the tables a rebuild would.
 -- A source table a model reads only through a join with a scoped
 -- temporary table (so_attendance, so_certificates, sfi_courses' grades)
 -- needs no src: the join keeps only the persons in scope.
@@ -142,10 +137,7 @@ SELECT person, count(*) AS variants FROM effekt_variants GROUP BY person HAVING 
 -- write and to read back in every join, so it is stored uncompressed.
 -- variants: how many different (birth date, gender) the person's rows
 -- give (1 as effekt loads them).
-{{drop "persons"}}
-{{- if .Scoped}}
-DELETE FROM persons WHERE effekt_pk(person) IN (SELECT pk FROM effekt_redo);
-{{- end}}
+{{clear "persons" "effekt_redo"}};
 CREATE TABLE IF NOT EXISTS persons (
     person VARCHAR USING COMPRESSION uncompressed,
     birth_date DATE,

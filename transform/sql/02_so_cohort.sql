@@ -15,7 +15,7 @@
 -- both.
 -- The pseudonym is random hex: FSST gains little on it and costs a lot to
 -- write and to read back in every join, so it is stored uncompressed.
-{{drop "so_cohort"}}
+{{clear "so_cohort"}};
 CREATE TABLE IF NOT EXISTS so_cohort (
     person VARCHAR USING COMPRESSION uncompressed,
     gender VARCHAR,
@@ -29,8 +29,7 @@ CREATE TABLE IF NOT EXISTS so_cohort (
     completed BOOLEAN,
     first_session DATE
 );
-{{stage "so_cohort"}}
-INSERT INTO {{into "so_cohort"}}
+INSERT INTO so_cohort
 WITH window_certificate AS (
     SELECT r.pk, min(c.issued_on) AS certified_on
     FROM effekt_so_first r
@@ -55,7 +54,6 @@ FROM effekt_so_first r
 JOIN effekt_persons p USING (pk)
 LEFT JOIN effekt_so_attended h USING (pk)
 LEFT JOIN window_certificate c USING (pk);
-{{merge "so_cohort"}}
 
 DROP TABLE effekt_so_attended;
 DROP TABLE effekt_so_first;

@@ -5,7 +5,7 @@
 -- [settled_on - 30, settled_on + 90]; window_end = settled_on + 90.
 -- The pseudonym is random hex: FSST gains little on it and costs a lot to
 -- write and to read back in every join, so it is stored uncompressed.
-{{drop "settlement_cohort"}}
+{{clear "settlement_cohort"}};
 CREATE TABLE IF NOT EXISTS settlement_cohort (
     person VARCHAR USING COMPRESSION uncompressed,
     gender VARCHAR,
@@ -17,7 +17,6 @@ CREATE TABLE IF NOT EXISTS settlement_cohort (
     days_permit_to_settled BIGINT,
     so_registered_on DATE
 );
-{{stage "settlement_cohort"}}
 -- effekt_near: per settled person (pk) the earliest registration in the
 -- window; keys and dates only, so that the join below builds on it and
 -- streams the pseudonyms.
@@ -29,7 +28,7 @@ JOIN (SELECT effekt_pk(person) AS pk, registered_on FROM {{src "so_registrations
  AND r.registered_on BETWEEN s.settled_on - 30 AND s.settled_on + 90
 GROUP BY s.pk;
 
-INSERT INTO {{into "settlement_cohort"}}
+INSERT INTO settlement_cohort
 SELECT
     s.person,
     p.gender,
@@ -43,6 +42,5 @@ SELECT
 FROM {{src "settlements"}} s
 JOIN effekt_persons p ON p.pk = effekt_pk(s.person)
 LEFT JOIN effekt_near n ON n.pk = effekt_pk(s.person);
-{{merge "settlement_cohort"}}
 
 DROP TABLE effekt_near;

@@ -4,7 +4,7 @@
 -- (A–E), in any course, graded within [started_on, started_on + 365].
 -- The pseudonym is random hex: FSST gains little on it and costs a lot to
 -- write and to read back in every join, so it is stored uncompressed.
-{{drop "sfi_cohort"}}
+{{clear "sfi_cohort"}};
 CREATE TABLE IF NOT EXISTS sfi_cohort (
     person VARCHAR USING COMPRESSION uncompressed,
     gender VARCHAR,
@@ -15,8 +15,7 @@ CREATE TABLE IF NOT EXISTS sfi_cohort (
     window_end DATE,
     passed_on DATE
 );
-{{stage "sfi_cohort"}}
-INSERT INTO {{into "sfi_cohort"}}
+INSERT INTO sfi_cohort
 WITH first_course AS (
     SELECT effekt_pk(person) AS pk, person, municipality, course, started_on
     FROM {{src "sfi_courses"}} t
@@ -43,4 +42,3 @@ SELECT
 FROM first_course f
 JOIN effekt_persons p USING (pk)
 LEFT JOIN passed s USING (pk);
-{{merge "sfi_cohort"}}

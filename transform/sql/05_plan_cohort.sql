@@ -5,7 +5,7 @@
 -- window (plan_ended_on + 90) has closed.
 -- The pseudonym is random hex: FSST gains little on it and costs a lot to
 -- write and to read back in every join, so it is stored uncompressed.
-{{drop "plan_cohort"}}
+{{clear "plan_cohort"}};
 CREATE TABLE IF NOT EXISTS plan_cohort (
     person VARCHAR USING COMPRESSION uncompressed,
     gender VARCHAR,
@@ -16,8 +16,7 @@ CREATE TABLE IF NOT EXISTS plan_cohort (
     window_end DATE,
     outcome_90d VARCHAR
 );
-{{stage "plan_cohort"}}
-INSERT INTO {{into "plan_cohort"}}
+INSERT INTO plan_cohort
 SELECT
     a.person,
     p.gender,
@@ -34,4 +33,3 @@ QUALIFY row_number() OVER (
     PARTITION BY p.pk, year(a.plan_ended_on)
     ORDER BY a.plan_ended_on DESC, a.plan_started_on DESC, a.municipality, a.file_id, a.line
 ) = 1;
-{{merge "plan_cohort"}}

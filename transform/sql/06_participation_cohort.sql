@@ -4,7 +4,7 @@
 -- interventions catalogue.
 -- The pseudonym is random hex: FSST gains little on it and costs a lot to
 -- write and to read back in every join, so it is stored uncompressed.
-{{drop "participation_cohort"}}
+{{clear "participation_cohort"}};
 CREATE TABLE IF NOT EXISTS participation_cohort (
     person VARCHAR USING COMPRESSION uncompressed,
     gender VARCHAR,
@@ -16,8 +16,7 @@ CREATE TABLE IF NOT EXISTS participation_cohort (
     outcome VARCHAR,
     provider_municipality VARCHAR
 );
-{{stage "participation_cohort"}}
-INSERT INTO {{into "participation_cohort"}}
+INSERT INTO participation_cohort
 SELECT
     i.person,
     p.gender,
@@ -31,7 +30,6 @@ SELECT
 FROM {{src "intervention_participations"}} i
 LEFT JOIN interventions c USING (intervention_id)
 JOIN effekt_persons p ON p.pk = effekt_pk(i.person);
-{{merge "participation_cohort"}}
 
 -- the last model: drop what the persons model shared
 DROP TABLE effekt_persons;
