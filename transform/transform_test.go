@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/effekt/effekt/ingest"
 	"github.com/effekt/effekt/store"
 )
 
@@ -458,4 +459,38 @@ func fixtureDB(t *testing.T) *sql.DB {
 		t.Fatal(err)
 	}
 	return db
+}
+
+// TestKeysHoldThePerson: an update relies on a load deleting only rows that
+// share a key with a row of its own (ingest's delete_old), and on every
+// source with persons keying its rows by the person, so that a deleted
+// row's person is a person of the loaded file (in scope) and no load
+// removes a person. Every kind that names a person must keep the person in
+// its natural key, and every other source must be the catalogue.
+func TestKeysHoldThePerson(t *testing.T) {
+	for _, src := range Sources {
+		k := ingest.KindByName(src)
+		if k == nil {
+			t.Errorf("source %s is no ingest kind", src)
+			continue
+		}
+		hasPerson, keyed := false, false
+		for _, c := range k.Columns {
+			if c.Type != ingest.TPerson {
+				continue
+			}
+			hasPerson = true
+			for _, key := range k.Key {
+				if key == c.Name {
+					keyed = true
+				}
+			}
+		}
+		switch {
+		case hasPerson && !keyed:
+			t.Errorf("%s names a person but its key %v does not hold the person", src, k.Key)
+		case !hasPerson && src != catalogue:
+			t.Errorf("%s names no person and is not the catalogue %s", src, catalogue)
+		}
+	}
 }
