@@ -273,11 +273,32 @@ type pattern struct {
 }
 
 // readPatterns reads effekt_case's patterns per indicator, with their
-// level names (l2…l4 from effekt_cov_levels).
+// level names (l2…l4 from effekt_cov_levels, read once: joining them to
+// every pattern in SQL and scanning three strings a row cost more than
+// the rest of the read). Patterns come in the order of kpi, period,
+// gender, a and cov, which also orders their level names (cov numbers the
+// combinations).
 func readPatterns(ctx context.Context, q querier) (map[string][]pattern, error) {
-	rows, err := q.QueryContext(ctx, `SELECT c.kpi, c.period, c.gender, c.a, c.cov, v.l2, v.l3, v.l4, sum(c.k), sum(c.n)::DOUBLE
-		FROM effekt_case c JOIN effekt_cov_levels v USING (cov)
-		GROUP BY ALL ORDER BY ALL`)
+	levels := map[int32][3]string{}
+	lr, err := q.QueryContext(ctx, `SELECT cov, l2, l3, l4 FROM effekt_cov_levels`)
+	if err != nil {
+		return nil, fmt.Errorf("case patterns: %w", err)
+	}
+	for lr.Next() {
+		var cov int32
+		var l [3]string
+		if err := lr.Scan(&cov, &l[0], &l[1], &l[2]); err != nil {
+			lr.Close()
+			return nil, fmt.Errorf("case patterns: %w", err)
+		}
+		levels[cov] = l
+	}
+	lr.Close()
+	if err := lr.Err(); err != nil {
+		return nil, fmt.Errorf("case patterns: %w", err)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT kpi, period, gender, a, cov, sum(k), sum(n)::DOUBLE
+		FROM effekt_case GROUP BY ALL ORDER BY ALL`)
 	if err != nil {
 		return nil, fmt.Errorf("case patterns: %w", err)
 	}
@@ -286,14 +307,18 @@ func readPatterns(ctx context.Context, q querier) (map[string][]pattern, error) 
 	for rows.Next() {
 		var p pattern
 		var kpi string
-		l := &p.levels
-		if err := rows.Scan(&kpi, &p.period, &p.gender, &p.a, &p.cov, &l[2], &l[3], &l[4], &p.succ, &p.total); err != nil {
+		if err := rows.Scan(&kpi, &p.period, &p.gender, &p.a, &p.cov, &p.succ, &p.total); err != nil {
 			return nil, fmt.Errorf("case patterns: %w", err)
 		}
 		if int(p.a) >= len(ageBands) {
 			return nil, fmt.Errorf("case patterns: age band %d", p.a)
 		}
-		l[0], l[1], l[5] = p.gender, ageBands[p.a], strconv.Itoa(p.period)
+		cl, ok := levels[p.cov]
+		if !ok {
+			return nil, fmt.Errorf("case patterns: covariate combination %d not in effekt_cov_levels", p.cov)
+		}
+		l := &p.levels
+		l[0], l[1], l[2], l[3], l[4], l[5] = p.gender, ageBands[p.a], cl[0], cl[1], cl[2], strconv.Itoa(p.period)
 		out[kpi] = append(out[kpi], p)
 	}
 	if err := rows.Err(); err != nil {
