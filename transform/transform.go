@@ -454,7 +454,9 @@ func unaccounted(ctx context.Context, q interface {
 
 // buildScope fills effekt_scope with the persons of every source row the
 // condition loaded (on file_id) selects, and the participants of every
-// intervention whose catalogue row it selects; it returns their number.
+// intervention whose catalogue row it selects with another provider than
+// the participant's cohort row was built with (the only column of the
+// catalogue a transform table holds); it returns their number.
 // The key is hash(person), as effekt_pk (01_persons.sql) defines it.
 func buildScope(ctx context.Context, q interface {
 	Execer
@@ -466,8 +468,12 @@ func buildScope(ctx context.Context, q interface {
 			parts = append(parts, fmt.Sprintf("SELECT person FROM %s WHERE %s", t, loaded))
 		}
 	}
-	parts = append(parts, fmt.Sprintf(`SELECT person FROM intervention_participations
-		WHERE intervention_id IN (SELECT intervention_id FROM %s WHERE %s)`, catalogue, loaded))
+	// a catalogue row loaded since changes the cohort rows of the
+	// participations whose provider it changes: participation_cohort
+	// holds the provider each was built with
+	parts = append(parts, fmt.Sprintf(`SELECT c.person FROM participation_cohort c
+		JOIN %s i USING (intervention_id)
+		WHERE i.%s AND c.provider_municipality IS DISTINCT FROM i.provider_municipality`, catalogue, loaded))
 	if _, err := q.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+scopeTable+" AS SELECT DISTINCT hash(person) AS pk FROM ("+
 		strings.Join(parts, "\nUNION ALL ")+")"); err != nil {
 		return 0, fmt.Errorf("transform: scope: %w", err)

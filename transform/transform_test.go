@@ -251,6 +251,15 @@ func TestRefresh(t *testing.T) {
 			change: loadedFile(99, "interventions", 1, 1) + `DELETE FROM interventions;
 				INSERT INTO interventions (intervention_id, name, provider_municipality, file_id, line) VALUES ('I1', 'Jobbspår', '0180', 99, 2)`,
 			check: `SELECT intervention_id, coalesce(provider_municipality, '-') FROM participation_cohort ORDER BY 1`, rows: "I1|0180\nI9|-"},
+		// a catalogue re-sent as it was changes no provider: nobody
+		{name: "the catalogue re-sent unchanged", want: Updated, persons: 0,
+			change: loadedFile(99, "interventions", 1, 1) + `DELETE FROM interventions;
+				INSERT INTO interventions (intervention_id, name, provider_municipality, file_id, line) VALUES ('I1', 'Jobbspår', '0136', 99, 2)`,
+			check: `SELECT intervention_id, coalesce(provider_municipality, '-') FROM participation_cohort ORDER BY 1`, rows: "I1|0136\nI9|-"},
+		// a catalogue row for I9, which had none: its participant x1
+		{name: "an intervention added to the catalogue", want: Updated, persons: 1,
+			change: loadedFile(99, "interventions", 1, 0) + `INSERT INTO interventions (intervention_id, name, provider_municipality, file_id, line) VALUES ('I9', 'Språkcafé', '0127', 99, 2)`,
+			check:  `SELECT intervention_id, coalesce(provider_municipality, '-') FROM participation_cohort ORDER BY 1`, rows: "I1|0136\nI9|0127"},
 		{name: "most persons touched", want: Rebuilt, reason: "touched 4 of 6 persons",
 			change: loadedFile(99, "af_plans", 4, 0) + `INSERT INTO af_plans (person, birth_date, gender, municipality, plan_started_on, plan_ended_on, file_id, line) VALUES
 				('y1', '1980-01-01', 'K', '0127', '2022-01-01', '2022-06-01', 99, 1), ('y2', '1981-01-01', 'M', '0127', '2022-01-01', '2022-06-01', 99, 2),
@@ -350,7 +359,7 @@ func TestUpdate(t *testing.T) {
 	}{
 		{[]int64{1}, 2},    // so_registrations: x1, x3
 		{[]int64{6}, 1},    // so_certificates: x2
-		{[]int64{9}, 1},    // the catalogue's I1: its participant x1
+		{[]int64{9}, 0},    // the catalogue's I1, provider as built: nobody
 		{[]int64{1, 6}, 3}, // everyone
 		{[]int64{77}, 0},   // no such file
 	} {

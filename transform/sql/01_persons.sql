@@ -26,8 +26,8 @@
 --            their rows from t, src "t" is t's rows of them and inScope "c"
 --            keeps them. A person's rows in every table depend on that
 --            person's source rows alone (and on the intervention
---            catalogue, whose changes put the participants in scope), so
---            the update gives the tables a rebuild would.
+--            catalogue's providers, whose changes put the participants in
+--            scope), so the update gives the tables a rebuild would.
 -- A source table a model reads only through a join with a scoped
 -- temporary table (so_attendance, so_certificates, sfi_courses' grades)
 -- needs no src: the join keeps only the persons in scope.
