@@ -1,26 +1,16 @@
 package models
 
 import (
-	"context"
 	"database/sql"
 	"testing"
 	"time"
 
 	"github.com/effekt/effekt/internal/fixture"
-	"github.com/effekt/effekt/store"
 )
 
 // Fixtures: see package internal/fixture.
 
-func openDB(t testing.TB) *sql.DB {
-	t.Helper()
-	db, err := store.Open(context.Background(), ":memory:", store.Options{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+func openDB(t testing.TB) *sql.DB { return fixture.OpenDB(t) }
 
 func loadFixture(t *testing.T, db *sql.DB, cases ...string) {
 	t.Helper()

@@ -16,7 +16,6 @@ import (
 	"github.com/effekt/effekt/disclosure"
 	"github.com/effekt/effekt/internal/fixture"
 	"github.com/effekt/effekt/models"
-	"github.com/effekt/effekt/store"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
@@ -25,11 +24,7 @@ var fixedNow = func() time.Time { return time.Date(2025, 1, 2, 3, 4, 5, 0, time.
 
 func computed(t *testing.T, fixtures ...string) *sql.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), ":memory:", store.Options{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := fixture.OpenDB(t)
 	fixture.Load(t, db, "../models/testdata", fixtures...)
 	asOf, _ := time.Parse(time.DateOnly, "2024-06-30")
 	if _, err := models.Compute(context.Background(), db, models.ComputeOptions{AsOf: asOf, Groups: config.DefaultGroups(), Now: fixedNow}); err != nil {

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/effekt/effekt/ingest"
-	"github.com/effekt/effekt/store"
+	"github.com/effekt/effekt/internal/fixture"
 )
 
 func TestModelsOrder(t *testing.T) {
@@ -446,15 +446,7 @@ func TestFingerprint(t *testing.T) {
 }
 
 // openDB opens an empty database in memory with effekt's schema.
-func openDB(t *testing.T) *sql.DB {
-	t.Helper()
-	db, err := store.Open(context.Background(), ":memory:", store.Options{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+func openDB(t *testing.T) *sql.DB { return fixture.OpenDB(t) }
 
 // fixtureDB is openDB with the cohort fixture (testdata/cohorts) loaded.
 func fixtureDB(t *testing.T) *sql.DB {
