@@ -18,9 +18,11 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 )
@@ -87,7 +89,11 @@ func (m Model) Render(loaded string) (string, error) {
 }
 
 // Models returns the models in the order they run.
-func Models() []Model {
+func Models() []Model { return slices.Clone(models()) }
+
+// models reads the embedded models once; Models, the fingerprint, the
+// table check and every run use them.
+var models = sync.OnceValue(func() []Model {
 	names, err := fs.Glob(files, "sql/*.sql")
 	if err != nil {
 		panic(fmt.Sprintf("transform: embedded models: %v", err)) // the pattern is constant
@@ -107,14 +113,14 @@ func Models() []Model {
 		out = append(out, Model{Name: name, File: file, SQL: string(body)})
 	}
 	return out
-}
+})
 
-// Execer is what Apply needs: a *sql.DB, *sql.Conn or *sql.Tx.
+// Execer is what apply needs: a *sql.DB, *sql.Conn or *sql.Tx.
 type Execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-// Queryer is what Fingerprint needs: a *sql.DB, *sql.Conn or *sql.Tx.
+// Queryer is what readSources needs: a *sql.DB, *sql.Conn or *sql.Tx.
 type Queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
@@ -311,20 +317,10 @@ func (s sourceState) fingerprint() string {
 // modelsHash is the SHA-256 of the models' SQL.
 func modelsHash() string {
 	h := sha256.New()
-	for _, m := range Models() {
+	for _, m := range models() {
 		fmt.Fprintf(h, "%s\x00%s\x00", m.File, m.SQL)
 	}
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-// Fingerprint describes the sources as they are now, and the models that
-// read them (sourceState.fingerprint).
-func Fingerprint(ctx context.Context, q Queryer) (string, error) {
-	s, err := readSources(ctx, q)
-	if err != nil {
-		return "", err
-	}
-	return s.fingerprint(), nil
 }
 
 // record replaces transform_state with s, the state the tables were just
@@ -487,8 +483,8 @@ func buildScope(ctx context.Context, q interface {
 
 // tablesExist reports whether every model's table exists.
 func tablesExist(ctx context.Context, q Queryer) (bool, error) {
-	names := make([]string, 0, len(Models()))
-	for _, m := range Models() {
+	names := make([]string, 0, len(models()))
+	for _, m := range models() {
 		names = append(names, "'"+m.Name+"'")
 	}
 	var tables int
@@ -500,16 +496,10 @@ func tablesExist(ctx context.Context, q Queryer) (bool, error) {
 	return tables == len(names), nil
 }
 
-// Apply rebuilds every model on ex, in order, without a transaction of its
-// own.
-func Apply(ctx context.Context, ex Execer) error {
-	return apply(ctx, ex, "")
-}
-
 // apply runs every model on ex, in order: a rebuild when loaded is empty,
 // else an update of the persons in effekt_scope (Render).
 func apply(ctx context.Context, ex Execer, loaded string) error {
-	for _, m := range Models() {
+	for _, m := range models() {
 		start := time.Now()
 		q, err := m.Render(loaded)
 		if err != nil {

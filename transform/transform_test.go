@@ -383,11 +383,11 @@ func TestFingerprint(t *testing.T) {
 	db := openDB(t)
 	fp := func() string {
 		t.Helper()
-		s, err := Fingerprint(ctx, db)
+		s, err := readSources(ctx, db)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return s
+		return s.fingerprint()
 	}
 	seen := map[string]string{}
 	add := func(what string) {
