@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/effekt/effekt/config"
+	fx "github.com/effekt/effekt/internal/fixture"
 	"github.com/effekt/effekt/models"
 	"github.com/effekt/effekt/sample"
-	"github.com/effekt/effekt/store"
 	"github.com/effekt/effekt/transform"
 )
 
@@ -19,11 +19,7 @@ import (
 // transform tables and gives effekt_case its columns.
 func TestPersonMicro(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, ":memory:", store.Options{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := fx.OpenDB(t)
 	if err := transform.Run(ctx, db); err != nil {
 		t.Fatal(err)
 	}
@@ -62,11 +58,7 @@ func TestPersonMicro(t *testing.T) {
 func caseFixture(t *testing.T, kpi string, groups []config.Group, rows [][3]string) *Data {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, ":memory:", store.Options{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := fx.OpenDB(t)
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -262,11 +254,7 @@ func TestCovJoinsAgree(t *testing.T) {
 // 0 without a birth date.
 func TestCaseAgeBands(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, ":memory:", store.Options{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := fx.OpenDB(t)
 	if _, err := db.ExecContext(ctx, `CREATE TEMP TABLE effekt_cov (pk UBIGINT, cov INTEGER)`); err != nil {
 		t.Fatal(err)
 	}

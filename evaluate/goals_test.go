@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/effekt/effekt/config"
-	"github.com/effekt/effekt/store"
+	fx "github.com/effekt/effekt/internal/fixture"
 	"github.com/effekt/effekt/transform"
 )
 
@@ -55,11 +55,7 @@ func TestGoalsDefault(t *testing.T) {
 // Target 5: ar reaches it, ti does not; the value is the lowest, 4.
 func TestGoalsData(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, ":memory:", store.Options{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := fx.OpenDB(t)
 	if err := transform.Run(ctx, db); err != nil {
 		t.Fatal(err)
 	}

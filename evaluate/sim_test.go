@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/effekt/effekt/ingest"
+	fx "github.com/effekt/effekt/internal/fixture"
 	"github.com/effekt/effekt/models"
 	"github.com/effekt/effekt/sample"
-	"github.com/effekt/effekt/store"
 	"github.com/effekt/effekt/transform"
 )
 
@@ -31,11 +31,7 @@ func simulate(t *testing.T, opt sample.Options) (*sql.DB, *Data) {
 	if _, err := sample.Write(ctx, filepath.Join(dir, "inbox"), opt); err != nil {
 		t.Fatal(err)
 	}
-	db, err := store.Open(ctx, ":memory:", store.Options{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := fx.OpenDB(t)
 	if _, err := ingest.Run(ctx, db, ingest.Options{Inbox: filepath.Join(dir, "inbox"), Key: []byte("simulation-key-0123456789"),
 		Today: simToday, Logger: quiet, Temp: filepath.Join(dir, "tmp")}); err != nil {
 		t.Fatal(err)
