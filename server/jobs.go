@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/effekt/effekt/api"
 	"github.com/effekt/effekt/config"
@@ -15,6 +16,7 @@ import (
 	"github.com/effekt/effekt/models"
 	"github.com/effekt/effekt/schedules"
 	"github.com/effekt/effekt/snapshot"
+	"github.com/effekt/effekt/store"
 )
 
 // Job names.
@@ -51,6 +53,7 @@ func Jobs(cfg config.Config, db *sql.DB, version string, log *slog.Logger, pub P
 				if sum.Failed > 0 {
 					log.Warn("ingest: files failed; see GET /api/v1/files and the .error.txt files", "failed", sum.Failed, "folder", cfg.Paths.Failed)
 				}
+				checkpoint(ctx, db, log, JobIngest)
 				return sum.RowsLoaded, err
 			},
 		},
@@ -64,6 +67,9 @@ func Jobs(cfg config.Config, db *sql.DB, version string, log *slog.Logger, pub P
 				if err := pub.Publish(ctx); err != nil {
 					return int64(res.Rows), fmt.Errorf("publish: %w", err)
 				}
+				// the values are published: the log is folded into the
+				// file after, not in the compute's commits (store.CheckpointThreshold)
+				checkpoint(ctx, db, log, JobCompute)
 				return int64(res.Rows), nil
 			},
 		},
@@ -77,6 +83,17 @@ func Jobs(cfg config.Config, db *sql.DB, version string, log *slog.Logger, pub P
 			},
 		},
 	}, nil
+}
+
+// checkpoint folds the write-ahead log into the database file after a job;
+// a failure only leaves the log for the next checkpoint, so it is logged.
+func checkpoint(ctx context.Context, db *sql.DB, log *slog.Logger, job string) {
+	start := time.Now()
+	if err := store.Checkpoint(ctx, db); err != nil {
+		log.Warn("checkpoint after job failed; the log is folded in later", "job", job, "err", err)
+		return
+	}
+	log.Debug("checkpoint after job", "job", job, "duration", time.Since(start))
 }
 
 // lastRuns is how many runs per job the API's job status lists.

@@ -99,3 +99,55 @@ func TestMunicipalitiesMatchKolada(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckpointAfterCommit: a commit whose log is past DuckDB's default
+// threshold (16 MB) but below CheckpointThreshold leaves the log in the
+// write-ahead file, and Checkpoint folds it in (the file empties).
+func TestCheckpointAfterCommit(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "e.duckdb")
+	db, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var threshold string
+	if err := db.QueryRow(`SELECT current_setting('checkpoint_threshold')::VARCHAR`).Scan(&threshold); err != nil {
+		t.Fatal(err)
+	}
+	if threshold != "953.6 MiB" && threshold != "1000.0 MB" && threshold != "1.0 GB" {
+		t.Errorf("checkpoint_threshold = %q, want 1GB", threshold)
+	}
+	walSize := func() int64 {
+		fi, err := os.Stat(path + ".wal")
+		if os.IsNotExist(err) {
+			return 0
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	// rows small enough to be logged, not written optimistically: ~20 MB
+	if _, err := db.Exec(`CREATE TABLE t (s VARCHAR)`); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 4; i++ {
+		if _, err := db.Exec(`INSERT INTO t SELECT repeat(md5(i::VARCHAR), 2) FROM range(80000) r(i)`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := walSize(); n < 16<<20 {
+		t.Fatalf("write-ahead log %d bytes after the commits, want past 16 MB (the commits checkpointed)", n)
+	}
+	if err := Checkpoint(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	if n := walSize(); n != 0 {
+		t.Errorf("write-ahead log %d bytes after Checkpoint, want 0", n)
+	}
+	var rows int
+	if err := db.QueryRow(`SELECT count(*) FROM t`).Scan(&rows); err != nil || rows != 320000 {
+		t.Errorf("%d rows after the checkpoint (%v), want 320000", rows, err)
+	}
+}
