@@ -20,9 +20,11 @@ var factorNames = [...]string{"kön", "åldersgrupp", "utbildning", "födelsereg
 var selectRE = regexp.MustCompile(`(?im)^\s*SELECT\b`)
 
 // personMicro is the indicator's micro SQL with its id as eff_kpi and the
-// cohort table's person and birth_date added as eff_person and
-// eff_birth_date. Every indicator reads one cohort table, and every cohort
-// table has both columns (TestPersonMicro runs them all).
+// cohort table's person, person_key (the transform's hash of it) and
+// birth_date added as eff_person, eff_key and eff_birth_date. Every
+// indicator reads one cohort table, and every cohort table has the three
+// columns (TestPersonMicro runs them all); a query reads only those it
+// uses.
 func personMicro(ind models.Indicator) (string, error) {
 	q, err := ind.MicroSQL()
 	if err != nil {
@@ -34,7 +36,7 @@ func personMicro(ind models.Indicator) (string, error) {
 	}
 	q = strings.TrimRight(strings.TrimSpace(q), ";")
 	loc = selectRE.FindStringIndex(q)
-	return q[:loc[1]] + "\n    " + sqlString(ind.ID) + " AS eff_kpi, person AS eff_person, birth_date AS eff_birth_date," + q[loc[1]:], nil
+	return q[:loc[1]] + "\n    " + sqlString(ind.ID) + " AS eff_kpi, person AS eff_person, person_key AS eff_key, birth_date AS eff_birth_date," + q[loc[1]:], nil
 }
 
 // regions groups birth countries as written in settlements (Swedish names,

@@ -279,7 +279,7 @@ func TestCaseAgeBands(t *testing.T) {
 			birth = "DATE '" + tc.birth + "'"
 		}
 		micro = append(micro, fmt.Sprintf(`SELECT 'K%d' AS eff_kpi, '0127' AS municipality, 2024 AS period, 'K' AS gender, 1 AS x,
-			DATE '%s' AS cohort_date, %s AS eff_birth_date, 'p%d' AS eff_person`, i, tc.cohort, birth, i))
+			DATE '%s' AS cohort_date, %s AS eff_birth_date, 'p%d' AS eff_person, hash('p%d') AS eff_key`, i, tc.cohort, birth, i, i))
 	}
 	q := strings.NewReplacer("{{micro}}", strings.Join(micro, "\nUNION ALL\n"), "{{join}}", hashJoin).Replace(expectedCaseSQL)
 	if _, err := db.ExecContext(ctx, q); err != nil {
@@ -293,5 +293,39 @@ func TestCaseAgeBands(t *testing.T) {
 		if a != tc.want {
 			t.Errorf("born %q, cohort %s: band %d, want %d", tc.birth, tc.cohort, a, tc.want)
 		}
+	}
+}
+
+// TestBuildCovJoin: the case rows join on the stored person_key only when
+// every key is the hash of its pseudonym and no two pseudonyms share one;
+// otherwise on the pseudonym.
+func TestBuildCovJoin(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name, persons, want string
+	}{
+		{"keys as the transform writes them", `('a', hash('a')), ('b', hash('b'))`, hashJoin},
+		{"a key that is not the pseudonym's hash", `('a', hash('a')), ('b', hash('c'))`, personJoin},
+		{"two pseudonyms sharing a key", `('a', 7), ('b', 7)`, personJoin},
+		{"a key missing", `('a', hash('a')), ('b', NULL)`, personJoin},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := fx.OpenDB(t)
+			if err := transform.Run(ctx, db); err != nil {
+				t.Fatal(err)
+			}
+			conn, err := db.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			if _, err := conn.ExecContext(ctx, `INSERT INTO persons (person, person_key) VALUES `+tc.persons); err != nil {
+				t.Fatal(err)
+			}
+			join, err := buildCov(ctx, conn)
+			if err != nil || join != tc.want {
+				t.Errorf("buildCov = %q, %v; want %q", join, err, tc.want)
+			}
+		})
 	}
 }

@@ -58,8 +58,20 @@ func (m Model) Render(loaded string) (string, error) {
 		}
 		return "effekt_pk(" + col + ") IN (SELECT pk FROM " + table + ")"
 	}
+	// inKey is in for a column holding the key itself
+	inKey := func(col string, scope []string) string {
+		if !scoped {
+			return "true"
+		}
+		table := scopeTable
+		if len(scope) > 0 {
+			table = scope[0]
+		}
+		return col + " IN (SELECT pk FROM " + table + ")"
+	}
 	funcs := template.FuncMap{
 		"inScope": func(col string, scope ...string) string { return in(col, scope) },
+		"inKey":   func(col string, scope ...string) string { return inKey(col, scope) },
 		"src": func(table string, scope ...string) string {
 			if !scoped {
 				return table
@@ -70,7 +82,8 @@ func (m Model) Render(loaded string) (string, error) {
 			if !scoped {
 				return "DROP TABLE IF EXISTS " + table
 			}
-			return "DELETE FROM " + table + " WHERE " + in("person", scope)
+			// every table the transform writes keeps the key (person_key)
+			return "DELETE FROM " + table + " WHERE " + inKey("person_key", scope)
 		},
 	}
 	t, err := template.New(m.File).Funcs(funcs).Option("missingkey=error").Parse(m.SQL)

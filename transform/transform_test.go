@@ -352,6 +352,7 @@ func TestUpdate(t *testing.T) {
 	if err := Run(ctx, db); err != nil {
 		t.Fatal(err)
 	}
+	checkPersonKeys(t, db)
 	want := snapshot(t, db)
 	for _, tc := range []struct {
 		files   []int64
@@ -372,6 +373,23 @@ func TestUpdate(t *testing.T) {
 		}
 		if got := snapshot(t, db); got != want {
 			t.Errorf("Update(%v): tables\n%s\ndiffer from a rebuild's\n%s", tc.files, got, want)
+		}
+		checkPersonKeys(t, db)
+	}
+}
+
+// checkPersonKeys: every row of every table the transform writes has a
+// person_key, the pseudonym's hash (what updates delete by and the
+// case-mix companions join on).
+func checkPersonKeys(t *testing.T, db *sql.DB) {
+	t.Helper()
+	for _, m := range Models() {
+		var rows, wrong int
+		if err := db.QueryRow(`SELECT count(*), count(*) FILTER (WHERE person_key IS DISTINCT FROM hash(person)) FROM ` + m.Name).Scan(&rows, &wrong); err != nil {
+			t.Fatal(err)
+		}
+		if rows == 0 || wrong != 0 {
+			t.Errorf("%s: %d of %d rows without the pseudonym's hash as person_key (and want rows)", m.Name, wrong, rows)
 		}
 	}
 }

@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS so_cohort (
     hours_in_window DOUBLE,
     certified_on DATE,
     completed BOOLEAN,
-    first_session DATE
+    first_session DATE,
+    person_key UBIGINT
 );
 INSERT INTO so_cohort
 WITH window_certificate AS (
@@ -49,7 +50,8 @@ SELECT
     coalesce(h.hours, 0)::DOUBLE             AS hours_in_window,
     c.certified_on,
     coalesce(h.hours, 0) >= 60 OR c.certified_on IS NOT NULL AS completed,
-    h.first_session
+    h.first_session,
+    r.pk AS person_key
 FROM effekt_so_first r
 JOIN effekt_persons p USING (pk)
 LEFT JOIN effekt_so_attended h USING (pk)

@@ -15,7 +15,8 @@ CREATE TABLE IF NOT EXISTS settlement_cohort (
     settled_on DATE,
     window_end DATE,
     days_permit_to_settled BIGINT,
-    so_registered_on DATE
+    so_registered_on DATE,
+    person_key UBIGINT
 );
 -- effekt_near: per settled person (pk) the earliest registration in the
 -- window; keys and dates only, so that the join below builds on it and
@@ -38,7 +39,8 @@ SELECT
     s.settled_on,
     s.settled_on + 90                  AS window_end,
     date_diff('day', s.permit_on, s.settled_on) AS days_permit_to_settled,
-    n.so_registered_on
+    n.so_registered_on,
+    p.pk AS person_key
 FROM {{src "settlements"}} s
 JOIN effekt_persons p ON p.pk = effekt_pk(s.person)
 LEFT JOIN effekt_near n ON n.pk = effekt_pk(s.person);

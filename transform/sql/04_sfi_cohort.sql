@@ -13,7 +13,8 @@ CREATE TABLE IF NOT EXISTS sfi_cohort (
     course VARCHAR,
     started_on DATE,
     window_end DATE,
-    passed_on DATE
+    passed_on DATE,
+    person_key UBIGINT
 );
 INSERT INTO sfi_cohort
 WITH first_course AS (
@@ -38,7 +39,8 @@ SELECT
     f.course,
     f.started_on,
     f.started_on + 365 AS window_end,
-    s.passed_on
+    s.passed_on,
+    f.pk AS person_key
 FROM first_course f
 JOIN effekt_persons p USING (pk)
 LEFT JOIN passed s USING (pk);

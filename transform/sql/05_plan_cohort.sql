@@ -14,7 +14,8 @@ CREATE TABLE IF NOT EXISTS plan_cohort (
     plan_started_on DATE,
     plan_ended_on DATE,
     window_end DATE,
-    outcome_90d VARCHAR
+    outcome_90d VARCHAR,
+    person_key UBIGINT
 );
 INSERT INTO plan_cohort
 SELECT
@@ -25,7 +26,8 @@ SELECT
     a.plan_started_on,
     a.plan_ended_on,
     a.plan_ended_on + 90 AS window_end,
-    a.outcome_90d
+    a.outcome_90d,
+    p.pk AS person_key
 FROM {{src "af_plans"}} a
 JOIN effekt_persons p ON p.pk = effekt_pk(a.person)
 WHERE a.plan_ended_on IS NOT NULL

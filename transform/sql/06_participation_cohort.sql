@@ -14,7 +14,8 @@ CREATE TABLE IF NOT EXISTS participation_cohort (
     started_on DATE,
     ended_on DATE,
     outcome VARCHAR,
-    provider_municipality VARCHAR
+    provider_municipality VARCHAR,
+    person_key UBIGINT
 );
 INSERT INTO participation_cohort
 SELECT
@@ -26,7 +27,8 @@ SELECT
     i.started_on,
     i.ended_on,
     i.outcome,
-    c.provider_municipality
+    c.provider_municipality,
+    p.pk AS person_key
 FROM {{src "intervention_participations"}} i
 LEFT JOIN interventions c USING (intervention_id)
 JOIN effekt_persons p ON p.pk = effekt_pk(i.person);
