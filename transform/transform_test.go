@@ -385,7 +385,7 @@ func checkPersonKeys(t *testing.T, db *sql.DB) {
 	t.Helper()
 	for _, m := range Models() {
 		var rows, wrong int
-		if err := db.QueryRow(`SELECT count(*), count(*) FILTER (WHERE person_key IS DISTINCT FROM hash(person)) FROM ` + m.Name).Scan(&rows, &wrong); err != nil {
+		if err := db.QueryRow(`SELECT count(*), count(*) FILTER (WHERE person_key IS DISTINCT FROM hash(person)) FROM `+m.Name).Scan(&rows, &wrong); err != nil {
 			t.Fatal(err)
 		}
 		if rows == 0 || wrong != 0 {
