@@ -207,3 +207,36 @@ func TestRootWorkbookSheetNamedLikeKind(t *testing.T) {
 		})
 	}
 }
+
+// TestRunCheckpointsAsLoads: a run's commits checkpoint at DuckDB's default
+// log size, not at the instance's (store.CheckpointThreshold, raised for
+// the compute), which the run restores: files whose rows are logged (too
+// few for DuckDB to write them to the database file at once) past 16 MB
+// leave the log folded into the database file.
+func TestRunCheckpointsAsLoads(t *testing.T) {
+	e := newEnv(t)
+	const files, per = 6, 30000
+	for f := 0; f < files; f++ {
+		var b strings.Builder
+		b.WriteString("person_id,municipality,permit_on,settled_on\n")
+		for i := 0; i < per; i++ {
+			fmt.Fprintf(&b, "%s,0127,2023-01-01,2023-02-15\n", genPNR(f*per+i))
+		}
+		writeFile(t, filepath.Join(e.inbox, "settlements", fmt.Sprintf("s%d.csv", f)), []byte(b.String()))
+	}
+	sum := e.run()
+	if len(sum.Files) != files || sum.RowsLoaded != files*per {
+		t.Fatalf("%d files, %d rows loaded, want %d, %d", len(sum.Files), sum.RowsLoaded, files, files*per)
+	}
+	var threshold string
+	if err := e.db.QueryRow(`SELECT current_setting('checkpoint_threshold')::VARCHAR`).Scan(&threshold); err != nil {
+		t.Fatal(err)
+	}
+	if threshold != "953.6 MiB" {
+		t.Errorf("checkpoint_threshold after the run %q, want store's 1GB back", threshold)
+	}
+	fi, err := os.Stat(e.dbPath + ".wal")
+	if err == nil && fi.Size() > 16<<20 {
+		t.Errorf("write-ahead log %d bytes after the run: the loads' commits did not checkpoint", fi.Size())
+	}
+}

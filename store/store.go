@@ -102,7 +102,10 @@ func Open(ctx context.Context, path string, opt Options) (*sql.DB, error) {
 // its values could be published. With the threshold this high a job's
 // commits only write and sync the log, which is as durable (a crash
 // replays it on the next open), and the job checkpoints once it has
-// published (Checkpoint); closing the database checkpoints too.
+// published (Checkpoint); closing the database checkpoints too. An ingest
+// run sets DuckDB's default for its own commits and restores this after
+// (ingest.Run): its checkpoints cost the same whenever they run, and
+// un-checkpointed rows are held in memory.
 const CheckpointThreshold = "1GB"
 
 // Checkpoint folds the write-ahead log into the database file. Jobs call it
