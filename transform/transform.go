@@ -46,9 +46,10 @@ const scopeTable = "effekt_scope"
 // condition loaded (on file_id) selects the loads' added rows of.
 func (m Model) Render(loaded string) (string, error) {
 	scoped := loaded != ""
-	// in returns the condition that keeps the persons (column col) in
-	// the scope table (effekt_scope unless named)
-	in := func(col string, scope []string) string {
+	// inKey returns the condition that keeps the persons whose key is in
+	// column (or expression) key in the scope table (effekt_scope unless
+	// named); in does so for a column holding the pseudonym
+	inKey := func(key string, scope []string) string {
 		if !scoped {
 			return "true"
 		}
@@ -56,19 +57,9 @@ func (m Model) Render(loaded string) (string, error) {
 		if len(scope) > 0 {
 			table = scope[0]
 		}
-		return "effekt_pk(" + col + ") IN (SELECT pk FROM " + table + ")"
+		return key + " IN (SELECT pk FROM " + table + ")"
 	}
-	// inKey is in for a column holding the key itself
-	inKey := func(col string, scope []string) string {
-		if !scoped {
-			return "true"
-		}
-		table := scopeTable
-		if len(scope) > 0 {
-			table = scope[0]
-		}
-		return col + " IN (SELECT pk FROM " + table + ")"
-	}
+	in := func(col string, scope []string) string { return inKey("effekt_pk("+col+")", scope) }
 	funcs := template.FuncMap{
 		"inScope": func(col string, scope ...string) string { return in(col, scope) },
 		"inKey":   func(col string, scope ...string) string { return inKey(col, scope) },
