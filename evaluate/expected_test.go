@@ -2,6 +2,7 @@ package evaluate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -327,5 +328,32 @@ func TestBuildCovJoin(t *testing.T) {
 				t.Errorf("buildCov = %q, %v; want %q", join, err, tc.want)
 			}
 		})
+	}
+}
+
+// TestCaseRowsOldTables: cohort tables built before person_key existed
+// give an error that says to compute again (which rebuilds them).
+func TestCaseRowsOldTables(t *testing.T) {
+	ctx := context.Background()
+	db := fx.OpenDB(t)
+	if err := transform.Run(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `ALTER TABLE so_cohort DROP COLUMN person_key; SET VARIABLE as_of = DATE '2024-01-01'`); err != nil {
+		t.Fatal(err)
+	}
+	join, err := buildCov(ctx, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ind, _ := models.Lookup("EF101")
+	_, err = modelCells(ctx, conn, []models.Indicator{ind}, join)
+	if !errors.Is(err, ErrNotComputed) {
+		t.Errorf("case rows on old cohort tables: %v, want ErrNotComputed", err)
 	}
 }

@@ -79,9 +79,11 @@ func (d *Data) Obs(ctx context.Context, ind models.Indicator) ([]Obs, error) {
 	return out, nil
 }
 
-// notComputed adds ErrNotComputed to a missing cohort table error.
+// notComputed adds ErrNotComputed to a missing cohort table error, and to
+// a missing person_key (cohort tables a version before it built, until the
+// next compute rebuilds them).
 func notComputed(err error) error {
-	if strings.Contains(err.Error(), "does not exist") {
+	if strings.Contains(err.Error(), "does not exist") || strings.Contains(err.Error(), "person_key") {
 		return fmt.Errorf("%w (%w)", err, ErrNotComputed)
 	}
 	return err
