@@ -3,6 +3,9 @@
 -- municipality. so_registered_on is the earliest civic-orientation
 -- registration, in any municipality, dated within
 -- [settled_on - 30, settled_on + 90]; window_end = settled_on + 90.
+-- education and birth_country are the settlement's, as loaded: the
+-- case-mix covariates (evaluate's expected_cov.sql) read them here, keyed
+-- by person_key, rather than hashing every settlement's pseudonym.
 -- The pseudonym is random hex: FSST gains little on it and costs a lot to
 -- write and to read back in every join, so it is stored uncompressed.
 {{clear "settlement_cohort"}};
@@ -16,6 +19,8 @@ CREATE TABLE IF NOT EXISTS settlement_cohort (
     window_end DATE,
     days_permit_to_settled BIGINT,
     so_registered_on DATE,
+    education VARCHAR,
+    birth_country VARCHAR,
     person_key UBIGINT
 );
 -- effekt_near: per settled person (pk) the earliest registration in the
@@ -40,6 +45,8 @@ SELECT
     s.settled_on + 90                  AS window_end,
     date_diff('day', s.permit_on, s.settled_on) AS days_permit_to_settled,
     n.so_registered_on,
+    s.education,
+    s.birth_country,
     p.pk AS person_key
 FROM {{src "settlements"}} s
 JOIN effekt_persons p ON p.pk = effekt_pk(s.person)
