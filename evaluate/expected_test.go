@@ -2,6 +2,7 @@ package evaluate
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math"
@@ -311,15 +312,7 @@ func TestBuildCovJoin(t *testing.T) {
 		{"a key missing", `('a', hash('a')), ('b', NULL)`, personJoin},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			db := fx.OpenDB(t)
-			if err := transform.Run(ctx, db); err != nil {
-				t.Fatal(err)
-			}
-			conn, err := db.Conn(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
+			conn := builtConn(t)
 			if _, err := conn.ExecContext(ctx, `INSERT INTO persons (person, person_key) VALUES `+tc.persons); err != nil {
 				t.Fatal(err)
 			}
@@ -335,15 +328,7 @@ func TestBuildCovJoin(t *testing.T) {
 // give an error that says to compute again (which rebuilds them).
 func TestCaseRowsOldTables(t *testing.T) {
 	ctx := context.Background()
-	db := fx.OpenDB(t)
-	if err := transform.Run(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := builtConn(t)
 	if _, err := conn.ExecContext(ctx, `ALTER TABLE so_cohort DROP COLUMN person_key; SET VARIABLE as_of = DATE '2024-01-01'`); err != nil {
 		t.Fatal(err)
 	}
@@ -356,4 +341,21 @@ func TestCaseRowsOldTables(t *testing.T) {
 	if !errors.Is(err, ErrNotComputed) {
 		t.Errorf("case rows on old cohort tables: %v, want ErrNotComputed", err)
 	}
+}
+
+// builtConn is a connection to an empty database whose transform tables
+// were built (closed with the test).
+func builtConn(t *testing.T) *sql.Conn {
+	t.Helper()
+	ctx := context.Background()
+	db := fx.OpenDB(t)
+	if err := transform.Run(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
 }
