@@ -318,14 +318,15 @@ func (s sourceState) fingerprint() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// modelsHash is the SHA-256 of the models' SQL.
-func modelsHash() string {
+// modelsHash is the SHA-256 of the models' SQL (computed once, as the
+// models are read once).
+var modelsHash = sync.OnceValue(func() string {
 	h := sha256.New()
 	for _, m := range models() {
 		fmt.Fprintf(h, "%s\x00%s\x00", m.File, m.SQL)
 	}
 	return hex.EncodeToString(h.Sum(nil))
-}
+})
 
 // record replaces transform_state with s, the state the tables were just
 // built from.
