@@ -179,7 +179,7 @@ func limitReads(ctx context.Context, dir, archive string, times map[string]*kind
 	defer raw.Close()
 	// as effekt's loads do (ingest.Run): commits checkpoint at DuckDB's
 	// default log size
-	if _, err := raw.ExecContext(ctx, "SET GLOBAL checkpoint_threshold = '16MB'"); err != nil {
+	if _, err := raw.ExecContext(ctx, "SET GLOBAL checkpoint_threshold = '"+ingest.LoadCheckpointThreshold+"'"); err != nil {
 		return fmt.Errorf("bench ingest: %w", err)
 	}
 	paths, err := filepath.Glob(filepath.Join(archive, "*", "*"))

@@ -107,9 +107,9 @@ type loader struct {
 	track    *tracker // nil: nobody listens (progress.go)
 }
 
-// loadCheckpointThreshold is the write-ahead log size past which a load's
+// LoadCheckpointThreshold is the write-ahead log size past which a load's
 // commit checkpoints during a run (DuckDB's default).
-const loadCheckpointThreshold = "16MB"
+const LoadCheckpointThreshold = "16MB"
 
 // Run loads every file in the inbox (kind folders and the inbox itself) and
 // moves each to the archive or to the failed folder. Per-file failures are in
@@ -178,7 +178,7 @@ func Run(ctx context.Context, db *sql.DB, opt Options) (_ Summary, err error) {
 	// (store.CheckpointThreshold is for the compute): a run that left every
 	// checkpoint to its end took as long and peaked 200–300 MB higher at
 	// national scale, the un-checkpointed rows being held in memory
-	if _, err := conn.ExecContext(ctx, "SET GLOBAL checkpoint_threshold = '"+loadCheckpointThreshold+"'"); err != nil {
+	if _, err := conn.ExecContext(ctx, "SET GLOBAL checkpoint_threshold = '"+LoadCheckpointThreshold+"'"); err != nil {
 		return sum, fmt.Errorf("ingest: %w", err)
 	}
 	defer func() {
