@@ -3,8 +3,11 @@ package ingest
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/effekt/effekt/ingest/parse"
 )
 
 // TestPersonerForms: every written form of one personnummer is one person,
@@ -83,4 +86,31 @@ func hmacOf(digits string) (s [32]byte) {
 	m.Write([]byte(digits))
 	copy(s[:], m.Sum(nil))
 	return s
+}
+
+// FuzzLongForm: longForm reads a text as a number exactly when
+// parse.Personnummer reads it as its own 12 canonical digits, and then to
+// the same number; any other text, valid or not, goes through the text map
+// and parse.
+func FuzzLongForm(f *testing.F) {
+	for _, s := range []string{"198507099805", "19850709-9805", "850709-9805", "19850709+9805", "1985070998050",
+		"１９８５０７０９９８０５", "19850709-980５", "19850709 9805", "", "-", "000000000000", "99999999-9999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		num, long := longForm(s)
+		n, err := parse.Personnummer(s, testToday)
+		if long && err == nil {
+			var canon uint64
+			for i := 0; i < len(n.Canonical); i++ {
+				canon = canon*10 + uint64(n.Canonical[i]-'0')
+			}
+			if canon != num {
+				t.Fatalf("%q: longForm %d, parse %s", s, num, n.Canonical)
+			}
+		}
+		if !long && err == nil && (len(s) == 12 || len(s) == 13 && s[8] == '-') && s == strings.TrimSpace(s) {
+			t.Fatalf("%q: parsed as a 12-digit form, but longForm refused it", s)
+		}
+	})
 }
