@@ -70,3 +70,21 @@ func BenchmarkRead(b *testing.B) {
 	}
 	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// BenchmarkScan runs scanFile over $EFFEKT_BENCH_FILE: the pass over a
+// file's bytes before it is read (hash, encoding, line ends and lengths).
+func BenchmarkScan(b *testing.B) {
+	path := os.Getenv("EFFEKT_BENCH_FILE")
+	if path == "" {
+		b.Skip("set EFFEKT_BENCH_FILE")
+	}
+	var n int64
+	for i := 0; i < b.N; i++ {
+		info, err := scanFile(path, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		n += info.size
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds()/1e6, "MB/s")
+}

@@ -48,17 +48,20 @@ type fileInfo struct {
 // crOnly reports old-Mac line ends (CR without LF).
 func (i fileInfo) crOnly() bool { return i.cr > 0 && i.lf == 0 }
 
+// scanChunk is the size of the reads of scanFile.
+const scanChunk = 256 << 10
+
 // scanFile hashes the file and checks its encoding and line lengths in one
 // streaming pass. A workbook (ZIP) is copied into copyDir as it is hashed,
 // unless copyDir is "": the copy is what is loaded, so the hash is of the
-// bytes loaded.
+// bytes loaded. The SHA-256 runs on a goroutine of its own beside the
+// checks, so the pass takes about as long as the slower of the two.
 func scanFile(path, copyDir string) (info fileInfo, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return fileInfo{}, fmt.Errorf("open: %w", err)
 	}
 	defer f.Close()
-	info.utf8 = true
 	var cp *os.File
 	defer func() {
 		if cp != nil {
@@ -71,98 +74,190 @@ func scanFile(path, copyDir string) (info fileInfo, err error) {
 			}
 		}
 	}()
+	// chunks go to the hasher and come back to be read into again
+	const inFlight = 4
 	var (
-		prevCR bool   // the last chunk ended with CR
-		lineCR int    // bytes in the current line, CR counting as a line end
-		lineNC int64  = 1
-		h             = sha256.New()
-		buf           = make([]byte, 256<<10)
-		carry  []byte // an incomplete UTF-8 sequence at the end of the last chunk
-		line   int    // bytes in the current line
-		lineN  int64  = 1
-		first         = true
+		free   = make(chan []byte, inFlight)
+		toHash = make(chan []byte, inFlight)
+		sum    = make(chan []byte, 1)
 	)
-	for {
+	for range inFlight {
+		free <- make([]byte, scanChunk)
+	}
+	go func() {
+		h := sha256.New()
+		for c := range toHash {
+			h.Write(c)
+			free <- c[:cap(c)]
+		}
+		sum <- h.Sum(nil)
+	}()
+	hashing := true
+	stopHash := func() []byte {
+		if !hashing {
+			return nil
+		}
+		hashing = false
+		close(toHash)
+		return <-sum
+	}
+	defer stopHash()
+	var sc scanner
+	sc.start()
+	for first := true; ; {
+		buf := <-free
 		n, err := f.Read(buf)
 		if n > 0 {
 			chunk := buf[:n]
-			h.Write(chunk)
-			info.size += int64(n)
+			sc.chunk(chunk)
 			if first {
-				info.bom = bytes.HasPrefix(chunk, []byte{0xEF, 0xBB, 0xBF})
-				info.zip = bytes.HasPrefix(chunk, []byte("PK\x03\x04"))
-				first = false
-				if info.zip && copyDir != "" {
-					if cp, err = os.CreateTemp(copyDir, "workbook-*.xlsx"); err != nil {
-						return info, fmt.Errorf("copy: %w", err)
+				if sc.info.zip && copyDir != "" {
+					var cerr error
+					if cp, cerr = os.CreateTemp(copyDir, "workbook-*.xlsx"); cerr != nil {
+						return sc.info, fmt.Errorf("copy: %w", cerr)
 					}
-					info.copy = cp.Name()
+					sc.info.copy = cp.Name()
 				}
+				first = false
 			}
 			if cp != nil {
 				if _, err := cp.Write(chunk); err != nil {
-					return info, fmt.Errorf("copy: %w", err)
+					return sc.info, fmt.Errorf("copy: %w", err)
 				}
 			}
-			for i, c := range chunk {
-				switch c {
-				case '\n':
-					info.lf++
-					if i > 0 || !prevCR { // (a CRLF cut between chunks counted at the CR)
-						lineCR, lineNC = 0, lineNC+1
-					}
-				case '\r':
-					if i+1 < len(chunk) && chunk[i+1] == '\n' {
-						continue
-					}
-					info.cr++ // taken back below when the next chunk starts with LF
-					lineCR, lineNC = 0, lineNC+1
-				default:
-					lineCR++
-					if lineCR > info.longestCR {
-						info.longestCR, info.longAtCR = lineCR, lineNC
-					}
-				}
-			}
-			if prevCR && chunk[0] == '\n' {
-				info.cr--
-			}
-			prevCR = chunk[len(chunk)-1] == '\r'
-
-			if !info.nul && bytes.IndexByte(chunk, 0) >= 0 {
-				info.nul = true
-			}
-			if info.utf8 {
-				carry = checkUTF8(&info, carry, chunk)
-				if !info.utf8 {
-					info.badAt = lineN + int64(bytes.Count(chunk[:firstInvalid(chunk)], []byte{'\n'}))
-				}
-			}
-			info.utf8Pairs += utf8Letters(chunk)
-			for len(chunk) > 0 {
-				i := bytes.IndexByte(chunk, '\n')
-				if i < 0 {
-					line += len(chunk)
-					break
-				}
-				line += i
-				if line > info.longest {
-					info.longest, info.longAt = line, lineN
-				}
-				line, lineN, chunk = 0, lineN+1, chunk[i+1:]
-			}
-			if line > info.longest {
-				info.longest, info.longAt = line, lineN
-			}
+			toHash <- chunk
+		} else {
+			free <- buf
 		}
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return info, fmt.Errorf("read: %w", err)
+			return sc.info, fmt.Errorf("read: %w", err)
 		}
 	}
-	if len(carry) > 0 {
+	info = sc.finish()
+	info.sha256 = hex.EncodeToString(stopHash())
+	return info, nil
+}
+
+// scanner holds the state of scanFile's checks between chunks.
+type scanner struct {
+	info   fileInfo
+	prevCR bool   // the last chunk ended with CR
+	lineCR int    // bytes in the current line, CR counting as a line end
+	lineNC int64  // its number
+	carry  []byte // an incomplete UTF-8 sequence at the end of the last chunk
+	line   int    // bytes in the current line
+	lineN  int64  // its number
+	slow   bool   // tests: always take the byte-by-byte path for line ends
+}
+
+func (s *scanner) start() {
+	s.info.utf8 = true
+	s.lineN, s.lineNC = 1, 1
+}
+
+// chunk takes the next bytes of the file.
+func (s *scanner) chunk(chunk []byte) {
+	info := &s.info
+	if info.size == 0 {
+		info.bom = bytes.HasPrefix(chunk, []byte{0xEF, 0xBB, 0xBF})
+		info.zip = bytes.HasPrefix(chunk, []byte("PK\x03\x04"))
+	}
+	info.size += int64(len(chunk))
+	// Lines, with LF as the line end and with CR too. When every CR of the
+	// chunk is the first half of a CRLF inside it (or there is none) the
+	// two line counts move together, segment by segment between LFs;
+	// otherwise the CR count is taken byte by byte (saved state restored).
+	nCR := bytes.Count(chunk, []byte{'\r'})
+	fast := !s.slow && !s.prevCR && chunk[len(chunk)-1] != '\r'
+	saved := *s
+	crlf := 0
+	for rest := chunk; len(rest) > 0; {
+		i := bytes.IndexByte(rest, '\n')
+		if i < 0 {
+			s.line += len(rest)
+			if fast {
+				s.addCR(len(rest))
+			}
+			break
+		}
+		s.line += i
+		if s.line > info.longest {
+			info.longest, info.longAt = s.line, s.lineN
+		}
+		s.line, s.lineN = 0, s.lineN+1
+		info.lf++
+		if fast {
+			seg := i
+			if i > 0 && rest[i-1] == '\r' {
+				seg--
+				crlf++
+			}
+			s.addCR(seg)
+			s.lineCR, s.lineNC = 0, s.lineNC+1
+		}
+		rest = rest[i+1:]
+	}
+	if s.line > info.longest {
+		info.longest, info.longAt = s.line, s.lineN
+	}
+	if !fast || crlf != nCR {
+		s.lineCR, s.lineNC, info.longestCR, info.longAtCR, info.cr = saved.lineCR, saved.lineNC, saved.info.longestCR, saved.info.longAtCR, saved.info.cr
+		s.crBytes(chunk)
+	}
+	s.prevCR = chunk[len(chunk)-1] == '\r'
+
+	if !info.nul && bytes.IndexByte(chunk, 0) >= 0 {
+		info.nul = true
+	}
+	if info.utf8 {
+		s.carry = checkUTF8(info, s.carry, chunk)
+		if !info.utf8 {
+			info.badAt = saved.lineN + int64(bytes.Count(chunk[:firstInvalid(chunk)], []byte{'\n'}))
+		}
+	}
+	info.utf8Pairs += utf8Letters(chunk)
+}
+
+// addCR adds n bytes to the current line counted with CR as a line end.
+func (s *scanner) addCR(n int) {
+	s.lineCR += n
+	if s.lineCR > s.info.longestCR {
+		s.info.longestCR, s.info.longAtCR = s.lineCR, s.lineNC
+	}
+}
+
+// crBytes counts lines with CR as a line end byte by byte (a chunk with a
+// CR that is not the first half of a CRLF inside it).
+func (s *scanner) crBytes(chunk []byte) {
+	info := &s.info
+	for i, c := range chunk {
+		switch c {
+		case '\n':
+			if i > 0 || !s.prevCR { // (a CRLF cut between chunks counted at the CR)
+				s.lineCR, s.lineNC = 0, s.lineNC+1
+			}
+		case '\r':
+			if i+1 < len(chunk) && chunk[i+1] == '\n' {
+				continue
+			}
+			info.cr++ // taken back below when the next chunk starts with LF
+			s.lineCR, s.lineNC = 0, s.lineNC+1
+		default:
+			s.addCR(1)
+		}
+	}
+	if s.prevCR && chunk[0] == '\n' {
+		info.cr--
+	}
+}
+
+// finish returns what the chunks showed.
+func (s *scanner) finish() fileInfo {
+	info := s.info
+	if len(s.carry) > 0 {
 		info.utf8 = false
 	}
 	if info.crOnly() {
@@ -171,8 +266,7 @@ func scanFile(path, copyDir string) (info fileInfo, err error) {
 			info.badAt = 0 // counted in LF lines: unknown
 		}
 	}
-	info.sha256 = hex.EncodeToString(h.Sum(nil))
-	return info, nil
+	return info
 }
 
 // firstInvalid returns the offset of the first byte of chunk that does not
