@@ -199,7 +199,7 @@ func modelCells(ctx context.Context, q querier, inds []models.Indicator, join st
 	micros := make([]string, 0, len(inds))
 	byGender := make(map[string]bool, len(inds))
 	for _, ind := range inds {
-		m, err := personMicro(ind)
+		m, err := personMicro(ind, join == personJoin)
 		if err != nil {
 			return nil, err
 		}
