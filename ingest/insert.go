@@ -168,7 +168,7 @@ func checkColumns(ctx context.Context, conn *sql.Conn, k *Kind, tg []target) err
 // into the table of k, as rows of file fileID, in the transaction open on
 // conn; persons are the run's persons by index. It returns the number of
 // rows inserted.
-func insertRows(ctx context.Context, conn *sql.Conn, k *Kind, b *rowBuf, persons []personEntry, fileID int64) (int64, error) {
+func insertRows(ctx context.Context, conn *sql.Conn, k *Kind, b *rowBuf, persons personTable, fileID int64) (int64, error) {
 	if !rawChunkOK {
 		return 0, errors.New("internal error: this version of the DuckDB driver is not supported by the loader (its data chunk handle is not where expected)")
 	}
@@ -210,7 +210,7 @@ type rowSource struct {
 	ctx     context.Context
 	tg      []target
 	buf     *rowBuf
-	persons []personEntry
+	persons personTable
 	fileID  int64
 	next    atomic.Int64 // the first row of the buffer not claimed yet
 	mu      sync.Mutex
@@ -333,7 +333,7 @@ func (f *chunkFill) setText(i, r int, s string) {
 // add writes rows from … to-1 of b but the superseded ones (to-from at
 // most the chunk's capacity less the rows it holds); persons are the run's persons
 // by index.
-func (f *chunkFill) add(b *rowBuf, from, to int, persons []personEntry, fileID int64) {
+func (f *chunkFill) add(b *rowBuf, from, to int, persons personTable, fileID int64) {
 	for row := from; row < to; row++ {
 		if b.flags.at(row)&superseded != 0 {
 			continue
@@ -356,7 +356,7 @@ func (f *chunkFill) add(b *rowBuf, from, to int, persons []personEntry, fileID i
 			switch c.kind {
 			case colPerson:
 				p := c.i32.at(row)
-				e := &persons[p]
+				e := persons.at(p)
 				switch t.part {
 				case 0:
 					if p != f.lastP {

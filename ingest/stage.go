@@ -537,7 +537,7 @@ func (l *loader) stage(ctx context.Context, conn *sql.Conn, k *Kind, h header, s
 // the rows' smallest and largest value: a row of an earlier file outside
 // the bounds shares no key with the file. ok is false when no row has a
 // key without NULL (then the file replaces nothing).
-func (b *rowBuf) keyRange(k *Kind, keyI []int, persons []personEntry) (conds []string, ok bool) {
+func (b *rowBuf) keyRange(k *Kind, keyI []int, persons personTable) (conds []string, ok bool) {
 	type bound struct {
 		lo, hi int // rows holding the smallest and largest value
 	}
@@ -548,7 +548,7 @@ func (b *rowBuf) keyRange(k *Kind, keyI []int, persons []personEntry) (conds []s
 	less := func(c *bufColumn, r, s int) bool {
 		switch c.kind {
 		case colPerson:
-			return bytes.Compare(persons[c.i32.at(r)].sum[:], persons[c.i32.at(s)].sum[:]) < 0
+			return bytes.Compare(persons.at(c.i32.at(r)).sum[:], persons.at(c.i32.at(s)).sum[:]) < 0
 		case colDate:
 			return c.i32.at(r) < c.i32.at(s)
 		case colText:
@@ -586,7 +586,7 @@ func (b *rowBuf) keyRange(k *Kind, keyI []int, persons []personEntry) (conds []s
 	lit := func(c *bufColumn, r int) string {
 		switch c.kind {
 		case colPerson:
-			return "'" + hex.EncodeToString(persons[c.i32.at(r)].sum[:]) + "'"
+			return "'" + hex.EncodeToString(persons.at(c.i32.at(r)).sum[:]) + "'"
 		case colDate:
 			return "DATE '" + time.Unix(int64(c.i32.at(r))*24*60*60, 0).UTC().Format(time.DateOnly) + "'"
 		case colText:
