@@ -8,9 +8,10 @@ import (
 	"testing"
 )
 
-// TestMedianCells: cells_median.sql, which adds up counts of values and
-// reads each cell's median from them, gives every cell the n, k and
-// median that median() over the cell's own micro rows gives, for micro
+// TestMedianCells: cells_median.sql (grouping sets for municipalities,
+// counties and Riket, a second aggregation for the groups) gives every
+// cell the n, k and median that median() over the cell's own micro rows,
+// placed one by one, gives, for micro
 // rows with odd and even counts, repeated values, NULL values, cells
 // with no value at all, a group of municipalities across counties and
 // with and without the split by gender.
