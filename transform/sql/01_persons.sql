@@ -1,19 +1,27 @@
--- persons: one row per pseudonym with birth date and legal gender.
+-- persons: one row per pseudonym of the sources a cohort table is built
+-- from (settlements, so_registrations, sfi_courses, af_plans,
+-- intervention_participations) with birth date and legal gender.
+-- so_attendance and so_certificates are read only through joins with the
+-- registered persons (effekt_so_attended here, the certificates in
+-- 02_so_cohort.sql): a person in them alone is in no cohort table, so
+-- persons leaves them out. They are 18 of the national sample's 22 M
+-- rows, and grouping their pseudonyms took 1–1.6 s of a rebuild.
 --
 -- Every source derives both from the same personnummer, so they agree (and
 -- persons takes the one variant without ranking rows). Should a source ever
 -- disagree, the most authoritative source wins, in this order:
 -- settlements, so_registrations, sfi_courses, af_plans,
--- intervention_participations, so_attendance, so_certificates; within one
--- source the earliest file and line.
+-- intervention_participations; within one source the earliest file and
+-- line.
 --
 -- Inside the transform a person is keyed by pk = effekt_pk(person), a 64-bit
 -- integer hash of the pseudonym: joins, groups and windows on it are several
 -- times cheaper than on the 64-character hex, and the models carry the
 -- pseudonym itself only from the row that is written out. It is checked to
--- be one-to-one over persons, which holds every pseudonym of every source:
--- the model fails when two share a pk, so a join on pk is a join on the
--- pseudonym. Every table the transform writes keeps it beside the
+-- be one-to-one over persons: the model fails when two share a pk, so a
+-- join on pk between the tables built from persons' sources is a join on
+-- the pseudonym. A join of so_attendance or so_certificates rows, whose
+-- pseudonyms persons does not hold, compares the pseudonyms too. Every table the transform writes keeps it beside the
 -- pseudonym as person_key (= effekt_pk(person), nothing more: a hash of
 -- the pseudonym), so that an update finds a person's rows, and the
 -- case-mix companions join them, by reading 8 bytes a row instead of
@@ -61,7 +69,7 @@ SELECT r.pk,
            WHERE a.session_date BETWEEN r.registered_on AND r.registered_on + 365) AS hours,
        min(a.session_date) FILTER (WHERE a.session_date >= r.registered_on) AS first_session
 FROM so_attendance a
-JOIN effekt_so_first r ON r.pk = effekt_pk(a.person)
+JOIN effekt_so_first r ON r.pk = effekt_pk(a.person) AND r.person = a.person
 WHERE a.present
 GROUP BY r.pk;
 
@@ -75,15 +83,14 @@ GROUP BY r.pk;
 -- of its rows; with none, DuckDB reads no source for them.
 --
 -- effekt_fresh: every row the loads added that names a person, with its
--- source's rank (settlements 1 … so_certificates 7, the order above).
+-- source's rank (settlements 1 … intervention_participations 5, the order
+-- above).
 CREATE OR REPLACE TEMP TABLE effekt_fresh AS
           SELECT 1 AS source, effekt_pk(person) AS pk, person, birth_date, gender, file_id, line FROM settlements WHERE {{.Loaded}}
 UNION ALL SELECT 2, effekt_pk(person), person, birth_date, gender, file_id, line FROM so_registrations WHERE {{.Loaded}}
 UNION ALL SELECT 3, effekt_pk(person), person, birth_date, gender, file_id, line FROM sfi_courses WHERE {{.Loaded}}
 UNION ALL SELECT 4, effekt_pk(person), person, birth_date, gender, file_id, line FROM af_plans WHERE {{.Loaded}}
-UNION ALL SELECT 5, effekt_pk(person), person, birth_date, gender, file_id, line FROM intervention_participations WHERE {{.Loaded}}
-UNION ALL SELECT 6, effekt_pk(person), person, birth_date, gender, file_id, line FROM so_attendance WHERE {{.Loaded}}
-UNION ALL SELECT 7, effekt_pk(person), person, birth_date, gender, file_id, line FROM so_certificates WHERE {{.Loaded}};
+UNION ALL SELECT 5, effekt_pk(person), person, birth_date, gender, file_id, line FROM intervention_participations WHERE {{.Loaded}};
 
 -- effekt_known: the persons rows of the persons with an added row.
 CREATE OR REPLACE TEMP TABLE effekt_known AS
@@ -108,20 +115,17 @@ UNION ALL SELECT 1 AS source, person, birth_date, gender, file_id, line FROM {{s
 UNION ALL SELECT 2, person, birth_date, gender, file_id, line FROM {{src "so_registrations" "effekt_redo"}} t
 UNION ALL SELECT 3, person, birth_date, gender, file_id, line FROM {{src "sfi_courses" "effekt_redo"}} t
 UNION ALL SELECT 4, person, birth_date, gender, file_id, line FROM {{src "af_plans" "effekt_redo"}} t
-UNION ALL SELECT 5, person, birth_date, gender, file_id, line FROM {{src "intervention_participations" "effekt_redo"}} t
-UNION ALL SELECT 6, person, birth_date, gender, file_id, line FROM {{src "so_attendance" "effekt_redo"}} t
-UNION ALL SELECT 7, person, birth_date, gender, file_id, line FROM {{src "so_certificates" "effekt_redo"}} t;
+UNION ALL SELECT 5, person, birth_date, gender, file_id, line FROM {{src "intervention_participations" "effekt_redo"}} t;
 {{- else -}}
 -- effekt_seen: every row of every source that names a person, with its
--- source's rank (settlements 1 … so_certificates 7, the order above).
+-- source's rank (settlements 1 … intervention_participations 5, the order
+-- above).
 CREATE OR REPLACE TEMP VIEW effekt_seen AS
           SELECT 1 AS source, person, birth_date, gender, file_id, line FROM settlements
 UNION ALL SELECT 2, person, birth_date, gender, file_id, line FROM so_registrations
 UNION ALL SELECT 3, person, birth_date, gender, file_id, line FROM sfi_courses
 UNION ALL SELECT 4, person, birth_date, gender, file_id, line FROM af_plans
-UNION ALL SELECT 5, person, birth_date, gender, file_id, line FROM intervention_participations
-UNION ALL SELECT 6, person, birth_date, gender, file_id, line FROM so_attendance
-UNION ALL SELECT 7, person, birth_date, gender, file_id, line FROM so_certificates;
+UNION ALL SELECT 5, person, birth_date, gender, file_id, line FROM intervention_participations;
 {{- end}}
 
 -- effekt_variants: every distinct (person, birth date, gender) of the rows
@@ -172,7 +176,7 @@ HAVING CASE WHEN max(file_id) >= 268435456
             THEN error('transform: a file id of 2^28 or more does not fit the source rank key, nothing was changed')
             ELSE true END;
 
--- pk is one-to-one: no two pseudonyms of any source share it.
+-- pk is one-to-one: no two pseudonyms of persons' sources share it.
 SELECT error('transform: two pseudonyms share the internal person key, nothing was changed')
 FROM (SELECT count(DISTINCT person_key) AS keys, count(*) AS persons FROM persons)
 WHERE keys <> persons;

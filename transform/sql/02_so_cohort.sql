@@ -36,6 +36,7 @@ WITH window_certificate AS (
     FROM effekt_so_first r
     JOIN so_certificates c
       ON effekt_pk(c.person) = r.pk
+     AND c.person = r.person -- persons holds no pseudonym of so_certificates alone (01_persons.sql)
      AND c.issued_on BETWEEN r.registered_on AND r.registered_on + 365
     GROUP BY r.pk
 )

@@ -30,7 +30,7 @@ INSERT INTO so_attendance (person, birth_date, gender, session_date, hours, pres
     ('x3', '1970-07-07', 'M', '2022-01-14', 12,   true,  5, 4),
     ('x3', '1970-07-07', 'M', '2022-01-15', 12,   true,  5, 5),
     ('x3', '1970-07-07', 'M', '2022-01-16', 0.1,  false, 5, 6);
--- x2 appears only in so_certificates: its birth date and gender come from there.
+-- x2 appears only in so_certificates: it is in no cohort, and not in persons.
 INSERT INTO so_certificates (person, birth_date, gender, issued_on, file_id, line) VALUES
     ('x2', '2001-01-01', 'M', '2023-01-01', 6, 1);
 -- SFI: x1 starts A and B on the same day in two municipalities: A (0127) counts;
