@@ -560,3 +560,23 @@ func TestKeysHoldThePerson(t *testing.T) {
 		}
 	}
 }
+
+// TestSharedSources: the source tables an update selects the rows in scope
+// of once are those the models read through src more than once, and the
+// update SQL names them instead of reading the tables again.
+func TestSharedSources(t *testing.T) {
+	if got, want := strings.Join(sharedSources(), " "), "settlements sfi_courses so_registrations"; got != want {
+		t.Errorf("sharedSources = %s, want %s", got, want)
+	}
+	for _, m := range Models() {
+		q, err := m.Render("file_id = 99")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, src := range sharedSources() {
+			if strings.Contains(q, "FROM "+src+" WHERE effekt_pk(person) IN (SELECT pk FROM effekt_scope)") {
+				t.Errorf("%s: the update reads %s's rows in scope itself", m.Name, src)
+			}
+		}
+	}
+}

@@ -40,8 +40,11 @@
 --            catalogue's providers, whose changes put the participants in
 --            scope), so the update gives the tables a rebuild would.
 -- A source table a model reads only through a join with a scoped
--- temporary table (so_attendance, so_certificates, sfi_courses' grades)
--- needs no src: the join keeps only the persons in scope.
+-- temporary table (so_attendance, so_certificates) needs no src: the join
+-- keeps only the persons in scope. A source table read through src more
+-- than once (settlements, so_registrations, sfi_courses) has its rows of
+-- the persons in scope selected once per update, into effekt_in_<table>
+-- (transform.go's sharedSources), which src then names.
 --
 -- The temporary tables built here are shared with the later models; the
 -- model that uses one last drops it:

@@ -25,7 +25,7 @@ WITH first_course AS (
 passed AS (
     SELECT f.pk, min(c.graded_on) AS passed_on
     FROM first_course f
-    JOIN sfi_courses c
+    JOIN {{src "sfi_courses"}} c
       ON effekt_pk(c.person) = f.pk
      AND c.grade IN ('A', 'B', 'C', 'D', 'E')
      AND c.graded_on BETWEEN f.started_on AND f.started_on + 365
