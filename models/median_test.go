@@ -14,7 +14,8 @@ import (
 // placed one by one, gives, for micro
 // rows with odd and even counts, repeated values, NULL values, cells
 // with no value at all, a group of municipalities across counties and
-// with and without the split by gender.
+// with and without the split by gender; a value that is not a whole
+// number of days fails.
 func TestMedianCells(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
@@ -84,5 +85,14 @@ func TestMedianCells(t *testing.T) {
 			t.Errorf("by gender %s: %d cells (want %d), %d not as median() gives them, %d of median()'s missing, %d with no value (want some)",
 				byGender, cells, wantCells, extra, missing, nullMed)
 		}
+	}
+	// the medians are of whole days (as BIGINT): half a day fails the
+	// compute instead of being rounded
+	if _, err := conn.ExecContext(ctx, `INSERT INTO fx_micro VALUES ('0114', 2020, 'K', 1.5)`); err != nil {
+		t.Fatal(err)
+	}
+	q := strings.NewReplacer("{{micro}}", "SELECT * FROM fx_micro", "{{by_gender}}", "true").Replace(mustRead(computeSQL, "compute/cells_median.sql"))
+	if _, err := conn.ExecContext(ctx, q); err == nil || !strings.Contains(err.Error(), "not a whole number of days") {
+		t.Errorf("a median over 1.5 days: %v, want an error saying it is not a whole number of days", err)
 	}
 }
