@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -92,15 +93,12 @@ func scanFile(path, copyDir string) (info fileInfo, err error) {
 		}
 		sum <- h.Sum(nil)
 	}()
-	hashing := true
-	stopHash := func() []byte {
-		if !hashing {
-			return nil
-		}
-		hashing = false
+	// the hash when every chunk is in; run once, also by the defer when
+	// the pass stops early
+	stopHash := sync.OnceValue(func() []byte {
 		close(toHash)
 		return <-sum
-	}
+	})
 	defer stopHash()
 	var sc scanner
 	sc.start()
