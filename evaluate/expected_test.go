@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -358,4 +360,127 @@ func builtConn(t *testing.T) *sql.Conn {
 	}
 	t.Cleanup(func() { conn.Close() })
 	return conn
+}
+
+// TestCovLevels: every settlement gets the number of its levels l2
+// education ('saknas' when empty or missing), l3 region of birth (any case
+// and surrounding spaces; 'övriga' for a country not in the table,
+// 'saknas' when empty or missing) and l4 whole months from permit to
+// settlement (0–2, 3–6, 7+, 'saknas' without either date), numbered from 1
+// in the order of (l2, l3, l4); different spellings of the same levels
+// share a number. Computed by hand from the rows below.
+func TestCovLevels(t *testing.T) {
+	ctx := context.Background()
+	conn := builtConn(t)
+	rows := []struct {
+		person, education, country, permit, settled string // "NULL" for a missing value
+		l2, l3, l4                                  string
+	}{
+		{"a", "gymnasial", "Syrien", "2024-01-15", "2024-03-14", "gymnasial", "Mellanöstern och Nordafrika", "0–2"},    // 1 month
+		{"b", "gymnasial", "  SYRIEN ", "2024-01-15", "2024-03-15", "gymnasial", "Mellanöstern och Nordafrika", "0–2"}, // 2 months
+		{"c", "gymnasial", "syrien", "2024-01-15", "2024-04-15", "gymnasial", "Mellanöstern och Nordafrika", "3–6"},    // 3 months
+		{"d", "", "Eritrea", "2024-01-15", "2024-07-15", "saknas", "Afrika söder om Sahara", "3–6"},                    // 6 months
+		{"e", "NULL", "Narnia", "2024-01-15", "2024-08-15", "saknas", "övriga", "7+"},                                  // 7 months
+		{"f", "eftergymnasial", " ", "NULL", "2024-08-15", "eftergymnasial", "saknas", "saknas"},
+		{"g", "eftergymnasial", "NULL", "2024-01-15", "NULL", "eftergymnasial", "saknas", "saknas"},
+		{"h", "förgymnasial", "Statslös", "2023-11-30", "2024-01-01", "förgymnasial", "Statslös", "0–2"},
+	}
+	lit := func(s, typ string) string {
+		if s == "NULL" {
+			return "NULL"
+		}
+		return typ + " '" + s + "'"
+	}
+	for _, r := range rows {
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf(`INSERT INTO settlement_cohort (person, person_key, education, birth_country, permit_on, settled_on)
+			VALUES ('%s', hash('%s'), %s, %s, %s, %s)`, r.person, r.person, lit(r.education, ""), lit(r.country, ""),
+			lit(r.permit, "DATE"), lit(r.settled, "DATE"))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := buildCov(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	// the numbers by hand: the distinct (l2, l3, l4) of the rows, sorted
+	want := map[[3]string]int{}
+	var keys [][3]string
+	for _, r := range rows {
+		k := [3]string{r.l2, r.l3, r.l4}
+		if _, ok := want[k]; !ok {
+			want[k] = 0
+			keys = append(keys, k)
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a[0] != b[0] {
+			return a[0] < b[0]
+		}
+		if a[1] != b[1] {
+			return a[1] < b[1]
+		}
+		return a[2] < b[2]
+	})
+	for i, k := range keys {
+		want[k] = i + 1
+	}
+	if len(keys) != 6 {
+		t.Fatalf("%d combinations by hand, want 6 (the fixture changed)", len(keys))
+	}
+	for _, r := range rows {
+		var cov int
+		var l [3]string
+		if err := conn.QueryRowContext(ctx, `SELECT c.cov, v.l2, v.l3, v.l4 FROM effekt_cov c JOIN effekt_cov_levels v USING (cov) WHERE c.pk = hash(?)`,
+			r.person).Scan(&cov, &l[0], &l[1], &l[2]); err != nil {
+			t.Fatalf("%s: %v", r.person, err)
+		}
+		if k := [3]string{r.l2, r.l3, r.l4}; l != k || cov != want[k] {
+			t.Errorf("%s: cov %d %q, want %d %q", r.person, cov, l, want[k], k)
+		}
+	}
+	var n int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM effekt_cov_levels WHERE cov = 0 AND l2 = 'saknas' AND l3 = 'saknas' AND l4 = 'saknas'`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("level 0 (no settlement): %d rows, %v; want 1", n, err)
+	}
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM effekt_cov`).Scan(&n); err != nil || n != len(rows) {
+		t.Errorf("effekt_cov: %d rows, %v; want %d", n, err, len(rows))
+	}
+}
+
+// TestParsePatterns: the patterns' text as readPatterns' query writes it
+// parses to the same values; a gender that would not have scanned into a
+// string, or a count that does not match, fails.
+func TestParsePatterns(t *testing.T) {
+	levels := map[int32][3]string{0: {"saknas", "saknas", "saknas"}, 7: {"gymnasial", "Asien", "0–2"}}
+	tests := []struct {
+		name, text string
+		n          int
+		want       []pattern
+		err        bool
+	}{
+		{name: "two", text: "2020,2,7,3.0,12.0,K;2021,0,0,0.5,1e+21,M", n: 2, want: []pattern{
+			{period: 2020, gender: "K", a: 2, cov: 7, levels: [6]string{"K", "25–34", "gymnasial", "Asien", "0–2", "2020"}, succ: 3, total: 12},
+			{period: 2021, gender: "M", a: 0, cov: 0, levels: [6]string{"M", "saknas", "saknas", "saknas", "saknas", "2021"}, succ: 0.5, total: 1e21},
+		}},
+		{name: "gender with a comma", text: "2020,2,7,3.0,12.0,K,M", n: 1, err: true},
+		{name: "no gender (NULL left out)", text: "2020,2,7,3.0,12.0", n: 1, err: true},
+		{name: "count differs", text: "2020,2,7,3.0,12.0,K", n: 2, err: true},
+		{name: "age band out of range", text: "2020,5,7,3.0,12.0,K", n: 1, err: true},
+		{name: "unknown combination", text: "2020,2,8,3.0,12.0,K", n: 1, err: true},
+		{name: "not a number", text: "2020,2,7,x,12.0,K", n: 1, err: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := parsePatterns(tc.text, tc.n, levels)
+			if tc.err {
+				if err == nil {
+					t.Errorf("parsePatterns(%q) = %v, want an error", tc.text, got)
+				}
+				return
+			}
+			if err != nil || !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("parsePatterns(%q) = %+v, %v; want %+v", tc.text, got, err, tc.want)
+			}
+		})
+	}
 }

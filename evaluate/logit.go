@@ -53,14 +53,19 @@ func fitLogit(x *mat.Dense, succ, total []float64) ([]float64, error) {
 			g[j] += ridge * beta[j]
 		}
 	}
+	// w holds the rows of X scaled by √(n p (1 − p)), refilled at every
+	// Hessian (through the raw rows: Set and At per element cost more than
+	// the product itself)
+	w := mat.NewDense(n, k, nil)
+	xr, wr := x.RawMatrix(), w.RawMatrix()
 	hess := func(h *mat.SymDense, beta []float64) {
 		linear(beta)
-		w := mat.NewDense(n, k, nil)
 		for i, z := range lin {
 			p := sigmoid(z)
 			s := math.Sqrt(total[i] * p * (1 - p) / persons)
-			for j := 0; j < k; j++ {
-				w.Set(i, j, x.At(i, j)*s)
+			xrow, wrow := xr.Data[i*xr.Stride:i*xr.Stride+k], wr.Data[i*wr.Stride:i*wr.Stride+k]
+			for j, v := range xrow {
+				wrow[j] = v * s
 			}
 		}
 		h.SymOuterK(1, w.T())
