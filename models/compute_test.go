@@ -465,3 +465,47 @@ func TestComputeOneRowPerCell(t *testing.T) {
 		t.Errorf("after the failed compute: %d values and %d changes, want %d of each", after, changes, before)
 	}
 }
+
+// TestChangedRows: indicator_changes keeps one row per cell of
+// indicator_values when a compute writes only the rows that differ: a row
+// of a cell no longer computed goes, a cell without a row gets one at this
+// compute's time, and unchanged cells keep theirs.
+func TestChangedRows(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	loadFixture(t, db, "so")
+	opt := ComputeOptions{AsOf: date("2024-06-30"), Now: fixedNow}
+	if _, err := Compute(ctx, db, opt); err != nil {
+		t.Fatal(err)
+	}
+	// a stray row for a cell that is not computed, and a computed cell's row gone
+	if _, err := db.Exec(`INSERT INTO indicator_changes VALUES ('EF101', '9999', 2023, 'T', TIMESTAMPTZ '2020-01-01 00:00:00+00');
+		DELETE FROM indicator_changes WHERE kpi = 'EF101' AND municipality = '0127' AND period = 2023 AND gender = 'T'`); err != nil {
+		t.Fatal(err)
+	}
+	later := fixedNow().Add(time.Hour)
+	opt.Now = func() time.Time { return later }
+	if _, err := Compute(ctx, db, opt); err != nil {
+		t.Fatal(err)
+	}
+	var values, changes, stray, atLater, atFirst int
+	var missing time.Time
+	if err := db.QueryRow(`SELECT (SELECT count(*) FROM indicator_values), (SELECT count(*) FROM indicator_changes),
+		(SELECT count(*) FROM indicator_changes WHERE municipality = '9999'),
+		(SELECT count(*) FROM indicator_changes WHERE changed_at = ?), (SELECT count(*) FROM indicator_changes WHERE changed_at = ?),
+		(SELECT changed_at FROM indicator_changes WHERE kpi = 'EF101' AND municipality = '0127' AND period = 2023 AND gender = 'T')`,
+		later, fixedNow()).Scan(&values, &changes, &stray, &atLater, &atFirst, &missing); err != nil {
+		t.Fatal(err)
+	}
+	if values < 10 || changes != values || stray != 0 {
+		t.Errorf("%d values, %d change rows, %d stray; want as many rows as values (≥ 10) and no stray", values, changes, stray)
+	}
+	if !missing.Equal(later) || atLater != 1 || atFirst != values-1 {
+		t.Errorf("the cell without a row: changed_at %v (want %v); %d rows at the later time (want 1), %d at the first (want %d)",
+			missing, later, atLater, atFirst, values-1)
+	}
+	var joined int
+	if err := db.QueryRow(`SELECT count(*) FROM indicator_values v JOIN indicator_changes c USING (kpi, municipality, period, gender)`).Scan(&joined); err != nil || joined != values {
+		t.Errorf("%d values with their change row, %v; want %d", joined, err, values)
+	}
+}
