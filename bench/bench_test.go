@@ -73,7 +73,8 @@ func TestBenches(t *testing.T) {
 		t.Errorf("compute: the EF101 limit query does not match effekt: %s", comp.Rows[0].Note)
 	}
 	steps := rowNames(&Report{Rows: comp.Steps})
-	for _, want := range []string{"transform persons", "transform so_cohort", "indicator EF101", "indicator EF402", "commit"} {
+	for _, want := range []string{"transform persons", "transform so_cohort", "indicator EF101", "indicator EF402", "previous values", "changed_at", "commit",
+		"companions: case rows", "updated: transform persons", "updated: companions: case rows", "kept: changed_at", "kept: commit"} {
 		if !strings.Contains(steps, want+"\n") {
 			t.Errorf("compute steps lack %q:\n%s", want, steps)
 		}

@@ -125,16 +125,16 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (*Report, erro
 				return nil, fmt.Errorf("bench compute: the transform tables were %v, wanted %v", res.Transform.Action, v.tr)
 			}
 			v.persons = res.Transform.Persons
-			if !v.all || v.tr == transform.Kept {
+			if !v.all {
 				continue
 			}
 			for _, s := range rec.steps {
 				name := s.name
-				if v.tr == transform.Updated {
-					if !strings.HasPrefix(name, "transform ") {
-						continue
-					}
+				switch v.tr {
+				case transform.Updated:
 					name = "updated: " + name
+				case transform.Kept:
+					name = "kept: " + name
 				}
 				if _, ok := steps[name]; !ok {
 					order = append(order, name)
@@ -189,7 +189,7 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (*Report, erro
 		ck := Row{Name: fmt.Sprintf("checkpoint after the compute (its values committed before it), %s, %s", what, when), Unit: "s", Better: Lower, Effekt: NewStat(v.ckpt)}
 		rep.Rows = append(rep.Rows, r, abs, cpu, ck)
 		if v.all && v.tr == transform.Rebuilt {
-			rep.StepsOf = r.Name + "; \"updated:\" the transform's steps after loads of the newest files"
+			rep.StepsOf = r.Name + "; \"updated:\" and \"kept:\" the same compute's steps after loads of the newest files and with nothing loaded since"
 		}
 	}
 	for _, name := range order {
@@ -288,6 +288,11 @@ func (r *stepRecorder) Handle(_ context.Context, rec slog.Record) error {
 		name = "companions " + label
 	case "case-mix step":
 		name = "companions: " + label
+	case "compute step":
+		if label == "case-mix companions" { // the step as a whole: its parts are above
+			return nil
+		}
+		name = label
 	default:
 		return nil
 	}

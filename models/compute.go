@@ -115,6 +115,7 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (ComputeResult
 		return res, fmt.Errorf("compute: begin: %w", err)
 	}
 	defer tx.Rollback()
+	start = time.Now()
 	if err := prepare(ctx, tx, asOf, opt.Groups); err != nil {
 		return res, err
 	}
@@ -125,6 +126,7 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (ComputeResult
 	if _, err := tx.ExecContext(ctx, `DELETE FROM indicator_values`); err != nil {
 		return res, fmt.Errorf("compute: clear indicator_values: %w", err)
 	}
+	slog.Debug("compute step", "step", "previous values", "duration", time.Since(start))
 	for _, ind := range Catalogue() {
 		start := time.Now()
 		n, err := computeOne(ctx, tx, ind, asOf, now, opt.SOFee)
@@ -147,9 +149,11 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (ComputeResult
 		}
 		slog.Debug("compute step", "step", st.Name, "kpis", len(per), "duration", time.Since(start))
 	}
+	start = time.Now()
 	if _, err := tx.ExecContext(ctx, mustRead(computeSQL, "compute/changed_at.sql")); err != nil {
 		return res, fmt.Errorf("compute: changed_at: %w", err)
 	}
+	slog.Debug("compute step", "step", "changed_at", "duration", time.Since(start))
 	if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS effekt_cells; DROP TABLE IF EXISTS effekt_area_groups; DROP TABLE IF EXISTS effekt_prev`); err != nil {
 		return res, fmt.Errorf("compute: clean up: %w", err)
 	}
