@@ -439,12 +439,7 @@ func TestComputeKeepsTransform(t *testing.T) {
 // has no key constraint: compute checks it).
 func TestComputeOneRowPerCell(t *testing.T) {
 	ctx := context.Background()
-	db := openDB(t)
-	loadFixture(t, db, "so")
-	opt := ComputeOptions{AsOf: date("2024-06-30"), Now: fixedNow}
-	if _, err := Compute(ctx, db, opt); err != nil {
-		t.Fatal(err)
-	}
+	db, opt := computedSO(t)
 	var before int
 	if err := db.QueryRow(`SELECT count(*) FROM indicator_values`).Scan(&before); err != nil {
 		t.Fatal(err)
@@ -472,12 +467,7 @@ func TestComputeOneRowPerCell(t *testing.T) {
 // compute's time, and unchanged cells keep theirs.
 func TestChangedRows(t *testing.T) {
 	ctx := context.Background()
-	db := openDB(t)
-	loadFixture(t, db, "so")
-	opt := ComputeOptions{AsOf: date("2024-06-30"), Now: fixedNow}
-	if _, err := Compute(ctx, db, opt); err != nil {
-		t.Fatal(err)
-	}
+	db, opt := computedSO(t)
 	// a stray row for a cell that is not computed, and a computed cell's row gone
 	if _, err := db.Exec(`INSERT INTO indicator_changes VALUES ('EF101', '9999', 2023, 'T', TIMESTAMPTZ '2020-01-01 00:00:00+00');
 		DELETE FROM indicator_changes WHERE kpi = 'EF101' AND municipality = '0127' AND period = 2023 AND gender = 'T'`); err != nil {
@@ -508,4 +498,17 @@ func TestChangedRows(t *testing.T) {
 	if err := db.QueryRow(`SELECT count(*) FROM indicator_values v JOIN indicator_changes c USING (kpi, municipality, period, gender)`).Scan(&joined); err != nil || joined != values {
 		t.Errorf("%d values with their change row, %v; want %d", joined, err, values)
 	}
+}
+
+// computedSO is a database with the "so" fixture computed as of
+// 2024-06-30 at fixedNow, and the options that computed it.
+func computedSO(t *testing.T) (*sql.DB, ComputeOptions) {
+	t.Helper()
+	db := openDB(t)
+	loadFixture(t, db, "so")
+	opt := ComputeOptions{AsOf: date("2024-06-30"), Now: fixedNow}
+	if _, err := Compute(context.Background(), db, opt); err != nil {
+		t.Fatal(err)
+	}
+	return db, opt
 }
