@@ -150,8 +150,8 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (ComputeResult
 		slog.Debug("compute step", "step", st.Name, "kpis", len(per), "duration", time.Since(start))
 	}
 	start = time.Now()
-	if _, err := tx.ExecContext(ctx, mustRead(computeSQL, "compute/changed_at.sql")); err != nil {
-		return res, fmt.Errorf("compute: changed_at: %w", err)
+	if err := changedAt(ctx, tx); err != nil {
+		return res, err
 	}
 	slog.Debug("compute step", "step", "changed_at", "duration", time.Since(start))
 	if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS effekt_cells; DROP TABLE IF EXISTS effekt_area_groups; DROP TABLE IF EXISTS effekt_prev`); err != nil {
@@ -163,6 +163,30 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (ComputeResult
 	}
 	slog.Debug("indicator values committed", "rows", res.Rows, "commit", time.Since(start))
 	return res, nil
+}
+
+// changedAt brings indicator_changes in step with the new indicator_values
+// (changed_at.sql), and repairs it when it then holds more rows than there
+// are cells (changed_repair.sql).
+func changedAt(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, mustRead(computeSQL, "compute/changed_at.sql")); err != nil {
+		return fmt.Errorf("compute: changed_at: %w", err)
+	}
+	var extra int64
+	if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM indicator_changes) - (SELECT count(*) FROM indicator_values)`).Scan(&extra); err != nil {
+		return fmt.Errorf("compute: changed_at: %w", err)
+	}
+	switch {
+	case extra == 0:
+		return nil
+	case extra < 0: // changed_at.sql gives every cell a row
+		return fmt.Errorf("compute: changed_at: %d cells without a row", -extra)
+	}
+	slog.Debug("indicator_changes repaired", "extra rows", extra)
+	if _, err := tx.ExecContext(ctx, mustRead(computeSQL, "compute/changed_repair.sql")); err != nil {
+		return fmt.Errorf("compute: changed_at: repair: %w", err)
+	}
+	return nil
 }
 
 // LatestEventDate returns the latest event date in the loaded data that is

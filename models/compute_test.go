@@ -464,13 +464,22 @@ func TestComputeOneRowPerCell(t *testing.T) {
 // TestChangedRows: indicator_changes keeps one row per cell of
 // indicator_values when a compute writes only the rows that differ: a row
 // of a cell no longer computed goes, a cell without a row gets one at this
-// compute's time, and unchanged cells keep theirs.
+// compute's time, a cell with two rows keeps its latest, and unchanged
+// cells keep theirs.
 func TestChangedRows(t *testing.T) {
 	ctx := context.Background()
 	db, opt := computedSO(t)
-	// a stray row for a cell that is not computed, and a computed cell's row gone
+	// a stray row for a cell that is not computed, a computed cell's row
+	// gone, and a second, older row for an unchanged cell
 	if _, err := db.Exec(`INSERT INTO indicator_changes VALUES ('EF101', '9999', 2023, 'T', TIMESTAMPTZ '2020-01-01 00:00:00+00');
 		DELETE FROM indicator_changes WHERE kpi = 'EF101' AND municipality = '0127' AND period = 2023 AND gender = 'T'`); err != nil {
+		t.Fatal(err)
+	}
+	var dk key
+	if err := db.QueryRow(`SELECT kpi, municipality, period, gender FROM indicator_changes WHERE municipality <> '9999' ORDER BY ALL LIMIT 1`).Scan(&dk.kpi, &dk.area, &dk.period, &dk.gender); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO indicator_changes VALUES (?, ?, ?, ?, TIMESTAMPTZ '2020-01-01 00:00:00+00')`, dk.kpi, dk.area, dk.period, dk.gender); err != nil {
 		t.Fatal(err)
 	}
 	later := fixedNow().Add(time.Hour)
@@ -493,6 +502,11 @@ func TestChangedRows(t *testing.T) {
 	if !missing.Equal(later) || atLater != 1 || atFirst != values-1 {
 		t.Errorf("the cell without a row: changed_at %v (want %v); %d rows at the later time (want 1), %d at the first (want %d)",
 			missing, later, atLater, atFirst, values-1)
+	}
+	var kept time.Time
+	if err := db.QueryRow(`SELECT changed_at FROM indicator_changes WHERE kpi = ? AND municipality = ? AND period = ? AND gender = ?`,
+		dk.kpi, dk.area, dk.period, dk.gender).Scan(&kept); err != nil || !kept.Equal(fixedNow()) {
+		t.Errorf("the cell %v with two rows: changed_at %v, %v; want one row at %v", dk, kept, err, fixedNow())
 	}
 	var joined int
 	if err := db.QueryRow(`SELECT count(*) FROM indicator_values v JOIN indicator_changes c USING (kpi, municipality, period, gender)`).Scan(&joined); err != nil || joined != values {
