@@ -77,50 +77,70 @@ type querier interface {
 // deviation and O/E) from the cohort tables the compute just built. An
 // indicator whose model cannot be fitted (no cohort rows, or an outcome
 // the same for everyone) gets no companion rows and a warning.
+//
+// Its Prepare builds the case rows, fits the models and builds
+// effekt_expected on the compute's connection before the compute's
+// transaction (models.Step says why that sees the same tables); Run
+// inserts the companions inside it. What Prepare found waits in the
+// step's own variables, so a step serves one compute at a time, as
+// models.Compute runs them.
 func CompanionStep() models.Step {
-	return models.Step{Name: "case-mix companions", Run: func(ctx context.Context, tx *sql.Tx, asOf, computedAt time.Time) (map[string]int, error) {
-		start := time.Now()
-		join, err := buildCov(ctx, tx)
-		if err != nil {
-			return nil, err
-		}
-		slog.Debug("case-mix covariates", "duration", time.Since(start))
-		var inds []models.Indicator
-		for _, ind := range models.Catalogue() {
-			if ind.Unit == models.Percent {
-				inds = append(inds, ind)
-			}
-		}
-		start = time.Now()
-		fitted, err := modelCells(ctx, tx, inds, join)
-		if err != nil {
-			return nil, err
-		}
-		per := map[string]int{}
-		if len(fitted) > 0 { // else modelCells built no effekt_expected
+	var (
+		inds   []models.Indicator
+		counts map[string]int // effekt_expected's cells per fitted indicator; nil with none fitted
+	)
+	return models.Step{
+		Name: "case-mix companions",
+		Prepare: func(ctx context.Context, conn *sql.Conn, asOf time.Time) error {
+			inds, counts = nil, nil
 			start := time.Now()
-			if err := insertCompanions(ctx, tx, asOf, computedAt); err != nil {
-				return nil, err
-			}
-			slog.Debug("case-mix step", "step", "insert", "duration", time.Since(start))
-			counts, err := expectedCounts(ctx, tx)
+			join, err := buildCov(ctx, conn)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			for _, ind := range inds {
-				if n, ok := counts[ind.ID]; ok {
-					for _, c := range models.Companions(ind) {
-						per[c.ID] = n
+			slog.Debug("case-mix covariates", "duration", time.Since(start))
+			for _, ind := range models.Catalogue() {
+				if ind.Unit == models.Percent {
+					inds = append(inds, ind)
+				}
+			}
+			start = time.Now()
+			fitted, err := modelCells(ctx, conn, inds, join)
+			if err != nil {
+				return err
+			}
+			if len(fitted) > 0 { // else modelCells built no effekt_expected
+				if counts, err = expectedCounts(ctx, conn); err != nil {
+					return err
+				}
+			}
+			slog.Debug("case-mix companions", "kpi", "all", "duration", time.Since(start))
+			return nil
+		},
+		Run: func(ctx context.Context, tx *sql.Tx, asOf, computedAt time.Time) (map[string]int, error) {
+			per := map[string]int{}
+			if counts != nil {
+				t0 := time.Now()
+				if err := insertCompanions(ctx, tx, asOf, computedAt); err != nil {
+					return nil, err
+				}
+				slog.Debug("case-mix step", "step", "insert", "duration", time.Since(t0))
+				for _, ind := range inds {
+					if n, ok := counts[ind.ID]; ok {
+						for _, c := range models.Companions(ind) {
+							per[c.ID] = n
+						}
 					}
 				}
 			}
-		}
-		slog.Debug("case-mix companions", "kpi", "all", "duration", time.Since(start))
-		if _, err := tx.ExecContext(ctx, dropCaseTables); err != nil {
-			return nil, fmt.Errorf("companions: clean up: %w", err)
-		}
-		return per, nil
-	}}
+			return per, nil
+		},
+		Cleanup: func(ctx context.Context, conn *sql.Conn) {
+			if _, err := conn.ExecContext(ctx, dropCaseTables); err != nil {
+				slog.Warn("case-mix companions: clean up", "err", err)
+			}
+		},
+	}
 }
 
 // insertCompanions inserts effekt_expected's companion cells into

@@ -69,14 +69,19 @@ func TestMicroSQLShape(t *testing.T) {
 	if err := transform.Run(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	tx, err := db.BeginTx(ctx, nil)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := prepare(ctx, conn, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), nil); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	if err := prepare(ctx, tx, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), nil); err != nil {
-		t.Fatal(err)
-	}
 	const want = "municipality VARCHAR, period INTEGER, gender VARCHAR, cohort_date DATE, x DOUBLE"
 	for _, ind := range Catalogue() {
 		q, err := ind.MicroSQL()
