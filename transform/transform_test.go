@@ -580,3 +580,48 @@ func TestSharedSources(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadBetweenPhases: the transform builds its first temporary tables
+// before its transaction; a load committed in between (writers take turns,
+// so only a test can make one) fails the run with nothing changed, and
+// leaves no temporary table on the connection. A run after it succeeds.
+func TestLoadBetweenPhases(t *testing.T) {
+	ctx := context.Background()
+	db := fixtureDB(t)
+	db.SetMaxOpenConns(1) // the run's connection is the one queried after it
+	if err := Run(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	var before int
+	if err := db.QueryRow(`SELECT count(*) FROM persons`).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO so_registrations (person, birth_date, gender, municipality, registered_on, language, file_id, line)
+		VALUES ('x-new', DATE '1990-01-01', 'K', '0127', DATE '2023-03-01', 'ar', 90, 1)`); err != nil {
+		t.Fatal(err)
+	}
+	beforeTx = func(ctx context.Context, conn *sql.Conn) {
+		if _, err := conn.ExecContext(ctx, loadedFile(91, "so_registrations", 0, 0)); err != nil {
+			t.Error(err)
+		}
+	}
+	_, err := Refresh(ctx, db)
+	beforeTx = nil
+	if err == nil || !strings.Contains(err.Error(), "a load committed while the transform ran") {
+		t.Fatalf("Refresh with a load between its phases: %v, want the load error", err)
+	}
+	var after, temps int
+	if err := db.QueryRow(`SELECT (SELECT count(*) FROM persons),
+		(SELECT count(*) FROM duckdb_tables() WHERE temporary) + (SELECT count(*) FROM duckdb_views() WHERE temporary AND view_name LIKE 'effekt%')`).Scan(&after, &temps); err != nil {
+		t.Fatal(err)
+	}
+	if after != before || temps != 0 {
+		t.Errorf("after the failed run: %d persons (want %d, unchanged) and %d temporary tables and views (want 0)", after, before, temps)
+	}
+	if _, err := Refresh(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(`SELECT count(*) FROM persons`).Scan(&after); err != nil || after != before+1 {
+		t.Errorf("after a run with nothing in between: %d persons, %v; want %d", after, err, before+1)
+	}
+}
