@@ -20,6 +20,7 @@ import (
 
 	"github.com/effekt/effekt/config"
 	"github.com/effekt/effekt/models"
+	"github.com/effekt/effekt/store"
 )
 
 var (
@@ -149,14 +150,7 @@ func CompanionStep() models.Step {
 // DuckDB appends the three companions' rows on one thread, 0.56 s for the
 // 228 k national rows against 0.30 s.
 func insertCompanions(ctx context.Context, tx *sql.Tx, asOf, computedAt time.Time) error {
-	if _, err := tx.ExecContext(ctx, "SET SESSION preserve_insertion_order = false"); err != nil {
-		return fmt.Errorf("companions: insert: %w", err)
-	}
-	_, err := tx.ExecContext(ctx, insertCompanionsSQL, asOf.Format(time.DateOnly), computedAt)
-	if _, rerr := tx.ExecContext(context.WithoutCancel(ctx), "RESET SESSION preserve_insertion_order"); err == nil && rerr != nil {
-		err = rerr
-	}
-	if err != nil {
+	if _, err := store.ExecUnordered(ctx, tx, insertCompanionsSQL, asOf.Format(time.DateOnly), computedAt); err != nil {
 		return fmt.Errorf("companions: insert: %w", err)
 	}
 	return nil

@@ -17,6 +17,8 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2"
 	"github.com/duckdb/duckdb-go/v2/mapping"
+
+	"github.com/effekt/effekt/store"
 )
 
 // The good rows of a file are inserted once, after the whole file was read
@@ -30,7 +32,7 @@ import (
 // 12 bytes inline as DuckDB's string_t, longer ones, the 64-character
 // pseudonym, with one cgo call). DuckDB compresses and writes the rows on
 // the same threads. For that the statement runs with
-// preserve_insertion_order off for the session: with it on, DuckDB
+// preserve_insertion_order off (store.ExecUnordered): with it on, DuckDB
 // inserts from a table function on one thread. The order of rows in a
 // table carries no meaning (file_id and line say where each came from).
 //
@@ -181,15 +183,11 @@ func insertRows(ctx context.Context, conn *sql.Conn, k *Kind, b *rowBuf, persons
 	s := &rowSource{ctx: ctx, tg: tg, buf: b, persons: persons, fileID: fileID}
 	inFlight.Store(tok, s)
 	defer inFlight.Delete(tok)
-	if _, err := conn.ExecContext(ctx, "SET SESSION preserve_insertion_order = false"); err != nil {
-		return 0, fmt.Errorf("insert rows: %w", err)
-	}
-	defer conn.ExecContext(context.Background(), "RESET SESSION preserve_insertion_order") //nolint:errcheck // a session setting of the loader's own connection
 	names := make([]string, len(tg))
 	for i, t := range tg {
 		names[i] = t.name
 	}
-	res, err := conn.ExecContext(ctx, fmt.Sprintf("INSERT INTO %s (%s) SELECT * FROM %s(%d::UBIGINT)", k.Name, strings.Join(names, ", "), rowsFunc, tok))
+	res, err := store.ExecUnordered(ctx, conn, fmt.Sprintf("INSERT INTO %s (%s) SELECT * FROM %s(%d::UBIGINT)", k.Name, strings.Join(names, ", "), rowsFunc, tok))
 	if err != nil {
 		if e := s.failure(); e != nil {
 			err = e

@@ -119,6 +119,26 @@ func Checkpoint(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
+// ExecUnordered runs one statement on ex (a connection or a transaction)
+// with preserve_insertion_order off for it, then sets the session back.
+// With it on, DuckDB inserts the rows of a parallel source, or of a UNION
+// ALL, on one thread; with it off the rows land in no particular order,
+// so only tables that no reader reads by position may be filled this way.
+// A failure to set the session back is the statement's error when the
+// statement itself succeeded.
+func ExecUnordered(ctx context.Context, ex interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}, query string, args ...any) (sql.Result, error) {
+	if _, err := ex.ExecContext(ctx, "SET SESSION preserve_insertion_order = false"); err != nil {
+		return nil, err
+	}
+	res, err := ex.ExecContext(ctx, query, args...)
+	if _, rerr := ex.ExecContext(context.WithoutCancel(ctx), "RESET SESSION preserve_insertion_order"); err == nil && rerr != nil {
+		return nil, rerr
+	}
+	return res, err
+}
+
 // Migrate applies every embedded migration not yet recorded in
 // schema_migrations, each in its own transaction, then makes sure the
 // municipality dimension is complete.

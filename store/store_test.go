@@ -151,3 +151,41 @@ func TestCheckpointAfterCommit(t *testing.T) {
 		t.Errorf("%d rows after the checkpoint (%v), want 320000", rows, err)
 	}
 }
+
+// TestExecUnordered: the statement runs (with preserve_insertion_order off
+// while it does), and the session's setting is back on after it, also
+// after a statement that fails.
+func TestExecUnordered(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "e.duckdb"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE u (during BOOLEAN)`); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ExecUnordered(ctx, conn, `INSERT INTO u SELECT current_setting('preserve_insertion_order')::BOOLEAN FROM range(3)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := res.RowsAffected(); n != 3 {
+		t.Errorf("%d rows inserted, want 3", n)
+	}
+	if _, err := ExecUnordered(ctx, conn, `INSERT INTO nowhere VALUES (1)`); err == nil {
+		t.Error("a failing statement gave no error")
+	}
+	var during, after int
+	var on bool
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE NOT during), count(*), current_setting('preserve_insertion_order')::BOOLEAN FROM u`).Scan(&during, &after, &on); err != nil {
+		t.Fatal(err)
+	}
+	if during != 3 || after != 3 || !on {
+		t.Errorf("%d of %d rows saw the setting off, and it is %v after; want 3 of 3 and true", during, after, on)
+	}
+}
