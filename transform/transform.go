@@ -318,9 +318,6 @@ func run(ctx context.Context, db *sql.DB, md mode, loaded string) (Outcome, erro
 	if err := apply(ctx, tx, parts, loaded); err != nil {
 		return Outcome{}, err
 	}
-	if _, err := tx.ExecContext(ctx, "DROP TABLE IF EXISTS "+scopeTable); err != nil {
-		return Outcome{}, fmt.Errorf("transform: %w", err)
-	}
 	if err := now.record(ctx, tx); err != nil {
 		return Outcome{}, err
 	}
@@ -404,16 +401,14 @@ func prepare(ctx context.Context, conn *sql.Conn, loaded string) ([]renderedMode
 // temporaryRE finds the temporary tables and views the transform makes.
 var temporaryRE = regexp.MustCompile(`(?i)CREATE OR REPLACE TEMP (TABLE|VIEW) (effekt_\w+)`)
 
-// dropTemporary drops, on the transform's connection, every temporary
-// table and view the transform makes that is still there: a run that
-// failed, or the tables made before its transaction when the transaction
-// rolled back, would otherwise leave them on a connection of the pool.
-func dropTemporary(ctx context.Context, conn *sql.Conn) {
-	seen := map[string]bool{scopeTable: true}
+// temporaryDrops drops every temporary table and view the transform
+// makes: the scope, the rows in scope and those the models' SQL creates.
+var temporaryDrops = sync.OnceValue(func() []string {
 	stmts := []string{"DROP TABLE IF EXISTS " + scopeTable}
 	for _, t := range sharedSources() {
 		stmts = append(stmts, "DROP TABLE IF EXISTS "+scopedPrefix+t)
 	}
+	seen := map[string]bool{}
 	for _, m := range models() {
 		for _, c := range temporaryRE.FindAllStringSubmatch(m.SQL, -1) {
 			if !seen[c[2]] {
@@ -422,7 +417,16 @@ func dropTemporary(ctx context.Context, conn *sql.Conn) {
 			}
 		}
 	}
-	for _, q := range stmts {
+	return stmts
+})
+
+// dropTemporary drops, on the transform's connection, every temporary
+// table and view the transform makes that is still there (after every
+// run: the scope and the tables made before the transaction outlive it,
+// and a failed run leaves the rest) so that none stays on a connection of
+// the pool.
+func dropTemporary(ctx context.Context, conn *sql.Conn) {
+	for _, q := range temporaryDrops() {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			slog.Warn("transform: clean up", "statement", q, "err", err)
 		}

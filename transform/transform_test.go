@@ -624,4 +624,17 @@ func TestLoadBetweenPhases(t *testing.T) {
 	if err := db.QueryRow(`SELECT count(*) FROM persons`).Scan(&after); err != nil || after != before+1 {
 		t.Errorf("after a run with nothing in between: %d persons, %v; want %d", after, err, before+1)
 	}
+	// an update (a recorded load of one more person) leaves no temporary
+	// table either: the scope and the rows in scope go after it
+	if _, err := db.Exec(`INSERT INTO so_registrations (person, birth_date, gender, municipality, registered_on, language, file_id, line)
+		VALUES ('x-newer', DATE '1991-01-01', 'M', '0127', DATE '2023-04-01', 'ar', 93, 1);` + loadedFile(93, "so_registrations", 1, 0)); err != nil {
+		t.Fatal(err)
+	}
+	out, err := Refresh(ctx, db)
+	if err != nil || out.Action != Updated {
+		t.Fatalf("Refresh after a recorded load: %+v, %v; want an update", out, err)
+	}
+	if err := db.QueryRow(`SELECT (SELECT count(*) FROM duckdb_tables() WHERE temporary) + (SELECT count(*) FROM duckdb_views() WHERE temporary AND view_name LIKE 'effekt%')`).Scan(&temps); err != nil || temps != 0 {
+		t.Errorf("after an update: %d temporary tables and views, %v; want 0", temps, err)
+	}
 }
