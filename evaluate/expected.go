@@ -79,7 +79,7 @@ type querier interface {
 // indicator whose model cannot be fitted (no cohort rows, or an outcome
 // the same for everyone) gets no companion rows and a warning.
 //
-// Its Prepare builds the case rows, fits the models and builds
+// Its Prepare builds the covariates, fits the models and builds
 // effekt_expected on the compute's connection before the compute's
 // transaction (models.Step says why that sees the same tables); Run
 // inserts the companions inside it. What Prepare found waits in the
@@ -178,7 +178,7 @@ func expectedCounts(ctx context.Context, q querier) (map[string]int, error) {
 	return out, nil
 }
 
-const dropCaseTables = `DROP MACRO TABLE IF EXISTS effekt_cov_source; DROP MACRO IF EXISTS effekt_cov_band; DROP TABLE IF EXISTS effekt_cov_codes; DROP TABLE IF EXISTS effekt_cov_combos; DROP TABLE IF EXISTS effekt_cov; DROP TABLE IF EXISTS effekt_cov_person; DROP TABLE IF EXISTS effekt_cov_levels; DROP TABLE IF EXISTS effekt_case; DROP TABLE IF EXISTS effekt_p; DROP TABLE IF EXISTS effekt_models; DROP TABLE IF EXISTS effekt_expected`
+const dropCaseTables = `DROP MACRO TABLE IF EXISTS effekt_cov_source; DROP MACRO IF EXISTS effekt_cov_band; DROP TABLE IF EXISTS effekt_cov_codes; DROP TABLE IF EXISTS effekt_cov_combos; DROP TABLE IF EXISTS effekt_cov; DROP TABLE IF EXISTS effekt_cov_person; DROP TABLE IF EXISTS effekt_cov_levels; DROP VIEW IF EXISTS effekt_case; DROP TABLE IF EXISTS effekt_p; DROP TABLE IF EXISTS effekt_models; DROP TABLE IF EXISTS effekt_expected`
 
 // hashJoin and personJoin are the joins of a cohort row to effekt_cov: on
 // the 64-bit key when it is one-to-one over every person, else on the
@@ -228,8 +228,8 @@ func buildCovPerson(ctx context.Context, q querier) error {
 	return nil
 }
 
-// modelCells builds effekt_case for inds (effekt_cov built, join from
-// buildCov), fits each indicator's model and builds effekt_expected. It
+// modelCells creates the view effekt_case for inds (effekt_cov built,
+// join from buildCov), fits each indicator's model and builds effekt_expected. It
 // returns the indicators it fitted; one without a model to fit is left out
 // with a warning.
 func modelCells(ctx context.Context, q querier, inds []models.Indicator, join string) ([]string, error) {
@@ -247,11 +247,9 @@ func modelCells(ctx context.Context, q querier, inds []models.Indicator, join st
 		return nil, nil
 	}
 	caseSQL := strings.NewReplacer("{{micro}}", strings.Join(micros, "\nUNION ALL BY NAME\n"), "{{join}}", join).Replace(expectedCaseSQL)
-	start := time.Now()
 	if _, err := q.ExecContext(ctx, caseSQL); err != nil {
 		return nil, notComputed(fmt.Errorf("expected values: case rows: %w", err))
 	}
-	slog.Debug("case-mix step", "step", "case rows", "duration", time.Since(start))
 	return fitCells(ctx, q, byGender)
 }
 
@@ -265,6 +263,8 @@ func fitCells(ctx context.Context, q querier, byGender map[string]bool) ([]strin
 	if err != nil {
 		return nil, fmt.Errorf("expected values: %w", err)
 	}
+	slog.Debug("case-mix step", "step", "patterns", "duration", time.Since(start))
+	start = time.Now()
 	kpis := make([]string, 0, len(byGender))
 	for k := range byGender {
 		kpis = append(kpis, k)
@@ -364,7 +364,7 @@ func readPatterns(ctx context.Context, q querier) (map[string][]pattern, error) 
 	// numbers are DuckDB's exact text of them (k a DOUBLE, shortest form
 	// that reads back to the same bits).
 	rows, err := q.QueryContext(ctx, `WITH pats AS (
-			SELECT kpi, period, gender, a, cov, sum(k) AS k, sum(n)::DOUBLE AS n FROM effekt_case GROUP BY ALL)
+			SELECT kpi, period, gender, a, cov, sum(x) AS k, count(*)::DOUBLE AS n FROM effekt_case GROUP BY ALL)
 		SELECT kpi, count(*), string_agg(concat_ws(',', period, a, cov, k, n, gender), ';' ORDER BY period, gender, a, cov)
 		FROM pats GROUP BY kpi ORDER BY kpi`)
 	if err != nil {
@@ -514,12 +514,13 @@ func appendProbs(out []prob, kpi string, pats []pattern, beta []float64, cols []
 
 // storeModels writes effekt_models (the fitted indicators, whether each is
 // divided by gender) and effekt_p (each pattern's probability, keyed as
-// effekt_case is). Values go one parameter per column, joined by commas
+// effekt_case is, with its exactTerms). Values go one parameter per column, joined by commas
 // and split in SQL: binding or parsing thousands of rows of VALUES costs
 // far more. A float is written in its shortest exact form.
 func storeModels(ctx context.Context, q querier, fitted []string, byGender map[string]bool, probs []prob) error {
 	if _, err := q.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE effekt_models (kpi VARCHAR NOT NULL, by_gender BOOLEAN NOT NULL);
-		CREATE OR REPLACE TEMP TABLE effekt_p (kpi VARCHAR NOT NULL, period INTEGER NOT NULL, gender VARCHAR NOT NULL, a UTINYINT NOT NULL, cov INTEGER NOT NULL, p DOUBLE NOT NULL)`); err != nil {
+		CREATE OR REPLACE TEMP TABLE effekt_p (kpi VARCHAR NOT NULL, period INTEGER NOT NULL, gender VARCHAR NOT NULL, a UTINYINT NOT NULL, cov INTEGER NOT NULL,
+			p DOUBLE NOT NULL, pe BIGINT NOT NULL, pv BIGINT NOT NULL)`); err != nil {
 		return fmt.Errorf("model tables: %w", err)
 	}
 	for _, kpi := range fitted {
@@ -530,7 +531,7 @@ func storeModels(ctx context.Context, q querier, fitted []string, byGender map[s
 	if len(probs) == 0 {
 		return nil
 	}
-	var kpi, period, gender, a, cov, p []string
+	var kpi, period, gender, a, cov, p, pe, pv []string
 	for _, r := range probs {
 		if strings.Contains(r.pat.gender, ",") || strings.Contains(r.kpi, ",") {
 			return fmt.Errorf("model tables: gender %q of %s", r.pat.gender, r.kpi)
@@ -541,14 +542,27 @@ func storeModels(ctx context.Context, q querier, fitted []string, byGender map[s
 		a = append(a, strconv.Itoa(int(r.pat.a)))
 		cov = append(cov, strconv.Itoa(int(r.pat.cov)))
 		p = append(p, strconv.FormatFloat(r.p, 'g', -1, 64))
+		e, v := exactTerms(r.p)
+		pe = append(pe, strconv.FormatInt(e, 10))
+		pv = append(pv, strconv.FormatInt(v, 10))
 	}
 	if _, err := q.ExecContext(ctx, `INSERT INTO effekt_p
 		SELECT unnest(string_split($1, ',')), unnest(string_split($2, ','))::INTEGER, unnest(string_split($3, ',')),
-		       unnest(string_split($4, ','))::UTINYINT, unnest(string_split($5, ','))::INTEGER, unnest(string_split($6, ','))::DOUBLE`,
-		strings.Join(kpi, ","), strings.Join(period, ","), strings.Join(gender, ","), strings.Join(a, ","), strings.Join(cov, ","), strings.Join(p, ",")); err != nil {
+		       unnest(string_split($4, ','))::UTINYINT, unnest(string_split($5, ','))::INTEGER, unnest(string_split($6, ','))::DOUBLE,
+		       unnest(string_split($7, ','))::BIGINT, unnest(string_split($8, ','))::BIGINT`,
+		strings.Join(kpi, ","), strings.Join(period, ","), strings.Join(gender, ","), strings.Join(a, ","), strings.Join(cov, ","), strings.Join(p, ","),
+		strings.Join(pe, ","), strings.Join(pv, ",")); err != nil {
 		return fmt.Errorf("model tables: %w", err)
 	}
 	return nil
+}
+
+// exactTerms are a person's terms of e = Σ p and v = Σ p(1 − p) in
+// expected_cells.sql: p and p(1 − p) in whole units of 10⁻¹⁸, rounded half
+// away from zero. Integer sums do not depend on the order they are added
+// in; 0 ≤ p ≤ 1 keeps both below 2⁶³.
+func exactTerms(p float64) (e, v int64) {
+	return int64(math.Round(p * 1e18)), int64(math.Round(p * (1 - p) * 1e18))
 }
 
 // logistic is 1/(1 + e^−z), computed without overflow for any z.

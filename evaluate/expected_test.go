@@ -32,7 +32,7 @@ func TestPersonMicro(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	const want = "kpi municipality period gender a cov n k"
+	const want = "kpi municipality period gender a cov x"
 	join, err := buildCov(ctx, d.conn)
 	if err != nil || join != hashJoin {
 		t.Fatalf("buildCov = %q, %v", join, err)
@@ -69,12 +69,12 @@ func caseFixture(t *testing.T, kpi string, groups []config.Group, rows [][3]stri
 	}
 	t.Cleanup(func() { conn.Close() })
 	if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE effekt_case (kpi VARCHAR, municipality VARCHAR, period INTEGER, gender VARCHAR,
-		a UTINYINT, cov INTEGER, n BIGINT, k DOUBLE);
+		a UTINYINT, cov INTEGER, x DOUBLE);
 		CREATE TEMP TABLE effekt_cov_levels AS SELECT 7 AS cov, 'gymnasial' AS l2, 'Asien' AS l3, '0–2' AS l4`); err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range rows { // age band 2: 25–34
-		if _, err := conn.ExecContext(ctx, `INSERT INTO effekt_case VALUES (?, ?, 2020, ?, 2, 7, 1, ?::DOUBLE)`,
+		if _, err := conn.ExecContext(ctx, `INSERT INTO effekt_case VALUES (?, ?, 2020, ?, 2, 7, ?::DOUBLE)`,
 			kpi, r[0], r[1], r[2]); err != nil {
 			t.Fatal(err)
 		}
@@ -240,7 +240,7 @@ func TestCovJoinsAgree(t *testing.T) {
 			if _, err := modelCells(ctx, d.conn, []models.Indicator{ind}, j); err != nil {
 				t.Fatal(err)
 			}
-			if err := d.conn.QueryRowContext(ctx, `SELECT coalesce(sum(hash(kpi, municipality, period, gender, a, cov, n, k)), 0)::VARCHAR, count(*)
+			if err := d.conn.QueryRowContext(ctx, `SELECT coalesce(sum(hash(kpi, municipality, period, gender, a, cov, x)), 0)::VARCHAR, count(*)
 				FROM effekt_case`).Scan(&sums[i], &rows[i]); err != nil {
 				t.Fatal(err)
 			}

@@ -1,21 +1,25 @@
--- effekt_case: the case-mix rows of proportion indicators, collapsed, all
--- in one statement (one build of the join, and enough rows for every
--- thread). Their cohort rows (the models' micro SQL of each, spliced in
--- below with its id as eff_kpi and the cohort table's person and birth
--- date added) counted per indicator, municipality, period, gender and
--- levels: n rows, k of them with x = 1. The levels, in
--- evaluate's factor order l0…l5 (gender, age band at the cohort date,
--- education, region of birth, months from permit to settlement, cohort
--- year), are held as numbers, which DuckDB groups far faster than
--- strings: l0 is gender and l5 period themselves, a the age band (0
--- 'saknas', 1 '−24', 2 '25–34', 3 '35–44', 4 '45+', as ageBands names
--- them) and cov the combination of l2…l4 in effekt_cov_levels
+-- effekt_case: the case-mix rows of proportion indicators, one per
+-- indicator and cohort row, as a view: the companions read it twice, once
+-- grouped by pattern for the fit (readPatterns) and once joined to the
+-- patterns' probabilities and grouped by cell (expected_cells.sql). Both
+-- group into few rows (53 652 patterns and 46 901 cells nationally), which
+-- DuckDB does fast; the rows grouped by cell and pattern (2.4 M of the
+-- 5.6 M national rows) cost more to group and store (1.3–1.7 s) than the
+-- second read of the rows (0.4 s). The rows are the indicators' cohort
+-- rows (the models' micro SQL of each, spliced in below with its id as
+-- eff_kpi and the cohort table's person and birth date added) with x and
+-- the levels, in evaluate's factor order l0…l5 (gender, age band at the
+-- cohort date, education, region of birth, months from permit to
+-- settlement, cohort year), held as numbers, which DuckDB groups far
+-- faster than strings: l0 is gender and l5 period themselves, a the age
+-- band (0 'saknas', 1 '−24', 2 '25–34', 3 '35–44', 4 '45+', as ageBands
+-- names them) and cov the combination of l2…l4 in effekt_cov_levels
 -- (expected_cov.sql; 0 for persons without a settlement). cov comes from
 -- the join {{join}} (from evaluate's buildCov): effekt_cov on the hash key
 -- c.pk = hash(m.eff_person), which buildCov has checked is one-to-one over
 -- every person, or effekt_cov_person on the pseudonym itself when it is
--- not.
-CREATE OR REPLACE TEMP TABLE effekt_case AS
+-- not. as_of is read when the view is.
+CREATE OR REPLACE TEMP VIEW effekt_case AS
 WITH micro AS (
 {{micro}}
 ),
@@ -42,7 +46,5 @@ SELECT
     (CASE WHEN age IS NULL THEN 0 WHEN age < 25 THEN 1 WHEN age < 35 THEN 2
           WHEN age < 45 THEN 3 ELSE 4 END)::UTINYINT AS a,
     cov,
-    count(*)::BIGINT AS n,
-    sum(x)::DOUBLE AS k
+    x
 FROM rows
-GROUP BY ALL

@@ -1,13 +1,16 @@
 -- effekt_expected: observed and expected counts per indicator, area,
 -- period and gender of the proportion indicators with a fitted model
--- (effekt_models: kpi, by_gender), from effekt_case and the model's
--- probability of every pattern in effekt_p (kpi, period, gender, a, cov:
--- the levels, as effekt_case holds them; fitCells computes p = 1/(1 + e^−z), z
--- the sum of the pattern's coefficients). n persons, o with x = 1, e = Σ p,
--- v = Σ p(1 − p) (the variance of o when the model holds). e and v are
--- summed as DECIMAL(38, 18), exactly: a floating sum's last bits depend on
--- the order a parallel aggregation adds in, and the same data must give
--- the same published values.
+-- (effekt_models: kpi, by_gender), from the case rows in effekt_case (one
+-- per cohort row) and the model's probability of every pattern in effekt_p
+-- (kpi, period, gender, a, cov: the levels, as effekt_case holds them;
+-- fitCells computes p = 1/(1 + e^−z), z the sum of the pattern's
+-- coefficients). n persons, o with x = 1, e = Σ p, v = Σ p(1 − p) (the
+-- variance of o when the model holds). e and v are summed exactly, as
+-- whole numbers of 10⁻¹⁸: effekt_p holds each pattern's p and p(1 − p) so
+-- (pe, pv: BIGINT, rounded in Go), the sums are HUGEINT and become DOUBLE
+-- only at the end. A floating sum's last bits depend on the order a
+-- parallel aggregation adds in, and the same data must give the same
+-- published values.
 --
 -- Areas and genders are placed as models' cells.sql places them: the
 -- municipality, its county, Riket and each configured group
@@ -16,8 +19,7 @@
 CREATE OR REPLACE TEMP TABLE effekt_expected AS
 WITH counted AS (
     SELECT c.kpi, c.municipality, c.period, c.gender,
-           sum(c.n) AS n, sum(c.k) AS o,
-           sum((c.n * p.p)::DECIMAL(38, 18)) AS e, sum((c.n * p.p * (1.0 - p.p))::DECIMAL(38, 18)) AS v
+           count(*) AS n, sum(c.x) AS o, sum(p.pe) AS e, sum(p.pv) AS v
     FROM effekt_case c
     JOIN effekt_p p ON p.kpi = c.kpi AND p.period = c.period AND p.gender = c.gender AND p.a = c.a AND p.cov = c.cov
     GROUP BY ALL
@@ -38,6 +40,6 @@ split AS (
     UNION ALL
     SELECT kpi, area, period, 'T', n, o, e, v FROM placed
 )
-SELECT kpi, area, period, gender, sum(n)::BIGINT AS n, sum(o) AS o, sum(e)::DOUBLE AS e, sum(v)::DOUBLE AS v
+SELECT kpi, area, period, gender, sum(n)::BIGINT AS n, sum(o) AS o, sum(e)::DOUBLE / 1e18 AS e, sum(v)::DOUBLE / 1e18 AS v
 FROM split
 GROUP BY ALL
