@@ -136,6 +136,19 @@ func TestExpectedHandComputed(t *testing.T) {
 			t.Errorf("0127 %s = %.5f, want %.5f", c.name, c.got, c.want)
 		}
 	}
+	// E is the exact sum of the persons' terms: 0127 has 4 women and 3
+	// men, each term a whole number of 10⁻¹⁸ (effekt_p.pe)
+	pe := map[string]int64{}
+	for _, g := range []string{"K", "M"} {
+		var v int64
+		if err := d.conn.QueryRowContext(ctx, `SELECT pe FROM effekt_p WHERE gender = ?`, g).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		pe[g] = v
+	}
+	if want := float64(4*pe["K"]+3*pe["M"]) / 1e18; rawE(t, d, "0127", "T") != want {
+		t.Errorf("0127 E = %v, want exactly %v (4·%d + 3·%d)·10⁻¹⁸", rawE(t, d, "0127", "T"), want, pe["K"], pe["M"])
+	}
 	if g := by["G0009T"]; !g.Suppressed || g.N != 0 || g.Ratio != 0 {
 		t.Errorf("G0009 = %+v, want suppressed without values", g)
 	}
@@ -144,6 +157,28 @@ func TestExpectedHandComputed(t *testing.T) {
 	}
 	if len(got) != 3*5 { // 0127, 0180, 0001, 0000, G0009 × T, K, M
 		t.Errorf("%d cells, want 15", len(got))
+	}
+}
+
+// TestExactTerms: a person's terms of E and Σp(1 − p) in whole 10⁻¹⁸,
+// rounded half away from zero.
+func TestExactTerms(t *testing.T) {
+	for _, tc := range []struct {
+		p    float64
+		e, v int64
+	}{
+		{0.5, 500_000_000_000_000_000, 250_000_000_000_000_000},
+		{0.25, 250_000_000_000_000_000, 187_500_000_000_000_000},
+		{0.125, 125_000_000_000_000_000, 109_375_000_000_000_000},
+		{1, 1_000_000_000_000_000_000, 0},
+		{0, 0, 0},
+		{1e-19, 0, 0},
+		{3e-18, 3, 3},
+		{7e-18, 7, 7},
+	} {
+		if e, v := exactTerms(tc.p); e != tc.e || v != tc.v {
+			t.Errorf("exactTerms(%g) = %d, %d; want %d, %d", tc.p, e, v, tc.e, tc.v)
+		}
 	}
 }
 
