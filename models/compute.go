@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -144,20 +145,32 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (ComputeResult
 		}
 		slog.Debug("compute step", "step", st.Name+": prepare", "duration", time.Since(start))
 	}
+	// the previous values, which changed_at.sql compares the new ones
+	// with, are copied before the transaction too (its join reads them
+	// 0.1–0.2 s faster), and checked unchanged inside it
+	start = time.Now()
+	defer conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS effekt_prev`) //nolint:errcheck // a temporary table of the compute's own connection
+	prev, err := keepPrevious(ctx, conn)
+	if err != nil {
+		return res, err
+	}
+	slog.Debug("compute step", "step", "previous values", "duration", time.Since(start))
+	if beforeTx != nil {
+		beforeTx(ctx, conn)
+	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return res, fmt.Errorf("compute: begin: %w", err)
 	}
 	defer tx.Rollback()
-	start = time.Now()
-	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE effekt_prev AS
-		SELECT kpi, municipality, period, gender, numerator, denominator, value, ci_low, ci_high, status FROM indicator_values`); err != nil {
-		return res, fmt.Errorf("compute: keep previous values: %w", err)
+	if now, err := valuesStateOf(ctx, tx); err != nil {
+		return res, err
+	} else if now != prev {
+		return res, errors.New("compute: indicator_values changed while the compute ran (another writer?), nothing was changed")
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM indicator_values`); err != nil {
 		return res, fmt.Errorf("compute: clear indicator_values: %w", err)
 	}
-	slog.Debug("compute step", "step", "previous values", "duration", time.Since(start))
 	for _, ind := range Catalogue() {
 		start := time.Now()
 		n, err := computeOne(ctx, tx, ind, asOf, now, opt.SOFee)
@@ -185,7 +198,7 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (ComputeResult
 		return res, err
 	}
 	slog.Debug("compute step", "step", "changed_at", "duration", time.Since(start))
-	if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS effekt_cells; DROP TABLE IF EXISTS effekt_prev`); err != nil {
+	if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS effekt_cells`); err != nil {
 		return res, fmt.Errorf("compute: clean up: %w", err)
 	}
 	start = time.Now()
@@ -194,6 +207,42 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (ComputeResult
 	}
 	slog.Debug("indicator values committed", "rows", res.Rows, "commit", time.Since(start))
 	return res, nil
+}
+
+// beforeTx, when set (by a test), runs on the compute's connection after
+// its preparations and before its transaction begins.
+var beforeTx func(ctx context.Context, conn *sql.Conn)
+
+// valuesState identifies what indicator_values holds: a compute writes
+// all its rows with one computed_at, so another compute (or any write)
+// changes the count or the latest computed_at.
+type valuesState struct {
+	rows   int64
+	latest sql.NullTime
+}
+
+// keepPrevious copies indicator_values into effekt_prev on conn (outside
+// a transaction) and returns the state it copied.
+func keepPrevious(ctx context.Context, conn *sql.Conn) (valuesState, error) {
+	// the state first: a write after it, even before the copy, fails the check
+	var st valuesState
+	if err := conn.QueryRowContext(ctx, `SELECT count(*), max(computed_at) FROM indicator_values`).Scan(&st.rows, &st.latest); err != nil {
+		return valuesState{}, fmt.Errorf("compute: keep previous values: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE effekt_prev AS
+		SELECT kpi, municipality, period, gender, numerator, denominator, value, ci_low, ci_high, status FROM indicator_values`); err != nil {
+		return valuesState{}, fmt.Errorf("compute: keep previous values: %w", err)
+	}
+	return st, nil
+}
+
+// valuesStateOf reads the state of indicator_values in tx.
+func valuesStateOf(ctx context.Context, tx *sql.Tx) (valuesState, error) {
+	var st valuesState
+	if err := tx.QueryRowContext(ctx, `SELECT count(*), max(computed_at) FROM indicator_values`).Scan(&st.rows, &st.latest); err != nil {
+		return valuesState{}, fmt.Errorf("compute: previous values: %w", err)
+	}
+	return st, nil
 }
 
 // changedAt brings indicator_changes in step with the new indicator_values

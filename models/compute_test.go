@@ -461,6 +461,45 @@ func TestComputeOneRowPerCell(t *testing.T) {
 	}
 }
 
+// TestValuesChangedBeforeTx: the previous values are copied before the
+// compute's transaction; a write to indicator_values between the copy and
+// the transaction (here one row deleted) fails the compute with nothing
+// changed, and leaves no copy behind; the next compute succeeds.
+func TestValuesChangedBeforeTx(t *testing.T) {
+	ctx := context.Background()
+	db, opt := computedSO(t)
+	db.SetMaxOpenConns(1) // the compute's connection is the one queried after it
+	var before int
+	if err := db.QueryRow(`SELECT count(*) FROM indicator_values`).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	beforeTx = func(ctx context.Context, conn *sql.Conn) {
+		if _, err := conn.ExecContext(ctx, `DELETE FROM indicator_values WHERE kpi = 'EF101' AND municipality = '0127' AND period = 2023 AND gender = 'T'`); err != nil {
+			t.Error(err)
+		}
+	}
+	_, err := Compute(ctx, db, opt)
+	beforeTx = nil
+	if err == nil || !strings.Contains(err.Error(), "indicator_values changed while the compute ran") {
+		t.Fatalf("Compute with a write before its transaction: %v, want the changed error", err)
+	}
+	var after, changes, temps int
+	if err := db.QueryRow(`SELECT (SELECT count(*) FROM indicator_values), (SELECT count(*) FROM indicator_changes),
+		(SELECT count(*) FROM duckdb_tables() WHERE temporary)`).Scan(&after, &changes, &temps); err != nil {
+		t.Fatal(err)
+	}
+	if after != before-1 || changes != before || temps != 0 {
+		t.Errorf("after the failed compute: %d values (want %d: only the deleted row gone), %d changes (want %d), %d temporary tables (want 0)",
+			after, before-1, changes, before, temps)
+	}
+	if _, err := Compute(ctx, db, opt); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(`SELECT count(*) FROM indicator_values`).Scan(&after); err != nil || after != before {
+		t.Errorf("after the next compute: %d values, %v; want %d", after, err, before)
+	}
+}
+
 // TestChangedRows: indicator_changes keeps one row per cell of
 // indicator_values when a compute writes only the rows that differ: a row
 // of a cell no longer computed goes, a cell without a row gets one at this
