@@ -1,6 +1,7 @@
 package evaluate
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	_ "embed"
@@ -9,6 +10,7 @@ import (
 	"log/slog"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,13 +23,10 @@ import (
 	"github.com/effekt/effekt/config"
 	"github.com/effekt/effekt/models"
 	"github.com/effekt/effekt/store"
+	"github.com/effekt/effekt/transform"
 )
 
 var (
-	//go:embed sql/expected_cov.sql
-	expectedCovSQL string
-	//go:embed sql/expected_cov_person.sql
-	expectedCovPersonSQL string
 	//go:embed sql/expected_case.sql
 	expectedCaseSQL string
 	//go:embed sql/expected_cells.sql
@@ -94,19 +93,13 @@ func CompanionStep() models.Step {
 		Name: "case-mix companions",
 		Prepare: func(ctx context.Context, conn *sql.Conn, asOf time.Time) error {
 			inds, counts = nil, nil
-			start := time.Now()
-			join, err := buildCov(ctx, conn)
-			if err != nil {
-				return err
-			}
-			slog.Debug("case-mix covariates", "duration", time.Since(start))
 			for _, ind := range models.Catalogue() {
 				if ind.Unit == models.Percent {
 					inds = append(inds, ind)
 				}
 			}
-			start = time.Now()
-			fitted, err := modelCells(ctx, conn, inds, join)
+			start := time.Now()
+			fitted, err := modelCells(ctx, conn, inds)
 			if err != nil {
 				return err
 			}
@@ -178,65 +171,16 @@ func expectedCounts(ctx context.Context, q querier) (map[string]int, error) {
 	return out, nil
 }
 
-const dropCaseTables = `DROP MACRO TABLE IF EXISTS effekt_cov_source; DROP MACRO IF EXISTS effekt_cov_band; DROP TABLE IF EXISTS effekt_cov_codes; DROP TABLE IF EXISTS effekt_cov_combos; DROP TABLE IF EXISTS effekt_cov; DROP TABLE IF EXISTS effekt_cov_person; DROP TABLE IF EXISTS effekt_cov_levels; DROP VIEW IF EXISTS effekt_case; DROP TABLE IF EXISTS effekt_p; DROP TABLE IF EXISTS effekt_models; DROP TABLE IF EXISTS effekt_expected`
+const dropCaseTables = `DROP VIEW IF EXISTS effekt_case; DROP TABLE IF EXISTS effekt_p; DROP TABLE IF EXISTS effekt_models; DROP TABLE IF EXISTS effekt_expected`
 
-// hashJoin and personJoin are the joins of a cohort row to effekt_cov: on
-// the 64-bit key when it is one-to-one over every person, else on the
-// pseudonym itself. The key of a cohort row is the person_key the
-// transform stored beside its pseudonym (hash(person)): reading it costs 8
-// bytes a row where reading and hashing the pseudonym cost 64 and a hash.
-const (
-	hashJoin   = "effekt_cov c ON c.pk = m.eff_key"
-	personJoin = "effekt_cov_person c ON c.person = m.eff_person"
-)
-
-// buildCov builds effekt_cov and effekt_cov_levels and returns the join to
-// use on effekt_cov. The hash key is checked over persons, which holds
-// every pseudonym of every source (transform's persons model), so every
-// cohort row's and every settlement's: when no two of them share a key, a
-// join on the key is a join on the pseudonym; else it also builds
-// effekt_cov_person and returns the join on the pseudonym. (The transform
-// fails when two pseudonyms share the key, so after a compute's transform
-// the fallback never runs.)
-func buildCov(ctx context.Context, q querier) (string, error) {
-	if _, err := q.ExecContext(ctx, strings.ReplaceAll(expectedCovSQL, "{{regions}}", regionValues())); err != nil {
-		return "", notComputed(fmt.Errorf("expected values: covariates: %w", err))
-	}
-	var unique bool
-	// the stored keys must be the hash of the pseudonyms (the transform
-	// writes them so) and one-to-one
-	if err := q.QueryRowContext(ctx, `SELECT count(*) = count(DISTINCT person_key)
-		AND count(*) FILTER (WHERE person_key IS DISTINCT FROM hash(person)) = 0 FROM persons`).Scan(&unique); err != nil {
-		return "", notComputed(fmt.Errorf("expected values: covariates: %w", err))
-	}
-	if !unique {
-		slog.Warn("case-mix covariates: the stored person keys are not one-to-one hashes of the pseudonyms, joining on the pseudonym")
-		if err := buildCovPerson(ctx, q); err != nil {
-			return "", err
-		}
-		return personJoin, nil
-	}
-	return hashJoin, nil
-}
-
-// buildCovPerson builds effekt_cov_person, effekt_cov by the pseudonym,
-// after buildCov.
-func buildCovPerson(ctx context.Context, q querier) error {
-	if _, err := q.ExecContext(ctx, expectedCovPersonSQL); err != nil {
-		return notComputed(fmt.Errorf("expected values: covariates by pseudonym: %w", err))
-	}
-	return nil
-}
-
-// modelCells creates the view effekt_case for inds (effekt_cov built,
-// join from buildCov), fits each indicator's model and builds effekt_expected. It
+// modelCells creates the view effekt_case for inds, fits each indicator's model and builds effekt_expected. It
 // returns the indicators it fitted; one without a model to fit is left out
 // with a warning.
-func modelCells(ctx context.Context, q querier, inds []models.Indicator, join string) ([]string, error) {
+func modelCells(ctx context.Context, q querier, inds []models.Indicator) ([]string, error) {
 	micros := make([]string, 0, len(inds))
 	byGender := make(map[string]bool, len(inds))
 	for _, ind := range inds {
-		m, err := personMicro(ind, join == personJoin)
+		m, err := personMicro(ind)
 		if err != nil {
 			return nil, err
 		}
@@ -246,7 +190,7 @@ func modelCells(ctx context.Context, q querier, inds []models.Indicator, join st
 	if len(micros) == 0 {
 		return nil, nil
 	}
-	caseSQL := strings.NewReplacer("{{micro}}", strings.Join(micros, "\nUNION ALL BY NAME\n"), "{{join}}", join).Replace(expectedCaseSQL)
+	caseSQL := strings.Replace(expectedCaseSQL, "{{micro}}", strings.Join(micros, "\nUNION ALL BY NAME\n"), 1)
 	if _, err := q.ExecContext(ctx, caseSQL); err != nil {
 		return nil, notComputed(fmt.Errorf("expected values: case rows: %w", err))
 	}
@@ -334,30 +278,8 @@ type pattern struct {
 }
 
 // readPatterns reads effekt_case's patterns per indicator, with their
-// level names (l2…l4 from effekt_cov_levels, read once: joining them to
-// every pattern in SQL and scanning three strings a row cost more than
-// the rest of the read). Patterns come in the order of kpi, period,
-// gender, a and cov, which also orders their level names (cov numbers the
-// combinations).
+// level names (parsePatterns), in the order fitPatterns reads them.
 func readPatterns(ctx context.Context, q querier) (map[string][]pattern, error) {
-	levels := map[int32][3]string{}
-	lr, err := q.QueryContext(ctx, `SELECT cov, l2, l3, l4 FROM effekt_cov_levels`)
-	if err != nil {
-		return nil, fmt.Errorf("case patterns: %w", err)
-	}
-	for lr.Next() {
-		var cov int32
-		var l [3]string
-		if err := lr.Scan(&cov, &l[0], &l[1], &l[2]); err != nil {
-			lr.Close()
-			return nil, fmt.Errorf("case patterns: %w", err)
-		}
-		levels[cov] = l
-	}
-	lr.Close()
-	if err := lr.Err(); err != nil {
-		return nil, fmt.Errorf("case patterns: %w", err)
-	}
 	// one row per indicator, its patterns as text: scanning 50 k national
 	// patterns of seven columns through database/sql took 0.2 s, twice the
 	// query's own time; parsing the same text takes milliseconds. The
@@ -378,7 +300,7 @@ func readPatterns(ctx context.Context, q querier) (map[string][]pattern, error) 
 		if err := rows.Scan(&kpi, &n, &text); err != nil {
 			return nil, fmt.Errorf("case patterns: %w", err)
 		}
-		pats, err := parsePatterns(text, n, levels)
+		pats, err := parsePatterns(text, n)
 		if err != nil {
 			return nil, fmt.Errorf("case patterns of %s: %w", kpi, err)
 		}
@@ -391,10 +313,14 @@ func readPatterns(ctx context.Context, q querier) (map[string][]pattern, error) 
 }
 
 // parsePatterns parses n patterns written as readPatterns' query writes
-// them: "period,a,cov,k,n,gender" joined by ";". A gender holding "," or
-// ";" (or none: concat_ws leaves a NULL out) does not parse, as it did not
-// scan into a string before.
-func parsePatterns(text string, n int, levels map[int32][3]string) ([]pattern, error) {
+// them: "period,a,cov,k,n,gender" joined by ";", and names their levels
+// (cov by transform.CaseLevels). A gender holding "," or ";" (or none:
+// concat_ws leaves a NULL out) does not parse, as it did not scan into a
+// string before. The patterns come back ordered by period, gender, age
+// band, settled or not and the names of education, region and months:
+// the order in which the fit adds them up, so that the same patterns give
+// the same bits whatever numbers their combinations have.
+func parsePatterns(text string, n int) ([]pattern, error) {
 	out := make([]pattern, 0, n)
 	for rec := range strings.SplitSeq(text, ";") {
 		f := strings.Split(rec, ",")
@@ -414,17 +340,22 @@ func parsePatterns(text string, n int, levels map[int32][3]string) ([]pattern, e
 		if int(p.a) >= len(ageBands) {
 			return nil, fmt.Errorf("age band %d", p.a)
 		}
-		cl, ok := levels[p.cov]
+		edu, region, band, _, ok := transform.CaseLevels(int(p.cov))
 		if !ok {
-			return nil, fmt.Errorf("covariate combination %d not in effekt_cov_levels", p.cov)
+			return nil, fmt.Errorf("covariate combination %d is not a case_cov number", p.cov)
 		}
 		l := &p.levels
-		l[0], l[1], l[2], l[3], l[4], l[5] = p.gender, ageBands[p.a], cl[0], cl[1], cl[2], strconv.Itoa(p.period)
+		l[0], l[1], l[2], l[3], l[4], l[5] = p.gender, ageBands[p.a], edu, region, band, strconv.Itoa(p.period)
 		out = append(out, p)
 	}
 	if len(out) != n {
 		return nil, fmt.Errorf("%d patterns, want %d", len(out), n)
 	}
+	slices.SortFunc(out, func(x, y pattern) int {
+		return cmp.Or(cmp.Compare(x.period, y.period), strings.Compare(x.gender, y.gender), cmp.Compare(x.a, y.a),
+			cmp.Compare(min(x.cov, 1), min(y.cov, 1)), // no settlement (0) first
+			strings.Compare(x.levels[2], y.levels[2]), strings.Compare(x.levels[3], y.levels[3]), strings.Compare(x.levels[4], y.levels[4]))
+	})
 	return out, nil
 }
 
@@ -590,11 +521,7 @@ func (d *Data) ExpectedValues(ctx context.Context, ind models.Indicator, groups 
 		return nil, err
 	}
 	defer d.conn.ExecContext(context.WithoutCancel(ctx), dropCaseTables)
-	join, err := buildCov(ctx, d.conn)
-	if err != nil {
-		return nil, err
-	}
-	fitted, err := modelCells(ctx, d.conn, []models.Indicator{ind}, join)
+	fitted, err := modelCells(ctx, d.conn, []models.Indicator{ind})
 	if err != nil || len(fitted) == 0 {
 		return nil, err
 	}

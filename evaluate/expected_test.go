@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
 
@@ -19,7 +18,7 @@ import (
 )
 
 // TestPersonMicro: the case-mix query (every proportion indicator's micro
-// SQL with person and birth date added, joined to settlements) runs on the
+// SQL with birth date and case_cov added) runs on the
 // transform tables and gives effekt_case its columns.
 func TestPersonMicro(t *testing.T) {
 	ctx := context.Background()
@@ -33,17 +32,13 @@ func TestPersonMicro(t *testing.T) {
 	}
 	defer d.Close()
 	const want = "kpi municipality period gender a cov x"
-	join, err := buildCov(ctx, d.conn)
-	if err != nil || join != hashJoin {
-		t.Fatalf("buildCov = %q, %v", join, err)
-	}
 	var inds []models.Indicator
 	for _, ind := range models.Catalogue() {
 		if ind.Unit == models.Percent {
 			inds = append(inds, ind)
 		}
 	}
-	if fitted, err := modelCells(ctx, d.conn, inds, join); err != nil || len(fitted) > 0 {
+	if fitted, err := modelCells(ctx, d.conn, inds); err != nil || len(fitted) > 0 {
 		t.Fatalf("modelCells on empty tables = %v, %v; want none, nil", fitted, err)
 	}
 	rows, err := d.conn.QueryContext(ctx, `SELECT * FROM effekt_case LIMIT 0`)
@@ -69,12 +64,11 @@ func caseFixture(t *testing.T, kpi string, groups []config.Group, rows [][3]stri
 	}
 	t.Cleanup(func() { conn.Close() })
 	if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE effekt_case (kpi VARCHAR, municipality VARCHAR, period INTEGER, gender VARCHAR,
-		a UTINYINT, cov INTEGER, x DOUBLE);
-		CREATE TEMP TABLE effekt_cov_levels AS SELECT 7 AS cov, 'gymnasial' AS l2, 'Asien' AS l3, '0–2' AS l4`); err != nil {
+		a UTINYINT, cov INTEGER, x DOUBLE)`); err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range rows { // age band 2: 25–34
-		if _, err := conn.ExecContext(ctx, `INSERT INTO effekt_case VALUES (?, ?, 2020, ?, 2, 7, ?::DOUBLE)`,
+	for _, r := range rows { // age band 2: 25–34; case_cov 78: gymnasial, Asien, 0–2 months
+		if _, err := conn.ExecContext(ctx, `INSERT INTO effekt_case VALUES (?, ?, 2020, ?, 2, 78, ?::DOUBLE)`,
 			kpi, r[0], r[1], r[2]); err != nil {
 			t.Fatal(err)
 		}
@@ -248,44 +242,6 @@ func TestExpectedCaseMix(t *testing.T) {
 	}
 }
 
-// TestCovJoinsAgree: the fallback join on the pseudonym (taken when two
-// hash keys of effekt_cov collide) builds the same case tables as the join
-// on the hash key.
-func TestCovJoinsAgree(t *testing.T) {
-	if testing.Short() {
-		t.Skip("simulation: a sample written and ingested")
-	}
-	ctx := context.Background()
-	_, d := simulate(t, sample.Options{Seed: 3, CaseMix: &sample.CaseMix{}})
-	join, err := buildCov(ctx, d.conn)
-	if err != nil || join != hashJoin {
-		t.Fatalf("buildCov = %q, %v", join, err)
-	}
-	if err := buildCovPerson(ctx, d.conn); err != nil {
-		t.Fatal(err)
-	}
-	if err := areaGroups(ctx, d.conn, nil); err != nil {
-		t.Fatal(err)
-	}
-	for _, id := range []string{"EF101", "EF401"} {
-		ind, _ := models.Lookup(id)
-		var sums [2]string
-		var rows [2]int
-		for i, j := range []string{hashJoin, personJoin} {
-			if _, err := modelCells(ctx, d.conn, []models.Indicator{ind}, j); err != nil {
-				t.Fatal(err)
-			}
-			if err := d.conn.QueryRowContext(ctx, `SELECT coalesce(sum(hash(kpi, municipality, period, gender, a, cov, x)), 0)::VARCHAR, count(*)
-				FROM effekt_case`).Scan(&sums[i], &rows[i]); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if sums[0] != sums[1] || rows[0] != rows[1] || rows[0] < 50 {
-			t.Errorf("%s: hash join %d case rows (%s), pseudonym join %d (%s); want equal and ≥ 50", id, rows[0], sums[0], rows[1], sums[1])
-		}
-	}
-}
-
 // TestCaseAgeBands: the case rows' age is whole years at the cohort date
 // (a birthday on the cohort date counts, the day before does not; a
 // person born on 29 February turns a year older on 1 March in a common
@@ -294,9 +250,6 @@ func TestCovJoinsAgree(t *testing.T) {
 func TestCaseAgeBands(t *testing.T) {
 	ctx := context.Background()
 	db := fx.OpenDB(t)
-	if _, err := db.ExecContext(ctx, `CREATE TEMP TABLE effekt_cov (pk UBIGINT, cov INTEGER)`); err != nil {
-		t.Fatal(err)
-	}
 	tests := []struct {
 		birth, cohort string
 		want          int
@@ -318,9 +271,9 @@ func TestCaseAgeBands(t *testing.T) {
 			birth = "DATE '" + tc.birth + "'"
 		}
 		micro = append(micro, fmt.Sprintf(`SELECT 'K%d' AS eff_kpi, '0127' AS municipality, 2024 AS period, 'K' AS gender, 1 AS x,
-			DATE '%s' AS cohort_date, %s AS eff_birth_date, 'p%d' AS eff_person, hash('p%d') AS eff_key`, i, tc.cohort, birth, i, i))
+			DATE '%s' AS cohort_date, %s AS eff_birth_date, 1 AS eff_cov`, i, tc.cohort, birth))
 	}
-	q := strings.NewReplacer("{{micro}}", strings.Join(micro, "\nUNION ALL\n"), "{{join}}", hashJoin).Replace(expectedCaseSQL)
+	q := strings.Replace(expectedCaseSQL, "{{micro}}", strings.Join(micro, "\nUNION ALL\n"), 1)
 	if _, err := db.ExecContext(ctx, q); err != nil {
 		t.Fatal(err)
 	}
@@ -335,46 +288,16 @@ func TestCaseAgeBands(t *testing.T) {
 	}
 }
 
-// TestBuildCovJoin: the case rows join on the stored person_key only when
-// every key is the hash of its pseudonym and no two pseudonyms share one;
-// otherwise on the pseudonym.
-func TestBuildCovJoin(t *testing.T) {
-	ctx := context.Background()
-	for _, tc := range []struct {
-		name, persons, want string
-	}{
-		{"keys as the transform writes them", `('a', hash('a')), ('b', hash('b'))`, hashJoin},
-		{"a key that is not the pseudonym's hash", `('a', hash('a')), ('b', hash('c'))`, personJoin},
-		{"two pseudonyms sharing a key", `('a', 7), ('b', 7)`, personJoin},
-		{"a key missing", `('a', hash('a')), ('b', NULL)`, personJoin},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			conn := builtConn(t)
-			if _, err := conn.ExecContext(ctx, `INSERT INTO persons (person, person_key) VALUES `+tc.persons); err != nil {
-				t.Fatal(err)
-			}
-			join, err := buildCov(ctx, conn)
-			if err != nil || join != tc.want {
-				t.Errorf("buildCov = %q, %v; want %q", join, err, tc.want)
-			}
-		})
-	}
-}
-
-// TestCaseRowsOldTables: cohort tables built before person_key existed
-// give an error that says to compute again (which rebuilds them).
+// TestCaseRowsOldTables: cohort tables built before case_cov existed give
+// an error that says to compute again (which rebuilds them).
 func TestCaseRowsOldTables(t *testing.T) {
 	ctx := context.Background()
 	conn := builtConn(t)
-	if _, err := conn.ExecContext(ctx, `ALTER TABLE so_cohort DROP COLUMN person_key; SET VARIABLE as_of = DATE '2024-01-01'`); err != nil {
-		t.Fatal(err)
-	}
-	join, err := buildCov(ctx, conn)
-	if err != nil {
+	if _, err := conn.ExecContext(ctx, `ALTER TABLE so_cohort DROP COLUMN case_cov; SET VARIABLE as_of = DATE '2024-01-01'`); err != nil {
 		t.Fatal(err)
 	}
 	ind, _ := models.Lookup("EF101")
-	_, err = modelCells(ctx, conn, []models.Indicator{ind}, join)
+	_, err := modelCells(ctx, conn, []models.Indicator{ind})
 	if !errors.Is(err, ErrNotComputed) {
 		t.Errorf("case rows on old cohort tables: %v, want ErrNotComputed", err)
 	}
@@ -397,116 +320,39 @@ func builtConn(t *testing.T) *sql.Conn {
 	return conn
 }
 
-// TestCovLevels: every settlement gets the number of its levels l2
-// education ('saknas' when empty or missing), l3 region of birth (any case
-// and surrounding spaces; 'övriga' for a country not in the table,
-// 'saknas' when empty or missing) and l4 whole months from permit to
-// settlement (0–2, 3–6, 7+, 'saknas' without either date), numbered from 1
-// in the order of (l2, l3, l4); different spellings of the same levels
-// share a number. Computed by hand from the rows below.
-func TestCovLevels(t *testing.T) {
-	ctx := context.Background()
-	conn := builtConn(t)
-	rows := []struct {
-		person, education, country, permit, settled string // "NULL" for a missing value
-		l2, l3, l4                                  string
-	}{
-		{"a", "gymnasial", "Syrien", "2024-01-15", "2024-03-14", "gymnasial", "Mellanöstern och Nordafrika", "0–2"},    // 1 month
-		{"b", "gymnasial", "  SYRIEN ", "2024-01-15", "2024-03-15", "gymnasial", "Mellanöstern och Nordafrika", "0–2"}, // 2 months
-		{"c", "gymnasial", "syrien", "2024-01-15", "2024-04-15", "gymnasial", "Mellanöstern och Nordafrika", "3–6"},    // 3 months
-		{"d", "", "Eritrea", "2024-01-15", "2024-07-15", "saknas", "Afrika söder om Sahara", "3–6"},                    // 6 months
-		{"e", "NULL", "Narnia", "2024-01-15", "2024-08-15", "saknas", "övriga", "7+"},                                  // 7 months
-		{"f", "eftergymnasial", " ", "NULL", "2024-08-15", "eftergymnasial", "saknas", "saknas"},
-		{"g", "eftergymnasial", "NULL", "2024-01-15", "NULL", "eftergymnasial", "saknas", "saknas"},
-		{"h", "förgymnasial", "Statslös", "2023-11-30", "2024-01-01", "förgymnasial", "Statslös", "0–2"},
-	}
-	lit := func(s, typ string) string {
-		if s == "NULL" {
-			return "NULL"
-		}
-		return typ + " '" + s + "'"
-	}
-	for _, r := range rows {
-		if _, err := conn.ExecContext(ctx, fmt.Sprintf(`INSERT INTO settlement_cohort (person, person_key, education, birth_country, permit_on, settled_on)
-			VALUES ('%s', hash('%s'), %s, %s, %s, %s)`, r.person, r.person, lit(r.education, ""), lit(r.country, ""),
-			lit(r.permit, "DATE"), lit(r.settled, "DATE"))); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := buildCov(ctx, conn); err != nil {
-		t.Fatal(err)
-	}
-	// the numbers by hand: the distinct (l2, l3, l4) of the rows, sorted
-	want := map[[3]string]int{}
-	var keys [][3]string
-	for _, r := range rows {
-		k := [3]string{r.l2, r.l3, r.l4}
-		if _, ok := want[k]; !ok {
-			want[k] = 0
-			keys = append(keys, k)
-		}
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if a[0] != b[0] {
-			return a[0] < b[0]
-		}
-		if a[1] != b[1] {
-			return a[1] < b[1]
-		}
-		return a[2] < b[2]
-	})
-	for i, k := range keys {
-		want[k] = i + 1
-	}
-	if len(keys) != 6 {
-		t.Fatalf("%d combinations by hand, want 6 (the fixture changed)", len(keys))
-	}
-	for _, r := range rows {
-		var cov int
-		var l [3]string
-		if err := conn.QueryRowContext(ctx, `SELECT c.cov, v.l2, v.l3, v.l4 FROM effekt_cov c JOIN effekt_cov_levels v USING (cov) WHERE c.pk = hash(?)`,
-			r.person).Scan(&cov, &l[0], &l[1], &l[2]); err != nil {
-			t.Fatalf("%s: %v", r.person, err)
-		}
-		if k := [3]string{r.l2, r.l3, r.l4}; l != k || cov != want[k] {
-			t.Errorf("%s: cov %d %q, want %d %q", r.person, cov, l, want[k], k)
-		}
-	}
-	var n int
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM effekt_cov_levels WHERE cov = 0 AND l2 = 'saknas' AND l3 = 'saknas' AND l4 = 'saknas'`).Scan(&n); err != nil || n != 1 {
-		t.Errorf("level 0 (no settlement): %d rows, %v; want 1", n, err)
-	}
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM effekt_cov`).Scan(&n); err != nil || n != len(rows) {
-		t.Errorf("effekt_cov: %d rows, %v; want %d", n, err, len(rows))
-	}
-}
-
-// TestParsePatterns: the patterns' text as readPatterns' query writes it
-// parses to the same values; a gender that would not have scanned into a
-// string, or a count that does not match, fails.
 func TestParsePatterns(t *testing.T) {
-	levels := map[int32][3]string{0: {"saknas", "saknas", "saknas"}, 7: {"gymnasial", "Asien", "0–2"}}
+	// case_cov 78 is gymnasial, Asien, 0–2 months (1 + 2·32 + 3·4 + 1);
+	// 110 eftergymnasial, 46 förgymnasial, 1 settled with all three
+	// missing, 0 no settlement
 	tests := []struct {
 		name, text string
 		n          int
 		want       []pattern
 		err        bool
 	}{
-		{name: "two", text: "2020,2,7,3.0,12.0,K;2021,0,0,0.5,1e+21,M", n: 2, want: []pattern{
-			{period: 2020, gender: "K", a: 2, cov: 7, levels: [6]string{"K", "25–34", "gymnasial", "Asien", "0–2", "2020"}, succ: 3, total: 12},
+		{name: "two", text: "2020,2,78,3.0,12.0,K;2021,0,0,0.5,1e+21,M", n: 2, want: []pattern{
+			{period: 2020, gender: "K", a: 2, cov: 78, levels: [6]string{"K", "25–34", "gymnasial", "Asien", "0–2", "2020"}, succ: 3, total: 12},
 			{period: 2021, gender: "M", a: 0, cov: 0, levels: [6]string{"M", "saknas", "saknas", "saknas", "saknas", "2021"}, succ: 0.5, total: 1e21},
 		}},
-		{name: "gender with a comma", text: "2020,2,7,3.0,12.0,K,M", n: 1, err: true},
-		{name: "no gender (NULL left out)", text: "2020,2,7,3.0,12.0", n: 1, err: true},
-		{name: "count differs", text: "2020,2,7,3.0,12.0,K", n: 2, err: true},
-		{name: "age band out of range", text: "2020,5,7,3.0,12.0,K", n: 1, err: true},
-		{name: "unknown combination", text: "2020,2,8,3.0,12.0,K", n: 1, err: true},
-		{name: "not a number", text: "2020,2,7,x,12.0,K", n: 1, err: true},
+		{name: "ordered by levels' names, no settlement first", text: "2020,1,110,1,2,K;2020,1,1,1,2,K;2020,1,78,1,2,K;2020,1,46,1,2,K;2020,1,0,1,2,K;2019,4,78,1,2,M;2020,0,78,1,2,K", n: 7, want: []pattern{
+			{period: 2019, gender: "M", a: 4, cov: 78, levels: [6]string{"M", "45+", "gymnasial", "Asien", "0–2", "2019"}, succ: 1, total: 2},
+			{period: 2020, gender: "K", a: 0, cov: 78, levels: [6]string{"K", "saknas", "gymnasial", "Asien", "0–2", "2020"}, succ: 1, total: 2},
+			{period: 2020, gender: "K", a: 1, cov: 0, levels: [6]string{"K", "−24", "saknas", "saknas", "saknas", "2020"}, succ: 1, total: 2},
+			{period: 2020, gender: "K", a: 1, cov: 110, levels: [6]string{"K", "−24", "eftergymnasial", "Asien", "0–2", "2020"}, succ: 1, total: 2},
+			{period: 2020, gender: "K", a: 1, cov: 46, levels: [6]string{"K", "−24", "förgymnasial", "Asien", "0–2", "2020"}, succ: 1, total: 2},
+			{period: 2020, gender: "K", a: 1, cov: 78, levels: [6]string{"K", "−24", "gymnasial", "Asien", "0–2", "2020"}, succ: 1, total: 2},
+			{period: 2020, gender: "K", a: 1, cov: 1, levels: [6]string{"K", "−24", "saknas", "saknas", "saknas", "2020"}, succ: 1, total: 2},
+		}},
+		{name: "gender with a comma", text: "2020,2,78,3.0,12.0,K,M", n: 1, err: true},
+		{name: "no gender (NULL left out)", text: "2020,2,78,3.0,12.0", n: 1, err: true},
+		{name: "count differs", text: "2020,2,78,3.0,12.0,K", n: 2, err: true},
+		{name: "age band out of range", text: "2020,5,78,3.0,12.0,K", n: 1, err: true},
+		{name: "not a case_cov number", text: "2020,2,161,3.0,12.0,K", n: 1, err: true},
+		{name: "not a number", text: "2020,2,78,x,12.0,K", n: 1, err: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := parsePatterns(tc.text, tc.n, levels)
+			got, err := parsePatterns(tc.text, tc.n)
 			if tc.err {
 				if err == nil {
 					t.Errorf("parsePatterns(%q) = %v, want an error", tc.text, got)

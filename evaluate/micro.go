@@ -80,10 +80,10 @@ func (d *Data) Obs(ctx context.Context, ind models.Indicator) ([]Obs, error) {
 }
 
 // notComputed adds ErrNotComputed to a missing cohort table error, and to
-// a missing person_key (cohort tables a version before it built, until the
-// next compute rebuilds them).
+// a missing person_key or case_cov (cohort tables an earlier version
+// built, until the next compute rebuilds them).
 func notComputed(err error) error {
-	if strings.Contains(err.Error(), "does not exist") || strings.Contains(err.Error(), "person_key") {
+	if s := err.Error(); strings.Contains(s, "does not exist") || strings.Contains(s, "person_key") || strings.Contains(s, "case_cov") {
 		return fmt.Errorf("%w (%w)", err, ErrNotComputed)
 	}
 	return err

@@ -65,6 +65,7 @@ func (m Model) Render(loaded string) (string, error) {
 	funcs := template.FuncMap{
 		"inScope": func(col string, scope ...string) string { return in(col, scope) },
 		"inKey":   func(col string, scope ...string) string { return inKey(col, scope) },
+		"caseCov": caseCovSQL,
 		"src": func(table string, scope ...string) string {
 			if !scoped {
 				return table

@@ -191,9 +191,15 @@ SELECT error('transform: two pseudonyms share the internal person key, nothing w
 FROM (SELECT count(DISTINCT person_key) AS keys, count(*) AS persons FROM persons)
 WHERE keys <> persons;
 
--- effekt_persons: persons by pk, for the cohort models to join on.
+-- effekt_persons: persons by pk, for the cohort models to join on, with
+-- case_cov, the case-mix covariates of the person's settlement (0 for a
+-- person without one; transform/casemix.go), which every cohort row
+-- stores. settlements has one row per person (its key).
 CREATE OR REPLACE TEMP TABLE effekt_persons AS
-SELECT person_key AS pk, birth_date, gender FROM persons WHERE {{inKey "person_key"}};
+SELECT p.person_key AS pk, p.birth_date, p.gender, coalesce(c.case_cov, 0)::SMALLINT AS case_cov
+FROM persons p
+LEFT JOIN (SELECT effekt_pk(s.person) AS pk, {{caseCov "s"}} AS case_cov FROM {{src "settlements"}} s) c ON c.pk = p.person_key
+WHERE {{inKey "p.person_key"}};
 
 DROP TABLE effekt_disagree;
 DROP TABLE effekt_variants;

@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS so_cohort (
     certified_on DATE,
     completed BOOLEAN,
     first_session DATE,
-    person_key UBIGINT
+    person_key UBIGINT,
+    case_cov SMALLINT -- the person's case-mix covariates (transform/casemix.go)
 );
 INSERT INTO so_cohort
 WITH window_certificate AS (
@@ -52,7 +53,8 @@ SELECT
     c.certified_on,
     coalesce(h.hours, 0) >= 60 OR c.certified_on IS NOT NULL AS completed,
     h.first_session,
-    r.pk AS person_key
+    r.pk AS person_key,
+    p.case_cov
 FROM effekt_so_first r
 JOIN effekt_persons p USING (pk)
 LEFT JOIN effekt_so_attended h USING (pk)

@@ -21,7 +21,8 @@ CREATE TABLE IF NOT EXISTS settlement_cohort (
     so_registered_on DATE,
     education VARCHAR,
     birth_country VARCHAR,
-    person_key UBIGINT
+    person_key UBIGINT,
+    case_cov SMALLINT -- the person's case-mix covariates (transform/casemix.go)
 );
 -- effekt_near: per settled person (pk) the earliest registration in the
 -- window; keys and dates only, so that the join below builds on it and
@@ -47,7 +48,8 @@ SELECT
     n.so_registered_on,
     s.education,
     s.birth_country,
-    p.pk AS person_key
+    p.pk AS person_key,
+    p.case_cov
 FROM {{src "settlements"}} s
 JOIN effekt_persons p ON p.pk = effekt_pk(s.person)
 LEFT JOIN effekt_near n ON n.pk = effekt_pk(s.person);

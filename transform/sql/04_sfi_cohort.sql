@@ -14,7 +14,8 @@ CREATE TABLE IF NOT EXISTS sfi_cohort (
     started_on DATE,
     window_end DATE,
     passed_on DATE,
-    person_key UBIGINT
+    person_key UBIGINT,
+    case_cov SMALLINT -- the person's case-mix covariates (transform/casemix.go)
 );
 INSERT INTO sfi_cohort
 WITH first_course AS (
@@ -40,7 +41,8 @@ SELECT
     f.started_on,
     f.started_on + 365 AS window_end,
     s.passed_on,
-    f.pk AS person_key
+    f.pk AS person_key,
+    p.case_cov
 FROM first_course f
 JOIN effekt_persons p USING (pk)
 LEFT JOIN passed s USING (pk);

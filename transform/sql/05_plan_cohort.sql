@@ -15,7 +15,8 @@ CREATE TABLE IF NOT EXISTS plan_cohort (
     plan_ended_on DATE,
     window_end DATE,
     outcome_90d VARCHAR,
-    person_key UBIGINT
+    person_key UBIGINT,
+    case_cov SMALLINT -- the person's case-mix covariates (transform/casemix.go)
 );
 INSERT INTO plan_cohort
 SELECT
@@ -27,7 +28,8 @@ SELECT
     a.plan_ended_on,
     a.plan_ended_on + 90 AS window_end,
     a.outcome_90d,
-    p.pk AS person_key
+    p.pk AS person_key,
+    p.case_cov
 FROM {{src "af_plans"}} a
 JOIN effekt_persons p ON p.pk = effekt_pk(a.person)
 WHERE a.plan_ended_on IS NOT NULL

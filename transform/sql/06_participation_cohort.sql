@@ -15,7 +15,8 @@ CREATE TABLE IF NOT EXISTS participation_cohort (
     ended_on DATE,
     outcome VARCHAR,
     provider_municipality VARCHAR,
-    person_key UBIGINT
+    person_key UBIGINT,
+    case_cov SMALLINT -- the person's case-mix covariates (transform/casemix.go)
 );
 INSERT INTO participation_cohort
 SELECT
@@ -28,7 +29,8 @@ SELECT
     i.ended_on,
     i.outcome,
     c.provider_municipality,
-    p.pk AS person_key
+    p.pk AS person_key,
+    p.case_cov
 FROM {{src "intervention_participations"}} i
 LEFT JOIN interventions c USING (intervention_id)
 JOIN effekt_persons p ON p.pk = effekt_pk(i.person);

@@ -1,0 +1,81 @@
+package transform
+
+import (
+	"context"
+	"fmt"
+	"testing"
+)
+
+// TestCaseCov: the case-mix covariates of a settlement, worked out by hand
+// from its columns and named back by CaseLevels. Months from permit to
+// settlement are whole calendar months (date_diff('month')): 1, 2, 3, 6
+// and 7 below.
+func TestCaseCov(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	rows := []struct {
+		education, country, permit, settled string // "NULL" for a missing value
+		l2, l3, l4                          string
+		code                                int // 1 + e·32 + r·4 + b, by hand
+	}{
+		{"gymnasial", "Syrien", "2024-01-15", "2024-03-14", "gymnasial", "Mellanöstern och Nordafrika", "0–2", 1 + 2*32 + 6*4 + 1},    // 1 month
+		{"gymnasial", "  SYRIEN ", "2024-01-15", "2024-03-15", "gymnasial", "Mellanöstern och Nordafrika", "0–2", 1 + 2*32 + 6*4 + 1}, // 2 months
+		{"gymnasial", "syrien", "2024-01-15", "2024-04-15", "gymnasial", "Mellanöstern och Nordafrika", "3–6", 1 + 2*32 + 6*4 + 2},    // 3 months
+		{"", "Eritrea", "2024-01-15", "2024-07-15", "saknas", "Afrika söder om Sahara", "3–6", 1 + 0*32 + 2*4 + 2},                    // 6 months
+		{"NULL", "Narnia", "2024-01-15", "2024-08-15", "saknas", "övriga", "7+", 1 + 0*32 + 1*4 + 3},                                  // 7 months
+		{"eftergymnasial", " ", "NULL", "2024-08-15", "eftergymnasial", "saknas", "saknas", 1 + 3*32 + 0*4 + 0},
+		{"eftergymnasial", "NULL", "2024-01-15", "NULL", "eftergymnasial", "saknas", "saknas", 1 + 3*32},
+		{"förgymnasial", "Statslös", "2023-11-30", "2024-01-01", "förgymnasial", "Statslös", "0–2", 1 + 1*32 + 7*4 + 1},
+		{"okänd", "KUBA", "2024-01-01", "2025-01-01", "okänd", "Latinamerika", "7+", 1 + 4*32 + 5*4 + 3},
+		{"doktor", "Vietnam", "2024-01-01", "2024-01-01", "okänd", "Asien", "0–2", 1 + 4*32 + 3*4 + 1}, // not a value the loader writes
+		{"NULL", "Ukraina", "NULL", "NULL", "saknas", "Europa", "saknas", 1 + 4*4},
+	}
+	lit := func(s, typ string) string {
+		if s == "NULL" {
+			return "NULL"
+		}
+		return typ + " '" + s + "'"
+	}
+	for i, r := range rows {
+		var code int
+		q := fmt.Sprintf(`SELECT %s FROM (SELECT %s::VARCHAR AS education, %s::VARCHAR AS birth_country, %s::DATE AS permit_on, %s::DATE AS settled_on) s`,
+			caseCovSQL("s"), lit(r.education, ""), lit(r.country, ""), lit(r.permit, "DATE"), lit(r.settled, "DATE"))
+		if err := db.QueryRowContext(ctx, q).Scan(&code); err != nil {
+			t.Fatalf("row %d: %v", i, err)
+		}
+		l2, l3, l4, settled, ok := CaseLevels(code)
+		if code != r.code || !ok || !settled || l2 != r.l2 || l3 != r.l3 || l4 != r.l4 {
+			t.Errorf("row %d (%q, %q, %s, %s): case_cov %d = %q %q %q (settled %v, ok %v); want %d = %q %q %q",
+				i, r.education, r.country, r.permit, r.settled, code, l2, l3, l4, settled, ok, r.code, r.l2, r.l3, r.l4)
+		}
+	}
+	if l2, l3, l4, settled, ok := CaseLevels(0); !ok || settled || l2 != "saknas" || l3 != "saknas" || l4 != "saknas" {
+		t.Errorf("CaseLevels(0) = %q %q %q %v %v, want saknas ×3, not settled", l2, l3, l4, settled, ok)
+	}
+	for _, c := range []int{-1, 1 + 5*32, 1 + 4*32 + 8*4} {
+		if _, _, _, _, ok := CaseLevels(c); ok {
+			t.Errorf("CaseLevels(%d) ok, want not a case_cov number", c)
+		}
+	}
+}
+
+// TestCaseCovStored: every cohort row stores its person's case_cov: the
+// code of the person's settlement, 0 without one.
+func TestCaseCovStored(t *testing.T) {
+	ctx := context.Background()
+	db := fixtureDB(t)
+	if err := Run(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"so_cohort", "settlement_cohort", "sfi_cohort", "plan_cohort", "participation_cohort"} {
+		var rows, wrong, settled int
+		q := fmt.Sprintf(`SELECT count(*), count(*) FILTER (WHERE c.case_cov IS DISTINCT FROM CASE WHEN s.person IS NULL THEN 0 ELSE %s END), count(*) FILTER (WHERE c.case_cov > 0)
+			FROM %s c LEFT JOIN settlements s ON hash(s.person) = c.person_key`, caseCovSQL("s"), table)
+		if err := db.QueryRowContext(ctx, q).Scan(&rows, &wrong, &settled); err != nil {
+			t.Fatalf("%s: %v", table, err)
+		}
+		if rows == 0 || wrong != 0 || settled == 0 {
+			t.Errorf("%s: %d rows, %d with another case_cov than their settlement's, %d settled; want rows, 0, some", table, rows, wrong, settled)
+		}
+	}
+}
