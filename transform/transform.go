@@ -409,6 +409,8 @@ var temporaryDrops = sync.OnceValue(func() []string {
 	for _, t := range sharedSources() {
 		stmts = append(stmts, "DROP TABLE IF EXISTS "+scopedPrefix+t)
 	}
+	// built by a template function (caseCovSQL), so not in the models' text
+	stmts = append(stmts, "DROP TABLE IF EXISTS effekt_case_cov")
 	seen := map[string]bool{}
 	for _, m := range models() {
 		for _, c := range temporaryRE.FindAllStringSubmatch(m.SQL, -1) {

@@ -48,7 +48,7 @@
 --
 -- The temporary tables built here are shared with the later models; the
 -- model that uses one last drops it:
---   effekt_persons     pk, birth_date, gender (persons by pk)
+--   effekt_persons     pk, birth_date, gender, case_cov (persons by pk)
 --   effekt_so_first    the earliest registration per person (so_cohort)
 --   effekt_so_attended the civic-orientation hours and first session (so_cohort)
 CREATE OR REPLACE TEMP MACRO effekt_pk(p) AS hash(p);
@@ -143,6 +143,12 @@ SELECT DISTINCT person, birth_date, gender FROM effekt_seen;
 CREATE OR REPLACE TEMP TABLE effekt_disagree AS
 SELECT person, count(*) AS variants FROM effekt_variants GROUP BY person HAVING count(*) > 1;
 
+-- effekt_case_cov: per settled person (pk) case_cov, the case-mix
+-- covariates of the settlement as one number (transform/casemix.go's
+-- caseCovSQL builds it; CaseLevels names the numbers), for effekt_persons
+-- to give every cohort row.
+{{caseCov (src "settlements")}};
+
 -- effekt: the transaction begins here
 -- (Everything above builds temporary tables from the sources and the
 -- committed tables alone; the transform runs it on its connection before
@@ -198,9 +204,10 @@ WHERE keys <> persons;
 CREATE OR REPLACE TEMP TABLE effekt_persons AS
 SELECT p.person_key AS pk, p.birth_date, p.gender, coalesce(c.case_cov, 0)::SMALLINT AS case_cov
 FROM persons p
-LEFT JOIN (SELECT effekt_pk(s.person) AS pk, {{caseCov "s"}} AS case_cov FROM {{src "settlements"}} s) c ON c.pk = p.person_key
+LEFT JOIN effekt_case_cov c ON c.pk = p.person_key
 WHERE {{inKey "p.person_key"}};
 
+DROP TABLE effekt_case_cov;
 DROP TABLE effekt_disagree;
 DROP TABLE effekt_variants;
 DROP VIEW effekt_seen;
