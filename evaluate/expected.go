@@ -78,7 +78,7 @@ type querier interface {
 // indicator whose model cannot be fitted (no cohort rows, or an outcome
 // the same for everyone) gets no companion rows and a warning.
 //
-// Its Prepare builds the covariates, fits the models and builds
+// Its Prepare creates the case rows' view, fits the models and builds
 // effekt_expected on the compute's connection before the compute's
 // transaction (models.Step says why that sees the same tables); Run
 // inserts the companions inside it. What Prepare found waits in the
@@ -173,9 +173,9 @@ func expectedCounts(ctx context.Context, q querier) (map[string]int, error) {
 
 const dropCaseTables = `DROP VIEW IF EXISTS effekt_case; DROP TABLE IF EXISTS effekt_p; DROP TABLE IF EXISTS effekt_models; DROP TABLE IF EXISTS effekt_expected`
 
-// modelCells creates the view effekt_case for inds, fits each indicator's model and builds effekt_expected. It
-// returns the indicators it fitted; one without a model to fit is left out
-// with a warning.
+// modelCells creates the view effekt_case for inds, fits each indicator's
+// model and builds effekt_expected. It returns the indicators it fitted;
+// one without a model to fit is left out with a warning.
 func modelCells(ctx context.Context, q querier, inds []models.Indicator) ([]string, error) {
 	micros := make([]string, 0, len(inds))
 	byGender := make(map[string]bool, len(inds))
