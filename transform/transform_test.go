@@ -527,6 +527,45 @@ func fixtureDB(t *testing.T) *sql.DB {
 	return db
 }
 
+// TestPersonKeyUpdate: an update checks the keys of the persons it writes
+// against every person: a new person whose key is an existing person's
+// (the key function swapped between the phases, through the test hook)
+// fails the update with nothing changed.
+func TestPersonKeyUpdate(t *testing.T) {
+	ctx := context.Background()
+	db := fixtureDB(t)
+	db.SetMaxOpenConns(1) // the run's connection is the one the hook sees
+	if err := Run(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	var before int
+	if err := db.QueryRow(`SELECT count(*) FROM persons`).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO so_registrations (person, birth_date, gender, municipality, registered_on, language, file_id, line)
+		VALUES ('x-new', DATE '1990-01-01', 'K', '0127', DATE '2023-03-01', 'ar', 95, 1);` + loadedFile(95, "so_registrations", 1, 0)); err != nil {
+		t.Fatal(err)
+	}
+	beforeTx = func(ctx context.Context, conn *sql.Conn) {
+		if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP MACRO effekt_pk(p) AS CASE WHEN p = 'x-new' THEN hash('x1') ELSE hash(p) END`); err != nil {
+			t.Error(err)
+		}
+	}
+	_, err := Refresh(ctx, db)
+	beforeTx = nil
+	if err == nil || !strings.Contains(err.Error(), "two pseudonyms share the internal person key") {
+		t.Fatalf("update with a new person sharing x1's key: %v, want the shared key error", err)
+	}
+	var after int
+	if err := db.QueryRow(`SELECT count(*) FROM persons`).Scan(&after); err != nil || after != before {
+		t.Errorf("after the failed update: %d persons, %v; want %d", after, err, before)
+	}
+	out, err := Refresh(ctx, db)
+	if err != nil || out.Action != Updated {
+		t.Fatalf("the same update with the key function as it is: %+v, %v; want updated", out, err)
+	}
+}
+
 // TestKeysHoldThePerson: an update relies on a load deleting only rows that
 // share a key with a row of its own (ingest's delete_old), and on every
 // source with persons keying its rows by the person, so that a deleted

@@ -192,10 +192,21 @@ HAVING CASE WHEN max(file_id) >= 268435456
             THEN error('transform: a file id of 2^28 or more does not fit the source rank key, nothing was changed')
             ELSE true END;
 
--- pk is one-to-one: no two pseudonyms of persons' sources share it.
+-- pk is one-to-one: no two pseudonyms of persons' sources share it. An
+-- update checks the keys of the persons it wrote (those of effekt_variants):
+-- every other pair was checked when it was written, and reading 8-byte
+-- keys for those few costs far less than counting the distinct keys of
+-- every person (0.1 s nationally).
+{{if .Scoped -}}
+SELECT error('transform: two pseudonyms share the internal person key, nothing was changed')
+FROM (SELECT person_key FROM persons
+      WHERE person_key IN (SELECT effekt_pk(person) FROM effekt_variants)
+      GROUP BY person_key HAVING count(*) > 1 LIMIT 1);
+{{- else -}}
 SELECT error('transform: two pseudonyms share the internal person key, nothing was changed')
 FROM (SELECT count(DISTINCT person_key) AS keys, count(*) AS persons FROM persons)
 WHERE keys <> persons;
+{{- end}}
 
 -- effekt_persons: persons by pk, for the cohort models to join on, with
 -- case_cov, the case-mix covariates of the person's settlement (0 for a
