@@ -74,7 +74,7 @@ func TestBenches(t *testing.T) {
 	}
 	steps := rowNames(&Report{Rows: comp.Steps})
 	for _, want := range []string{"transform persons", "transform so_cohort", "indicator EF101", "indicator EF402", "previous values", "changed_at", "commit",
-		"companions: patterns", "updated: transform persons", "updated: companions: patterns", "kept: changed_at", "kept: commit"} {
+		"companions: patterns", "updated: transform rows in scope", "updated: transform persons", "updated: companions: patterns", "kept: changed_at", "kept: commit"} {
 		if !strings.Contains(steps, want+"\n") {
 			t.Errorf("compute steps lack %q:\n%s", want, steps)
 		}

@@ -278,12 +278,12 @@ func (r *stepRecorder) Handle(_ context.Context, rec slog.Record) error {
 	switch rec.Message {
 	case "transform model", "transform step":
 		name = "transform " + label
+	case "transform rows in scope": // an update's copies of the shared sources' rows in scope
+		name = "transform rows in scope"
 	case "computed indicator":
 		name = "indicator " + label
 	case "indicator values committed":
 		name = "commit"
-	case "case-mix covariates":
-		name = "companions: covariates"
 	case "case-mix companions":
 		name = "companions " + label
 	case "case-mix step":
