@@ -29,12 +29,11 @@ func personMicro(ind models.Indicator) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	q = strings.TrimRight(strings.TrimSpace(q), ";")
 	loc := selectRE.FindStringIndex(q)
 	if loc == nil {
 		return "", fmt.Errorf("evaluate %s: no SELECT in the micro SQL", ind.ID)
 	}
-	q = strings.TrimRight(strings.TrimSpace(q), ";")
-	loc = selectRE.FindStringIndex(q)
 	return q[:loc[1]] + "\n    " + sqlString(ind.ID) + " AS eff_kpi, birth_date AS eff_birth_date, case_cov AS eff_cov," + q[loc[1]:], nil
 }
 

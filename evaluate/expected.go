@@ -278,7 +278,8 @@ type pattern struct {
 }
 
 // readPatterns reads effekt_case's patterns per indicator, with their
-// level names (parsePatterns), in the order fitPatterns reads them.
+// level names, in the order fitPatterns reads them (parsePatterns sorts
+// them; the query leaves them in no order).
 func readPatterns(ctx context.Context, q querier) (map[string][]pattern, error) {
 	// one row per indicator, its patterns as text: scanning 50 k national
 	// patterns of seven columns through database/sql took 0.2 s, twice the
@@ -287,7 +288,7 @@ func readPatterns(ctx context.Context, q querier) (map[string][]pattern, error) 
 	// that reads back to the same bits).
 	rows, err := q.QueryContext(ctx, `WITH pats AS (
 			SELECT kpi, period, gender, a, cov, sum(x) AS k, count(*)::DOUBLE AS n FROM effekt_case GROUP BY ALL)
-		SELECT kpi, count(*), string_agg(concat_ws(',', period, a, cov, k, n, gender), ';' ORDER BY period, gender, a, cov)
+		SELECT kpi, count(*), string_agg(concat_ws(',', period, a, cov, k, n, gender), ';')
 		FROM pats GROUP BY kpi ORDER BY kpi`)
 	if err != nil {
 		return nil, fmt.Errorf("case patterns: %w", err)
@@ -445,13 +446,13 @@ func appendProbs(out []prob, kpi string, pats []pattern, beta []float64, cols []
 
 // storeModels writes effekt_models (the fitted indicators, whether each is
 // divided by gender) and effekt_p (each pattern's probability, keyed as
-// effekt_case is, with its exactTerms). Values go one parameter per column, joined by commas
-// and split in SQL: binding or parsing thousands of rows of VALUES costs
-// far more. A float is written in its shortest exact form.
+// effekt_case is, as its exactTerms: expected_cells.sql reads only those).
+// Values go one parameter per column, joined by commas and split in SQL:
+// binding or parsing thousands of rows of VALUES costs far more.
 func storeModels(ctx context.Context, q querier, fitted []string, byGender map[string]bool, probs []prob) error {
 	if _, err := q.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE effekt_models (kpi VARCHAR NOT NULL, by_gender BOOLEAN NOT NULL);
 		CREATE OR REPLACE TEMP TABLE effekt_p (kpi VARCHAR NOT NULL, period INTEGER NOT NULL, gender VARCHAR NOT NULL, a UTINYINT NOT NULL, cov INTEGER NOT NULL,
-			p DOUBLE NOT NULL, pe BIGINT NOT NULL, pv BIGINT NOT NULL)`); err != nil {
+			pe BIGINT NOT NULL, pv BIGINT NOT NULL)`); err != nil {
 		return fmt.Errorf("model tables: %w", err)
 	}
 	for _, kpi := range fitted {
@@ -462,7 +463,7 @@ func storeModels(ctx context.Context, q querier, fitted []string, byGender map[s
 	if len(probs) == 0 {
 		return nil
 	}
-	var kpi, period, gender, a, cov, p, pe, pv []string
+	var kpi, period, gender, a, cov, pe, pv []string
 	for _, r := range probs {
 		if strings.Contains(r.pat.gender, ",") || strings.Contains(r.kpi, ",") {
 			return fmt.Errorf("model tables: gender %q of %s", r.pat.gender, r.kpi)
@@ -472,16 +473,15 @@ func storeModels(ctx context.Context, q querier, fitted []string, byGender map[s
 		gender = append(gender, r.pat.gender)
 		a = append(a, strconv.Itoa(int(r.pat.a)))
 		cov = append(cov, strconv.Itoa(int(r.pat.cov)))
-		p = append(p, strconv.FormatFloat(r.p, 'g', -1, 64))
 		e, v := exactTerms(r.p)
 		pe = append(pe, strconv.FormatInt(e, 10))
 		pv = append(pv, strconv.FormatInt(v, 10))
 	}
 	if _, err := q.ExecContext(ctx, `INSERT INTO effekt_p
 		SELECT unnest(string_split($1, ',')), unnest(string_split($2, ','))::INTEGER, unnest(string_split($3, ',')),
-		       unnest(string_split($4, ','))::UTINYINT, unnest(string_split($5, ','))::INTEGER, unnest(string_split($6, ','))::DOUBLE,
-		       unnest(string_split($7, ','))::BIGINT, unnest(string_split($8, ','))::BIGINT`,
-		strings.Join(kpi, ","), strings.Join(period, ","), strings.Join(gender, ","), strings.Join(a, ","), strings.Join(cov, ","), strings.Join(p, ","),
+		       unnest(string_split($4, ','))::UTINYINT, unnest(string_split($5, ','))::INTEGER,
+		       unnest(string_split($6, ','))::BIGINT, unnest(string_split($7, ','))::BIGINT`,
+		strings.Join(kpi, ","), strings.Join(period, ","), strings.Join(gender, ","), strings.Join(a, ","), strings.Join(cov, ","),
 		strings.Join(pe, ","), strings.Join(pv, ",")); err != nil {
 		return fmt.Errorf("model tables: %w", err)
 	}
