@@ -225,9 +225,9 @@ type valuesState struct {
 // a transaction) and returns the state it copied.
 func keepPrevious(ctx context.Context, conn *sql.Conn) (valuesState, error) {
 	// the state first: a write after it, even before the copy, fails the check
-	var st valuesState
-	if err := conn.QueryRowContext(ctx, `SELECT count(*), max(computed_at) FROM indicator_values`).Scan(&st.rows, &st.latest); err != nil {
-		return valuesState{}, fmt.Errorf("compute: keep previous values: %w", err)
+	st, err := valuesStateOf(ctx, conn)
+	if err != nil {
+		return valuesState{}, err
 	}
 	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE effekt_prev AS
 		SELECT kpi, municipality, period, gender, numerator, denominator, value, ci_low, ci_high, status FROM indicator_values`); err != nil {
@@ -236,10 +236,11 @@ func keepPrevious(ctx context.Context, conn *sql.Conn) (valuesState, error) {
 	return st, nil
 }
 
-// valuesStateOf reads the state of indicator_values in tx.
-func valuesStateOf(ctx context.Context, tx *sql.Tx) (valuesState, error) {
+// valuesStateOf reads the state of indicator_values on q (the compute's
+// connection, or its transaction).
+func valuesStateOf(ctx context.Context, q transform.Queryer) (valuesState, error) {
 	var st valuesState
-	if err := tx.QueryRowContext(ctx, `SELECT count(*), max(computed_at) FROM indicator_values`).Scan(&st.rows, &st.latest); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT count(*), max(computed_at) FROM indicator_values`).Scan(&st.rows, &st.latest); err != nil {
 		return valuesState{}, fmt.Errorf("compute: previous values: %w", err)
 	}
 	return st, nil
