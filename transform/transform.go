@@ -403,20 +403,27 @@ func prepare(ctx context.Context, conn *sql.Conn, loaded string) ([]renderedMode
 var temporaryRE = regexp.MustCompile(`(?i)CREATE OR REPLACE TEMP (TABLE|VIEW) (effekt_\w+)`)
 
 // temporaryDrops drops every temporary table and view the transform
-// makes: the scope, the rows in scope and those the models' SQL creates.
+// makes: the scope, the rows in scope and those the models' rendered SQL
+// creates.
 var temporaryDrops = sync.OnceValue(func() []string {
 	stmts := []string{"DROP TABLE IF EXISTS " + scopeTable}
 	for _, t := range sharedSources() {
 		stmts = append(stmts, "DROP TABLE IF EXISTS "+scopedPrefix+t)
 	}
-	// built by a template function (caseCovSQL), so not in the models' text
-	stmts = append(stmts, "DROP TABLE IF EXISTS effekt_case_cov")
 	seen := map[string]bool{}
 	for _, m := range models() {
-		for _, c := range temporaryRE.FindAllStringSubmatch(m.SQL, -1) {
-			if !seen[c[2]] {
-				seen[c[2]] = true
-				stmts = append(stmts, "DROP "+strings.ToUpper(c[1])+" IF EXISTS "+c[2])
+		// as rendered, in both modes: a template function may write the
+		// statement (caseCov), and each mode has tables of its own
+		for _, loaded := range []string{"", "true"} {
+			q, err := m.Render(loaded)
+			if err != nil {
+				continue // the run that renders it fails on it
+			}
+			for _, c := range temporaryRE.FindAllStringSubmatch(q, -1) {
+				if !seen[c[2]] {
+					seen[c[2]] = true
+					stmts = append(stmts, "DROP "+strings.ToUpper(c[1])+" IF EXISTS "+c[2])
+				}
 			}
 		}
 	}
