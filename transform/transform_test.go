@@ -527,23 +527,38 @@ func fixtureDB(t *testing.T) *sql.DB {
 	return db
 }
 
+// builtOnOneConn is the cohort fixture with its transform tables built,
+// on a pool of one connection (so a run's test hook and the test's
+// queries after it see that run's connection), and its count of persons.
+func builtOnOneConn(t *testing.T) (*sql.DB, int) {
+	t.Helper()
+	db := fixtureDB(t)
+	db.SetMaxOpenConns(1)
+	if err := Run(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM persons`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return db, n
+}
+
+// registration inserts a so_registrations row of person (in 0127, in
+// Arabic) as line 1 of file fileID.
+func registration(person, birth, gender, registered string, fileID int) string {
+	return fmt.Sprintf(`INSERT INTO so_registrations (person, birth_date, gender, municipality, registered_on, language, file_id, line)
+		VALUES ('%s', DATE '%s', '%s', '0127', DATE '%s', 'ar', %d, 1);`, person, birth, gender, registered, fileID)
+}
+
 // TestPersonKeyUpdate: an update checks the keys of the persons it writes
 // against every person: a new person whose key is an existing person's
 // (the key function swapped between the phases, through the test hook)
 // fails the update with nothing changed.
 func TestPersonKeyUpdate(t *testing.T) {
 	ctx := context.Background()
-	db := fixtureDB(t)
-	db.SetMaxOpenConns(1) // the run's connection is the one the hook sees
-	if err := Run(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	var before int
-	if err := db.QueryRow(`SELECT count(*) FROM persons`).Scan(&before); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(`INSERT INTO so_registrations (person, birth_date, gender, municipality, registered_on, language, file_id, line)
-		VALUES ('x-new', DATE '1990-01-01', 'K', '0127', DATE '2023-03-01', 'ar', 95, 1);` + loadedFile(95, "so_registrations", 1, 0)); err != nil {
+	db, before := builtOnOneConn(t)
+	if _, err := db.Exec(registration("x-new", "1990-01-01", "K", "2023-03-01", 95) + loadedFile(95, "so_registrations", 1, 0)); err != nil {
 		t.Fatal(err)
 	}
 	beforeTx = func(ctx context.Context, conn *sql.Conn) {
@@ -626,17 +641,8 @@ func TestSharedSources(t *testing.T) {
 // leaves no temporary table on the connection. A run after it succeeds.
 func TestLoadBetweenPhases(t *testing.T) {
 	ctx := context.Background()
-	db := fixtureDB(t)
-	db.SetMaxOpenConns(1) // the run's connection is the one queried after it
-	if err := Run(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	var before int
-	if err := db.QueryRow(`SELECT count(*) FROM persons`).Scan(&before); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(`INSERT INTO so_registrations (person, birth_date, gender, municipality, registered_on, language, file_id, line)
-		VALUES ('x-new', DATE '1990-01-01', 'K', '0127', DATE '2023-03-01', 'ar', 90, 1)`); err != nil {
+	db, before := builtOnOneConn(t)
+	if _, err := db.Exec(registration("x-new", "1990-01-01", "K", "2023-03-01", 90)); err != nil {
 		t.Fatal(err)
 	}
 	beforeTx = func(ctx context.Context, conn *sql.Conn) {
@@ -665,8 +671,7 @@ func TestLoadBetweenPhases(t *testing.T) {
 	}
 	// an update (a recorded load of one more person) leaves no temporary
 	// table either: the scope and the rows in scope go after it
-	if _, err := db.Exec(`INSERT INTO so_registrations (person, birth_date, gender, municipality, registered_on, language, file_id, line)
-		VALUES ('x-newer', DATE '1991-01-01', 'M', '0127', DATE '2023-04-01', 'ar', 93, 1);` + loadedFile(93, "so_registrations", 1, 0)); err != nil {
+	if _, err := db.Exec(registration("x-newer", "1991-01-01", "M", "2023-04-01", 93) + loadedFile(93, "so_registrations", 1, 0)); err != nil {
 		t.Fatal(err)
 	}
 	out, err := Refresh(ctx, db)
