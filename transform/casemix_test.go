@@ -3,6 +3,7 @@ package transform
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -29,20 +30,24 @@ func TestCaseCov(t *testing.T) {
 		{"okänd", "KUBA", "2024-01-01", "2025-01-01", "okänd", "Latinamerika", "7+", 1 + 4*32 + 5*4 + 3},
 		{"doktor", "Vietnam", "2024-01-01", "2024-01-01", "okänd", "Asien", "0–2", 1 + 4*32 + 3*4 + 1}, // not a value the loader writes
 		{"NULL", "Ukraina", "NULL", "NULL", "saknas", "Europa", "saknas", 1 + 4*4},
+		{"gymnasial", "STATSLÖS", "NULL", "NULL", "gymnasial", "Statslös", "saknas", 1 + 2*32 + 7*4},     // lower() folds Ö
+		{"gymnasial", "Statslo\u0308s", "NULL", "NULL", "gymnasial", "övriga", "saknas", 1 + 2*32 + 1*4}, // ö decomposed: not the table's spelling
+		{"gymnasial", strings.Repeat("ä", 100000), "NULL", "NULL", "gymnasial", "övriga", "saknas", 1 + 2*32 + 1*4},
+		{"gymnasial", "syrien'; DROP TABLE src; --", "NULL", "NULL", "gymnasial", "övriga", "saknas", 1 + 2*32 + 1*4},
 	}
-	lit := func(s, typ string) string {
+	val := func(s string) any { // bound as a parameter: the values are the hostile part
 		if s == "NULL" {
-			return "NULL"
+			return nil
 		}
-		return typ + " '" + s + "'"
+		return s
 	}
 	if _, err := db.ExecContext(ctx, `CREATE OR REPLACE TEMP MACRO effekt_pk(p) AS hash(p);
 		CREATE TEMP TABLE src (person VARCHAR, education VARCHAR, birth_country VARCHAR, permit_on DATE, settled_on DATE)`); err != nil {
 		t.Fatal(err)
 	}
 	for i, r := range rows {
-		if _, err := db.ExecContext(ctx, fmt.Sprintf(`INSERT INTO src VALUES ('p%d', %s, %s, %s, %s)`,
-			i, lit(r.education, ""), lit(r.country, ""), lit(r.permit, "DATE"), lit(r.settled, "DATE"))); err != nil {
+		if _, err := db.ExecContext(ctx, `INSERT INTO src VALUES (?, ?, ?, ?::DATE, ?::DATE)`,
+			fmt.Sprintf("p%d", i), val(r.education), val(r.country), val(r.permit), val(r.settled)); err != nil {
 			t.Fatal(err)
 		}
 	}
