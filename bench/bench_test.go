@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/effekt/effekt/metrics"
 	"github.com/effekt/effekt/sample"
 	"github.com/effekt/effekt/store"
+	"github.com/effekt/effekt/transform"
 )
 
 // TestBenches runs every bench once on the small sample and checks the
@@ -71,6 +73,36 @@ func TestBenches(t *testing.T) {
 	}
 	if !strings.Contains(comp.Rows[0].Note, ", 0 differ from effekt's") {
 		t.Errorf("compute: the EF101 limit query does not match effekt: %s", comp.Rows[0].Note)
+	}
+	// the rebuilds beside DuckDB writing their tables: as many rows as
+	// the transform's tables hold, the copies gone afterwards
+	var tableRows int64
+	for _, m := range transform.Models() {
+		var n int64
+		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+m.Name).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		tableRows += n
+	}
+	floors := 0
+	for _, r := range comp.Rows {
+		if !strings.HasSuffix(r.Name, ", against DuckDB writing its tables") {
+			continue
+		}
+		floors++
+		if !strings.Contains(r.Name, "transform rebuilt") || r.Limit == nil || len(r.Limit.Runs) != 2 || r.Met != nil {
+			t.Errorf("write floor row: %+v", r)
+		}
+		if want := fmt.Sprintf("the limit writes %d rows", tableRows); r.Note != want || tableRows == 0 {
+			t.Errorf("write floor: %q, want %q", r.Note, want)
+		}
+	}
+	if floors != 2 {
+		t.Errorf("%d write floor rows, want 2 (the rebuilds of the indicators and of all KPIs)", floors)
+	}
+	var copies int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'bench_floor_%'").Scan(&copies); err != nil || copies != 0 {
+		t.Errorf("%d copies left (%v)", copies, err)
 	}
 	steps := rowNames(&Report{Rows: comp.Steps})
 	for _, want := range []string{"transform persons", "transform so_cohort", "indicator EF101", "indicator EF402", "previous values", "changed_at", "commit",

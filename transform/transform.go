@@ -98,6 +98,27 @@ func (m Model) Render(loaded string) (string, error) {
 	return b.String(), nil
 }
 
+// Columns returns the column list of the model's table as its CREATE
+// TABLE statement declares it (with each column's compression), e.g. for
+// a table of the same shape: "CREATE TABLE copy (" + cols + ")".
+func (m Model) Columns() (string, error) {
+	re := regexp.MustCompile(`(?s)CREATE TABLE IF NOT EXISTS ` + regexp.QuoteMeta(m.Name) + `\s*\((.*?)\n\);`)
+	sm := re.FindStringSubmatch(m.SQL)
+	if sm == nil {
+		return "", fmt.Errorf("transform model %s: no CREATE TABLE IF NOT EXISTS %s (…);", m.File, m.Name)
+	}
+	var lines []string // without comments, which would swallow what follows
+	for _, l := range strings.Split(sm[1], "\n") {
+		if i := strings.Index(l, "--"); i >= 0 {
+			l = l[:i]
+		}
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, " "), nil
+}
+
 // Models returns the models in the order they run.
 func Models() []Model { return slices.Clone(models()) }
 

@@ -682,3 +682,40 @@ func TestLoadBetweenPhases(t *testing.T) {
 		t.Errorf("after an update: %d temporary tables and views, %v; want 0", temps, err)
 	}
 }
+
+// TestModelColumns: each model's Columns makes a table with the columns,
+// types and compression of the table the model builds.
+func TestModelColumns(t *testing.T) {
+	ctx := context.Background()
+	db := fixtureDB(t)
+	if err := Run(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	shape := func(table string) string {
+		return strings.Join(rowsOf(t, db, `SELECT column_name || ' ' || data_type FROM duckdb_columns()
+			WHERE table_name = '`+table+`' ORDER BY column_index`), ", ")
+	}
+	for _, m := range Models() {
+		cols, err := m.Columns()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, "CREATE TABLE copy_"+m.Name+" ("+cols+"); INSERT INTO copy_"+m.Name+" SELECT * FROM "+m.Name+"; CHECKPOINT"); err != nil {
+			t.Fatalf("%s: %v\n%s", m.Name, err, cols)
+		}
+		if got, want := shape("copy_"+m.Name), shape(m.Name); got != want || want == "" {
+			t.Errorf("%s: copy has columns %s, want %s", m.Name, got, want)
+		}
+		// the pseudonym is stored uncompressed in both
+		comp := func(table string) string {
+			return strings.Join(rowsOf(t, db, `SELECT DISTINCT compression FROM pragma_storage_info('`+table+`')
+				WHERE column_name = 'person' AND segment_type = 'VARCHAR'`), ",")
+		}
+		if got, want := comp("copy_"+m.Name), comp(m.Name); got != want || want != "Uncompressed" {
+			t.Errorf("%s: the copy's person is stored %q, the table's %q (want Uncompressed)", m.Name, got, want)
+		}
+	}
+	if _, err := (Model{Name: "x", File: "x.sql", SQL: "SELECT 1"}).Columns(); err == nil {
+		t.Error("a model without CREATE TABLE gave columns")
+	}
+}
