@@ -305,7 +305,7 @@ func limitQuery(asOf time.Time, groups []config.Group) string {
 	var vals []string
 	for _, g := range groups {
 		for _, m := range g.Members {
-			vals = append(vals, fmt.Sprintf("(%s, %s)", sqlString(g.ID), sqlString(m)))
+			vals = append(vals, fmt.Sprintf("(%s, %s)", store.Literal(g.ID), store.Literal(m)))
 		}
 	}
 	grp := "SELECT NULL::VARCHAR, NULL::VARCHAR WHERE false"
@@ -314,8 +314,6 @@ func limitQuery(asOf time.Time, groups []config.Group) string {
 	}
 	return strings.NewReplacer("{{as_of}}", "DATE '"+asOf.Format(time.DateOnly)+"'", "{{groups}}", grp).Replace(ef101Limit)
 }
-
-func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // step is one timed part of a compute, as Compute logs it.
 type step struct {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/effekt/effekt/models"
+	"github.com/effekt/effekt/store"
 )
 
 // Covariates names the case-mix covariates in words (the companions' KPI
@@ -34,7 +35,5 @@ func personMicro(ind models.Indicator) (string, error) {
 	if loc == nil {
 		return "", fmt.Errorf("evaluate %s: no SELECT in the micro SQL", ind.ID)
 	}
-	return q[:loc[1]] + "\n    " + sqlString(ind.ID) + " AS eff_kpi, birth_date AS eff_birth_date, case_cov AS eff_cov," + q[loc[1]:], nil
+	return q[:loc[1]] + "\n    " + store.Literal(ind.ID) + " AS eff_kpi, birth_date AS eff_birth_date, case_cov AS eff_cov," + q[loc[1]:], nil
 }
-
-func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

@@ -13,12 +13,12 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/effekt/effekt/config"
 	"github.com/effekt/effekt/kolada"
 	"github.com/effekt/effekt/models"
+	"github.com/effekt/effekt/store"
 )
 
 // CSVHeader is the header of values.csv; values.parquet has the same columns.
@@ -107,16 +107,16 @@ func (w *writer) csv(name string, values []models.Value, groups []config.Group) 
 // parquet converts the CSV file just written into Parquet with DuckDB, so
 // both hold exactly the same rows, and returns the number of rows written.
 func (w *writer) parquet(ctx context.Context, db *sql.DB, name, fromCSV string) (int, error) {
-	src := sqlString(filepath.Join(w.dir, fromCSV))
+	src := store.Literal(filepath.Join(w.dir, fromCSV))
 	dst := filepath.Join(w.dir, name)
 	q := `COPY (SELECT * FROM read_csv(` + src + `, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
     nullstr = '', force_not_null = ['kpi', 'municipality', 'municipality_title', 'gender', 'status'],
-    columns = ` + parquetColumns + `)) TO ` + sqlString(dst) + ` (FORMAT parquet, COMPRESSION zstd)`
+    columns = ` + parquetColumns + `)) TO ` + store.Literal(dst) + ` (FORMAT parquet, COMPRESSION zstd)`
 	if _, err := db.ExecContext(ctx, q); err != nil {
 		return 0, fmt.Errorf("write %s: %w", name, err)
 	}
 	var n int
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM read_parquet(`+sqlString(dst)+`)`).Scan(&n); err != nil {
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM read_parquet(`+store.Literal(dst)+`)`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("check %s: %w", name, err)
 	}
 	if err := syncFile(dst); err != nil {
@@ -153,8 +153,6 @@ func syncFile(path string) error {
 	defer f.Close()
 	return f.Sync()
 }
-
-func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 func fmtInt(p *int64) string {
 	if p == nil {

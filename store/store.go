@@ -119,6 +119,12 @@ func Checkpoint(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
+// Literal quotes s as a SQL string literal, doubling every single quote
+// in it, for the few statements whose text is built rather than bound
+// (VALUES lists, file paths in COPY). DuckDB reads it back as s whatever
+// s holds.
+func Literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
 // ExecUnordered runs one statement on ex (a connection or a transaction)
 // with preserve_insertion_order off for it, then sets the session back.
 // With it on, DuckDB inserts the rows of a parallel source, or of a UNION

@@ -189,3 +189,35 @@ func TestExecUnordered(t *testing.T) {
 		t.Errorf("%d of %d rows saw the setting off, and it is %v after; want 3 of 3 and true", during, after, on)
 	}
 }
+
+// TestLiteral: DuckDB reads every literal back as the text quoted,
+// whatever the text holds.
+func TestLiteral(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, ":memory:", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, tc := range []struct{ in, want string }{
+		{"Södertörn", "'Södertörn'"},
+		{"it's", "'it''s'"},
+		{"", "''"},
+		{"'; DROP TABLE files; --", "'''; DROP TABLE files; --'"},
+		{`a\'b''`, `'a\''b'''''`},
+		{"rad1\nrad2\t\u202e", "'rad1\nrad2\t\u202e'"},
+	} {
+		got := Literal(tc.in)
+		if got != tc.want {
+			t.Errorf("Literal(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		var back string
+		if err := db.QueryRowContext(ctx, "SELECT "+got).Scan(&back); err != nil || back != tc.in {
+			t.Errorf("SELECT %s = %q (%v), want %q", got, back, err, tc.in)
+		}
+	}
+	var files int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'files'").Scan(&files); err != nil || files != 1 {
+		t.Errorf("files table: %d (%v)", files, err)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/effekt/effekt/store"
 )
 
 // The case-mix covariates that come from a person's settlement (the
@@ -81,11 +83,11 @@ func caseCovSQL(src string) string {
 		if idx < 2 { // 0 saknas and 1 övriga are no country's region
 			panic("transform: birth region " + BirthRegions[c] + " is not in RegionLevels")
 		}
-		rows[i] = fmt.Sprintf("(%s, %d)", sqlString(c), idx)
+		rows[i] = fmt.Sprintf("(%s, %d)", store.Literal(c), idx)
 	}
 	edu := make([]string, 0, len(EducationLevels))
 	for i, l := range EducationLevels[1 : len(EducationLevels)-1] {
-		edu = append(edu, fmt.Sprintf("WHEN s.education = %s THEN %d", sqlString(l), i+1))
+		edu = append(edu, fmt.Sprintf("WHEN s.education = %s THEN %d", store.Literal(l), i+1))
 	}
 	return fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE effekt_case_cov AS
 WITH regions(country, r) AS (VALUES %s),
@@ -106,5 +108,3 @@ FROM %s s
 JOIN countries c ON c.birth_country IS NOT DISTINCT FROM s.birth_country`,
 		strings.Join(rows, ", "), src, strings.Join(edu, " "), len(EducationLevels)-1, src)
 }
-
-func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
