@@ -248,22 +248,16 @@ func writeFloor(ctx context.Context, db *sql.DB, conn *sql.Conn, floor *[]float6
 		return 0, err
 	}
 	settle()
-	stmts := []string{"SET SESSION preserve_insertion_order = false", "BEGIN TRANSACTION"}
+	stmts := []string{"BEGIN TRANSACTION"}
 	for i, t := range tables { // the same columns, compression included
 		stmts = append(stmts, "CREATE TABLE bench_floor_"+t+" ("+cols[i]+")", "INSERT INTO bench_floor_"+t+" SELECT * FROM "+t)
 	}
 	t0 := time.Now()
-	for _, q := range append(stmts, "COMMIT") {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")                               //nolint:errcheck // after the error reported
-			conn.ExecContext(context.WithoutCancel(ctx), "RESET SESSION preserve_insertion_order") //nolint:errcheck // after the error reported
-			return 0, fmt.Errorf("bench compute: write floor: %w", err)
-		}
-	}
-	*floor = append(*floor, time.Since(t0).Seconds())
-	if _, err := conn.ExecContext(ctx, "RESET SESSION preserve_insertion_order"); err != nil {
+	if _, err := store.ExecUnordered(ctx, conn, strings.Join(append(stmts, "COMMIT"), ";\n")); err != nil {
+		conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK") //nolint:errcheck // after the error reported; none open when the COMMIT ran
 		return 0, fmt.Errorf("bench compute: write floor: %w", err)
 	}
+	*floor = append(*floor, time.Since(t0).Seconds())
 	for _, t := range tables {
 		var n int64
 		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM bench_floor_"+t).Scan(&n); err != nil {
