@@ -60,16 +60,18 @@ func TestGoalsData(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, q := range []string{
-		`INSERT INTO so_cohort (person, gender, birth_date, municipality, registered_on, language) VALUES
+		`INSERT INTO so_cohort (gender, birth_date, municipality, registered_on, language, person_key)
+		 SELECT * EXCLUDE (p), hash(p) FROM (VALUES
 		 ('p1','K','1990-01-01','0127','2020-01-15','ar'), ('p2','M','1990-01-01','0126','2020-01-15','ar'),
 		 ('p3','K','1990-01-01','0127','2020-01-15','ti'), ('p4','K','1990-01-01','0127','2020-01-15','sv'),
-		 ('p5','K','1990-01-01','0180','2020-01-15','so')`,
-		`INSERT INTO so_attendance (person, birth_date, gender, session_date, hours, group_id, present, file_id, line) VALUES
+		 ('p5','K','1990-01-01','0180','2020-01-15','so')) v(p, g, b, m, r, l)`,
+		`INSERT INTO so_attendance (person, birth_date, gender, session_date, hours, group_id, present, file_id, line, person_key)
+		 SELECT *, hash(p) FROM (VALUES
 		 ('p1','1990-01-01','K','2020-02-01',3,'G1',true,1,1), ('p2','1990-01-01','M','2020-02-01',2.5,'G1',true,1,2),
 		 ('p1','1990-01-01','K','2020-02-08',3,'G1',false,1,3),
 		 ('p3','1990-01-01','K','2020-03-01',2,'G2',true,1,4), ('p3','1990-01-01','K','2020-03-08',2,'G2',true,1,5),
 		 ('p3','1990-01-01','K','2021-02-01',9,'G2',true,1,6),
-		 ('p4','1990-01-01','K','2020-03-01',40,'G3',true,1,7), ('p5','1990-01-01','K','2020-03-01',1,'G4',true,1,8)`,
+		 ('p4','1990-01-01','K','2020-03-01',40,'G3',true,1,7), ('p5','1990-01-01','K','2020-03-01',1,'G4',true,1,8)) v(p, b, g, d, h, gr, pr, f, l)`,
 		`INSERT INTO indicator_values VALUES
 		 ('EF201','0127',2020,'T',12,40,30.0,0,0,'','2021-01-01',now()),
 		 ('EF201','0127',2019,'T',1,3,33.3,0,0,'','2021-01-01',now()),

@@ -190,11 +190,19 @@ func (e *env) strings(q string, args ...any) []string {
 	return out
 }
 
-// tableRows returns the rows of a kind's table as "line|col|col…" (NULL as ∅), by line.
+// tableRows returns the rows of a kind's table as "line|col|col…" (NULL as ∅), by line,
+// without person_key: it fails the test unless every row's person_key is
+// the key of its pseudonym (store.PersonKey, the HMAC's first 64 bits).
 func (e *env) tableRows(k *Kind, where string) []string {
 	cols := k.TargetColumns()
 	parts := []string{"CAST(line AS VARCHAR)"}
 	for _, c := range cols[:len(cols)-2] {
+		if c == "person_key" {
+			if bad := e.strings("SELECT count(*)::VARCHAR FROM " + k.Name + " WHERE person_key IS DISTINCT FROM " + store.PersonKey("person")); bad[0] != "0" {
+				e.t.Errorf("%s: %s rows whose person_key is not their pseudonym's key", k.Name, bad[0])
+			}
+			continue
+		}
 		parts = append(parts, fmt.Sprintf("coalesce(CAST(%s AS VARCHAR), '∅')", c))
 	}
 	q := fmt.Sprintf("SELECT concat_ws('|', %s) FROM %s %s ORDER BY file_id, line", strings.Join(parts, ", "), k.Name, where)

@@ -101,11 +101,11 @@ func registerRows(conn *sql.Conn) error {
 }
 
 // target is one table column the insert writes: from declared column col
-// (-1: file_id or line), part of its value (a person expands to three).
+// (-1: file_id or line), part of its value (a person expands to four).
 type target struct {
 	name string
 	col  int
-	part int // person: 0 pseudonym, 1 birth date, 2 gender; 1 file_id, 2 line for col -1
+	part int // person: 0 pseudonym, 1 birth date, 2 gender, 3 key; 1 file_id, 2 line for col -1
 	typ  duckdb.Type
 }
 
@@ -117,7 +117,7 @@ func targets(k *Kind) []target {
 		switch kindOf(c.Type) {
 		case colPerson:
 			out = append(out, target{"person", i, 0, duckdb.TYPE_VARCHAR}, target{"birth_date", i, 1, duckdb.TYPE_DATE},
-				target{"gender", i, 2, duckdb.TYPE_VARCHAR})
+				target{"gender", i, 2, duckdb.TYPE_VARCHAR}, target{"person_key", i, 3, duckdb.TYPE_UBIGINT})
 		case colText:
 			out = append(out, target{c.Target, i, 0, duckdb.TYPE_VARCHAR})
 		case colDate:
@@ -135,7 +135,7 @@ func targets(k *Kind) []target {
 
 // sqlType is the name duckdb_columns() gives the types targets uses.
 var sqlType = map[duckdb.Type]string{duckdb.TYPE_VARCHAR: "VARCHAR", duckdb.TYPE_DATE: "DATE",
-	duckdb.TYPE_DOUBLE: "DOUBLE", duckdb.TYPE_BIGINT: "BIGINT", duckdb.TYPE_BOOLEAN: "BOOLEAN"}
+	duckdb.TYPE_DOUBLE: "DOUBLE", duckdb.TYPE_BIGINT: "BIGINT", duckdb.TYPE_BOOLEAN: "BOOLEAN", duckdb.TYPE_UBIGINT: "UBIGINT"}
 
 // checkColumns makes sure the table of k has the columns the insert
 // writes, with the types it writes (an INSERT … SELECT would cast
@@ -370,6 +370,11 @@ func (f *chunkFill) add(b *rowBuf, from, to int, persons personTable, fileID int
 						g = "M"
 					}
 					f.setText(i, r, g)
+				case 3:
+					// person_key: the HMAC's first 64 bits, which is
+					// the pseudonym's first 16 hex digits as a number
+					// (store.PersonKey, migration 0006)
+					*(*uint64)(unsafe.Add(f.data[i], r*8)) = binary.BigEndian.Uint64(e.sum[:8])
 				}
 			case colText:
 				f.setText(i, r, c.s.at(row))

@@ -95,12 +95,13 @@ func (k *Kind) keyIndices() []int {
 }
 
 // TargetColumns lists the table columns a load fills, in staging order:
-// the kind's columns (a person expands to three), then file_id and line.
+// the kind's columns (a person expands to four: person, birth_date,
+// gender and person_key), then file_id and line.
 func (k *Kind) TargetColumns() []string {
 	var out []string
 	for _, c := range k.Columns {
 		if c.Type == TPerson {
-			out = append(out, "person", "birth_date", "gender")
+			out = append(out, "person", "birth_date", "gender", "person_key")
 			continue
 		}
 		out = append(out, c.Target)

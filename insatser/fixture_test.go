@@ -103,8 +103,9 @@ func newFixture(t testing.TB) (*sql.DB, *snapshot.Store) {
 		if p.outcome != "" {
 			outcome = p.outcome
 		}
-		exec(`INSERT INTO intervention_participations VALUES (?, '1990-01-01', ?, ?, ?, ?, ?, ?, 2, ?)`,
-			fmt.Sprintf("%064x", i+1), p.gender, p.id, p.muni, p.start, end, outcome, i+2)
+		// the pseudonym's first 16 hex digits are its key (store.PersonKey)
+		exec(`INSERT INTO intervention_participations VALUES (?, '1990-01-01', ?, ?, ?, ?, ?, ?, 2, ?, ?)`,
+			fmt.Sprintf("%016x%048x", i+1, 0), p.gender, p.id, p.muni, p.start, end, outcome, i+2, i+1)
 	}
 	asOf, _ := time.Parse(time.DateOnly, fixtureAsOf)
 	if _, err := models.Compute(ctx, db, models.ComputeOptions{AsOf: asOf}); err != nil {

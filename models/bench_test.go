@@ -32,13 +32,13 @@ SELECT 'p' || i AS person, DATE '1980-01-01' + (i %% 7000)::INTEGER AS birth_dat
          '0160','0162','0163','0180','0181','0182','0183','0184','0186','0187','0188','0191','0192'])[1 + i %% 26] AS municipality,
        DATE '2018-01-01' + (i %% 2500)::INTEGER AS d, i
 FROM range(%d) t(i);
-INSERT INTO settlements SELECT person, birth_date, gender, municipality, d - 60, d, NULL, NULL, 1, i FROM gen;
-INSERT INTO so_registrations SELECT person, birth_date, gender, municipality, d + 20, CASE WHEN i %% 5 = 0 THEN 'sv' ELSE 'ar' END, NULL, 2, i FROM gen;
-INSERT INTO so_attendance SELECT person, birth_date, gender, d + 30 + 7 * s::INTEGER, 8, '', s %% 4 <> 0, 3, i * 8 + s FROM gen, range(8) r(s);
-INSERT INTO sfi_courses SELECT person, birth_date, gender, municipality, 'B', d + 40, CASE WHEN i %% 3 = 0 THEN 'C' END, CASE WHEN i %% 3 = 0 THEN d + 200 END, NULL, 4, i FROM gen;
-INSERT INTO af_plans SELECT person, birth_date, gender, municipality, d, d + 700, (['ARB','SUB','STU','SOK','OVR'])[1 + i %% 5], NULL, 5, i FROM gen;
-INSERT INTO interventions SELECT 'I' || j, 'Insats', '0127', NULL, 6, j FROM range(10) t(j);
-INSERT INTO intervention_participations SELECT person, birth_date, gender, 'I' || (i %% 12), municipality, d + 100, d + 300, CASE WHEN i %% 4 = 0 THEN 'arbete' ELSE 'annat' END, 7, i FROM gen;`, n)
+INSERT INTO settlements SELECT person, birth_date, gender, municipality, d - 60, d, NULL, NULL, 1, i, hash(person) FROM gen;
+INSERT INTO so_registrations SELECT person, birth_date, gender, municipality, d + 20, CASE WHEN i %% 5 = 0 THEN 'sv' ELSE 'ar' END, NULL, 2, i, hash(person) FROM gen;
+INSERT INTO so_attendance SELECT person, birth_date, gender, d + 30 + 7 * s::INTEGER, 8, '', s %% 4 <> 0, 3, i * 8 + s, hash(person) FROM gen, range(8) r(s);
+INSERT INTO sfi_courses SELECT person, birth_date, gender, municipality, 'B', d + 40, CASE WHEN i %% 3 = 0 THEN 'C' END, CASE WHEN i %% 3 = 0 THEN d + 200 END, NULL, 4, i, hash(person) FROM gen;
+INSERT INTO af_plans SELECT person, birth_date, gender, municipality, d, d + 700, (['ARB','SUB','STU','SOK','OVR'])[1 + i %% 5], NULL, 5, i, hash(person) FROM gen;
+INSERT INTO interventions (intervention_id, name, provider_municipality, category, file_id, line) SELECT 'I' || j, 'Insats', '0127', NULL, 6, j FROM range(10) t(j);
+INSERT INTO intervention_participations SELECT person, birth_date, gender, 'I' || (i %% 12), municipality, d + 100, d + 300, CASE WHEN i %% 4 = 0 THEN 'arbete' ELSE 'annat' END, 7, i, hash(person) FROM gen;`, n)
 			if _, err := db.Exec(gen); err != nil {
 				b.Fatal(err)
 			}

@@ -406,11 +406,11 @@ func TestComputeKeepsTransform(t *testing.T) {
 		{"first", "", false, transform.Rebuilt, 0, 4},
 		{"nothing loaded", "", false, transform.Kept, 0, 4},
 		// a later file registers one more person in 0127 in 2023
-		{"a file loaded", fileRow(99) + `; INSERT INTO so_registrations VALUES ('p99', DATE '1990-01-01', 'K', '0127', DATE '2023-06-15', 'ar', NULL, 99, 2)`,
+		{"a file loaded", fileRow(99) + `; INSERT INTO so_registrations VALUES ('p99', DATE '1990-01-01', 'K', '0127', DATE '2023-06-15', 'ar', NULL, 99, 2, hash('p99'))`,
 			false, transform.Updated, 1, 5},
 		{"nothing loaded again", "", false, transform.Kept, 0, 5},
 		// a row no load accounts for
-		{"a row without a file", `INSERT INTO so_registrations VALUES ('p98', DATE '1990-01-01', 'K', '0127', DATE '2023-06-16', 'ar', NULL, 98, 2)`,
+		{"a row without a file", `INSERT INTO so_registrations VALUES ('p98', DATE '1990-01-01', 'K', '0127', DATE '2023-06-16', 'ar', NULL, 98, 2, hash('p98'))`,
 			false, transform.Rebuilt, 0, 6},
 		{"rebuild asked for", "", true, transform.Rebuilt, 0, 6},
 	}

@@ -169,8 +169,8 @@ func TestChangedAt(t *testing.T) {
 	db := computed(t, "so", "sfi")
 	later := func() time.Time { return fixedNow().Add(48 * time.Hour) }
 	// One more EF103 registration in Botkyrka 2023 changes EF103 cells there.
-	if _, err := db.Exec(`INSERT INTO so_registrations (person, birth_date, gender, municipality, registered_on, language, file_id, line)
-		VALUES ('p-new', DATE '1990-01-01', 'K', '0127', DATE '2023-03-01', 'ar', 0, 999)`); err != nil {
+	if _, err := db.Exec(`INSERT INTO so_registrations (person, birth_date, gender, municipality, registered_on, language, file_id, line, person_key)
+		VALUES ('p-new', DATE '1990-01-01', 'K', '0127', DATE '2023-03-01', 'ar', 0, 999, hash('p-new'))`); err != nil {
 		t.Fatal(err)
 	}
 	asOf, _ := time.Parse(time.DateOnly, "2024-06-30")

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -219,5 +220,104 @@ func TestLiteral(t *testing.T) {
 	var files int
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'files'").Scan(&files); err != nil || files != 1 {
 		t.Errorf("files table: %d (%v)", files, err)
+	}
+}
+
+// TestPersonKey checks person_key: every source table that names a person
+// has it, NOT NULL; migration 0006 gives the rows loaded before it the key
+// store.PersonKey describes, which is the HMAC's first 64 bits for a
+// pseudonym (the loader's own, ingest's TestPersonKeyLoaded).
+func TestPersonKey(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "e.duckdb")
+	db, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	rows, err := db.QueryContext(ctx, `SELECT table_name FROM duckdb_columns() WHERE column_name = 'person' ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, n)
+	}
+	rows.Close()
+	if len(tables) != 7 {
+		t.Fatalf("source tables naming a person: %v, want 7", tables)
+	}
+	// back to the schema before 0006, with one row in each table
+	pseudonym := "00000000000000ff" + strings.Repeat("ab", 24) // key 255
+	for _, tb := range tables {
+		var cols []string
+		rs, err := db.QueryContext(ctx, `SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? AND column_name <> 'person_key' ORDER BY column_index`, tb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var vals []string
+		for rs.Next() {
+			var c, typ string
+			if err := rs.Scan(&c, &typ); err != nil {
+				t.Fatal(err)
+			}
+			cols = append(cols, c)
+			switch {
+			case c == "person":
+				vals = append(vals, Literal(pseudonym))
+			case typ == "DATE":
+				vals = append(vals, "DATE '2020-01-01'")
+			case typ == "BOOLEAN":
+				vals = append(vals, "true")
+			case typ == "VARCHAR":
+				vals = append(vals, "'x'")
+			default:
+				vals = append(vals, "1")
+			}
+		}
+		rs.Close()
+		if _, err := db.ExecContext(ctx, "ALTER TABLE "+tb+" DROP COLUMN person_key; INSERT INTO "+tb+" ("+strings.Join(cols, ", ")+") VALUES ("+strings.Join(vals, ", ")+"), ("+
+			strings.Replace(strings.Join(vals, ", "), Literal(pseudonym), "'p1'", 1)+")"); err != nil {
+			t.Fatalf("%s: %v", tb, err)
+		}
+	}
+	if _, err := db.ExecContext(ctx, "DELETE FROM schema_migrations WHERE version IN (6, 7)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if db, err = Open(ctx, path, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var p1 uint64
+	if err := db.QueryRowContext(ctx, "SELECT hash('p1')").Scan(&p1); err != nil {
+		t.Fatal(err)
+	}
+	for _, tb := range tables {
+		var hexKey, p1Key uint64
+		var nullable bool
+		if err := db.QueryRowContext(ctx, `SELECT max(person_key) FILTER (WHERE person <> 'p1'), max(person_key) FILTER (WHERE person = 'p1'),
+			(SELECT is_nullable FROM duckdb_columns() WHERE table_name = ? AND column_name = 'person_key') FROM `+tb, tb).Scan(&hexKey, &p1Key, &nullable); err != nil {
+			t.Fatalf("%s: %v", tb, err)
+		}
+		if hexKey != 255 || p1Key != p1 || nullable {
+			t.Errorf("%s: person_key %d and %d, nullable %v; want 255 (the pseudonym's first 16 hex digits), %d (hash('p1')), false", tb, hexKey, p1Key, nullable, p1)
+		}
+	}
+	for _, tc := range []struct {
+		in   string
+		want uint64
+	}{
+		{strings.Repeat("f", 64), 1<<64 - 1},
+		{"0123456789abcdef" + strings.Repeat("0", 48), 0x0123456789abcdef},
+		{"p1", p1},
+	} {
+		var got uint64
+		if err := db.QueryRowContext(ctx, "SELECT "+PersonKey("?::VARCHAR"), tc.in, tc.in, tc.in).Scan(&got); err != nil || got != tc.want {
+			t.Errorf("PersonKey(%q) = %d (%v), want %d", tc.in, got, err, tc.want)
+		}
 	}
 }

@@ -97,7 +97,7 @@ countries AS (
     FROM (SELECT DISTINCT birth_country FROM %s) b
     LEFT JOIN regions g ON g.country = lower(trim(b.birth_country))
 )
-SELECT effekt_pk(s.person) AS pk,
+SELECT s.person_key AS pk,
        (1 + 32 * CASE WHEN s.education IS NULL OR s.education = '' THEN 0 %s ELSE %d END
           + 4 * c.r
           + CASE WHEN s.permit_on IS NULL OR s.settled_on IS NULL THEN 0

@@ -39,8 +39,8 @@ type Model struct {
 	SQL  string // the template
 }
 
-// scopeTable holds the pk (effekt_pk, i.e. hash, of the pseudonym) of
-// every person an update recomputes.
+// scopeTable holds the pk (person_key, the key every source table stores
+// beside the pseudonym) of every person an update recomputes.
 const scopeTable = "effekt_scope"
 
 // Render returns the model's SQL for a rebuild of every table (loaded
@@ -50,7 +50,7 @@ func (m Model) Render(loaded string) (string, error) {
 	scoped := loaded != ""
 	// inKey returns the condition that keeps the persons whose key is in
 	// column (or expression) key in the scope table (effekt_scope unless
-	// named); in does so for a column holding the pseudonym
+	// named)
 	inKey := func(key string, scope []string) string {
 		if !scoped {
 			return "true"
@@ -61,9 +61,7 @@ func (m Model) Render(loaded string) (string, error) {
 		}
 		return key + " IN (SELECT pk FROM " + table + ")"
 	}
-	in := func(col string, scope []string) string { return inKey("effekt_pk("+col+")", scope) }
 	funcs := template.FuncMap{
-		"inScope": func(col string, scope ...string) string { return in(col, scope) },
 		"inKey":   func(col string, scope ...string) string { return inKey(col, scope) },
 		"caseCov": caseCovSQL,
 		"src": func(table string, scope ...string) string {
@@ -73,7 +71,7 @@ func (m Model) Render(loaded string) (string, error) {
 			if len(scope) == 0 && slices.Contains(sharedSources(), table) {
 				return scopedPrefix + table // apply made it
 			}
-			return "(SELECT * FROM " + table + " WHERE " + in("person", scope) + ")"
+			return "(SELECT * FROM " + table + " WHERE " + inKey("person_key", scope) + ")"
 		},
 		"clear": func(table string, scope ...string) string {
 			if !scoped {
@@ -398,10 +396,10 @@ func prepare(ctx context.Context, conn *sql.Conn, loaded string) ([]renderedMode
 		out = append(out, r)
 	}
 	if loaded != "" {
-		// hash(person) is effekt_pk (01_persons.sql), as in buildScope
 		for _, t := range sharedSources() {
-			if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+scopedPrefix+t+" AS SELECT * FROM "+t+
-				" WHERE hash(person) IN (SELECT pk FROM "+scopeTable+")"); err != nil {
+			// every column but the pseudonym, which no cohort table holds
+			if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+scopedPrefix+t+" AS SELECT * EXCLUDE (person) FROM "+t+
+				" WHERE person_key IN (SELECT pk FROM "+scopeTable+")"); err != nil {
 				return nil, fmt.Errorf("transform: rows in scope of %s: %w", t, err)
 			}
 		}
@@ -661,7 +659,8 @@ func unaccounted(ctx context.Context, q interface {
 // intervention whose catalogue row it selects with another provider than
 // the participant's cohort row was built with (the only column of the
 // catalogue a transform table holds); it returns their number.
-// The key is hash(person), as effekt_pk (01_persons.sql) defines it.
+// The key is person_key, which every source table and participation_cohort
+// store.
 func buildScope(ctx context.Context, q interface {
 	Execer
 	Queryer
@@ -669,16 +668,16 @@ func buildScope(ctx context.Context, q interface {
 	var parts []string
 	for _, t := range Sources {
 		if t != catalogue {
-			parts = append(parts, fmt.Sprintf("SELECT person FROM %s WHERE %s", t, loaded))
+			parts = append(parts, fmt.Sprintf("SELECT person_key FROM %s WHERE %s", t, loaded))
 		}
 	}
 	// a catalogue row loaded since changes the cohort rows of the
 	// participations whose provider it changes: participation_cohort
 	// holds the provider each was built with
-	parts = append(parts, fmt.Sprintf(`SELECT c.person FROM participation_cohort c
+	parts = append(parts, fmt.Sprintf(`SELECT c.person_key FROM participation_cohort c
 		JOIN %s i USING (intervention_id)
 		WHERE i.%s AND c.provider_municipality IS DISTINCT FROM i.provider_municipality`, catalogue, loaded))
-	if _, err := q.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+scopeTable+" AS SELECT DISTINCT hash(person) AS pk FROM ("+
+	if _, err := q.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+scopeTable+" AS SELECT DISTINCT person_key AS pk FROM ("+
 		strings.Join(parts, "\nUNION ALL ")+")"); err != nil {
 		return 0, fmt.Errorf("transform: scope: %w", err)
 	}

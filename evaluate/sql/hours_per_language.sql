@@ -11,7 +11,7 @@
 WITH att AS (
     SELECT a.group_id, a.session_date, a.hours, c.language
     FROM so_attendance a
-    JOIN so_cohort c USING (person)
+    JOIN so_cohort c ON c.person_key = a.person_key
     WHERE a.group_id <> ''
       AND a.session_date BETWEEN DATE '{{from}}' AND DATE '{{to}}'
       AND c.municipality IN ({{members}})

@@ -4,7 +4,7 @@
 -- catalogue and interventions without a category are left out.
 SELECT
     c.category,
-    count(DISTINCT p.person)                                                    AS participants,
+    count(DISTINCT p.person_key)                                                AS participants,
     count(*) FILTER (WHERE p.ended_on <= $1 AND p.outcome IS NOT NULL)          AS n,
     count(*) FILTER (WHERE p.ended_on <= $1 AND p.outcome IN ('arbete', 'studier')) AS k,
     count(*) FILTER (WHERE p.ended_on <= $1)                                    AS n_len,

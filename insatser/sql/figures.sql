@@ -10,7 +10,7 @@
 --                 two middle values for an even count).
 SELECT
     intervention_id,
-    count(DISTINCT person)                                                  AS participants,
+    count(DISTINCT person_key)                                              AS participants,
     count(*) FILTER (WHERE ended_on <= $1 AND outcome IS NOT NULL)          AS n,
     count(*) FILTER (WHERE ended_on <= $1 AND outcome IN ('arbete', 'studier')) AS k,
     count(*) FILTER (WHERE ended_on <= $1)                                  AS n_len,

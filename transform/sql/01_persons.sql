@@ -14,28 +14,32 @@
 -- intervention_participations; within one source the earliest file and
 -- line.
 --
--- Inside the transform a person is keyed by pk = effekt_pk(person), a 64-bit
--- integer hash of the pseudonym: joins, groups and windows on it are several
--- times cheaper than on the 64-character hex, and the models carry the
--- pseudonym itself only from the row that is written out. It is checked to
--- be one-to-one over persons: the model fails when two share a pk, so a
--- join on pk between the tables built from persons' sources is a join on
--- the pseudonym. A join of so_attendance or so_certificates rows, whose
--- pseudonyms persons does not hold, compares the pseudonyms too. Every table the transform writes keeps it beside the
--- pseudonym as person_key (= effekt_pk(person), nothing more: a hash of
--- the pseudonym), so that an update finds a person's rows, and the
--- case-mix companions join them, by reading 8 bytes a row instead of
--- reading and hashing 64.
---
+-- Inside the transform a person is keyed by person_key, which every source
+-- table stores beside the pseudonym (the HMAC's first 64 bits, written by
+-- the loader; migration 0006): joins, groups and windows on it read 8
+-- bytes a row where hashing the 64-character hex took several times as
+-- long. Only persons holds the pseudonym; the cohort tables hold the key
+-- alone (writing the pseudonym into each of them was half of the bytes a
+-- rebuild wrote). It is checked to be one-to-one over persons: the model
+-- fails when two pseudonyms share a key, so a join on it between the
+-- tables built from persons' sources is a join on the pseudonym. A join
+-- of so_attendance or so_certificates rows, whose pseudonyms persons does
+-- not hold, trusts the key alone: two persons share the first 64 bits of
+-- their keyed HMACs with a probability below n²/2⁶⁵ (3·10⁻⁸ for the
+-- national sample's 10⁶ persons), and comparing the pseudonyms too cost
+-- all that the key gains (docs/decisions.md). Every table the transform
+-- writes keeps it as person_key, so that an update finds a person's rows,
+-- the case-mix companions join them, and evaluators find a cohort row's
+-- pseudonym in persons, on it.
+
 -- Every model is a template run in one of two modes (transform.go's
 -- Render), with three functions:
 --   rebuild  clear "t" drops table t, src "t" is source table t and
---            inScope "c" is true: every table is built anew.
+--            inKey "k" is true: every table is built anew.
 --   update   for the persons in effekt_scope (pk of every person the loads
 --            since the tables were built touched) only: clear "t" deletes
 --            their rows from t (by its person_key), src "t" is t's rows of
---            them, inScope "c" keeps them (c a pseudonym) and inKey "k"
---            too (k a person key). A person's rows in every table depend on that
+--            them, and inKey "k" keeps them (k a person key). A person's rows in every table depend on that
 --            person's source rows alone (and on the intervention
 --            catalogue's providers, whose changes put the participants in
 --            scope), so the update gives the tables a rebuild would.
@@ -51,14 +55,12 @@
 --   effekt_persons     pk, birth_date, gender, case_cov (persons by pk)
 --   effekt_so_first    the earliest registration per person (so_cohort)
 --   effekt_so_attended the civic-orientation hours and first session (so_cohort)
-CREATE OR REPLACE TEMP MACRO effekt_pk(p) AS hash(p);
-
 -- effekt_so_first: one row per registered person, the earliest registration
 -- (ties on the date: the lowest municipality code, then file and line).
 CREATE OR REPLACE TEMP TABLE effekt_so_first AS
-SELECT effekt_pk(person) AS pk, person, municipality, registered_on, language
+SELECT person_key AS pk, municipality, registered_on, language
 FROM {{src "so_registrations"}} t
-QUALIFY row_number() OVER (PARTITION BY effekt_pk(person) ORDER BY registered_on, municipality, file_id, line) = 1;
+QUALIFY row_number() OVER (PARTITION BY person_key ORDER BY registered_on, municipality, file_id, line) = 1;
 
 -- effekt_so_attended: so_attendance holds most of the loaded rows; this is
 -- its one join. Per registered person with a present session: the present
@@ -72,7 +74,7 @@ SELECT r.pk,
            WHERE a.session_date BETWEEN r.registered_on AND r.registered_on + 365) AS hours,
        min(a.session_date) FILTER (WHERE a.session_date >= r.registered_on) AS first_session
 FROM so_attendance a
-JOIN effekt_so_first r ON r.pk = effekt_pk(a.person) AND r.person = a.person
+JOIN effekt_so_first r ON r.pk = a.person_key
 WHERE a.present
 GROUP BY r.pk;
 
@@ -89,11 +91,11 @@ GROUP BY r.pk;
 -- source's rank (settlements 1 … intervention_participations 5, the order
 -- above).
 CREATE OR REPLACE TEMP TABLE effekt_fresh AS
-          SELECT 1 AS source, effekt_pk(person) AS pk, person, birth_date, gender, file_id, line FROM settlements WHERE {{.Loaded}}
-UNION ALL SELECT 2, effekt_pk(person), person, birth_date, gender, file_id, line FROM so_registrations WHERE {{.Loaded}}
-UNION ALL SELECT 3, effekt_pk(person), person, birth_date, gender, file_id, line FROM sfi_courses WHERE {{.Loaded}}
-UNION ALL SELECT 4, effekt_pk(person), person, birth_date, gender, file_id, line FROM af_plans WHERE {{.Loaded}}
-UNION ALL SELECT 5, effekt_pk(person), person, birth_date, gender, file_id, line FROM intervention_participations WHERE {{.Loaded}};
+          SELECT 1 AS source, person_key AS pk, person, birth_date, gender, file_id, line FROM settlements WHERE {{.Loaded}}
+UNION ALL SELECT 2, person_key, person, birth_date, gender, file_id, line FROM so_registrations WHERE {{.Loaded}}
+UNION ALL SELECT 3, person_key, person, birth_date, gender, file_id, line FROM sfi_courses WHERE {{.Loaded}}
+UNION ALL SELECT 4, person_key, person, birth_date, gender, file_id, line FROM af_plans WHERE {{.Loaded}}
+UNION ALL SELECT 5, person_key, person, birth_date, gender, file_id, line FROM intervention_participations WHERE {{.Loaded}};
 
 -- effekt_known: the persons rows of the persons with an added row.
 CREATE OR REPLACE TEMP TABLE effekt_known AS
@@ -112,31 +114,31 @@ WHERE k.variants <> 1
 -- effekt_seen: the added rows of the persons not known before, and every
 -- row of the persons in effekt_redo.
 CREATE OR REPLACE TEMP VIEW effekt_seen AS
-          SELECT source, person, birth_date, gender, file_id, line FROM effekt_fresh
+          SELECT source, pk AS person_key, person, birth_date, gender, file_id, line FROM effekt_fresh
           WHERE pk NOT IN (SELECT pk FROM effekt_known)
-UNION ALL SELECT 1 AS source, person, birth_date, gender, file_id, line FROM {{src "settlements" "effekt_redo"}} t
-UNION ALL SELECT 2, person, birth_date, gender, file_id, line FROM {{src "so_registrations" "effekt_redo"}} t
-UNION ALL SELECT 3, person, birth_date, gender, file_id, line FROM {{src "sfi_courses" "effekt_redo"}} t
-UNION ALL SELECT 4, person, birth_date, gender, file_id, line FROM {{src "af_plans" "effekt_redo"}} t
-UNION ALL SELECT 5, person, birth_date, gender, file_id, line FROM {{src "intervention_participations" "effekt_redo"}} t;
+UNION ALL SELECT 1 AS source, person_key, person, birth_date, gender, file_id, line FROM {{src "settlements" "effekt_redo"}} t
+UNION ALL SELECT 2, person_key, person, birth_date, gender, file_id, line FROM {{src "so_registrations" "effekt_redo"}} t
+UNION ALL SELECT 3, person_key, person, birth_date, gender, file_id, line FROM {{src "sfi_courses" "effekt_redo"}} t
+UNION ALL SELECT 4, person_key, person, birth_date, gender, file_id, line FROM {{src "af_plans" "effekt_redo"}} t
+UNION ALL SELECT 5, person_key, person, birth_date, gender, file_id, line FROM {{src "intervention_participations" "effekt_redo"}} t;
 {{- else -}}
 -- effekt_seen: every row of every source that names a person, with its
 -- source's rank (settlements 1 … intervention_participations 5, the order
 -- above).
 CREATE OR REPLACE TEMP VIEW effekt_seen AS
-          SELECT 1 AS source, person, birth_date, gender, file_id, line FROM settlements
-UNION ALL SELECT 2, person, birth_date, gender, file_id, line FROM so_registrations
-UNION ALL SELECT 3, person, birth_date, gender, file_id, line FROM sfi_courses
-UNION ALL SELECT 4, person, birth_date, gender, file_id, line FROM af_plans
-UNION ALL SELECT 5, person, birth_date, gender, file_id, line FROM intervention_participations;
+          SELECT 1 AS source, person_key, person, birth_date, gender, file_id, line FROM settlements
+UNION ALL SELECT 2, person_key, person, birth_date, gender, file_id, line FROM so_registrations
+UNION ALL SELECT 3, person_key, person, birth_date, gender, file_id, line FROM sfi_courses
+UNION ALL SELECT 4, person_key, person, birth_date, gender, file_id, line FROM af_plans
+UNION ALL SELECT 5, person_key, person, birth_date, gender, file_id, line FROM intervention_participations;
 {{- end}}
 
 -- effekt_variants: every distinct (person, birth date, gender) of the rows
--- seen. The loader derives birth date and gender from the identity the
+-- seen, with the person's key. The loader derives birth date and gender from the identity the
 -- pseudonym is keyed on (SPEC §3), so a person has one variant; only a
 -- database written otherwise can give a person two.
 CREATE OR REPLACE TEMP TABLE effekt_variants AS
-SELECT DISTINCT person, birth_date, gender FROM effekt_seen;
+SELECT DISTINCT person_key, person, birth_date, gender FROM effekt_seen;
 
 -- effekt_disagree: the persons whose rows disagree (none, as loaded), and
 -- how many variants they have.
@@ -170,7 +172,7 @@ CREATE TABLE IF NOT EXISTS persons (
 );
 -- persons whose rows agree: their one variant.
 INSERT INTO persons
-SELECT person, any_value(birth_date), any_value(gender), 1, effekt_pk(person)
+SELECT person, any_value(birth_date), any_value(gender), 1, any_value(person_key)
 FROM effekt_variants
 GROUP BY person
 HAVING count(*) = 1;
@@ -180,9 +182,9 @@ HAVING count(*) = 1;
 -- below 2²⁸: beyond that the model fails, never mis-ranks). With no such
 -- person (the join's build side empty) DuckDB reads none of the sources.
 INSERT INTO persons
-SELECT person, arg_min(birth_date, rank_key), arg_min(gender, rank_key), any_value(d.variants), effekt_pk(person)
+SELECT person, arg_min(birth_date, rank_key), arg_min(gender, rank_key), any_value(d.variants), any_value(person_key)
 FROM (
-    SELECT person, birth_date, gender, file_id,
+    SELECT person, person_key, birth_date, gender, file_id,
            (source::BIGINT << 60) + file_id * 4294967296 + line AS rank_key
     FROM effekt_seen
 ) s
@@ -200,7 +202,7 @@ HAVING CASE WHEN max(file_id) >= 268435456
 {{if .Scoped -}}
 SELECT error('transform: two pseudonyms share the internal person key, nothing was changed')
 FROM (SELECT person_key FROM persons
-      WHERE person_key IN (SELECT effekt_pk(person) FROM effekt_variants)
+      WHERE person_key IN (SELECT person_key FROM effekt_variants)
       GROUP BY person_key HAVING count(*) > 1 LIMIT 1);
 {{- else -}}
 SELECT error('transform: two pseudonyms share the internal person key, nothing was changed')

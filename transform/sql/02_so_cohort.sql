@@ -13,11 +13,12 @@
 -- temporary tables the persons model built (effekt_so_first,
 -- effekt_so_attended, keyed by pk as effekt_persons is); this model drops
 -- both.
--- The pseudonym is random hex: FSST gains little on it and costs a lot to
--- write and to read back in every join, so it is stored uncompressed.
+-- The person is person_key alone: the pseudonym is in persons (join on
+-- person_key), written once rather than in every cohort table, where it
+-- was half of the bytes a rebuild wrote (docs/decisions.md).
 {{clear "so_cohort"}};
 CREATE TABLE IF NOT EXISTS so_cohort (
-    person VARCHAR USING COMPRESSION uncompressed,
+    person_key UBIGINT,
     gender VARCHAR,
     birth_date DATE,
     municipality VARCHAR,
@@ -28,7 +29,6 @@ CREATE TABLE IF NOT EXISTS so_cohort (
     certified_on DATE,
     completed BOOLEAN,
     first_session DATE,
-    person_key UBIGINT,
     case_cov SMALLINT -- the person's case-mix covariates (transform/casemix.go)
 );
 INSERT INTO so_cohort
@@ -36,13 +36,12 @@ WITH window_certificate AS (
     SELECT r.pk, min(c.issued_on) AS certified_on
     FROM effekt_so_first r
     JOIN so_certificates c
-      ON effekt_pk(c.person) = r.pk
-     AND c.person = r.person -- persons holds no pseudonym of so_certificates alone (01_persons.sql)
+      ON c.person_key = r.pk -- the key alone (01_persons.sql)
      AND c.issued_on BETWEEN r.registered_on AND r.registered_on + 365
     GROUP BY r.pk
 )
 SELECT
-    r.person,
+    r.pk AS person_key,
     p.gender,
     p.birth_date,
     r.municipality,
@@ -53,7 +52,6 @@ SELECT
     c.certified_on,
     coalesce(h.hours, 0) >= 60 OR c.certified_on IS NOT NULL AS completed,
     h.first_session,
-    r.pk AS person_key,
     p.case_cov
 FROM effekt_so_first r
 JOIN effekt_persons p USING (pk)

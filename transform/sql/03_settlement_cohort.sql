@@ -6,11 +6,12 @@
 -- education and birth_country are the settlement's, as loaded: the
 -- case-mix covariates (evaluate's expected_cov.sql) read them here, keyed
 -- by person_key, rather than hashing every settlement's pseudonym.
--- The pseudonym is random hex: FSST gains little on it and costs a lot to
--- write and to read back in every join, so it is stored uncompressed.
+-- The person is person_key alone: the pseudonym is in persons (join on
+-- person_key), written once rather than in every cohort table, where it
+-- was half of the bytes a rebuild wrote (docs/decisions.md).
 {{clear "settlement_cohort"}};
 CREATE TABLE IF NOT EXISTS settlement_cohort (
-    person VARCHAR USING COMPRESSION uncompressed,
+    person_key UBIGINT,
     gender VARCHAR,
     birth_date DATE,
     municipality VARCHAR,
@@ -21,7 +22,6 @@ CREATE TABLE IF NOT EXISTS settlement_cohort (
     so_registered_on DATE,
     education VARCHAR,
     birth_country VARCHAR,
-    person_key UBIGINT,
     case_cov SMALLINT -- the person's case-mix covariates (transform/casemix.go)
 );
 -- effekt_near: per settled person (pk) the earliest registration in the
@@ -29,15 +29,15 @@ CREATE TABLE IF NOT EXISTS settlement_cohort (
 -- streams the pseudonyms.
 CREATE OR REPLACE TEMP TABLE effekt_near AS
 SELECT s.pk, min(r.registered_on) AS so_registered_on
-FROM (SELECT effekt_pk(person) AS pk, settled_on FROM {{src "settlements"}} t) s
-JOIN (SELECT effekt_pk(person) AS pk, registered_on FROM {{src "so_registrations"}} t) r
+FROM (SELECT person_key AS pk, settled_on FROM {{src "settlements"}} t) s
+JOIN (SELECT person_key AS pk, registered_on FROM {{src "so_registrations"}} t) r
   ON r.pk = s.pk
  AND r.registered_on BETWEEN s.settled_on - 30 AND s.settled_on + 90
 GROUP BY s.pk;
 
 INSERT INTO settlement_cohort
 SELECT
-    s.person,
+    p.pk AS person_key,
     p.gender,
     p.birth_date,
     s.municipality,
@@ -48,10 +48,9 @@ SELECT
     n.so_registered_on,
     s.education,
     s.birth_country,
-    p.pk AS person_key,
     p.case_cov
 FROM {{src "settlements"}} s
-JOIN effekt_persons p ON p.pk = effekt_pk(s.person)
-LEFT JOIN effekt_near n ON n.pk = effekt_pk(s.person);
+JOIN effekt_persons p ON p.pk = s.person_key
+LEFT JOIN effekt_near n ON n.pk = s.person_key;
 
 DROP TABLE effekt_near;

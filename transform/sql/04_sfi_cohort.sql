@@ -2,11 +2,12 @@
 -- the earliest course start (ties on the date: the lowest course letter), in
 -- the municipality of that course. passed_on is the earliest pass grade
 -- (A–E), in any course, graded within [started_on, started_on + 365].
--- The pseudonym is random hex: FSST gains little on it and costs a lot to
--- write and to read back in every join, so it is stored uncompressed.
+-- The person is person_key alone: the pseudonym is in persons (join on
+-- person_key), written once rather than in every cohort table, where it
+-- was half of the bytes a rebuild wrote (docs/decisions.md).
 {{clear "sfi_cohort"}};
 CREATE TABLE IF NOT EXISTS sfi_cohort (
-    person VARCHAR USING COMPRESSION uncompressed,
+    person_key UBIGINT,
     gender VARCHAR,
     birth_date DATE,
     municipality VARCHAR,
@@ -14,26 +15,25 @@ CREATE TABLE IF NOT EXISTS sfi_cohort (
     started_on DATE,
     window_end DATE,
     passed_on DATE,
-    person_key UBIGINT,
     case_cov SMALLINT -- the person's case-mix covariates (transform/casemix.go)
 );
 INSERT INTO sfi_cohort
 WITH first_course AS (
-    SELECT effekt_pk(person) AS pk, person, municipality, course, started_on
+    SELECT person_key AS pk, municipality, course, started_on
     FROM {{src "sfi_courses"}} t
-    QUALIFY row_number() OVER (PARTITION BY effekt_pk(person) ORDER BY started_on, course, municipality, file_id, line) = 1
+    QUALIFY row_number() OVER (PARTITION BY person_key ORDER BY started_on, course, municipality, file_id, line) = 1
 ),
 passed AS (
     SELECT f.pk, min(c.graded_on) AS passed_on
     FROM first_course f
     JOIN {{src "sfi_courses"}} c
-      ON effekt_pk(c.person) = f.pk
+      ON c.person_key = f.pk
      AND c.grade IN ('A', 'B', 'C', 'D', 'E')
      AND c.graded_on BETWEEN f.started_on AND f.started_on + 365
     GROUP BY f.pk
 )
 SELECT
-    f.person,
+    f.pk AS person_key,
     p.gender,
     p.birth_date,
     f.municipality,
@@ -41,7 +41,6 @@ SELECT
     f.started_on,
     f.started_on + 365 AS window_end,
     s.passed_on,
-    f.pk AS person_key,
     p.case_cov
 FROM first_course f
 JOIN effekt_persons p USING (pk)

@@ -3,11 +3,12 @@
 -- latest start, then the lowest municipality code). The plan is chosen
 -- first; the indicators then keep it only when it has an outcome and its
 -- window (plan_ended_on + 90) has closed.
--- The pseudonym is random hex: FSST gains little on it and costs a lot to
--- write and to read back in every join, so it is stored uncompressed.
+-- The person is person_key alone: the pseudonym is in persons (join on
+-- person_key), written once rather than in every cohort table, where it
+-- was half of the bytes a rebuild wrote (docs/decisions.md).
 {{clear "plan_cohort"}};
 CREATE TABLE IF NOT EXISTS plan_cohort (
-    person VARCHAR USING COMPRESSION uncompressed,
+    person_key UBIGINT,
     gender VARCHAR,
     birth_date DATE,
     municipality VARCHAR,
@@ -15,12 +16,11 @@ CREATE TABLE IF NOT EXISTS plan_cohort (
     plan_ended_on DATE,
     window_end DATE,
     outcome_90d VARCHAR,
-    person_key UBIGINT,
     case_cov SMALLINT -- the person's case-mix covariates (transform/casemix.go)
 );
 INSERT INTO plan_cohort
 SELECT
-    a.person,
+    p.pk AS person_key,
     p.gender,
     p.birth_date,
     a.municipality,
@@ -28,10 +28,9 @@ SELECT
     a.plan_ended_on,
     a.plan_ended_on + 90 AS window_end,
     a.outcome_90d,
-    p.pk AS person_key,
     p.case_cov
 FROM {{src "af_plans"}} a
-JOIN effekt_persons p ON p.pk = effekt_pk(a.person)
+JOIN effekt_persons p ON p.pk = a.person_key
 WHERE a.plan_ended_on IS NOT NULL
 QUALIFY row_number() OVER (
     PARTITION BY p.pk, year(a.plan_ended_on)

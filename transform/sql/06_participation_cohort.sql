@@ -2,11 +2,12 @@
 -- EF402), one row per participation, in the participant's municipality.
 -- provider_municipality is NULL when the intervention is not in the
 -- interventions catalogue.
--- The pseudonym is random hex: FSST gains little on it and costs a lot to
--- write and to read back in every join, so it is stored uncompressed.
+-- The person is person_key alone: the pseudonym is in persons (join on
+-- person_key), written once rather than in every cohort table, where it
+-- was half of the bytes a rebuild wrote (docs/decisions.md).
 {{clear "participation_cohort"}};
 CREATE TABLE IF NOT EXISTS participation_cohort (
-    person VARCHAR USING COMPRESSION uncompressed,
+    person_key UBIGINT,
     gender VARCHAR,
     birth_date DATE,
     municipality VARCHAR,
@@ -15,12 +16,11 @@ CREATE TABLE IF NOT EXISTS participation_cohort (
     ended_on DATE,
     outcome VARCHAR,
     provider_municipality VARCHAR,
-    person_key UBIGINT,
     case_cov SMALLINT -- the person's case-mix covariates (transform/casemix.go)
 );
 INSERT INTO participation_cohort
 SELECT
-    i.person,
+    p.pk AS person_key,
     p.gender,
     p.birth_date,
     i.municipality,
@@ -29,11 +29,10 @@ SELECT
     i.ended_on,
     i.outcome,
     c.provider_municipality,
-    p.pk AS person_key,
     p.case_cov
 FROM {{src "intervention_participations"}} i
 LEFT JOIN interventions c USING (intervention_id)
-JOIN effekt_persons p ON p.pk = effekt_pk(i.person);
+JOIN effekt_persons p ON p.pk = i.person_key;
 
 -- the last model: drop what the persons model shared
 DROP TABLE effekt_persons;
