@@ -39,8 +39,9 @@
 --   update   for the persons in effekt_scope (pk of every person the loads
 --            since the tables were built touched) only: clear "t" deletes
 --            their rows from t (by its person_key), src "t" is t's rows of
---            them, and inKey "k" keeps them (k a person key). A person's rows in every table depend on that
---            person's source rows alone (and on the intervention
+--            them, and inKey "k" keeps them (k a person key). A
+--            person's rows in every table depend on that person's
+--            source rows alone (and on the intervention
 --            catalogue's providers, whose changes put the participants in
 --            scope), so the update gives the tables a rebuild would.
 -- A source table a model reads only through a join with a scoped
@@ -134,9 +135,9 @@ UNION ALL SELECT 5, person_key, person, birth_date, gender, file_id, line FROM i
 {{- end}}
 
 -- effekt_variants: every distinct (person, birth date, gender) of the rows
--- seen, with the person's key. The loader derives birth date and gender from the identity the
--- pseudonym is keyed on (SPEC §3), so a person has one variant; only a
--- database written otherwise can give a person two.
+-- seen, with the person's key. The loader derives birth date and gender
+-- from the identity the pseudonym is keyed on (SPEC §3), so a person has
+-- one variant; only a database written otherwise can give a person two.
 CREATE OR REPLACE TEMP TABLE effekt_variants AS
 SELECT DISTINCT person_key, person, birth_date, gender FROM effekt_seen;
 
