@@ -109,8 +109,8 @@ type target struct {
 	typ  duckdb.Type
 }
 
-// targets lists the table columns of k in TargetColumns order with the
-// DuckDB type each is written as.
+// targets lists the table columns of k in staging order (TargetColumns
+// gives their names) with the DuckDB type each is written as.
 func targets(k *Kind) []target {
 	var out []target
 	for i, c := range k.Columns {
@@ -131,6 +131,15 @@ func targets(k *Kind) []target {
 		}
 	}
 	return append(out, target{"file_id", -1, 1, duckdb.TYPE_BIGINT}, target{"line", -1, 2, duckdb.TYPE_BIGINT})
+}
+
+// targetNames returns the column names of tg, in order.
+func targetNames(tg []target) []string {
+	out := make([]string, len(tg))
+	for i, t := range tg {
+		out[i] = t.name
+	}
+	return out
 }
 
 // sqlType is the name duckdb_columns() gives the types targets uses.
@@ -183,11 +192,7 @@ func insertRows(ctx context.Context, conn *sql.Conn, k *Kind, b *rowBuf, persons
 	s := &rowSource{ctx: ctx, tg: tg, buf: b, persons: persons, fileID: fileID}
 	inFlight.Store(tok, s)
 	defer inFlight.Delete(tok)
-	names := make([]string, len(tg))
-	for i, t := range tg {
-		names[i] = t.name
-	}
-	res, err := store.ExecUnordered(ctx, conn, fmt.Sprintf("INSERT INTO %s (%s) SELECT * FROM %s(%d::UBIGINT)", k.Name, strings.Join(names, ", "), rowsFunc, tok))
+	res, err := store.ExecUnordered(ctx, conn, fmt.Sprintf("INSERT INTO %s (%s) SELECT * FROM %s(%d::UBIGINT)", k.Name, strings.Join(targetNames(tg), ", "), rowsFunc, tok))
 	if err != nil {
 		if e := s.failure(); e != nil {
 			err = e

@@ -96,18 +96,9 @@ func (k *Kind) keyIndices() []int {
 
 // TargetColumns lists the table columns a load fills, in staging order:
 // the kind's columns (a person expands to four: person, birth_date,
-// gender and person_key), then file_id and line.
-func (k *Kind) TargetColumns() []string {
-	var out []string
-	for _, c := range k.Columns {
-		if c.Type == TPerson {
-			out = append(out, "person", "birth_date", "gender", "person_key")
-			continue
-		}
-		out = append(out, c.Target)
-	}
-	return append(out, "file_id", "line")
-}
+// gender and person_key), then file_id and line; the names of the insert's
+// targets.
+func (k *Kind) TargetColumns() []string { return targetNames(targets(k)) }
 
 // KindByName returns the declared kind named n, or nil.
 func KindByName(n string) *Kind {
