@@ -99,6 +99,58 @@ func TestModels(t *testing.T) {
 	}
 }
 
+// TestHoursExact: the present hours of a window are summed in whole
+// hundredths, each session's hours rounded to the hundredth (half away
+// from zero, as a cast to DECIMAL(12, 2) rounds), so that 60 is reached
+// exactly whatever the order of the sum: 600 sessions of 0.1 h sum to
+// 59.99999999999906 as binary floating point, but complete here.
+func TestHoursExact(t *testing.T) {
+	ctx := context.Background()
+	// n sessions from date on (one a day, i = 0 … n-1 days after it, the
+	// day counted modulo 300 so every one is inside the window), each of
+	// hours
+	type sessions struct {
+		n     int
+		date  string
+		hours string
+	}
+	for _, tt := range []struct {
+		name string
+		in   []sessions
+		want string // hours_in_window|completed
+	}{
+		{name: "600 × 0.1 h", in: []sessions{{600, "2023-03-01", "0.1"}}, want: "60|true"},
+		{name: "599 × 0.1 h", in: []sessions{{599, "2023-03-01", "0.1"}}, want: "59.9|false"},
+		// hours · 100 in binary floating point, rounded, as DuckDB's cast
+		// to DECIMAL(12, 2) does it: 11.995 (11.99499… as a DOUBLE) gives
+		// 1199.5 and 12 h; 1.005 (1.00499…) gives 100.49999999999999 and 1 h
+		{name: "5 × 11.995 h", in: []sessions{{5, "2023-03-01", "11.995"}}, want: "60|true"},
+		{name: "1.005 h", in: []sessions{{1, "2023-03-01", "1.005"}}, want: "1|false"},
+		// 0.125 is exact in binary: half a hundredth rounds up, to 0.13
+		{name: "0.125 h, 4 × 12 h and 11.87 h", in: []sessions{{1, "2023-03-01", "0.125"}, {4, "2023-04-01", "12"}, {1, "2023-09-01", "11.87"}},
+			want: "60|true"},
+		{name: "0.004 h rounds to nothing", in: []sessions{{1, "2023-03-01", "0.004"}}, want: "0|false"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db := openDB(t)
+			q := `INSERT INTO so_registrations (person, birth_date, gender, municipality, registered_on, language, file_id, line) VALUES
+				('h1', '1990-01-01', 'K', '0127', '2023-03-01', 'sv', 1, 1);`
+			for k, ss := range tt.in {
+				q += fmt.Sprintf(`INSERT INTO so_attendance (person, birth_date, gender, session_date, hours, present, file_id, line)
+					SELECT 'h1', '1990-01-01', 'K', DATE '%s' + (i %% 300)::INTEGER, %s, true, 2, %d * 1000 + i FROM range(%d) r(i);`,
+					ss.date, ss.hours, k, ss.n)
+			}
+			fixture.Exec(t, db, q)
+			if err := Run(ctx, db); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(rowsOf(t, db, `SELECT hours_in_window, completed FROM so_cohort`), "\n"); got != tt.want {
+				t.Errorf("hours_in_window|completed = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
 // cohortRE finds a cohort table read in a test's query, with its alias
 // when it has a one-letter one.
 var cohortRE = regexp.MustCompile(`\b(FROM|JOIN) (so_cohort|settlement_cohort|sfi_cohort|plan_cohort|participation_cohort)( [a-z]\b)?`)

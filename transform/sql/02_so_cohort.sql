@@ -4,8 +4,9 @@
 -- municipality code), in the municipality of that registration. The
 -- follow-up window is [registered_on, registered_on + 365], both ends
 -- included. Completion: at least 60 hours of present sessions dated in the
--- window, or a certificate issued in the window. Hours are summed as
--- DECIMAL so that 60 is reached exactly, whatever the order of the sum.
+-- window, or a certificate issued in the window. Hours are summed in
+-- whole hundredths so that 60 is reached exactly, whatever the order of
+-- the sum (01_persons.sql, effekt_so_attended).
 -- first_session is the first present session on or after registered_on
 -- (any date; the indicator caps it at as_of).
 --
@@ -18,18 +19,18 @@
 -- was half of the bytes a rebuild wrote (docs/decisions.md).
 {{clear "so_cohort"}};
 CREATE TABLE IF NOT EXISTS so_cohort (
-    person_key UBIGINT,
-    gender VARCHAR,
-    birth_date DATE,
-    municipality VARCHAR,
-    registered_on DATE,
-    language VARCHAR,
-    window_end DATE,
-    hours_in_window DOUBLE,
-    certified_on DATE,
-    completed BOOLEAN,
-    first_session DATE,
-    case_cov SMALLINT -- the person's case-mix covariates (transform/casemix.go)
+    person_key UBIGINT USING COMPRESSION uncompressed,
+    gender VARCHAR USING COMPRESSION dictionary,
+    birth_date DATE USING COMPRESSION bitpacking,
+    municipality VARCHAR USING COMPRESSION dictionary,
+    registered_on DATE USING COMPRESSION bitpacking,
+    language VARCHAR USING COMPRESSION dictionary,
+    window_end DATE USING COMPRESSION bitpacking,
+    hours_in_window DOUBLE USING COMPRESSION alp,
+    certified_on DATE USING COMPRESSION bitpacking,
+    completed BOOLEAN USING COMPRESSION bitpacking,
+    first_session DATE USING COMPRESSION bitpacking,
+    case_cov SMALLINT USING COMPRESSION bitpacking -- the person's case-mix covariates (transform/casemix.go)
 );
 INSERT INTO so_cohort
 WITH window_certificate AS (
@@ -48,9 +49,9 @@ SELECT
     r.registered_on,
     r.language,
     r.registered_on + 365                    AS window_end,
-    coalesce(h.hours, 0)::DOUBLE             AS hours_in_window,
+    coalesce(h.centihours, 0) / 100          AS hours_in_window,
     c.certified_on,
-    coalesce(h.hours, 0) >= 60 OR c.certified_on IS NOT NULL AS completed,
+    coalesce(h.centihours, 0) >= 6000 OR c.certified_on IS NOT NULL AS completed,
     h.first_session,
     p.case_cov
 FROM effekt_so_first r

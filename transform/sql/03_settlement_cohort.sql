@@ -11,18 +11,18 @@
 -- was half of the bytes a rebuild wrote (docs/decisions.md).
 {{clear "settlement_cohort"}};
 CREATE TABLE IF NOT EXISTS settlement_cohort (
-    person_key UBIGINT,
-    gender VARCHAR,
-    birth_date DATE,
-    municipality VARCHAR,
-    permit_on DATE,
-    settled_on DATE,
-    window_end DATE,
-    days_permit_to_settled BIGINT,
-    so_registered_on DATE,
-    education VARCHAR,
-    birth_country VARCHAR,
-    case_cov SMALLINT -- the person's case-mix covariates (transform/casemix.go)
+    person_key UBIGINT USING COMPRESSION uncompressed,
+    gender VARCHAR USING COMPRESSION dictionary,
+    birth_date DATE USING COMPRESSION bitpacking,
+    municipality VARCHAR USING COMPRESSION dictionary,
+    permit_on DATE USING COMPRESSION bitpacking,
+    settled_on DATE USING COMPRESSION bitpacking,
+    window_end DATE USING COMPRESSION bitpacking,
+    days_permit_to_settled BIGINT USING COMPRESSION bitpacking,
+    so_registered_on DATE USING COMPRESSION bitpacking,
+    education VARCHAR USING COMPRESSION dictionary,
+    birth_country VARCHAR USING COMPRESSION dictionary,
+    case_cov SMALLINT USING COMPRESSION bitpacking -- the person's case-mix covariates (transform/casemix.go)
 );
 -- effekt_near: per settled person (pk) the earliest registration in the
 -- window; keys and dates only, so that the join below builds on it and

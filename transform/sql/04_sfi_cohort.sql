@@ -7,15 +7,15 @@
 -- was half of the bytes a rebuild wrote (docs/decisions.md).
 {{clear "sfi_cohort"}};
 CREATE TABLE IF NOT EXISTS sfi_cohort (
-    person_key UBIGINT,
-    gender VARCHAR,
-    birth_date DATE,
-    municipality VARCHAR,
-    course VARCHAR,
-    started_on DATE,
-    window_end DATE,
-    passed_on DATE,
-    case_cov SMALLINT -- the person's case-mix covariates (transform/casemix.go)
+    person_key UBIGINT USING COMPRESSION uncompressed,
+    gender VARCHAR USING COMPRESSION dictionary,
+    birth_date DATE USING COMPRESSION bitpacking,
+    municipality VARCHAR USING COMPRESSION dictionary,
+    course VARCHAR USING COMPRESSION dictionary,
+    started_on DATE USING COMPRESSION bitpacking,
+    window_end DATE USING COMPRESSION bitpacking,
+    passed_on DATE USING COMPRESSION bitpacking,
+    case_cov SMALLINT USING COMPRESSION bitpacking -- the person's case-mix covariates (transform/casemix.go)
 );
 INSERT INTO sfi_cohort
 WITH first_course AS (

@@ -8,15 +8,15 @@
 -- was half of the bytes a rebuild wrote (docs/decisions.md).
 {{clear "plan_cohort"}};
 CREATE TABLE IF NOT EXISTS plan_cohort (
-    person_key UBIGINT,
-    gender VARCHAR,
-    birth_date DATE,
-    municipality VARCHAR,
-    plan_started_on DATE,
-    plan_ended_on DATE,
-    window_end DATE,
-    outcome_90d VARCHAR,
-    case_cov SMALLINT -- the person's case-mix covariates (transform/casemix.go)
+    person_key UBIGINT USING COMPRESSION uncompressed,
+    gender VARCHAR USING COMPRESSION dictionary,
+    birth_date DATE USING COMPRESSION bitpacking,
+    municipality VARCHAR USING COMPRESSION dictionary,
+    plan_started_on DATE USING COMPRESSION bitpacking,
+    plan_ended_on DATE USING COMPRESSION bitpacking,
+    window_end DATE USING COMPRESSION bitpacking,
+    outcome_90d VARCHAR USING COMPRESSION dictionary,
+    case_cov SMALLINT USING COMPRESSION bitpacking -- the person's case-mix covariates (transform/casemix.go)
 );
 INSERT INTO plan_cohort
 SELECT

@@ -7,16 +7,16 @@
 -- was half of the bytes a rebuild wrote (docs/decisions.md).
 {{clear "participation_cohort"}};
 CREATE TABLE IF NOT EXISTS participation_cohort (
-    person_key UBIGINT,
-    gender VARCHAR,
-    birth_date DATE,
-    municipality VARCHAR,
-    intervention_id VARCHAR,
-    started_on DATE,
-    ended_on DATE,
-    outcome VARCHAR,
-    provider_municipality VARCHAR,
-    case_cov SMALLINT -- the person's case-mix covariates (transform/casemix.go)
+    person_key UBIGINT USING COMPRESSION uncompressed,
+    gender VARCHAR USING COMPRESSION dictionary,
+    birth_date DATE USING COMPRESSION bitpacking,
+    municipality VARCHAR USING COMPRESSION dictionary,
+    intervention_id VARCHAR USING COMPRESSION dictionary,
+    started_on DATE USING COMPRESSION bitpacking,
+    ended_on DATE USING COMPRESSION bitpacking,
+    outcome VARCHAR USING COMPRESSION dictionary,
+    provider_municipality VARCHAR USING COMPRESSION dictionary,
+    case_cov SMALLINT USING COMPRESSION bitpacking -- the person's case-mix covariates (transform/casemix.go)
 );
 INSERT INTO participation_cohort
 SELECT
