@@ -20,11 +20,11 @@ var factorNames = [...]string{"kön", "åldersgrupp", "utbildning", "födelsereg
 var selectRE = regexp.MustCompile(`(?im)^\s*SELECT\b`)
 
 // personMicro is the indicator's micro SQL with its id as eff_kpi and the
-// cohort table's birth_date and case_cov (the person's settlement
-// covariates as the transform stores them in every cohort row,
-// transform.CaseLevels) added as eff_birth_date and eff_cov. Every
-// indicator reads one cohort table, and every cohort table has both
-// columns (TestPersonMicro runs them all).
+// cohort table's case_cov (the person's settlement covariates as the
+// transform stores them in every cohort row, transform.CaseLevels) added
+// as eff_cov; the micro SQL gives the age band at the cohort date itself
+// (age_band, transform.AgeBands). Every indicator reads one cohort table,
+// and every cohort table has case_cov (TestPersonMicro runs them all).
 func personMicro(ind models.Indicator) (string, error) {
 	q, err := ind.MicroSQL()
 	if err != nil {
@@ -35,5 +35,5 @@ func personMicro(ind models.Indicator) (string, error) {
 	if loc == nil {
 		return "", fmt.Errorf("evaluate %s: no SELECT in the micro SQL", ind.ID)
 	}
-	return q[:loc[1]] + "\n    " + store.Literal(ind.ID) + " AS eff_kpi, birth_date AS eff_birth_date, case_cov AS eff_cov," + q[loc[1]:], nil
+	return q[:loc[1]] + "\n    " + store.Literal(ind.ID) + " AS eff_kpi, case_cov AS eff_cov," + q[loc[1]:], nil
 }

@@ -263,8 +263,6 @@ func fitCells(ctx context.Context, q querier, byGender map[string]bool) ([]strin
 	return fitted, nil
 }
 
-// ageBands names effekt_case's age band numbers a (expected_case.sql).
-var ageBands = [...]string{"saknas", "−24", "25–34", "35–44", "45+"}
 
 // pattern is one combination of covariate levels with its persons: its
 // key as effekt_case holds it, and its level names.
@@ -338,7 +336,7 @@ func parsePatterns(text string, n int) ([]pattern, error) {
 			return nil, fmt.Errorf("pattern %q: %w", rec, err)
 		}
 		p.period, p.a, p.cov, p.succ, p.total, p.gender = int(period), uint8(a), int32(cov), succ, total, f[5]
-		if int(p.a) >= len(ageBands) {
+		if int(p.a) >= len(transform.AgeBands) {
 			return nil, fmt.Errorf("age band %d", p.a)
 		}
 		edu, region, band, _, ok := transform.CaseLevels(int(p.cov))
@@ -346,7 +344,7 @@ func parsePatterns(text string, n int) ([]pattern, error) {
 			return nil, fmt.Errorf("covariate combination %d is not a case_cov number", p.cov)
 		}
 		l := &p.levels
-		l[0], l[1], l[2], l[3], l[4], l[5] = p.gender, ageBands[p.a], edu, region, band, strconv.Itoa(p.period)
+		l[0], l[1], l[2], l[3], l[4], l[5] = p.gender, transform.AgeBands[p.a], edu, region, band, strconv.Itoa(p.period)
 		out = append(out, p)
 	}
 	if len(out) != n {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -18,7 +17,7 @@ import (
 )
 
 // TestPersonMicro: the case-mix query (every proportion indicator's micro
-// SQL with birth date and case_cov added) runs on the
+// SQL with case_cov added) runs on the
 // transform tables and gives effekt_case its columns.
 func TestPersonMicro(t *testing.T) {
 	ctx := context.Background()
@@ -238,52 +237,6 @@ func TestExpectedCaseMix(t *testing.T) {
 	for i := range oe {
 		if half := 2.576 * math.Sqrt(vv[i]) / oe[i]; !near(obs[i]/oe[i], 1, half) {
 			t.Errorf("pooled O/E of the %d-parity municipalities = %.3f, want 1 ± %.3f (99 %%)", i, obs[i]/oe[i], half)
-		}
-	}
-}
-
-// TestCaseAgeBands: the case rows' age is whole years at the cohort date
-// (a birthday on the cohort date counts, the day before does not; a
-// person born on 29 February turns a year older on 1 March in a common
-// year) and falls in effekt_case's bands a: 1 −24, 2 25–34, 3 35–44, 4 45+,
-// 0 without a birth date.
-func TestCaseAgeBands(t *testing.T) {
-	ctx := context.Background()
-	db := fx.OpenDB(t)
-	tests := []struct {
-		birth, cohort string
-		want          int
-	}{
-		{"1999-01-02", "2024-01-01", 1}, // 24 the day before the birthday
-		{"1999-01-02", "2024-01-02", 2}, // 25 on it
-		{"2000-02-29", "2025-02-28", 1}, // 24: no 29 February in 2025
-		{"2000-02-29", "2025-03-01", 2}, // 25
-		{"1989-12-31", "2024-12-30", 2}, // 34
-		{"1989-12-31", "2024-12-31", 3}, // 35
-		{"1979-06-15", "2024-06-14", 3}, // 44
-		{"1979-06-15", "2024-06-15", 4}, // 45
-		{"", "2024-06-15", 0},           // no birth date
-	}
-	var micro []string
-	for i, tc := range tests {
-		birth := "NULL::DATE"
-		if tc.birth != "" {
-			birth = "DATE '" + tc.birth + "'"
-		}
-		micro = append(micro, fmt.Sprintf(`SELECT 'K%d' AS eff_kpi, '0127' AS municipality, 2024 AS period, 'K' AS gender, 1 AS x,
-			DATE '%s' AS cohort_date, %s AS eff_birth_date, 1 AS eff_cov`, i, tc.cohort, birth))
-	}
-	q := strings.Replace(expectedCaseSQL, "{{micro}}", strings.Join(micro, "\nUNION ALL\n"), 1)
-	if _, err := db.ExecContext(ctx, q); err != nil {
-		t.Fatal(err)
-	}
-	for i, tc := range tests {
-		var a int
-		if err := db.QueryRowContext(ctx, `SELECT a FROM effekt_case WHERE kpi = ?`, fmt.Sprintf("K%d", i)).Scan(&a); err != nil {
-			t.Fatal(err)
-		}
-		if a != tc.want {
-			t.Errorf("born %q, cohort %s: band %d, want %d", tc.birth, tc.cohort, a, tc.want)
 		}
 	}
 }

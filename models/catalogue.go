@@ -274,8 +274,10 @@ func UnitOf(id string) Unit {
 }
 
 // MicroSQL returns the indicator's micro-level query: one row per cohort
-// member, columns (municipality, period, gender, cohort_date, x). It reads
-// the transform tables and getvariable('as_of').
+// member, columns (municipality, period, gender, cohort_date, age_band, x),
+// age_band the person's age band at cohort_date as the transform stores it
+// (transform.AgeBands). It reads the transform tables and
+// getvariable('as_of').
 func (ind Indicator) MicroSQL() (string, error) {
 	b, err := indicatorSQL.ReadFile("sql/" + ind.ID + ".sql")
 	if err != nil {

@@ -2,10 +2,12 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/effekt/effekt/internal/fixture"
 	"github.com/effekt/effekt/transform"
 )
 
@@ -62,7 +64,7 @@ func TestCatalogue(t *testing.T) {
 }
 
 // TestMicroSQLShape: every indicator's SQL yields (municipality, period,
-// gender, cohort_date, x) with the declared types.
+// gender, cohort_date, age_band, x) with the declared types.
 func TestMicroSQLShape(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
@@ -82,7 +84,7 @@ func TestMicroSQLShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	const want = "municipality VARCHAR, period INTEGER, gender VARCHAR, cohort_date DATE, x DOUBLE"
+	const want = "municipality VARCHAR, period INTEGER, gender VARCHAR, cohort_date DATE, age_band UTINYINT, x DOUBLE"
 	for _, ind := range Catalogue() {
 		q, err := ind.MicroSQL()
 		if err != nil {
@@ -104,6 +106,82 @@ func TestMicroSQLShape(t *testing.T) {
 		if strings.Join(got, ", ") != want {
 			t.Errorf("%s: columns %s, want %s", ind.ID, strings.Join(got, ", "), want)
 		}
+	}
+}
+
+// TestMicroAgeBand: every indicator's age_band is the age band of its
+// cohort row's person at the indicator's own cohort_date (the transform
+// stores the band at each cohort date an indicator uses: EF401's is the
+// participation's end, EF402's its start), checked on the fixtures of
+// every cohort table against the age worked out here from the birth date.
+func TestMicroAgeBand(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	loadFixture(t, db, "so", "settle", "sfi", "plans", "participations")
+	// a participant who turns 25 during the participation: the band at
+	// its start (EF402) and at its end (EF401) differ
+	fixture.Exec(t, db, `INSERT INTO intervention_participations (person, birth_date, gender, intervention_id, municipality, started_on, ended_on, outcome, file_id, line)
+		VALUES ('qb', '1998-05-01', 'K', 'I1', '0136', '2023-01-10', '2023-06-01', 'arbete', 99, 1)`)
+	if err := transform.Run(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := prepare(ctx, conn, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), nil); err != nil {
+		t.Fatal(err)
+	}
+	bands := []string{"saknas", "−24", "25–34", "35–44", "45+"}
+	for _, ind := range Catalogue() {
+		q, err := ind.MicroSQL()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// the cohort table's birth date beside the micro columns
+		q = strings.Replace(q, "SELECT", "SELECT birth_date AS test_birth,", 1)
+		rows, err := conn.QueryContext(ctx, `SELECT test_birth, cohort_date, age_band FROM (`+q+`)`)
+		if err != nil {
+			t.Fatalf("%s: %v", ind.ID, err)
+		}
+		n := 0
+		for rows.Next() {
+			var birth, at sql.NullTime
+			var band int
+			if err := rows.Scan(&birth, &at, &band); err != nil {
+				t.Fatal(err)
+			}
+			n++
+			want := "saknas"
+			if birth.Valid && at.Valid {
+				b, d := birth.Time, at.Time
+				age := d.Year() - b.Year()
+				if d.Month()*100+time.Month(d.Day()) < b.Month()*100+time.Month(b.Day()) {
+					age--
+				}
+				switch {
+				case age < 25:
+					want = "−24"
+				case age < 35:
+					want = "25–34"
+				case age < 45:
+					want = "35–44"
+				default:
+					want = "45+"
+				}
+			}
+			if band < 0 || band >= len(bands) || bands[band] != want {
+				t.Errorf("%s: born %v, cohort date %v: band %d, want %s", ind.ID, birth.Time, at.Time, band, want)
+			}
+		}
+		rows.Close()
+		if n == 0 {
+			t.Errorf("%s: no micro rows in the fixtures", ind.ID)
+		}
+	}
+	if strings.Join(transform.AgeBands, " ") != strings.Join(bands, " ") {
+		t.Errorf("transform.AgeBands = %v, want %v", transform.AgeBands, bands)
 	}
 }
 

@@ -102,3 +102,48 @@ func TestCaseCovStored(t *testing.T) {
 		}
 	}
 }
+
+// TestAgeBand: the age band is whole years at the date (a birthday on the
+// date counts, the day before does not; a person born on 29 February
+// turns a year older on 1 March in a common year and on 29 February in a
+// leap year), in AgeBands' bands: 1 −24, 2 25–34, 3 35–44, 4 45+, 0
+// without a birth date or a date.
+func TestAgeBand(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	tests := []struct {
+		birth, at string // "" for NULL
+		want      string
+	}{
+		{"1999-01-02", "2024-01-01", "−24"},   // 24 the day before the birthday
+		{"1999-01-02", "2024-01-02", "25–34"}, // 25 on it
+		{"2000-02-29", "2025-02-28", "−24"},   // 24: no 29 February in 2025
+		{"2000-02-29", "2025-03-01", "25–34"}, // 25
+		{"1999-02-28", "2024-02-28", "25–34"}, // 25 on the day in a leap year
+		{"1999-03-01", "2024-02-29", "−24"},   // 24 on 29 February
+		{"1984-02-29", "2024-02-29", "35–44"}, // 40: a birthday on 29 February in a leap year
+		{"1989-12-31", "2024-12-30", "25–34"}, // 34
+		{"1989-12-31", "2024-12-31", "35–44"}, // 35
+		{"1979-06-15", "2024-06-14", "35–44"}, // 44
+		{"1979-06-15", "2024-06-15", "45+"},   // 45
+		{"2024-06-16", "2024-06-15", "−24"},   // born after the date: −1
+		{"", "2024-06-15", "saknas"},          // no birth date
+		{"1979-06-15", "", "saknas"},          // no date (an open participation's end)
+	}
+	for _, tc := range tests {
+		val := func(s string) any {
+			if s == "" {
+				return nil
+			}
+			return s
+		}
+		var band int
+		q := "SELECT " + ageBandSQL("b", "d") + " FROM (SELECT ?::DATE AS b, ?::DATE AS d)"
+		if err := db.QueryRowContext(ctx, q, val(tc.birth), val(tc.at)).Scan(&band); err != nil {
+			t.Fatal(err)
+		}
+		if band < 0 || band >= len(AgeBands) || AgeBands[band] != tc.want {
+			t.Errorf("born %q, at %q: band %d, want %s", tc.birth, tc.at, band, tc.want)
+		}
+	}
+}

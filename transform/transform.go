@@ -64,6 +64,7 @@ func (m Model) Render(loaded string) (string, error) {
 	funcs := template.FuncMap{
 		"inKey":   func(col string, scope ...string) string { return inKey(col, scope) },
 		"caseCov": caseCovSQL,
+		"ageBand": ageBandSQL,
 		"src": func(table string, scope ...string) string {
 			if !scoped {
 				return table

@@ -7,13 +7,16 @@
 -- 5.6 M national rows) cost more to group and store (1.3–1.7 s) than the
 -- second read of the rows (0.25 s). The rows are the indicators' cohort
 -- rows (the models' micro SQL of each, spliced in below with its id as
--- eff_kpi and the cohort table's birth date and case_cov added) with x and
+-- eff_kpi and the cohort table's case_cov added) with x and
 -- the levels, in evaluate's factor order l0…l5 (gender, age band at the
 -- cohort date, education, region of birth, months from permit to
 -- settlement, cohort year), held as numbers, which DuckDB groups far
 -- faster than strings: l0 is gender and l5 period themselves, a the age
--- band (0 'saknas', 1 '−24', 2 '25–34', 3 '35–44', 4 '45+', as ageBands
--- names them) and cov the combination of l2…l4: the cohort row's case_cov,
+-- band at the cohort date, which the micro SQL gives as age_band (the
+-- cohort row's, which the transform stored: 0 'saknas', 1 '−24',
+-- 2 '25–34', 3 '35–44', 4 '45+', as transform.AgeBands names them;
+-- computing it here from two dates cost 0.1 s of each of the two reads)
+-- and cov the combination of l2…l4: the cohort row's case_cov,
 -- which the transform computed from the person's settlement
 -- (transform.CaseLevels names it; 0 for persons without a settlement).
 -- Reading it with the row instead of joining every row to the
@@ -22,28 +25,14 @@
 CREATE OR REPLACE TEMP VIEW effekt_case AS
 WITH micro AS (
 {{micro}}
-),
-rows AS (
-    SELECT
-        m.eff_kpi AS kpi,
-        m.municipality,
-        m.period,
-        m.gender,
-        m.x,
-        (year(m.cohort_date) - year(m.eff_birth_date)
-            - CASE WHEN month(m.cohort_date) * 100 + day(m.cohort_date) < month(m.eff_birth_date) * 100 + day(m.eff_birth_date)
-                   THEN 1 ELSE 0 END)::INTEGER AS age,
-        m.eff_cov AS cov
-    FROM micro m
-    WHERE m.x IS NOT NULL
 )
 SELECT
-    kpi,
-    municipality,
-    period,
-    gender,
-    (CASE WHEN age IS NULL THEN 0 WHEN age < 25 THEN 1 WHEN age < 35 THEN 2
-          WHEN age < 45 THEN 3 ELSE 4 END)::UTINYINT AS a,
-    cov,
-    x
-FROM rows
+    m.eff_kpi AS kpi,
+    m.municipality,
+    m.period,
+    m.gender,
+    m.age_band AS a,
+    m.eff_cov AS cov,
+    m.x
+FROM micro m
+WHERE m.x IS NOT NULL

@@ -6,6 +6,7 @@ SELECT
     year(registered_on)::INTEGER       AS period,
     gender,
     registered_on                      AS cohort_date,
+    age_band,
     date_diff('day', registered_on, first_session)::DOUBLE AS x
 FROM so_cohort
 WHERE window_end <= getvariable('as_of')

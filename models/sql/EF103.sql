@@ -6,6 +6,7 @@ SELECT
     year(registered_on)::INTEGER       AS period,
     gender,
     registered_on                      AS cohort_date,
+    age_band,
     (CASE WHEN language <> 'sv' THEN 1 ELSE 0 END)::DOUBLE AS x
 FROM so_cohort
 WHERE registered_on <= getvariable('as_of')

@@ -7,6 +7,7 @@ SELECT
     year(settled_on)::INTEGER          AS period,
     gender,
     settled_on                         AS cohort_date,
+    age_band,
     (CASE WHEN so_registered_on IS NOT NULL THEN 1 ELSE 0 END)::DOUBLE AS x
 FROM settlement_cohort
 WHERE window_end <= getvariable('as_of')

@@ -6,6 +6,7 @@ SELECT
     year(started_on)::INTEGER          AS period,
     gender,
     started_on                         AS cohort_date,
+    age_band,
     (CASE WHEN passed_on IS NOT NULL THEN 1 ELSE 0 END)::DOUBLE AS x
 FROM sfi_cohort
 WHERE window_end <= getvariable('as_of')

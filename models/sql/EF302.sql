@@ -5,6 +5,7 @@ SELECT
     year(plan_ended_on)::INTEGER       AS period,
     gender,
     plan_ended_on                      AS cohort_date,
+    age_band,
     (CASE WHEN outcome_90d = 'ARB' THEN 1 ELSE 0 END)::DOUBLE AS x
 FROM plan_cohort
 WHERE outcome_90d IS NOT NULL

@@ -6,6 +6,7 @@ SELECT
     year(settled_on)::INTEGER          AS period,
     gender,
     settled_on                         AS cohort_date,
+    age_band,
     days_permit_to_settled::DOUBLE     AS x
 FROM settlement_cohort
 WHERE settled_on <= getvariable('as_of')

@@ -6,6 +6,7 @@ SELECT
     year(ended_on)::INTEGER            AS period,
     gender,
     ended_on                           AS cohort_date,
+    age_band_ended                     AS age_band,
     (CASE WHEN outcome IN ('arbete', 'studier') THEN 1 ELSE 0 END)::DOUBLE AS x
 FROM participation_cohort
 WHERE ended_on IS NOT NULL

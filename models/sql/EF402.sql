@@ -6,6 +6,7 @@ SELECT
     year(started_on)::INTEGER          AS period,
     gender,
     started_on                         AS cohort_date,
+    age_band,
     (CASE WHEN provider_municipality <> municipality THEN 1 ELSE 0 END)::DOUBLE AS x
 FROM participation_cohort
 WHERE provider_municipality IS NOT NULL

@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS so_cohort (
     certified_on DATE USING COMPRESSION bitpacking,
     completed BOOLEAN USING COMPRESSION bitpacking,
     first_session DATE USING COMPRESSION bitpacking,
-    case_cov SMALLINT USING COMPRESSION bitpacking -- the person's case-mix covariates (transform/casemix.go)
+    case_cov SMALLINT USING COMPRESSION bitpacking, -- the person's case-mix covariates (transform/casemix.go)
+    age_band UTINYINT USING COMPRESSION bitpacking -- the age band at registered_on (transform.AgeBands)
 );
 INSERT INTO so_cohort
 WITH window_certificate AS (
@@ -53,7 +54,8 @@ SELECT
     c.certified_on,
     coalesce(h.centihours, 0) >= 6000 OR c.certified_on IS NOT NULL AS completed,
     h.first_session,
-    p.case_cov
+    p.case_cov,
+    {{ageBand "p.birth_date" "r.registered_on"}} AS age_band
 FROM effekt_so_first r
 JOIN effekt_persons p USING (pk)
 LEFT JOIN effekt_so_attended h USING (pk)

@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS settlement_cohort (
     so_registered_on DATE USING COMPRESSION bitpacking,
     education VARCHAR USING COMPRESSION dictionary,
     birth_country VARCHAR USING COMPRESSION dictionary,
-    case_cov SMALLINT USING COMPRESSION bitpacking -- the person's case-mix covariates (transform/casemix.go)
+    case_cov SMALLINT USING COMPRESSION bitpacking, -- the person's case-mix covariates (transform/casemix.go)
+    age_band UTINYINT USING COMPRESSION bitpacking -- the age band at settled_on (transform.AgeBands)
 );
 -- effekt_near: per settled person (pk) the earliest registration in the
 -- window; keys and dates only, so that the join below builds on it and
@@ -48,7 +49,8 @@ SELECT
     n.so_registered_on,
     s.education,
     s.birth_country,
-    p.case_cov
+    p.case_cov,
+    {{ageBand "p.birth_date" "s.settled_on"}} AS age_band
 FROM {{src "settlements"}} s
 JOIN effekt_persons p ON p.pk = s.person_key
 LEFT JOIN effekt_near n ON n.pk = s.person_key;

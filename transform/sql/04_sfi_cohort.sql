@@ -15,7 +15,8 @@ CREATE TABLE IF NOT EXISTS sfi_cohort (
     started_on DATE USING COMPRESSION bitpacking,
     window_end DATE USING COMPRESSION bitpacking,
     passed_on DATE USING COMPRESSION bitpacking,
-    case_cov SMALLINT USING COMPRESSION bitpacking -- the person's case-mix covariates (transform/casemix.go)
+    case_cov SMALLINT USING COMPRESSION bitpacking, -- the person's case-mix covariates (transform/casemix.go)
+    age_band UTINYINT USING COMPRESSION bitpacking -- the age band at started_on (transform.AgeBands)
 );
 INSERT INTO sfi_cohort
 WITH first_course AS (
@@ -41,7 +42,8 @@ SELECT
     f.started_on,
     f.started_on + 365 AS window_end,
     s.passed_on,
-    p.case_cov
+    p.case_cov,
+    {{ageBand "p.birth_date" "f.started_on"}} AS age_band
 FROM first_course f
 JOIN effekt_persons p USING (pk)
 LEFT JOIN passed s USING (pk);

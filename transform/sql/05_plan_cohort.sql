@@ -16,7 +16,8 @@ CREATE TABLE IF NOT EXISTS plan_cohort (
     plan_ended_on DATE USING COMPRESSION bitpacking,
     window_end DATE USING COMPRESSION bitpacking,
     outcome_90d VARCHAR USING COMPRESSION dictionary,
-    case_cov SMALLINT USING COMPRESSION bitpacking -- the person's case-mix covariates (transform/casemix.go)
+    case_cov SMALLINT USING COMPRESSION bitpacking, -- the person's case-mix covariates (transform/casemix.go)
+    age_band UTINYINT USING COMPRESSION bitpacking -- the age band at plan_ended_on (transform.AgeBands)
 );
 INSERT INTO plan_cohort
 SELECT
@@ -28,7 +29,8 @@ SELECT
     a.plan_ended_on,
     a.plan_ended_on + 90 AS window_end,
     a.outcome_90d,
-    p.case_cov
+    p.case_cov,
+    {{ageBand "p.birth_date" "a.plan_ended_on"}} AS age_band
 FROM {{src "af_plans"}} a
 JOIN effekt_persons p ON p.pk = a.person_key
 WHERE a.plan_ended_on IS NOT NULL

@@ -16,7 +16,9 @@ CREATE TABLE IF NOT EXISTS participation_cohort (
     ended_on DATE USING COMPRESSION bitpacking,
     outcome VARCHAR USING COMPRESSION dictionary,
     provider_municipality VARCHAR USING COMPRESSION dictionary,
-    case_cov SMALLINT USING COMPRESSION bitpacking -- the person's case-mix covariates (transform/casemix.go)
+    case_cov SMALLINT USING COMPRESSION bitpacking, -- the person's case-mix covariates (transform/casemix.go)
+    age_band UTINYINT USING COMPRESSION bitpacking, -- the age band at started_on (transform.AgeBands)
+    age_band_ended UTINYINT USING COMPRESSION bitpacking -- the age band at ended_on (transform.AgeBands)
 );
 INSERT INTO participation_cohort
 SELECT
@@ -29,7 +31,9 @@ SELECT
     i.ended_on,
     i.outcome,
     c.provider_municipality,
-    p.case_cov
+    p.case_cov,
+    {{ageBand "p.birth_date" "i.started_on"}} AS age_band,
+    {{ageBand "p.birth_date" "i.ended_on"}} AS age_band_ended
 FROM {{src "intervention_participations"}} i
 LEFT JOIN interventions c USING (intervention_id)
 JOIN effekt_persons p ON p.pk = i.person_key;
