@@ -117,19 +117,25 @@ func TestHoursExact(t *testing.T) {
 	for _, tt := range []struct {
 		name string
 		in   []sessions
-		want string // hours_in_window|completed
+		want string // hours_in_window|completed|first_session
 	}{
-		{name: "600 × 0.1 h", in: []sessions{{600, "2023-03-01", "0.1"}}, want: "60|true"},
-		{name: "599 × 0.1 h", in: []sessions{{599, "2023-03-01", "0.1"}}, want: "59.9|false"},
+		{name: "600 × 0.1 h", in: []sessions{{600, "2023-03-01", "0.1"}}, want: "60|true|2023-03-01"},
+		{name: "599 × 0.1 h", in: []sessions{{599, "2023-03-01", "0.1"}}, want: "59.9|false|2023-03-01"},
 		// hours · 100 in binary floating point, rounded, as DuckDB's cast
 		// to DECIMAL(12, 2) does it: 11.995 (11.99499… as a DOUBLE) gives
 		// 1199.5 and 12 h; 1.005 (1.00499…) gives 100.49999999999999 and 1 h
-		{name: "5 × 11.995 h", in: []sessions{{5, "2023-03-01", "11.995"}}, want: "60|true"},
-		{name: "1.005 h", in: []sessions{{1, "2023-03-01", "1.005"}}, want: "1|false"},
+		{name: "5 × 11.995 h", in: []sessions{{5, "2023-03-01", "11.995"}}, want: "60|true|2023-03-01"},
+		{name: "1.005 h", in: []sessions{{1, "2023-03-01", "1.005"}}, want: "1|false|2023-03-01"},
 		// 0.125 is exact in binary: half a hundredth rounds up, to 0.13
 		{name: "0.125 h, 4 × 12 h and 11.87 h", in: []sessions{{1, "2023-03-01", "0.125"}, {4, "2023-04-01", "12"}, {1, "2023-09-01", "11.87"}},
-			want: "60|true"},
-		{name: "0.004 h rounds to nothing", in: []sessions{{1, "2023-03-01", "0.004"}}, want: "0|false"},
+			want: "60|true|2023-03-01"},
+		{name: "0.004 h rounds to nothing", in: []sessions{{1, "2023-03-01", "0.004"}}, want: "0|false|2023-03-01"},
+		// a rebuild sums a person's sessions whole when all fall in the
+		// window, else from the rows in it, as an update does
+		{name: "sessions before and after the window", in: []sessions{{1, "2023-02-28", "12"}, {5, "2023-03-01", "11.9"}, {1, "2024-02-29", "0.5"}, {1, "2024-03-01", "12"}},
+			want: "60|true|2023-03-01"},
+		{name: "sessions before the window only", in: []sessions{{2, "2023-01-01", "12"}}, want: "0|false|-"},
+		{name: "sessions after the window only", in: []sessions{{2, "2024-03-01", "12"}}, want: "0|false|2024-03-01"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			db := openDB(t)
@@ -144,8 +150,17 @@ func TestHoursExact(t *testing.T) {
 			if err := Run(ctx, db); err != nil {
 				t.Fatal(err)
 			}
-			if got := strings.Join(rowsOf(t, db, `SELECT hours_in_window, completed FROM so_cohort`), "\n"); got != tt.want {
-				t.Errorf("hours_in_window|completed = %s, want %s", got, tt.want)
+			// a rebuild, then an update of the person (which sums the rows in
+			// the window alone)
+			for _, step := range []string{"rebuilt", "updated"} {
+				if step == "updated" {
+					if _, err := Update(ctx, db, []int64{1, 2}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if got := strings.Join(rowsOf(t, db, `SELECT hours_in_window, completed, coalesce(first_session::VARCHAR, '-') FROM so_cohort`), "\n"); got != tt.want {
+					t.Errorf("%s: hours_in_window|completed|first_session = %s, want %s", step, got, tt.want)
+				}
 			}
 		})
 	}
