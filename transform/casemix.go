@@ -75,10 +75,13 @@ func CaseLevels(code int) (education, region, band string, settled, ok bool) {
 // compute it again from two dates each time (0.2 s per compute).
 var AgeBands = []string{"saknas", "−24", "25–34", "35–44", "45+"}
 
-// ageBandSQL is the expression of the AgeBands index of a person born on
-// birth at the date at (SQL expressions of DATE type).
-func ageBandSQL(birth, at string) string {
-	age := fmt.Sprintf("(year(%[2]s) - year(%[1]s) - CASE WHEN month(%[2]s) * 100 + day(%[2]s) < month(%[1]s) * 100 + day(%[1]s) THEN 1 ELSE 0 END)", birth, at)
+// ageBandSQL is the expression of the AgeBands index at the date at of a
+// person born in the year birthYear on the day birthMonthDay (month · 100
+// + day): SQL expressions, the first two as effekt_persons holds them
+// (birth_year, birth_md), worked out once per person rather than from the
+// birth date for every cohort row.
+func ageBandSQL(birthYear, birthMonthDay, at string) string {
+	age := fmt.Sprintf("(year(%[3]s) - %[1]s - CASE WHEN month(%[3]s) * 100 + day(%[3]s) < %[2]s THEN 1 ELSE 0 END)", birthYear, birthMonthDay, at)
 	return fmt.Sprintf("(CASE WHEN %[1]s IS NULL THEN 0 WHEN %[1]s < 25 THEN 1 WHEN %[1]s < 35 THEN 2 WHEN %[1]s < 45 THEN 3 ELSE 4 END)::UTINYINT", age)
 }
 

@@ -138,7 +138,7 @@ func TestAgeBand(t *testing.T) {
 			return s
 		}
 		var band int
-		q := "SELECT " + ageBandSQL("b", "d") + " FROM (SELECT ?::DATE AS b, ?::DATE AS d)"
+		q := "SELECT " + ageBandSQL("year(b)", "month(b) * 100 + day(b)", "d") + " FROM (SELECT ?::DATE AS b, ?::DATE AS d)"
 		if err := db.QueryRowContext(ctx, q, val(tc.birth), val(tc.at)).Scan(&band); err != nil {
 			t.Fatal(err)
 		}

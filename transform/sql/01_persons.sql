@@ -53,9 +53,11 @@
 --
 -- The temporary tables built here are shared with the later models; the
 -- model that uses one last drops it:
---   effekt_persons     pk, birth_date, gender, case_cov (persons by pk)
+--   effekt_persons     pk, birth_date, gender, case_cov, birth_year, birth_md
+--                      (persons by pk; the birth date as the age bands read it)
 --   effekt_so_first    the earliest registration per person (so_cohort)
 --   effekt_so_attended the civic-orientation hours and first session (so_cohort)
+--   effekt_near        the earliest registration near the settlement (settlement_cohort)
 -- effekt_so_first: one row per registered person, the earliest registration
 -- (ties on the date: the lowest municipality code, then file and line).
 CREATE OR REPLACE TEMP TABLE effekt_so_first AS
@@ -194,6 +196,17 @@ SELECT person_key, count(*) AS variants FROM effekt_variants GROUP BY person_key
 -- caseCovSQL builds it; CaseLevels names the numbers), for effekt_persons
 -- to give every cohort row.
 {{caseCov (src "settlements")}};
+
+-- effekt_near (settlement_cohort): per settled person (pk) the earliest
+-- registration in [settled_on - 30, settled_on + 90], in any municipality;
+-- keys and dates only.
+CREATE OR REPLACE TEMP TABLE effekt_near AS
+SELECT s.pk, min(r.registered_on) AS so_registered_on
+FROM (SELECT person_key AS pk, settled_on FROM {{src "settlements"}} t) s
+JOIN (SELECT person_key AS pk, registered_on FROM {{src "so_registrations"}} t) r
+  ON r.pk = s.pk
+ AND r.registered_on BETWEEN s.settled_on - 30 AND s.settled_on + 90
+GROUP BY s.pk;
 {{- if not .Scoped}}
 
 -- effekt_persons (a rebuild): persons by pk, for the cohort models to join
@@ -206,7 +219,8 @@ SELECT person_key, count(*) AS variants FROM effekt_variants GROUP BY person_key
 -- disagree are added inside it, from persons; an update builds it there,
 -- from persons.
 CREATE OR REPLACE TEMP TABLE effekt_persons AS
-SELECT v.person_key AS pk, v.birth_date, v.gender, coalesce(c.case_cov, 0)::SMALLINT AS case_cov
+SELECT v.person_key AS pk, v.birth_date, v.gender, coalesce(c.case_cov, 0)::SMALLINT AS case_cov,
+       year(v.birth_date)::SMALLINT AS birth_year, (month(v.birth_date) * 100 + day(v.birth_date))::SMALLINT AS birth_md
 FROM effekt_variants v
 ANTI JOIN effekt_disagree USING (person_key)
 LEFT JOIN effekt_case_cov c ON c.pk = v.person_key;
@@ -273,14 +287,16 @@ FROM (SELECT person_key FROM persons
 -- effekt_persons (an update): the persons in scope by pk, as a rebuild
 -- builds it before its transaction.
 CREATE OR REPLACE TEMP TABLE effekt_persons AS
-SELECT p.person_key AS pk, p.birth_date, p.gender, coalesce(c.case_cov, 0)::SMALLINT AS case_cov
+SELECT p.person_key AS pk, p.birth_date, p.gender, coalesce(c.case_cov, 0)::SMALLINT AS case_cov,
+       year(p.birth_date)::SMALLINT AS birth_year, (month(p.birth_date) * 100 + day(p.birth_date))::SMALLINT AS birth_md
 FROM persons p
 LEFT JOIN effekt_case_cov c ON c.pk = p.person_key
 WHERE {{inKey "p.person_key"}};
 {{- else -}}
 -- effekt_persons (a rebuild): the persons whose rows disagree.
 INSERT INTO effekt_persons
-SELECT p.person_key, p.birth_date, p.gender, coalesce(c.case_cov, 0)::SMALLINT
+SELECT p.person_key, p.birth_date, p.gender, coalesce(c.case_cov, 0)::SMALLINT,
+       year(p.birth_date)::SMALLINT, (month(p.birth_date) * 100 + day(p.birth_date))::SMALLINT
 FROM persons p
 SEMI JOIN effekt_disagree USING (person_key)
 LEFT JOIN effekt_case_cov c ON c.pk = p.person_key;

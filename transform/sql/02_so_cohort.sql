@@ -55,7 +55,7 @@ SELECT
     coalesce(h.centihours, 0) >= 6000 OR c.certified_on IS NOT NULL AS completed,
     h.first_session,
     p.case_cov,
-    {{ageBand "p.birth_date" "r.registered_on"}} AS age_band
+    {{ageBand "p.birth_year" "p.birth_md" "r.registered_on"}} AS age_band
 FROM effekt_so_first r
 JOIN effekt_persons p USING (pk)
 LEFT JOIN effekt_so_attended h USING (pk)

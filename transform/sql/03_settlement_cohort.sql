@@ -6,6 +6,9 @@
 -- education and birth_country are the settlement's, as loaded: the
 -- case-mix covariates (evaluate's expected_cov.sql) read them here, keyed
 -- by person_key, rather than hashing every settlement's pseudonym.
+-- The earliest registration in the window per settled person comes from
+-- effekt_near, which the persons model built before the transform's
+-- transaction (01_persons.sql); this model drops it.
 -- The person is person_key alone: the pseudonym is in persons (join on
 -- person_key), written once rather than in every cohort table, where it
 -- was half of the bytes a rebuild wrote (docs/decisions.md).
@@ -25,17 +28,6 @@ CREATE TABLE IF NOT EXISTS settlement_cohort (
     case_cov SMALLINT USING COMPRESSION bitpacking, -- the person's case-mix covariates (transform/casemix.go)
     age_band UTINYINT USING COMPRESSION bitpacking -- the age band at settled_on (transform.AgeBands)
 );
--- effekt_near: per settled person (pk) the earliest registration in the
--- window; keys and dates only, so that the join below builds on it and
--- streams the pseudonyms.
-CREATE OR REPLACE TEMP TABLE effekt_near AS
-SELECT s.pk, min(r.registered_on) AS so_registered_on
-FROM (SELECT person_key AS pk, settled_on FROM {{src "settlements"}} t) s
-JOIN (SELECT person_key AS pk, registered_on FROM {{src "so_registrations"}} t) r
-  ON r.pk = s.pk
- AND r.registered_on BETWEEN s.settled_on - 30 AND s.settled_on + 90
-GROUP BY s.pk;
-
 INSERT INTO settlement_cohort
 SELECT
     p.pk AS person_key,
@@ -50,7 +42,7 @@ SELECT
     s.education,
     s.birth_country,
     p.case_cov,
-    {{ageBand "p.birth_date" "s.settled_on"}} AS age_band
+    {{ageBand "p.birth_year" "p.birth_md" "s.settled_on"}} AS age_band
 FROM {{src "settlements"}} s
 JOIN effekt_persons p ON p.pk = s.person_key
 LEFT JOIN effekt_near n ON n.pk = s.person_key;

@@ -43,7 +43,7 @@ SELECT
     f.started_on + 365 AS window_end,
     s.passed_on,
     p.case_cov,
-    {{ageBand "p.birth_date" "f.started_on"}} AS age_band
+    {{ageBand "p.birth_year" "p.birth_md" "f.started_on"}} AS age_band
 FROM first_course f
 JOIN effekt_persons p USING (pk)
 LEFT JOIN passed s USING (pk);

@@ -30,7 +30,7 @@ SELECT
     a.plan_ended_on + 90 AS window_end,
     a.outcome_90d,
     p.case_cov,
-    {{ageBand "p.birth_date" "a.plan_ended_on"}} AS age_band
+    {{ageBand "p.birth_year" "p.birth_md" "a.plan_ended_on"}} AS age_band
 FROM {{src "af_plans"}} a
 JOIN effekt_persons p ON p.pk = a.person_key
 WHERE a.plan_ended_on IS NOT NULL

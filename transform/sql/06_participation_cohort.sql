@@ -32,8 +32,8 @@ SELECT
     i.outcome,
     c.provider_municipality,
     p.case_cov,
-    {{ageBand "p.birth_date" "i.started_on"}} AS age_band,
-    {{ageBand "p.birth_date" "i.ended_on"}} AS age_band_ended
+    {{ageBand "p.birth_year" "p.birth_md" "i.started_on"}} AS age_band,
+    {{ageBand "p.birth_year" "p.birth_md" "i.ended_on"}} AS age_band_ended
 FROM {{src "intervention_participations"}} i
 LEFT JOIN interventions c USING (intervention_id)
 JOIN effekt_persons p ON p.pk = i.person_key;
