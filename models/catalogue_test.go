@@ -63,11 +63,11 @@ func TestCatalogue(t *testing.T) {
 	}
 }
 
-// TestMicroSQLShape: every indicator's SQL yields (municipality, period,
-// gender, cohort_date, age_band, x) with the declared types.
-func TestMicroSQLShape(t *testing.T) {
+// transformedConn builds db's transform tables and returns a connection
+// prepared for a compute as of asOf (closed with the test).
+func transformedConn(t *testing.T, db *sql.DB, asOf time.Time) *sql.Conn {
+	t.Helper()
 	ctx := context.Background()
-	db := openDB(t)
 	if err := transform.Run(ctx, db); err != nil {
 		t.Fatal(err)
 	}
@@ -75,10 +75,18 @@ func TestMicroSQLShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
-	if err := prepare(ctx, conn, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), nil); err != nil {
+	t.Cleanup(func() { conn.Close() })
+	if err := prepare(ctx, conn, asOf, nil); err != nil {
 		t.Fatal(err)
 	}
+	return conn
+}
+
+// TestMicroSQLShape: every indicator's SQL yields (municipality, period,
+// gender, cohort_date, age_band, x) with the declared types.
+func TestMicroSQLShape(t *testing.T) {
+	ctx := context.Background()
+	conn := transformedConn(t, openDB(t), time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -122,17 +130,7 @@ func TestMicroAgeBand(t *testing.T) {
 	// its start (EF402) and at its end (EF401) differ
 	fixture.Exec(t, db, `INSERT INTO intervention_participations (person, birth_date, gender, intervention_id, municipality, started_on, ended_on, outcome, file_id, line)
 		VALUES ('qb', '1998-05-01', 'K', 'I1', '0136', '2023-01-10', '2023-06-01', 'arbete', 99, 1)`)
-	if err := transform.Run(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if err := prepare(ctx, conn, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), nil); err != nil {
-		t.Fatal(err)
-	}
+	conn := transformedConn(t, db, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
 	bands := []string{"saknas", "−24", "25–34", "35–44", "45+"}
 	for _, ind := range Catalogue() {
 		q, err := ind.MicroSQL()
