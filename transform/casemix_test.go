@@ -147,3 +147,55 @@ func TestAgeBand(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderedHash: the models' hash, which decides whether the tables
+// were built by the models as they are, follows what the templates'
+// functions write as well as the templates: another birth country's
+// region, or another education level, changes it (the tables are then
+// rebuilt); rendering twice gives the same hash (a hash that moved by
+// itself would rebuild on every compute).
+func TestRenderedHash(t *testing.T) {
+	base := renderedHash()
+	if again := renderedHash(); again != base {
+		t.Fatalf("renderedHash moved between two calls: %s, %s", base, again)
+	}
+	if base != modelsHash() {
+		t.Errorf("modelsHash %s is not renderedHash %s", modelsHash(), base)
+	}
+	tests := []struct {
+		name   string
+		change func() (undo func())
+	}{
+		{"a birth country's region", func() func() {
+			c := "syrien"
+			was, ok := BirthRegions[c]
+			if !ok {
+				t.Fatalf("BirthRegions has no %q", c)
+			}
+			other := RegionLevels[2]
+			if other == was {
+				other = RegionLevels[3]
+			}
+			BirthRegions[c] = other
+			return func() { BirthRegions[c] = was }
+		}},
+		{"an education level", func() func() {
+			was := EducationLevels[1]
+			EducationLevels[1] = was + " (annan)"
+			return func() { EducationLevels[1] = was }
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			undo := tc.change()
+			got := renderedHash()
+			undo()
+			if got == base {
+				t.Errorf("renderedHash unchanged after %s", tc.name)
+			}
+			if back := renderedHash(); back != base {
+				t.Errorf("renderedHash %s after the undo, want %s", back, base)
+			}
+		})
+	}
+}

@@ -520,15 +520,30 @@ func (s sourceState) fingerprint() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// modelsHash is the SHA-256 of the models' SQL (computed once, as the
-// models are read once).
-var modelsHash = sync.OnceValue(func() string {
+// modelsHash is renderedHash, computed once (the models and the Go values
+// their templates write are fixed for the life of the process).
+var modelsHash = sync.OnceValue(renderedHash)
+
+// renderedHash is the SHA-256 of the SQL the models run, as rendered for a
+// rebuild and for an update: the templates with what their functions write
+// into them (the case-mix covariates' countries and levels, the age
+// bands), so that a change of either rebuilds the tables. A hash of the
+// templates alone kept cohort rows built with the former covariates after
+// such a change. A template that does not render hashes its error, which
+// the run then reports.
+func renderedHash() string {
 	h := sha256.New()
 	for _, m := range models() {
-		fmt.Fprintf(h, "%s\x00%s\x00", m.File, m.SQL)
+		for _, loaded := range []string{"", "file_id > 0"} {
+			q, err := m.Render(loaded)
+			if err != nil {
+				q = "error: " + err.Error()
+			}
+			fmt.Fprintf(h, "%s\x00%s\x00", m.File, q)
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil))
-})
+}
 
 // record replaces transform_state with s, the state the tables were just
 // built from.
