@@ -263,7 +263,6 @@ func fitCells(ctx context.Context, q querier, byGender map[string]bool) ([]strin
 	return fitted, nil
 }
 
-
 // pattern is one combination of covariate levels with its persons: its
 // key as effekt_case holds it, and its level names.
 type pattern struct {

@@ -241,18 +241,31 @@ func TestExpectedCaseMix(t *testing.T) {
 	}
 }
 
-// TestCaseRowsOldTables: cohort tables built before case_cov existed give
-// an error that says to compute again (which rebuilds them).
+// TestCaseRowsOldTables: cohort tables an earlier version built (before
+// case_cov or age_band existed) give an error that says to
+// compute again (which rebuilds them).
 func TestCaseRowsOldTables(t *testing.T) {
 	ctx := context.Background()
-	conn := builtConn(t)
-	if _, err := conn.ExecContext(ctx, `ALTER TABLE so_cohort DROP COLUMN case_cov; SET VARIABLE as_of = DATE '2024-01-01'`); err != nil {
-		t.Fatal(err)
+	tests := []struct{ kpi, table, column string }{
+		{"EF101", "so_cohort", "case_cov"},
+		{"EF101", "so_cohort", "age_band"},
+		{"EF401", "participation_cohort", "age_band_ended"},
 	}
-	ind, _ := models.Lookup("EF101")
-	_, err := modelCells(ctx, conn, []models.Indicator{ind})
-	if !errors.Is(err, ErrNotComputed) {
-		t.Errorf("case rows on old cohort tables: %v, want ErrNotComputed", err)
+	for _, tc := range tests {
+		t.Run(tc.table+" without "+tc.column, func(t *testing.T) {
+			conn := builtConn(t)
+			if _, err := conn.ExecContext(ctx, `ALTER TABLE `+tc.table+` DROP COLUMN `+tc.column+`; SET VARIABLE as_of = DATE '2024-01-01'`); err != nil {
+				t.Fatal(err)
+			}
+			ind, ok := models.Lookup(tc.kpi)
+			if !ok {
+				t.Fatalf("no %s", tc.kpi)
+			}
+			_, err := modelCells(ctx, conn, []models.Indicator{ind})
+			if !errors.Is(err, ErrNotComputed) {
+				t.Errorf("case rows on old cohort tables: %v, want ErrNotComputed", err)
+			}
+		})
 	}
 }
 

@@ -80,10 +80,10 @@ func (d *Data) Obs(ctx context.Context, ind models.Indicator) ([]Obs, error) {
 }
 
 // notComputed adds ErrNotComputed to a missing cohort table error, and to
-// a missing person_key or case_cov (cohort tables an earlier version
-// built, until the next compute rebuilds them).
+// a missing person_key, case_cov or age_band (cohort tables an earlier
+// version built, until the next compute rebuilds them).
 func notComputed(err error) error {
-	if s := err.Error(); strings.Contains(s, "does not exist") || strings.Contains(s, "person_key") || strings.Contains(s, "case_cov") {
+	if s := err.Error(); strings.Contains(s, "does not exist") || strings.Contains(s, "person_key") || strings.Contains(s, "case_cov") || strings.Contains(s, "age_band") {
 		return fmt.Errorf("%w (%w)", err, ErrNotComputed)
 	}
 	return err
