@@ -16,7 +16,10 @@ build:
 install:
 	$(GO) install -buildvcs=auto ./cmd/effekt
 
+## vet: gofmt (every tracked Go file formatted) and go vet, with and without the integration tag
 vet:
+	@unformatted="$$("$$($(GO) env GOROOT)/bin/gofmt" -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.tools/*'))"; \
+		if [ -n "$$unformatted" ]; then echo "gofmt -l: not formatted:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) vet -tags integration ./...
 
