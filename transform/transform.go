@@ -422,6 +422,11 @@ func prepare(ctx context.Context, conn *sql.Conn, loaded string) ([]renderedMode
 // temporaryRE finds the temporary tables and views the transform makes.
 var temporaryRE = regexp.MustCompile(`(?i)CREATE OR REPLACE TEMP (TABLE|VIEW) (effekt_\w+)`)
 
+// bothModes are the loaded conditions that render a model's SQL for a
+// rebuild ("") and for an update (any condition: it only selects rows), to
+// read what either mode runs.
+var bothModes = [...]string{"", "true"}
+
 // temporaryDrops drops every temporary table and view the transform
 // makes: the scope, the rows in scope and those the models' rendered SQL
 // creates.
@@ -434,7 +439,7 @@ var temporaryDrops = sync.OnceValue(func() []string {
 	for _, m := range models() {
 		// as rendered, in both modes: a template function may write the
 		// statement (caseCov), and each mode has tables of its own
-		for _, loaded := range []string{"", "true"} {
+		for _, loaded := range bothModes {
 			q, err := m.Render(loaded)
 			if err != nil {
 				continue // the run that renders it fails on it
@@ -534,7 +539,7 @@ var modelsHash = sync.OnceValue(renderedHash)
 func renderedHash() string {
 	h := sha256.New()
 	for _, m := range models() {
-		for _, loaded := range []string{"", "file_id > 0"} {
+		for _, loaded := range bothModes {
 			q, err := m.Render(loaded)
 			if err != nil {
 				q = "error: " + err.Error()
