@@ -514,6 +514,9 @@ func (d *Data) ExpectedValues(ctx context.Context, ind models.Indicator, groups 
 	if ind.Unit != models.Percent {
 		return nil, fmt.Errorf("expected %s: only proportion indicators have expected values", ind.ID)
 	}
+	if err := d.built(ctx); err != nil {
+		return nil, err
+	}
 	if err := areaGroups(ctx, d.conn, groups); err != nil {
 		return nil, err
 	}

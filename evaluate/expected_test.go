@@ -2,7 +2,6 @@ package evaluate
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"math"
 	"reflect"
@@ -241,49 +240,60 @@ func TestExpectedCaseMix(t *testing.T) {
 	}
 }
 
-// TestCaseRowsOldTables: cohort tables an earlier version built (before
-// case_cov or age_band existed) give an error that says to
-// compute again (which rebuilds them).
+// TestCaseRowsOldTables: cohort tables another version of effekt built
+// (transform_state names other models: older tables may lack case_cov or
+// age_band, or code the covariates otherwise) or tables without a
+// recorded state give ErrNotComputed, which says to compute again (that
+// rebuilds them), from both readers of the cohort tables; tables these
+// models built are read.
 func TestCaseRowsOldTables(t *testing.T) {
 	ctx := context.Background()
-	tests := []struct{ kpi, table, column string }{
-		{"EF101", "so_cohort", "case_cov"},
-		{"EF101", "so_cohort", "age_band"},
-		{"EF401", "participation_cohort", "age_band_ended"},
+	tests := []struct {
+		name, change string
+		stale        bool
+	}{
+		{"built by these models", ``, false},
+		{"other models", `UPDATE transform_state SET models = 'an older effekt'`, true},
+		{"other models without case_cov", `UPDATE transform_state SET models = 'an older effekt'; ALTER TABLE so_cohort DROP COLUMN case_cov`, true},
+		{"other models without age_band", `UPDATE transform_state SET models = 'an older effekt'; ALTER TABLE so_cohort DROP COLUMN age_band`, true},
+		{"other models without age_band_ended", `UPDATE transform_state SET models = 'an older effekt'; ALTER TABLE participation_cohort DROP COLUMN age_band_ended`, true},
+		{"no recorded state", `DELETE FROM transform_state`, true},
+		{"two recorded states", `INSERT INTO transform_state SELECT * FROM transform_state`, true},
 	}
 	for _, tc := range tests {
-		t.Run(tc.table+" without "+tc.column, func(t *testing.T) {
-			conn := builtConn(t)
-			if _, err := conn.ExecContext(ctx, `ALTER TABLE `+tc.table+` DROP COLUMN `+tc.column+`; SET VARIABLE as_of = DATE '2024-01-01'`); err != nil {
+		t.Run(tc.name, func(t *testing.T) {
+			db := fx.OpenDB(t)
+			if err := transform.Run(ctx, db); err != nil {
 				t.Fatal(err)
 			}
-			ind, ok := models.Lookup(tc.kpi)
-			if !ok {
-				t.Fatalf("no %s", tc.kpi)
+			if tc.change != "" {
+				if _, err := db.ExecContext(ctx, tc.change); err != nil {
+					t.Fatal(err)
+				}
 			}
-			_, err := modelCells(ctx, conn, []models.Indicator{ind})
-			if !errors.Is(err, ErrNotComputed) {
-				t.Errorf("case rows on old cohort tables: %v, want ErrNotComputed", err)
+			d, err := Open(ctx, db, day("2024-01-01"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close()
+			for _, kpi := range []string{"EF101", "EF401"} {
+				ind, ok := models.Lookup(kpi)
+				if !ok {
+					t.Fatalf("no %s", kpi)
+				}
+				_, errE := d.ExpectedValues(ctx, ind, nil, 5)
+				_, errO := d.Obs(ctx, ind)
+				for what, err := range map[string]error{"expected values": errE, "cohort rows": errO} {
+					if tc.stale && !errors.Is(err, ErrNotComputed) {
+						t.Errorf("%s %s: %v, want ErrNotComputed", kpi, what, err)
+					}
+					if !tc.stale && err != nil {
+						t.Errorf("%s %s: %v, want them read", kpi, what, err)
+					}
+				}
 			}
 		})
 	}
-}
-
-// builtConn is a connection to an empty database whose transform tables
-// were built (closed with the test).
-func builtConn(t *testing.T) *sql.Conn {
-	t.Helper()
-	ctx := context.Background()
-	db := fx.OpenDB(t)
-	if err := transform.Run(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	return conn
 }
 
 func TestParsePatterns(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/effekt/effekt/models"
+	"github.com/effekt/effekt/transform"
 )
 
 // ErrNotComputed means the database holds no computed indicators: the
@@ -60,6 +61,9 @@ func (d *Data) Obs(ctx context.Context, ind models.Indicator) ([]Obs, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := d.built(ctx); err != nil {
+		return nil, err
+	}
 	rows, err := d.conn.QueryContext(ctx, `SELECT municipality, cohort_date, x FROM (`+strings.TrimRight(strings.TrimSpace(q), ";")+`) WHERE x IS NOT NULL`)
 	if err != nil {
 		return nil, notComputed(fmt.Errorf("evaluate %s: %w", ind.ID, err))
@@ -79,11 +83,25 @@ func (d *Data) Obs(ctx context.Context, ind models.Indicator) ([]Obs, error) {
 	return out, nil
 }
 
-// notComputed adds ErrNotComputed to a missing cohort table error, and to
-// a missing person_key, case_cov or age_band (cohort tables an earlier
-// version built, until the next compute rebuilds them).
+// built returns ErrNotComputed unless the cohort tables were built by
+// this binary's models (transform.Current): tables an older or newer
+// effekt built may lack a column or hold covariates its models coded
+// otherwise, and reading them would give wrong values, or none, without
+// saying why. The next compute rebuilds them.
+func (d *Data) built(ctx context.Context) error {
+	ok, err := transform.Current(ctx, d.conn)
+	if err != nil {
+		return notComputed(fmt.Errorf("evaluate: %w", err))
+	}
+	if !ok {
+		return fmt.Errorf("evaluate: the cohort tables were not built by this version of effekt's models (%w)", ErrNotComputed)
+	}
+	return nil
+}
+
+// notComputed adds ErrNotComputed to a missing table error.
 func notComputed(err error) error {
-	if s := err.Error(); strings.Contains(s, "does not exist") || strings.Contains(s, "person_key") || strings.Contains(s, "case_cov") || strings.Contains(s, "age_band") {
+	if strings.Contains(err.Error(), "does not exist") {
 		return fmt.Errorf("%w (%w)", err, ErrNotComputed)
 	}
 	return err

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/effekt/effekt/geo"
+	"github.com/effekt/effekt/transform"
 )
 
 //go:embed sql/*.sql
@@ -102,7 +103,7 @@ type Data struct {
 	AsOf          time.Time
 	ComputedAt    time.Time // the published snapshot's compute (zero: none)
 	ReadAt        time.Time
-	Computed      bool // participation_cohort exists (a compute has run)
+	Computed      bool // participation_cohort exists, built by these models (a compute has run)
 }
 
 // Lookup returns the intervention with id.
@@ -128,10 +129,19 @@ func load(ctx context.Context, db *sql.DB, asOf time.Time, minN int) (*Data, err
 		return nil, err
 	}
 	var n int
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE table_name = 'participation_cohort' AND NOT temporary`).Scan(&n); err != nil {
+	var err error
+	if err = db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE table_name = 'participation_cohort' AND NOT temporary`).Scan(&n); err != nil {
 		return nil, fmt.Errorf("look for participation_cohort: %w", err)
 	}
-	if d.Computed = n > 0; !d.Computed {
+	if n > 0 {
+		// tables another version's models built may lack a column or
+		// code a value otherwise: shown as not computed until the next
+		// compute rebuilds them (as evaluate does)
+		if d.Computed, err = transform.Current(ctx, db); err != nil {
+			return nil, err
+		}
+	}
+	if !d.Computed {
 		return d, nil
 	}
 	limit := asOf

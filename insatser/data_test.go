@@ -81,6 +81,35 @@ func TestFigures(t *testing.T) {
 	}
 }
 
+// TestOtherModels: cohort tables another version's models built (or with
+// no recorded state) are not read: the catalogue is published without
+// figures, as before any compute, until the next compute rebuilds them.
+func TestOtherModels(t *testing.T) {
+	tests := []struct{ name, change string }{
+		{"other models", `UPDATE transform_state SET models = 'an older effekt'`},
+		{"no recorded state", `DELETE FROM transform_state`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db, _ := newFixture(t)
+			if _, err := db.Exec(tc.change); err != nil {
+				t.Fatal(err)
+			}
+			asOf, _ := time.Parse(time.DateOnly, fixtureAsOf)
+			d, err := load(context.Background(), db, asOf, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Computed || len(d.Interventions) != 5 || len(d.Categories) != 0 || len(d.OU) != 0 {
+				t.Fatalf("computed %v, %d interventions, %d categories, %d oudata: want the 5 without figures", d.Computed, len(d.Interventions), len(d.Categories), len(d.OU))
+			}
+			if in, _ := d.Lookup("K-1"); in.Figures.Share.N != 0 {
+				t.Errorf("K-1 figures %+v read from other models' tables", in.Figures)
+			}
+		})
+	}
+}
+
 // TestWilson: the interval against values worked out by hand.
 func TestWilson(t *testing.T) {
 	cases := []struct {

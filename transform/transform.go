@@ -550,6 +550,22 @@ func renderedHash() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// Current reports whether the transform tables were last built by this
+// binary's models: transform_state holds one row and its models hash is
+// modelsHash(). Tables an older or newer effekt built may lack a column or
+// hold values its models wrote otherwise (a birth country's region in
+// case_cov, say); a reader of the cohort tables outside a compute (effekt
+// expected, evaluate, report) refuses them until a compute, which refreshes
+// them first, rebuilds them.
+func Current(ctx context.Context, q Queryer) (bool, error) {
+	var n int
+	var models sql.NullString
+	if err := q.QueryRowContext(ctx, `SELECT count(*), any_value(models) FROM transform_state`).Scan(&n, &models); err != nil {
+		return false, fmt.Errorf("transform: read transform_state: %w", err)
+	}
+	return n == 1 && models.String == modelsHash(), nil
+}
+
 // record replaces transform_state with s, the state the tables were just
 // built from.
 func (s sourceState) record(ctx context.Context, ex Execer) error {
