@@ -51,9 +51,9 @@ const maxEcho = 60
 // Redact returns a form of a cell value that is safe to store or show:
 // the trimmed value itself, shortened to 60 bytes, unless it may hide all
 // or part of a personnummer: shapes of FindPNRs are masked in place
-// (MaskPNRs); then a value that still holds ten or more digits, a leading
-// run of nine or more digits, or six or eight leading digits, a separator
-// and more digits ("811218-98") — digits of any script count — is masked
+// (MaskPNRs); then a value that still holds ten or more digits, a run of
+// nine or more digits, or a run of six or eight digits, a separator and
+// more digits ("811218-98", "nr 811218-987"), anywhere in it — digits of any script count — is masked
 // whole with Mask. The loader stores
 // this in rejected_rows.value; for person-id columns use Mask itself.
 func Redact(s string) string {
@@ -78,18 +78,31 @@ func mayHoldPNR(t string) bool {
 	if countDigits(t) >= 10 {
 		return true
 	}
-	n := 0
-	for n < len(t) && isDigit(t[n]) {
-		n++
+	// every run of digits, wherever it stands: a value shows none of nine
+	// or more (a personnummer without its check digit, which the other
+	// nine give), nor six or eight followed by a separator and more digits
+	// ("nr 811218-987")
+	for i := 0; i < len(t); {
+		if !isDigit(t[i]) {
+			i++
+			continue
+		}
+		n := 0
+		for i+n < len(t) && isDigit(t[i+n]) {
+			n++
+		}
+		if n >= 9 {
+			return true
+		}
+		if (n == 6 || n == 8) && i+n < len(t) {
+			r, w := utf8.DecodeRuneInString(t[i+n:])
+			if isSep(r) && countDigits(t[i+n+w:]) > 0 {
+				return true
+			}
+		}
+		i += n
 	}
-	if n >= 9 {
-		return true
-	}
-	if n != 6 && n != 8 || n >= len(t) {
-		return false
-	}
-	r, w := utf8.DecodeRuneInString(t[n:])
-	return isSep(r) && countDigits(t[n+w:]) > 0
+	return false
 }
 
 // echo quotes a value for an error message, redacted.

@@ -215,13 +215,13 @@ func MaskAt(s string, today time.Time) string {
 	}
 	var d [8]byte
 	switch {
-	case n == 8 || n == 12:
+	case n == 8 || n == 12 || n == 11:
 		digitsInto(d[:], t[:8])
 		y := int(d[0])*1000 + int(d[1])*100 + int(d[2])*10 + int(d[3])
 		if y >= 1800 && maskableDate(y, d[4:]) {
 			return t[:8] + "-****"
 		}
-	case n == 6 || n == 10:
+	case n == 6 || n == 10 || n == 9:
 		digitsInto(d[2:], t[:6])
 		plus := n == 6 && len(t) > 6 && t[6] == '+'
 		y := century(int(d[2])*10+int(d[3]), plus, today)

@@ -94,7 +94,8 @@ type group struct {
 
 // PNRSpan is a personnummer-shaped part of a text: its byte offsets and its
 // digits folded to ASCII, with '+' before the last four when a 10-digit
-// form was written with '+' (100 years or older).
+// form was written with '+' (100 years or older); for part of one (a date
+// and one to three more digits) the date's digits alone.
 type PNRSpan struct {
 	Start, End int
 	Digits     string
@@ -139,10 +140,31 @@ func groups(s string) []group {
 // allowedSplits says where a window of n digits may be split into groups.
 func allowedSplit(n, at int) bool {
 	switch n {
-	case 12:
+	case 12, 11:
 		return at == 4 || at == 6 || at == 8
-	case 10:
+	case 10, 9:
 		return at == 2 || at == 4 || at == 6
+	}
+	return false
+}
+
+// dateDigits reports whether six ASCII digits are a date YYMMDD of some
+// century or eight a date YYYYMMDD from 1800 on, the day possibly a
+// coordination number's (+60).
+func dateDigits(d []byte) bool {
+	var v [8]byte
+	switch len(d) {
+	case 6:
+		if !digitsInto(v[2:], string(d)) {
+			return false
+		}
+		return maskableDate(2000, v[4:]) // a leap year: 29 February is some century's date
+	case 8:
+		if !digitsInto(v[:], string(d)) {
+			return false
+		}
+		y := int(v[0])*1000 + int(v[1])*100 + int(v[2])*10 + int(v[3])
+		return y >= 1800 && maskableDate(y, v[4:])
 	}
 	return false
 }
@@ -155,7 +177,9 @@ func FindPNRs(s string) []PNRSpan {
 	}
 	gs := groups(s)
 	var out []PNRSpan
-	add := func(i, j int) {
+	// add adds groups i..j; date > 0 marks part of a personnummer whose
+	// first date digits are its birth date, which its Digits then hold
+	add := func(i, j, date int) {
 		sp := PNRSpan{Start: gs[i].start, End: gs[j].end}
 		var d strings.Builder
 		for k := i; k <= j; k++ {
@@ -165,6 +189,9 @@ func FindPNRs(s string) []PNRSpan {
 			d.Write(gs[k].digits)
 		}
 		sp.Digits = d.String()
+		if date > 0 {
+			sp.Digits = sp.Digits[:date]
+		}
 		if n := len(out); n > 0 && out[n-1].End >= sp.Start {
 			if sp.End > out[n-1].End {
 				out[n-1].End = sp.End
@@ -175,12 +202,23 @@ func FindPNRs(s string) []PNRSpan {
 	}
 	for i := range gs {
 		if len(gs[i].digits) >= 10 {
-			add(i, i)
+			add(i, i, 0)
 			continue
 		}
 		// 6+ digits, separators, 4+ digits
 		if len(gs[i].digits) >= 6 && i+1 < len(gs) && gs[i+1].joined && len(gs[i+1].digits) >= 4 {
-			add(i, i+1)
+			add(i, i+1, 0)
+			continue
+		}
+		// part of a personnummer: nine digits whose first six are a date
+		// (YYMMDD; the tenth digit follows from the other nine), or a date
+		// of six or eight digits joined to one to three more (a birth
+		// date and part of its number)
+		if n := len(gs[i].digits); n == 9 && dateDigits(gs[i].digits[:6]) {
+			add(i, i, 6)
+			continue
+		} else if (n == 6 || n == 8) && dateDigits(gs[i].digits) && i+1 < len(gs) && gs[i+1].joined && len(gs[i+1].digits) <= 3 {
+			add(i, i+1, n)
 			continue
 		}
 		total := len(gs[i].digits)
@@ -189,7 +227,7 @@ func FindPNRs(s string) []PNRSpan {
 			if total > 12 {
 				break
 			}
-			if total != 10 && total != 12 {
+			if total < 9 {
 				continue
 			}
 			ok := true
@@ -201,8 +239,17 @@ func FindPNRs(s string) []PNRSpan {
 					break
 				}
 			}
+			date := 0
+			if ok && (total == 9 || total == 11) { // without its check digit: the date must be real
+				var d []byte
+				for k := i; k <= j; k++ {
+					d = append(d, gs[k].digits...)
+				}
+				date = total - 3
+				ok = dateDigits(d[:date])
+			}
 			if ok && !dateRange(gs, i, j) {
-				add(i, j)
+				add(i, j, date)
 				break
 			}
 		}

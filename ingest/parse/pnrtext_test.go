@@ -71,7 +71,21 @@ func TestMaskPNRs(t *testing.T) {
 		{"12345678901234", "****"},            // a long digit run may hide one
 		{"1234567-8901", "****"},              // 6+ digits, separator, 4+ digits
 		{"pnr 19851399-1234 x", "pnr **** x"}, // no real date: fully masked
+		// without the check digit (the other nine give it), the date real
+		{"ring 811218-987", "ring 19811218-****"},
+		{"pnr 19811218 987 x", "pnr 19811218-**** x"},
+		{"81 12 18 987", "19811218-****"},
+		{"x811218987", "x19811218-****"},
+		{"1981-12-18-987", "19811218-****"},
+		{"samordning 811278-987", "samordning 19811278-****"},                   // day + 60
+		{"kursstart 2024-01-15 100 platser", "kursstart 20240115-**** platser"}, // a date and three digits: masked too
 		// not personnummer shapes
+		{"081234567", "081234567"},       // nine digits, 08-12-34 no date
+		{"811232-987", "811232-987"},     // no 32 December
+		{"19811218-98", "19811218-****"}, // a birth date and part of its number
+		{"811218-9", "19811218-****"},
+		{"811218 3 st", "19811218-**** st"}, // a date and a small number are not told apart from part of an id
+		{"20240115 - 2 platser", "20240115-**** platser"},
 		{"Botkyrka 0127", "Botkyrka 0127"},
 		{"2024-01-15", "2024-01-15"},
 		{"Jobbspår 2024-01-15 – 2024-06-30", "Jobbspår 2024-01-15 – 2024-06-30"}, // two dates
