@@ -86,6 +86,7 @@ func TestMaskPNRs(t *testing.T) {
 		{"811218-9", "19811218-****"},
 		{"811218 3 st", "19811218-**** st"}, // a date and a small number are not told apart from part of an id
 		{"20240115 - 2 platser", "20240115-**** platser"},
+		{"INS-20240115-01", "INS-20240115-****"}, // as a key: refused at load (personnummer_in_id)
 		{"Botkyrka 0127", "Botkyrka 0127"},
 		{"2024-01-15", "2024-01-15"},
 		{"Jobbspår 2024-01-15 – 2024-06-30", "Jobbspår 2024-01-15 – 2024-06-30"}, // two dates
