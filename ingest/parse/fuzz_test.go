@@ -376,3 +376,23 @@ func FuzzCheckText(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRedact: a redacted value holds no personnummer shape or part of one
+// (parse.FindPNRs finds none) and no run of nine or more digits of any
+// script, however the input hides them.
+func FuzzRedact(f *testing.F) {
+	for _, s := range []string{"x 811218987", "nr:811218-987", "19811218-98", "00000000000\x80000000000", "2019-02-30", "Syrien", "٨٥٠٧٠٩-٩٨", "a 811218 987"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r := Redact(s)
+		if sp := FindPNRs(r); len(sp) != 0 {
+			t.Fatalf("Redact(%q) = %q holds %q", s, r, r[sp[0].Start:sp[0].End])
+		}
+		for _, g := range groups(r) {
+			if len(g.digits) >= 9 {
+				t.Fatalf("Redact(%q) = %q keeps a run of %d digits", s, r, len(g.digits))
+			}
+		}
+	})
+}
