@@ -47,12 +47,13 @@ func remaskTargets() []remaskTarget {
 	)
 }
 
-// remask masks the stored text again when it was stored by an older
-// masking version than maskVersion, in one transaction, and records the
+// Remask masks the stored text again when it was stored by an older
+// masking version than maskVersion (every writing open of the database
+// and every ingest run call it; once done it costs one query), in one transaction, and records the
 // version; it returns the cells it changed. A natural key holding part of
 // a personnummer is left (masking could merge two keys) and logged by
 // kind and count, for the exporting system to fix.
-func remask(ctx context.Context, db *sql.DB, log *slog.Logger) (changed int64, err error) {
+func Remask(ctx context.Context, db *sql.DB, log *slog.Logger) (changed int64, err error) {
 	var version int
 	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM mask_state`).Scan(&version); err != nil {
 		return 0, fmt.Errorf("read mask_state: %w", err)
@@ -98,7 +99,11 @@ func remask(ctx context.Context, db *sql.DB, log *slog.Logger) (changed int64, e
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("remask: commit: %w", err)
 	}
-	log.Info("stored text masked again with the current masking", "version", maskVersion, "cells", changed, "seconds", time.Since(start).Seconds())
+	level := slog.LevelDebug
+	if changed > 0 {
+		level = slog.LevelInfo
+	}
+	log.Log(ctx, level, "stored text masked again with the current masking", "version", maskVersion, "cells", changed, "seconds", time.Since(start).Seconds())
 	return changed, nil
 }
 

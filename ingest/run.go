@@ -161,7 +161,7 @@ func Run(ctx context.Context, db *sql.DB, opt Options) (_ Summary, err error) {
 	}
 	l.persons, l.workers = newPersonCache(), max(1, min(runtime.GOMAXPROCS(0), workers))
 	// text stored under an older masking is masked again first, once
-	if _, err := remask(ctx, db, l.log); err != nil {
+	if _, err := Remask(ctx, db, l.log); err != nil {
 		return sum, fmt.Errorf("ingest: %w", err)
 	}
 	in, err := l.discover()

@@ -15,6 +15,7 @@ import (
 
 	"github.com/effekt/effekt/config"
 	"github.com/effekt/effekt/evaluate"
+	"github.com/effekt/effekt/ingest"
 	"github.com/effekt/effekt/models"
 	"github.com/effekt/effekt/store"
 )
@@ -63,9 +64,19 @@ func (c *commonFlags) load() (config.Config, error) {
 	return cfg, nil
 }
 
-// openDB opens the configured database for writing.
+// openDB opens the configured database for writing, text stored under an
+// older personnummer masking masked again first (ingest.Remask), so that
+// no command or server publishes it before the next ingest.
 func openDB(ctx context.Context, cfg config.Config) (*sql.DB, error) {
-	return store.Open(ctx, cfg.Paths.Database, store.Options{})
+	db, err := store.Open(ctx, cfg.Paths.Database, store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := ingest.Remask(ctx, db, slog.Default()); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
 // openOrDelegate opens the database for a command that writes. When a
