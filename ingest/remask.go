@@ -47,10 +47,10 @@ func remaskTargets() []remaskTarget {
 	)
 }
 
-// Remask masks the stored text again when it was stored by an older
-// masking version than maskVersion (every writing open of the database
-// and every ingest run call it; once done it costs one query), in one transaction, and records the
-// version; it returns the cells it changed. A natural key holding part of
+// Remask masks the stored text again, in one transaction, when it was
+// stored by an older masking version than maskVersion, and records the
+// version (every writing open of the database and every ingest run call
+// it; once done it costs one query); it returns the cells it changed. A natural key holding part of
 // a personnummer is left (masking could merge two keys) and logged by
 // kind and count, for the exporting system to fix.
 func Remask(ctx context.Context, db *sql.DB, log *slog.Logger) (changed int64, err error) {

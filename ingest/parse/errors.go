@@ -53,9 +53,9 @@ const maxEcho = 60
 // or part of a personnummer: shapes of FindPNRs are masked in place
 // (MaskPNRs); then a value that still holds ten or more digits, a run of
 // nine or more digits, or a run of six or eight digits, a separator and
-// more digits ("811218-98", "nr 811218-987"), anywhere in it — digits of any script count — is masked
-// whole with Mask. The loader stores
-// this in rejected_rows.value; for person-id columns use Mask itself.
+// more digits ("811218-98", "nr 811218-987"), anywhere in it — digits of
+// any script count — is masked whole with Mask. The loader stores this in
+// rejected_rows.value; for person-id columns use Mask itself.
 func Redact(s string) string {
 	t := trimSpace(s)
 	if HasPNR(t) {

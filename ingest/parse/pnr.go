@@ -216,9 +216,7 @@ func MaskAt(s string, today time.Time) string {
 	var d [8]byte
 	switch {
 	case n == 8 || n == 12 || n == 11:
-		digitsInto(d[:], t[:8])
-		y := int(d[0])*1000 + int(d[1])*100 + int(d[2])*10 + int(d[3])
-		if y >= 1800 && maskableDate(y, d[4:]) {
+		if eightDigitDate(t[:8]) {
 			return t[:8] + "-****"
 		}
 	case n == 6 || n == 10 || n == 9:
@@ -230,6 +228,17 @@ func MaskAt(s string, today time.Time) string {
 		}
 	}
 	return "****"
+}
+
+// eightDigitDate reports whether eight ASCII digits are a date YYYYMMDD
+// from 1800 on, the day possibly a coordination number's (+60).
+func eightDigitDate(t string) bool {
+	var d [8]byte
+	if !digitsInto(d[:], t) {
+		return false
+	}
+	y := int(d[0])*1000 + int(d[1])*100 + int(d[2])*10 + int(d[3])
+	return y >= 1800 && maskableDate(y, d[4:])
 }
 
 func maskableDate(y int, md []byte) bool {

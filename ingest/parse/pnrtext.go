@@ -149,22 +149,18 @@ func allowedSplit(n, at int) bool {
 }
 
 // dateDigits reports whether six ASCII digits are a date YYMMDD of some
-// century or eight a date YYYYMMDD from 1800 on, the day possibly a
-// coordination number's (+60).
-func dateDigits(d []byte) bool {
-	var v [8]byte
+// century or eight a date YYYYMMDD from 1800 on (eightDigitDate), the day
+// possibly a coordination number's (+60).
+func dateDigits(d string) bool {
 	switch len(d) {
 	case 6:
-		if !digitsInto(v[2:], string(d)) {
+		var v [6]byte
+		if !digitsInto(v[:], d) {
 			return false
 		}
-		return maskableDate(2000, v[4:]) // a leap year: 29 February is some century's date
+		return maskableDate(2000, v[2:]) // a leap year: 29 February is some century's date
 	case 8:
-		if !digitsInto(v[:], string(d)) {
-			return false
-		}
-		y := int(v[0])*1000 + int(v[1])*100 + int(v[2])*10 + int(v[3])
-		return y >= 1800 && maskableDate(y, v[4:])
+		return eightDigitDate(d)
 	}
 	return false
 }
@@ -214,10 +210,10 @@ func FindPNRs(s string) []PNRSpan {
 		// (YYMMDD; the tenth digit follows from the other nine), or a date
 		// of six or eight digits joined to one to three more (a birth
 		// date and part of its number)
-		if n := len(gs[i].digits); n == 9 && dateDigits(gs[i].digits[:6]) {
+		if n := len(gs[i].digits); n == 9 && dateDigits(string(gs[i].digits[:6])) {
 			add(i, i, 6)
 			continue
-		} else if (n == 6 || n == 8) && dateDigits(gs[i].digits) && i+1 < len(gs) && gs[i+1].joined && len(gs[i+1].digits) <= 3 {
+		} else if (n == 6 || n == 8) && dateDigits(string(gs[i].digits)) && i+1 < len(gs) && gs[i+1].joined && len(gs[i+1].digits) <= 3 {
 			add(i, i+1, n)
 			continue
 		}
@@ -246,7 +242,7 @@ func FindPNRs(s string) []PNRSpan {
 					d = append(d, gs[k].digits...)
 				}
 				date = total - 3
-				ok = dateDigits(d[:date])
+				ok = dateDigits(string(d[:date]))
 			}
 			if ok && !dateRange(gs, i, j) {
 				add(i, j, date)
