@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -87,4 +88,41 @@ func BenchmarkScan(b *testing.B) {
 		n += info.size
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds()/1e6, "MB/s")
+}
+
+// BenchmarkRemask masks again $EFFEKT_REMASK_CELLS (default 20 000)
+// rejected values stored under an older masking (part of a personnummer
+// each); it reports cells/s.
+func BenchmarkRemask(b *testing.B) {
+	n := 20000
+	if v, err := strconv.Atoi(os.Getenv("EFFEKT_REMASK_CELLS")); err == nil && v > 0 {
+		n = v
+	}
+	ctx := context.Background()
+	var cells int64
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		db, err := store.Open(ctx, filepath.Join(b.TempDir(), "e.duckdb"), store.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, `INSERT INTO rejected_rows SELECT 1, 'so_registrations', i, 'datum', 'nr:811218-' || (100 + i % 900), 'invalid_date', 'x' FROM range(?) t(i)`, n); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, `DELETE FROM mask_state`); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		c, err := Remask(ctx, db, slog.New(slog.DiscardHandler))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if c != int64(n) {
+			b.Fatalf("%d cells changed, want %d", c, n)
+		}
+		cells += c
+		b.StopTimer()
+		db.Close()
+	}
+	b.ReportMetric(float64(cells)/b.Elapsed().Seconds(), "cells/s")
 }

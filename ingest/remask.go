@@ -3,9 +3,14 @@ package ingest
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/effekt/effekt/ingest/parse"
@@ -45,6 +50,28 @@ func remaskTargets() []remaskTarget {
 		remaskTarget{"files", "name", scrub},
 		remaskTarget{"files", "error", scrub},
 	)
+}
+
+// ErrMaskOutdated is returned by CheckMasked for a database whose stored
+// text an older masking wrote.
+var ErrMaskOutdated = errors.New("the database holds text masked by an older version of effekt: open it for writing once (effekt ingest, effekt compute or effekt serve mask it again), then read it")
+
+// CheckMasked returns ErrMaskOutdated unless the stored text of db is
+// masked with the current masking (Remask recorded it) or no file was
+// ever loaded into it (only a load stores text): a read-only open, which
+// cannot mask it again, must not show it.
+func CheckMasked(ctx context.Context, q interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}) error {
+	var version int
+	var loaded bool
+	if err := q.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(version), 0) FROM mask_state), EXISTS (SELECT 1 FROM files)`).Scan(&version, &loaded); err != nil {
+		return fmt.Errorf("read mask_state: %w", err)
+	}
+	if version < maskVersion && loaded {
+		return ErrMaskOutdated
+	}
+	return nil
 }
 
 // Remask masks the stored text again, in one transaction, when it was
@@ -139,13 +166,39 @@ func remaskColumn(ctx context.Context, tx *sql.Tx, t remaskTarget) (int64, error
 	}); err != nil {
 		return 0, err
 	}
-	for _, c := range todo {
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`UPDATE %q SET %q = ? WHERE rowid = ?`, t.table, t.column), c.value, c.rowid); err != nil {
+	if len(todo) == 0 {
+		return 0, nil
+	}
+	// the new values go into a temporary table, remaskBatch rows a
+	// statement, and one UPDATE joins it on the rowid: an UPDATE a cell
+	// took about a millisecond each, minutes for a million cells
+	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE effekt_remask (id BIGINT, value VARCHAR)`); err != nil {
+		return 0, err
+	}
+	defer tx.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS effekt_remask`) //nolint:errcheck // a temporary table of the transaction's connection
+	for from := 0; from < len(todo); from += remaskBatch {
+		batch := todo[from:min(from+remaskBatch, len(todo))]
+		args := make([]any, 0, 2*len(batch))
+		for _, c := range batch {
+			args = append(args, c.rowid, c.value)
+		}
+		values := strings.Repeat("(?, ?), ", len(batch))
+		if _, err := tx.ExecContext(ctx, `INSERT INTO effekt_remask VALUES `+values[:len(values)-2], args...); err != nil {
 			return 0, err
 		}
 	}
+	res, err := tx.ExecContext(ctx, fmt.Sprintf(`UPDATE %q SET %q = r.value FROM effekt_remask r WHERE %q.rowid = r.id`, t.table, t.column, t.table))
+	if err != nil {
+		return 0, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != int64(len(todo)) {
+		return 0, fmt.Errorf("updated %d rows of %d (%v)", n, len(todo), err)
+	}
 	return int64(len(todo)), nil
 }
+
+// remaskBatch is how many new values one INSERT of Remask binds.
+const remaskBatch = 1000
 
 func countPNRs(ctx context.Context, tx *sql.Tx, table, column string) (int64, error) {
 	var n int64
@@ -155,4 +208,97 @@ func countPNRs(ctx context.Context, tx *sql.Tx, table, column string) (int64, er
 		}
 	})
 	return n, err
+}
+
+// maxErrorFile bounds the .error.txt files remaskErrorFiles reads: the
+// loader writes a page at most (errorText), so a larger one is not its
+// own and is left (logged).
+const maxErrorFile = 1 << 20
+
+// remaskErrorFiles masks again, with the current masking, every
+// .error.txt the loader wrote below dir (the failed folder), older
+// versions of effekt included: each line of its text but the sha256 one
+// (hex digits that are no identity), and its name as errorPath gives it.
+// A file is rewritten (through a temporary file and a rename) or renamed
+// only when that changes it, so a run over files already masked writes
+// nothing; a renamed file never replaces another. Symbolic links and
+// other non-regular files are not followed. It returns how many files it
+// changed; a file it cannot read or write is logged and left.
+func remaskErrorFiles(dir string, log *slog.Logger) int {
+	const suffix = ".error.txt"
+	changed := 0
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if !d.Type().IsRegular() || !strings.HasSuffix(d.Name(), suffix) {
+			return nil
+		}
+		fail := func(what string, err error) error {
+			log.Warn("error file not masked again", "file", scrub(path), "step", what, "err", scrub(err.Error()))
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return fail("stat", err)
+		}
+		if info.Size() > maxErrorFile {
+			return fail("size", fmt.Errorf("%d bytes: not an error file effekt wrote", info.Size()))
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return fail("read", err)
+		}
+		text := maskErrorText(string(b))
+		dst := filepath.Join(filepath.Dir(path), scrub(strings.TrimSuffix(d.Name(), suffix))+suffix)
+		if dst != path && exists(dst) {
+			dst = path // never replace another file
+		}
+		if text == string(b) && dst == path {
+			return nil
+		}
+		tmp, err := os.CreateTemp(filepath.Dir(path), ".remask-*")
+		if err != nil {
+			return fail("write", err)
+		}
+		_, werr := tmp.WriteString(text)
+		if cerr := tmp.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr == nil {
+			werr = os.Rename(tmp.Name(), dst)
+		}
+		if werr != nil {
+			os.Remove(tmp.Name())
+			return fail("write", werr)
+		}
+		if dst != path {
+			if err := os.Remove(path); err != nil {
+				return fail("remove the old name", err)
+			}
+		}
+		changed++
+		return nil
+	})
+	if err != nil {
+		log.Warn("error files not masked again", "folder", scrub(dir), "err", scrub(err.Error()))
+	}
+	if changed > 0 {
+		log.Info("error files masked again with the current masking", "folder", scrub(dir), "files", changed)
+	}
+	return changed
+}
+
+// maskErrorText masks every line of an .error.txt but its sha256 line.
+func maskErrorText(s string) string {
+	lines := strings.SplitAfter(s, "\n")
+	for i, l := range lines {
+		if !strings.HasPrefix(l, "sha256:") {
+			lines[i] = scrub(l)
+		}
+	}
+	return strings.Join(lines, "")
 }

@@ -2,6 +2,9 @@ package ingest
 
 import (
 	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -68,5 +71,66 @@ func TestRemask(t *testing.T) {
 	}
 	if got := query(`SELECT count(*)::VARCHAR FROM mask_state`); got != "1" {
 		t.Errorf("%s mask_state rows after two runs, want 1", got)
+	}
+}
+
+// TestRemaskErrorFiles: an .error.txt written by an older masking (part
+// of a personnummer in its name and text) is masked again by the next
+// run, name and text but its sha256 and time lines; one already masked,
+// a symbolic link and a file the loader did not write are left as they
+// are, and a second run changes nothing.
+func TestRemaskErrorFiles(t *testing.T) {
+	e := newEnv(t)
+	dir := filepath.Join(e.fail, "interventions")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	const sha = "0123456789811218987012345678901234567890123456789012345678901234"
+	old := "effekt could not load this file; none of its rows were loaded.\n\nfile:    lista 811218-987.csv\nkind:    interventions\n" +
+		"sha256:  " + sha + "\ntime:    2026-12-01T10:11:12Z\n\nproblem: rad 2: \"x 811218987\" is not a date\n"
+	write := func(name, text string) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	oldPath := write("lista 811218-987.csv.error.txt", old)
+	write("lista 811218-987.csv", "the failed file keeps its name\n")
+	clean := "effekt could not load this file\n\nproblem: 19811218-**** and nothing else\n"
+	cleanPath := write("b.csv.error.txt", clean)
+	big := strings.Repeat("811218987 ", maxErrorFile/10+1)
+	bigPath := write("big.csv.error.txt", big)
+	if err := os.Symlink(oldPath, filepath.Join(dir, "link 811218-987.csv.error.txt")); err != nil {
+		t.Fatal(err)
+	}
+
+	e.run()
+	newPath := filepath.Join(dir, "lista 19811218-****.csv.error.txt")
+	got, err := os.ReadFile(newPath)
+	if err != nil {
+		t.Fatalf("the masked name: %v", err)
+	}
+	want := strings.NewReplacer("lista 811218-987", "lista 19811218-****", `"x 811218987"`, `"x 19811218-****"`).Replace(old)
+	if string(got) != want {
+		t.Errorf("masked again:\n%s\nwant:\n%s", got, want)
+	}
+	if _, err := os.Lstat(oldPath); !os.IsNotExist(err) {
+		t.Errorf("the old name is still there: %v", err)
+	}
+	for p, text := range map[string]string{cleanPath: clean, bigPath: big, filepath.Join(dir, "lista 811218-987.csv"): "the failed file keeps its name\n"} {
+		if b, err := os.ReadFile(p); err != nil || string(b) != text {
+			t.Errorf("%s changed: %v", filepath.Base(p), err)
+		}
+	}
+	if target, err := os.Readlink(filepath.Join(dir, "link 811218-987.csv.error.txt")); err != nil || target != oldPath {
+		t.Errorf("the symbolic link was touched: %q %v", target, err)
+	}
+	if !strings.Contains(e.logs.String(), "files=1") {
+		t.Errorf("the log does not count one file masked again:\n%s", e.logs.String())
+	}
+	if n := remaskErrorFiles(e.fail, slog.New(slog.DiscardHandler)); n != 0 {
+		t.Errorf("a second pass changed %d files", n)
 	}
 }

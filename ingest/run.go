@@ -164,6 +164,8 @@ func Run(ctx context.Context, db *sql.DB, opt Options) (_ Summary, err error) {
 	if _, err := Remask(ctx, db, l.log); err != nil {
 		return sum, fmt.Errorf("ingest: %w", err)
 	}
+	// and so are the .error.txt files of the failed folder (a few small files)
+	remaskErrorFiles(l.opt.Failed, l.log)
 	in, err := l.discover()
 	if err != nil {
 		return sum, err

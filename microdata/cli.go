@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/effekt/effekt/access"
+	"github.com/effekt/effekt/ingest"
 	"github.com/effekt/effekt/store"
 )
 
@@ -45,6 +46,10 @@ func (c CLI) RunLocal(ctx context.Context, query string) error {
 		return err
 	}
 	defer db.Close()
+	// text an older masking stored is not shown (a writing open masks it again)
+	if err := ingest.CheckMasked(ctx, db); err != nil {
+		return fmt.Errorf("%s: %w", c.Database, err)
+	}
 	r := NewRunner(db, c.Limits, audit)
 	_, err = r.Run(ctx, access.Identity{Name: access.OSUser(), Via: "cli"}, query, r.Limits().Rows, w)
 	return err

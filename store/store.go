@@ -26,6 +26,11 @@ var migrations embed.FS
 // ErrLocked is returned when another process holds the database for writing.
 var ErrLocked = errors.New("database is in use by another effekt process (is `effekt serve` running? trigger the job through its API: POST /api/v1/jobs/{name}/run)")
 
+// ErrOutdated is returned by a read-only open of a database whose schema
+// an older version of effekt wrote: a reader must not see it as this
+// version's (a read-only open cannot migrate it).
+var ErrOutdated = errors.New("the database was last written by an older version of effekt: open it for writing once (effekt ingest, effekt compute or effekt serve bring it up to date), then read it")
+
 // Options tune how the database is opened.
 type Options struct {
 	ReadOnly bool
@@ -91,8 +96,35 @@ func Open(ctx context.Context, path string, opt Options) (*sql.DB, error) {
 			db.Close()
 			return nil, err
 		}
+	} else if err := checkSchema(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// checkSchema returns ErrOutdated unless every embedded migration is
+// recorded in db's schema_migrations.
+func checkSchema(ctx context.Context, db *sql.DB) error {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("list migrations: %w", err)
+	}
+	var tables int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'schema_migrations'`).Scan(&tables); err != nil {
+		return fmt.Errorf("read schema: %w", err)
+	}
+	if tables == 0 {
+		return ErrOutdated
+	}
+	var applied int
+	if err := db.QueryRowContext(ctx, `SELECT count(DISTINCT version) FROM schema_migrations`).Scan(&applied); err != nil {
+		return fmt.Errorf("read schema_migrations: %w", err)
+	}
+	if applied < len(names) {
+		return ErrOutdated
+	}
+	return nil
 }
 
 // CheckpointThreshold is the size of the write-ahead log past which a

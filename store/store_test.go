@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -319,5 +320,43 @@ func TestPersonKey(t *testing.T) {
 		if err := db.QueryRowContext(ctx, "SELECT "+PersonKey("?::VARCHAR"), tc.in, tc.in, tc.in).Scan(&got); err != nil || got != tc.want {
 			t.Errorf("PersonKey(%q) = %d (%v), want %d", tc.in, got, err, tc.want)
 		}
+	}
+}
+
+// TestReadOnlyOutdated: a read-only open, which cannot migrate, refuses a
+// database short of any of this version's migrations (ErrOutdated) and
+// opens a current one.
+func TestReadOnlyOutdated(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name  string
+		stale string
+		want  error
+	}{
+		{"current", ``, nil},
+		{"the latest migration missing", `DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)`, ErrOutdated},
+		{"the first migration missing", `DELETE FROM schema_migrations WHERE version = 1`, ErrOutdated},
+		{"no schema_migrations", `DROP TABLE schema_migrations`, ErrOutdated},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "e.duckdb")
+			db, err := Open(ctx, path, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.stale != "" {
+				if _, err := db.ExecContext(ctx, tc.stale); err != nil {
+					t.Fatal(err)
+				}
+			}
+			db.Close()
+			db, err = Open(ctx, path, Options{ReadOnly: true})
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("read-only open: %v, want %v", err, tc.want)
+			}
+			if err == nil {
+				db.Close()
+			}
+		})
 	}
 }

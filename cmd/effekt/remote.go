@@ -17,6 +17,7 @@ import (
 	"github.com/effekt/effekt/access"
 	"github.com/effekt/effekt/api"
 	"github.com/effekt/effekt/config"
+	"github.com/effekt/effekt/ingest"
 	"github.com/effekt/effekt/kolada"
 	"github.com/effekt/effekt/models"
 	"github.com/effekt/effekt/server/serveinfo"
@@ -55,7 +56,15 @@ func openRead(ctx context.Context, cfg config.Config, sandboxed bool) (*sql.DB, 
 	if errors.Is(err, store.ErrLocked) {
 		return nil, nil, fmt.Errorf("%s is held by another process, and no running effekt serve is recorded beside it (%s)", cfg.Paths.Database, serveinfo.Path(cfg.Paths.Database))
 	}
-	return db, nil, err
+	if err != nil {
+		return nil, nil, err
+	}
+	// text an older masking stored is not shown (a writing open masks it again)
+	if err := ingest.CheckMasked(ctx, db); err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("%s: %w", cfg.Paths.Database, err)
+	}
+	return db, nil, nil
 }
 
 // do sends one request to the server and returns the response of a 2xx
