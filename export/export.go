@@ -126,7 +126,7 @@ func Write(ctx context.Context, db *sql.DB, dir string, opt Options) (Manifest, 
 		if err := w.csv(FileCSV, values, opt.Groups); err != nil {
 			return err
 		}
-		n, err := w.parquet(ctx, db, FileParquet, FileCSV)
+		n, err := w.parquet(ctx, FileParquet, FileCSV)
 		if err != nil {
 			return err
 		}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
@@ -106,7 +105,15 @@ func (w *writer) csv(name string, values []models.Value, groups []config.Group) 
 
 // parquet converts the CSV file just written into Parquet with DuckDB, so
 // both hold exactly the same rows, and returns the number of rows written.
-func (w *writer) parquet(ctx context.Context, db *sql.DB, name, fromCSV string) (int, error) {
+// It runs on a private in-memory instance (store.OpenScratch): the
+// database's own instance may have file access turned off (effekt serve's
+// runs evaluators' SQL).
+func (w *writer) parquet(ctx context.Context, name, fromCSV string) (int, error) {
+	db, err := store.OpenScratch(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("write %s: %w", name, err)
+	}
+	defer db.Close()
 	src := store.Literal(filepath.Join(w.dir, fromCSV))
 	dst := filepath.Join(w.dir, name)
 	q := `COPY (SELECT * FROM read_csv(` + src + `, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',

@@ -108,4 +108,25 @@ var escapes = []string{
 	`SELECT current_setting('memory_limit')`,
 	`SELECT sleep_ms(600000)`,
 	`SELECT kpi FROM indicator_values ORDER BY nextval('run_id_seq')`,
+	// seen (adversary, 2026-12-02): SQL as text, bound by json_serialize_plan
+	// on the server's unsandboxed instance, read any file through the
+	// binding of read_csv, its lines quoted by the binder's errors
+	`SELECT json_serialize_plan('SELECT zzz FROM read_csv(''/etc/passwd'', header=true, delim=''\x01'')')->>'error_message' AS p`,
+	`SELECT json_serialize_plan('SELECT abs(t) FROM read_csv(''/etc/passwd'', header=true, skip=1, all_varchar=true) t')`,
+	`SELECT JSON_SERIALIZE_PLAN('COPY (SELECT 1) TO ''{DB}.x''')`,
+	`SELECT main.json_serialize_plan('ATTACH ''{DB}.other''')`,
+	`SELECT json_serialize_sql('SELECT 1')`,
+	`SELECT json_deserialize_sql(json_serialize_sql('SELECT 1'))`,
+	`SELECT * FROM indicator_values WHERE kpi = (SELECT json_serialize_plan('SELECT * FROM read_text(''/etc/passwd'')')::VARCHAR)`,
+	// seen: a macro over a refused function, expanded after the check
+	`SELECT pg_sleep(300)`,
+	// seen: table functions read as tables, without parentheses
+	`SELECT * FROM pragma_database_list`,
+	`SELECT * FROM duckdb_temporary_files`,
+	`SELECT * FROM duckdb_extensions`,
+	`SELECT * FROM duckdb_memory`,
+	`SELECT * FROM main.pragma_database_list`,
+	// parameters: nothing binds them
+	`SELECT ?`,
+	`SELECT $1`,
 }

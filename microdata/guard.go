@@ -39,11 +39,50 @@ var tableFunctions = map[string]bool{
 }
 
 // scalarFunctions are refused wherever they appear: they write (write_log,
-// sequences), read the environment or settings, or only stall.
+// sequences), read the environment or settings, only stall (sleep_ms and
+// the pg_sleep macro over it), or take SQL as a string, which the parse
+// tree holds as a mere literal: json_serialize_plan binds it (a file
+// reader's binding reads the file, and its errors quote the file's
+// lines), json_execute_serialized_sql runs it.
 var scalarFunctions = map[string]bool{
 	"write_log": true, "nextval": true, "setval": true, "currval": true, "getenv": true,
-	"current_setting": true, "sleep_ms": true, "json_execute_serialized_sql": true,
+	"current_setting": true, "sleep_ms": true, "pg_sleep": true, "json_execute_serialized_sql": true,
+	"json_serialize_plan": true, "json_serialize_sql": true, "json_deserialize_sql": true,
 	"query": true, "query_table": true,
+}
+
+// refusedParts refuse a function whose name holds one of them, whatever
+// DuckDB adds later under such a name: SQL or a plan as text, sleeping,
+// settings, secrets, the environment.
+var refusedParts = []string{"sql", "plan", "sleep", "setting", "secret", "getenv", "write_log", "serializ"}
+
+// refusedFunction reports whether a scalar, aggregate or window function
+// of this name is refused.
+func refusedFunction(name string) bool {
+	n := strings.ToLower(name)
+	if scalarFunctions[n] {
+		return true
+	}
+	for _, p := range refusedParts {
+		if strings.Contains(n, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// catalogueName reports a name under which DuckDB reads a table function
+// as a table (`FROM pragma_database_list`, `FROM duckdb_settings`): such a
+// name may be read only when it is an allowed table function (or a table
+// of the database, which never has one of these names).
+func catalogueName(name string) bool {
+	n := strings.ToLower(name)
+	for _, p := range []string{"duckdb_", "pragma_", "read_", "sniff_", "parquet_", "glob", "json_", "icu_", "which_", "test_", "query", "checkpoint", "sql_", "enable_", "disable_"} {
+		if strings.HasPrefix(n, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // plainName is a table name that no replacement scan turns into a file
@@ -127,14 +166,19 @@ func walk(v any) error {
 			if !plainName.MatchString(name) {
 				return &RefusedError{Reason: fmt.Sprintf("table %q is not a table name (file paths and URLs are not read)", name)}
 			}
-			if catalog != "" || !schemas[strings.ToLower(schema)] || hiddenTables[strings.ToLower(name)] {
+			if catalog != "" || !schemas[strings.ToLower(schema)] || hiddenTables[strings.ToLower(name)] ||
+				catalogueName(name) && !tableFunctions[strings.ToLower(name)] {
 				return &RefusedError{Reason: fmt.Sprintf("table %s.%s.%s: only the database's own tables can be read", catalog, schema, name)}
 			}
 		}
-		if cls, _ := x["class"].(string); cls == "FUNCTION" || cls == "WINDOW" || cls == "AGGREGATE" {
+		cls, _ := x["class"].(string)
+		if cls == "PARAMETER" {
+			return &RefusedError{Reason: "parameters (?, $1) are not supported: write the values into the query"}
+		}
+		if cls == "FUNCTION" || cls == "WINDOW" || cls == "AGGREGATE" {
 			name, _ := x["function_name"].(string)
-			if scalarFunctions[strings.ToLower(name)] {
-				return &RefusedError{Reason: fmt.Sprintf("function %s() is not allowed (it writes, reads settings or the environment, or stalls)", name)}
+			if refusedFunction(name) {
+				return &RefusedError{Reason: fmt.Sprintf("function %s() is not allowed (it writes, reads settings or the environment, takes SQL as text, or stalls)", name)}
 			}
 		}
 		for _, e := range x {

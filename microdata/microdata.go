@@ -17,7 +17,12 @@
 //
 // The sandbox (store.Options.Sandboxed: no file or network access, locked
 // configuration, a memory limit) is applied by whoever opens the database
-// when it can be (`effekt sql`); the checks here hold without it.
+// when it can be (`effekt sql`); `effekt serve`, whose instance also runs
+// the jobs, opens it with file and network access off
+// (store.Options.NoExternalAccess). The checks here are meant to hold
+// without either, the instance's settings hold whatever the checks miss
+// (on 2026-12-02 an adversary read files through json_serialize_plan,
+// which binds SQL given as a string, on the server's instance).
 package microdata
 
 import (

@@ -36,6 +36,13 @@ type Options struct {
 	ReadOnly bool
 	// Threads limits DuckDB's worker threads; 0 leaves DuckDB's default.
 	Threads int
+	// NoExternalAccess turns off every file and network function of SQL
+	// (read_csv, COPY, ATTACH, INSTALL, http) on the instance, for good,
+	// without locking the configuration (the jobs still set their
+	// sessions): for `effekt serve`, whose instance also runs evaluators'
+	// SQL. Its own files (database, log, spill) are still written; work
+	// that needs DuckDB to read or write other files uses OpenScratch.
+	NoExternalAccess bool
 	// Sandboxed turns off every file and network function (read_csv, COPY,
 	// ATTACH, INSTALL, http) and locks the configuration so SQL cannot turn
 	// them back on: for running SQL that people type. It is instance-wide and
@@ -72,8 +79,11 @@ func Open(ctx context.Context, path string, opt Options) (*sql.DB, error) {
 		}
 		params = append(params, "memory_limit="+opt.MemoryLimit)
 	}
-	if opt.Sandboxed {
+	switch {
+	case opt.Sandboxed:
 		params = append(params, "enable_external_access=false", "lock_configuration=true")
+	case opt.NoExternalAccess:
+		params = append(params, "enable_external_access=false")
 	}
 	if opt.Threads > 0 {
 		params = append(params, "threads="+strconv.Itoa(opt.Threads))
@@ -125,6 +135,23 @@ func checkSchema(ctx context.Context, db *sql.DB) error {
 		return ErrOutdated
 	}
 	return nil
+}
+
+// OpenScratch opens a private in-memory DuckDB instance without effekt's
+// schema, extension autoloading and autoinstalling off, for work that needs
+// DuckDB's file functions (the exports' Parquet file) on an instance no
+// evaluator's SQL reaches.
+func OpenScratch(ctx context.Context) (*sql.DB, error) {
+	connector, err := duckdb.NewConnector("?autoinstall_known_extensions=false&autoload_known_extensions=false", nil)
+	if err != nil {
+		return nil, fmt.Errorf("open scratch database: %w", err)
+	}
+	db := sql.OpenDB(connector)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open scratch database: %w", err)
+	}
+	return db, nil
 }
 
 // CheckpointThreshold is the size of the write-ahead log past which a

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"errors"
 	"io/fs"
@@ -358,5 +359,61 @@ func TestReadOnlyOutdated(t *testing.T) {
 				db.Close()
 			}
 		})
+	}
+}
+
+// TestNoExternalAccess: an instance opened with NoExternalAccess (effekt
+// serve's, which runs evaluators' SQL) reads and writes no file through
+// SQL, whatever a check above it misses, yet its jobs still set their
+// sessions, write, checkpoint and spill to disk; OpenScratch's instance
+// keeps file access for the exports.
+func TestNoExternalAccess(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	secret := filepath.Join(dir, "key.txt")
+	if err := os.WriteFile(secret, []byte("key\nDEMO-KEY\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(ctx, filepath.Join(dir, "e.duckdb"), Options{NoExternalAccess: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{
+		`SELECT * FROM read_csv(` + Literal(secret) + `)`,
+		`SELECT json_serialize_plan('SELECT zzz FROM read_csv(` + strings.ReplaceAll(Literal(secret), "'", "''") + `, header = true)')::VARCHAR`,
+		`COPY (SELECT 1) TO ` + Literal(filepath.Join(dir, "out.csv")),
+		`ATTACH ` + Literal(filepath.Join(dir, "other.duckdb")) + ` AS other`,
+		`SET enable_external_access = true`,
+	} {
+		var s sql.NullString
+		err := db.QueryRowContext(ctx, q).Scan(&s)
+		if err == nil && strings.Contains(s.String, "DEMO-KEY") || err == nil && !strings.Contains(s.String, "disabled by configuration") {
+			t.Errorf("%s: %q, %v; want it refused", q, s.String, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out.csv")); err == nil {
+		t.Error("COPY wrote a file")
+	}
+	for _, q := range []string{
+		`SET SESSION preserve_insertion_order = false`,
+		`RESET SESSION preserve_insertion_order`,
+		`SET memory_limit = '64MB'`,
+		`CREATE TABLE big AS SELECT i, md5(i::VARCHAR) AS h FROM range(3000000) t(i)`,
+		`CREATE TABLE sorted AS SELECT * FROM big ORDER BY h`,
+		`CHECKPOINT`,
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	scratch, err := OpenScratch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer scratch.Close()
+	var n int
+	if err := scratch.QueryRowContext(ctx, `SELECT count(*) FROM read_csv(`+Literal(secret)+`, header = true)`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("scratch instance read_csv: %d rows, %v; want 1", n, err)
 	}
 }

@@ -68,7 +68,13 @@ func (c *commonFlags) load() (config.Config, error) {
 // older personnummer masking masked again first (ingest.Remask), so that
 // no command or server publishes it before the next ingest.
 func openDB(ctx context.Context, cfg config.Config) (*sql.DB, error) {
-	db, err := store.Open(ctx, cfg.Paths.Database, store.Options{})
+	return openDBWith(ctx, cfg, store.Options{})
+}
+
+// openDBWith is openDB with the store options opt (serve turns its
+// instance's file access off).
+func openDBWith(ctx context.Context, cfg config.Config, opt store.Options) (*sql.DB, error) {
+	db, err := store.Open(ctx, cfg.Paths.Database, opt)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/effekt/effekt/config"
+	"github.com/effekt/effekt/export"
 	"github.com/effekt/effekt/server/serveinfo"
 )
 
@@ -72,6 +73,8 @@ func TestCLIWhileServeRuns(t *testing.T) {
 		{[]string{"indicators", "--config", cfgPath, "--headline"}, 0, "EF101  Samhällsorientering"},
 		{[]string{"sql", "--config", cfgPath, "SELECT count(*) AS n FROM files", "--format", "json"}, 0, `"n": 9`},
 		{[]string{"export", "--config", cfgPath}, 0, "(as_of "},
+		// the server's instance runs evaluators' SQL: SQL given as text is refused
+		{[]string{"sql", "--config", cfgPath, "SELECT json_serialize_plan('SELECT * FROM read_csv(''" + cfgPath + "'')')"}, 1, "json_serialize_plan() is not allowed"},
 	}
 	for _, s := range steps {
 		out, errOut, code := cli(t, dir, s.args...)
@@ -79,7 +82,9 @@ func TestCLIWhileServeRuns(t *testing.T) {
 			t.Fatalf("effekt %s: exit %d, want %d with %q\nstdout:\n%s\nstderr:\n%s\nserver:\n%s", strings.Join(s.args, " "), code, s.code, s.contains, out, errOut, logs.String())
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "exports")); err != nil {
-		t.Errorf("the server's export job wrote no exports: %v", err)
+	// the Parquet file too, which DuckDB writes on a scratch instance (the
+	// server's own has file access off)
+	if info, err := os.Stat(filepath.Join(dir, "exports", export.FileParquet)); err != nil || info.Size() == 0 {
+		t.Errorf("the server's export job wrote no Parquet file: %v", err)
 	}
 }

@@ -37,7 +37,10 @@ func init() {
 				if err := checkListen(cfg.Listen); err != nil {
 					return err
 				}
-				db, err := openDB(cmd.Context(), cfg)
+				// the instance also runs evaluators' SQL: no SQL on it reads
+				// or writes a file (the exports' Parquet is written on a
+				// scratch instance), whatever a check might miss
+				db, err := openDBWith(cmd.Context(), cfg, store.Options{NoExternalAccess: true})
 				if errors.Is(err, store.ErrLocked) {
 					if srv, serr := runningServer(cfg.Paths.Database); serr == nil {
 						return fmt.Errorf("%s is already served by effekt serve (pid %d) at %s", cfg.Paths.Database, srv.info.PID, srv.info.URL)
