@@ -8,6 +8,9 @@
 //     has exactly one suppressed term, so no suppressed cell can be
 //     recovered by one subtraction. Further cells are suppressed, smallest
 //     cohort first (ties in key order), until none does;
+//   - interval protection (bounds.go): afterwards propagating the bounds
+//     every reader knows through the relations pins no suppressed cell's
+//     count, nor its numerator to a value above 0;
 //   - the result depends only on the cells, min_n and the areas (not on the
 //     order of the input).
 //
@@ -48,10 +51,13 @@ func (k Key) less(o Key) int {
 	return cmp.Or(cmp.Compare(k.KPI, o.KPI), cmp.Compare(k.Area, o.Area), cmp.Compare(k.Period, o.Period), cmp.Compare(k.Gender, o.Gender))
 }
 
-// Cell is one cell with its cohort count.
+// Cell is one cell with its cohort count and, when it has one, its
+// numerator (the persons of the cohort with the outcome).
 type Cell struct {
 	Key
-	N int64 // denominator: the cohort count
+	N    int64 // denominator: the cohort count
+	K    int64 // numerator, when HasK
+	HasK bool
 }
 
 // Areas describes the aggregates: the configured groups (id → member
@@ -70,7 +76,15 @@ type Relation struct {
 	Terms []Key
 }
 
-// Leak is a suppressed cell recoverable by one subtraction.
+// BoundsRule names the leaks found by interval propagation: the relations
+// together with the bounds every reader knows (a suppressed row's count
+// is at least 1, counts are whole, a numerator lies between 0 and its
+// count) pin the cell to one value.
+const BoundsRule = "relations and bounds (suppressed count ≥ 1, 0 ≤ numerator ≤ count) pin it"
+
+// Leak is a suppressed cell recoverable by one subtraction, or pinned by
+// the relations and bounds together (Relation.Rule BoundsRule, Total the
+// cell itself).
 type Leak struct {
 	Cell     Key
 	Relation Relation
@@ -87,7 +101,8 @@ func Suppress(cells []Cell, minN int, areas Areas) (suppressed []bool, primary, 
 		}
 	}
 	g := build(cells, areas)
-	// count[r] is the number of suppressed terms (total included) of r.
+	// count[r] is the number of suppressed terms (total included) of r;
+	// work holds the relations with one.
 	count := make([]int, len(g.rels))
 	var work []int32
 	for r, terms := range g.rels {
@@ -100,39 +115,54 @@ func Suppress(cells []Cell, minN int, areas Areas) (suppressed []bool, primary, 
 			work = append(work, int32(r))
 		}
 	}
-	for len(work) > 0 {
-		r := work[0]
-		work = work[1:]
-		if count[r] != 1 {
-			continue
-		}
-		best := int32(-1)
-		for _, i := range g.rels[r] {
-			if suppressed[i] {
-				continue
-			}
-			if best < 0 || cells[i].N < cells[best].N || (cells[i].N == cells[best].N && cells[i].Key.less(cells[best].Key) < 0) {
-				best = i
-			}
-		}
-		if best < 0 {
-			continue // a relation of one term: nothing else to hide it behind
-		}
-		suppressed[best] = true
-		complementary++
-		for _, r2 := range g.of[best] {
-			count[r2]++
-			if count[r2] == 1 {
-				work = append(work, r2)
+	var hidden []int32 // what hide hid, for protect
+	hide := func(i int32) {
+		suppressed[i] = true
+		hidden = append(hidden, i)
+		for _, r := range g.of[i] {
+			count[r]++
+			if count[r] == 1 {
+				work = append(work, r)
 			}
 		}
 	}
+	// single hides, for each relation with one suppressed term, its
+	// smallest other term, until none has one
+	single := func() int {
+		added := 0
+		for len(work) > 0 {
+			r := work[0]
+			work = work[1:]
+			if count[r] != 1 {
+				continue
+			}
+			best := int32(-1)
+			for _, i := range g.rels[r] {
+				if suppressed[i] {
+					continue
+				}
+				if best < 0 || cells[i].N < cells[best].N || (cells[i].N == cells[best].N && cells[i].Key.less(cells[best].Key) < 0) {
+					best = i
+				}
+			}
+			if best < 0 {
+				continue // a relation of one term: nothing else to hide it behind
+			}
+			hide(best)
+			added++
+		}
+		return added
+	}
+	complementary = single()
+	complementary += protect(g, cells, suppressed, hide, single, &hidden)
 	return suppressed, primary, complementary
 }
 
-// Audit lists every suppressed cell that one published relation gives away:
-// a relation with exactly one suppressed term. cells are the published
-// cells and suppressed their status, index for index.
+// Audit lists every suppressed cell that one published relation gives away
+// (a relation with exactly one suppressed term), and every one the
+// relations and bounds pin (BoundsRule). cells are the published cells
+// and suppressed their status, index for index; a cell's numerator counts
+// when HasK.
 func Audit(cells []Cell, suppressed []bool, areas Areas) []Leak {
 	g := build(cells, areas)
 	var out []Leak
@@ -153,6 +183,15 @@ func Audit(cells []Cell, suppressed []bool, areas Areas) []Leak {
 		}
 		out = append(out, Leak{Cell: cells[at].Key, Relation: rel})
 	}
+	found := make(map[Key]bool, len(out))
+	for _, l := range out {
+		found[l.Cell] = true
+	}
+	for _, i := range pinnedCells(g, cells, suppressed, true) {
+		if !found[cells[i].Key] {
+			out = append(out, Leak{Cell: cells[i].Key, Relation: Relation{Rule: BoundsRule, Total: cells[i].Key}})
+		}
+	}
 	slices.SortFunc(out, func(a, b Leak) int {
 		return cmp.Or(a.Cell.less(b.Cell), cmp.Compare(a.Relation.Rule, b.Relation.Rule), a.Relation.Total.less(b.Relation.Total))
 	})
@@ -161,9 +200,17 @@ func Audit(cells []Cell, suppressed []bool, areas Areas) []Leak {
 
 // graph holds the relations over cell indices: rels[r][0] is the total.
 type graph struct {
-	rels [][]int32
-	rule []string
-	of   [][]int32 // cell index -> relations holding it
+	rels    [][]int32
+	rule    []string
+	of      [][]int32 // cell index -> relations holding it
+	slices  []sliceRels
+	sliceOf []int32 // cell index -> its slice in slices
+}
+
+// sliceRels are the relations and cells of one indicator and period
+// (relations never cross them).
+type sliceRels struct {
+	rels, cells []int32
 }
 
 func (g *graph) add(rule string, terms []int32) {
@@ -185,7 +232,7 @@ type slice struct {
 
 // build derives every relation among the existing cells, in a fixed order.
 func build(cells []Cell, areas Areas) *graph {
-	g := &graph{of: make([][]int32, len(cells))}
+	g := &graph{of: make([][]int32, len(cells)), sliceOf: make([]int32, len(cells))}
 	// per kpi and period: area -> cell index per gender (T, K, M; -1 absent)
 	present := map[slice]map[string]*[3]int32{}
 	hasKM := map[string]bool{}
@@ -213,6 +260,7 @@ func build(cells []Cell, areas Areas) *graph {
 	}
 	sortSlices(keys)
 	for _, s := range keys {
+		first := int32(len(g.rels))
 		m := present[s]
 		byGender := hasKM[s.kpi]
 		if areas.ByGender != nil {
@@ -269,6 +317,20 @@ func build(cells []Cell, areas Areas) *graph {
 				g.add(ag.rule, terms)
 			}
 		}
+		sr := sliceRels{}
+		for r := first; r < int32(len(g.rels)); r++ {
+			sr.rels = append(sr.rels, r)
+		}
+		for _, at := range m {
+			for _, i := range at {
+				if i >= 0 {
+					sr.cells = append(sr.cells, i)
+					g.sliceOf[i] = int32(len(g.slices))
+				}
+			}
+		}
+		slices.Sort(sr.cells)
+		g.slices = append(g.slices, sr)
 	}
 	return g
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func cell(kpi, area string, period int, gender string, n int64) Cell {
-	return Cell{Key{kpi, area, period, gender}, n}
+	return Cell{Key: Key{kpi, area, period, gender}, N: n}
 }
 
 func suppressedKeys(cells []Cell, sup []bool) []string {
@@ -132,8 +132,9 @@ func TestAuditFindsLeak(t *testing.T) {
 }
 
 // TestSuppressRandom builds consistent random tables (counties, Riket,
-// groups and genders summing exactly) and checks that after Suppress no
-// relation leaks, that the result does not depend on input order, and that
+// groups and genders summing exactly, cohorts and numerators) and checks
+// that after Suppress no relation leaks and no bounds pin a suppressed
+// cell, that the result does not depend on input order, and that
 // every primary cell is suppressed.
 func TestSuppressRandom(t *testing.T) {
 	groups := map[string][]string{"G0001": {"0127", "0136", "0126", "0140", "0192", "0128", "0181", "0138"}, "G0002": {"0127", "0136", "0126", "0140", "0192", "0128", "0181", "0138", "0182", "0120"}}
@@ -145,8 +146,8 @@ func TestSuppressRandom(t *testing.T) {
 	}
 	for seed := uint64(1); seed <= 20; seed++ {
 		r := rand.New(rand.NewPCG(seed, 7))
-		sums := map[Key]int64{}
-		addTo := func(k Key, n int64) { sums[k] += n }
+		sums, succ := map[Key]int64{}, map[Key]int64{}
+		addTo := func(k Key, n, s int64) { sums[k] += n; succ[k] += s }
 		for _, kpi := range []string{"EF101", "EF303"} {
 			for _, m := range munis {
 				if r.IntN(4) == 0 {
@@ -156,10 +157,11 @@ func TestSuppressRandom(t *testing.T) {
 				if k+mm == 0 {
 					continue
 				}
+				sk, sm := int64(r.IntN(int(k)+1)), int64(r.IntN(int(mm)+1))
 				for _, g := range []struct {
-					g string
-					n int64
-				}{{"T", k + mm}, {"K", k}, {"M", mm}} {
+					g    string
+					n, s int64
+				}{{"T", k + mm, sk + sm}, {"K", k, sk}, {"M", mm, sm}} {
 					if g.n == 0 {
 						continue
 					}
@@ -170,14 +172,15 @@ func TestSuppressRandom(t *testing.T) {
 						}
 					}
 					for _, a := range areas {
-						addTo(Key{kpi, a, 2024, g.g}, g.n)
+						addTo(Key{kpi, a, 2024, g.g}, g.n, g.s)
 					}
 				}
 			}
 		}
 		var cells []Cell
 		for k, n := range sums {
-			cells = append(cells, Cell{k, n})
+			// EF303's cells have no numerator (a median), EF101's have one
+			cells = append(cells, Cell{Key: k, N: n, K: succ[k], HasK: k.KPI == "EF101"})
 		}
 		slices.SortFunc(cells, func(a, b Cell) int { return a.Key.less(b.Key) })
 		sup, p, _ := Suppress(cells, 5, Areas{Groups: groups})
@@ -203,5 +206,87 @@ func TestSuppressRandom(t *testing.T) {
 		if got := suppressedKeys(shuffled, sup2); !slices.Equal(got, want) {
 			t.Fatalf("seed %d: order changes the result", seed)
 		}
+	}
+}
+
+// TestBoundsPin: the adversary's case of 2026-12-02 on the demo data, in
+// small. Seven municipalities of Stockholms län with one person each are
+// suppressed, and the county and Riket publish 7: no relation has one
+// suppressed term, yet each suppressed row holds at least one person, so
+// each holds exactly one. Audit finds the seven; Suppress hides the
+// county and Riket too (the smallest, then the next, until nothing is
+// pinned), and then Audit finds none.
+func TestBoundsPin(t *testing.T) {
+	munis := []string{"0120", "0136", "0140", "0180", "0181", "0183", "0187"}
+	var cells []Cell
+	for _, m := range munis {
+		cells = append(cells, cell("EF101", m, 2021, "T", 1))
+	}
+	cells = append(cells, cell("EF101", "0001", 2021, "T", 7), cell("EF101", "0000", 2021, "T", 7))
+	areas := Areas{ByGender: func(string) bool { return false }}
+	old := make([]bool, len(cells))
+	for i := range munis {
+		old[i] = true
+	}
+	leaks := Audit(cells, old, areas)
+	var got []string
+	for _, l := range leaks {
+		if l.Relation.Rule != BoundsRule {
+			t.Errorf("leak by %q, want only bounds leaks", l.Relation.Rule)
+		}
+		got = append(got, l.Cell.String())
+	}
+	if len(got) != 7 {
+		t.Errorf("Audit of the seven suppressed: %q, want the seven", got)
+	}
+	sup, p, c := Suppress(cells, 5, areas)
+	if want := append(slices.Clone(munis), "0001", "0000"); p != 7 || c != 2 || !slices.Equal(sup, slices.Repeat([]bool{true}, len(want))) {
+		t.Errorf("Suppress: %v, primary %d, complementary %d; want all 9 hidden, 7 and 2", suppressedKeys(cells, sup), p, c)
+	}
+	if leaks := Audit(cells, sup, areas); len(leaks) != 0 {
+		t.Errorf("after Suppress: %v", leaks)
+	}
+}
+
+// TestBoundsNumerator: numerators pin too — the adversary's G0001 of
+// 2026-12-02 in small. Salem (0128) publishes T = 6 with 2 outcomes, its K
+// and M (3 persons, 1 outcome each) are suppressed, and so are all of
+// Nynäshamn (0192) and Nykvarn (0140, men only). The group publishes K
+// with 7 outcomes and M with 5, Botkyrka (0127) K 6 and M 4: the
+// suppressed women's outcomes sum to 1 and the men's to 1, so each is at
+// most 1, and Salem's two, summing to 2, are 1 each. No relation has one
+// suppressed term and no count is pinned. Audit finds Salem K and M;
+// Suppress hides Salem's T too (the smallest published term next to
+// them), after which nothing is pinned. A numerator pinned to 0 (all of
+// Nynäshamn's) is not a leak: a published 0 outcomes of at least min_n
+// says as much of every part.
+func TestBoundsNumerator(t *testing.T) {
+	nk := func(area, g string, n, k int64) Cell {
+		return Cell{Key: Key{"EF101", area, 2025, g}, N: n, K: k, HasK: true}
+	}
+	cells := []Cell{
+		nk("0127", "T", 20, 10), nk("0127", "K", 10, 6), nk("0127", "M", 10, 4),
+		nk("0128", "T", 6, 2), nk("0128", "K", 3, 1), nk("0128", "M", 3, 1),
+		nk("0192", "T", 4, 0), nk("0192", "K", 2, 0), nk("0192", "M", 2, 0),
+		nk("0140", "T", 2, 0), nk("0140", "M", 2, 0),
+		nk("G0001", "T", 32, 12), nk("G0001", "K", 15, 7), nk("G0001", "M", 17, 5),
+	}
+	areas := Areas{Groups: map[string][]string{"G0001": {"0127", "0128", "0140", "0192"}}}
+	hidden := []bool{false, false, false, false, true, true, true, true, true, true, true, false, false, false}
+	var got []string
+	for _, l := range Audit(cells, hidden, areas) {
+		got = append(got, l.Cell.String()+": "+l.Relation.Rule)
+	}
+	if want := []string{"EF101 0128 2025 K: " + BoundsRule, "EF101 0128 2025 M: " + BoundsRule}; !slices.Equal(got, want) {
+		t.Errorf("Audit: %q, want %q", got, want)
+	}
+	sup, p, c := Suppress(cells, 5, areas)
+	want := slices.Clone(hidden)
+	want[3] = true // Salem T
+	if !slices.Equal(sup, want) || p != 7 || c != 1 {
+		t.Errorf("Suppress: %v (primary %d, complementary %d), want %v (7, 1)", suppressedKeys(cells, sup), p, c, suppressedKeys(cells, want))
+	}
+	if leaks := Audit(cells, sup, areas); len(leaks) != 0 {
+		t.Errorf("after Suppress: %v", leaks)
 	}
 }

@@ -42,7 +42,7 @@ func Read(dir string) (Published, error) {
 	for i, h := range head {
 		col[h] = i
 	}
-	for _, want := range []string{"kpi", "municipality", "period", "gender", "denominator", "status"} {
+	for _, want := range []string{"kpi", "municipality", "period", "gender", "numerator", "denominator", "status"} {
 		if _, ok := col[want]; !ok {
 			return p, fmt.Errorf("read export %s: no column %q", FileCSV, want)
 		}
@@ -65,7 +65,14 @@ func Read(dir string) (Published, error) {
 				return p, fmt.Errorf("read export %s line %d: denominator %q: %w", FileCSV, line, d, err)
 			}
 		}
-		p.Cells = append(p.Cells, disclosure.Cell{Key: disclosure.Key{KPI: rec[col["kpi"]], Area: rec[col["municipality"]], Period: period, Gender: rec[col["gender"]]}, N: n})
+		c := disclosure.Cell{Key: disclosure.Key{KPI: rec[col["kpi"]], Area: rec[col["municipality"]], Period: period, Gender: rec[col["gender"]]}, N: n}
+		if k := rec[col["numerator"]]; k != "" {
+			if c.K, err = strconv.ParseInt(k, 10, 64); err != nil {
+				return p, fmt.Errorf("read export %s line %d: numerator %q: %w", FileCSV, line, k, err)
+			}
+			c.HasK = true
+		}
+		p.Cells = append(p.Cells, c)
 		p.Suppressed = append(p.Suppressed, rec[col["status"]] == models.StatusSuppressed)
 	}
 	p.Areas.Groups = map[string][]string{}

@@ -166,7 +166,11 @@ func suppress(vals []models.Value, opt Options) (sup []bool, primary, complement
 			base[i] = b
 			continue
 		}
-		cells = append(cells, disclosure.Cell{Key: key(v.KPI, v), N: *v.Denominator})
+		c := disclosure.Cell{Key: key(v.KPI, v), N: *v.Denominator}
+		if v.Numerator != nil {
+			c.K, c.HasK = *v.Numerator, true
+		}
+		cells = append(cells, c)
 		own = append(own, i)
 	}
 	hidden, primary, complementary := disclosure.Suppress(cells, opt.MinN, Areas(opt.Groups))
@@ -386,6 +390,9 @@ func Cells(s *Snapshot) ([]disclosure.Cell, []bool) {
 		cells[i].Key = disclosure.Key{KPI: v.KPI, Area: v.Municipality, Period: v.Period, Gender: v.Gender}
 		if v.Denominator != nil {
 			cells[i].N = *v.Denominator
+		}
+		if v.Numerator != nil {
+			cells[i].K, cells[i].HasK = *v.Numerator, true
 		}
 		sup[i] = v.Status == models.StatusSuppressed
 	}

@@ -15,7 +15,7 @@ import (
 )
 
 // errLeaks makes `effekt audit disclosure` exit 1 when it found cells.
-var errLeaks = errors.New("suppressed cells recoverable by one subtraction")
+var errLeaks = errors.New("suppressed cells recoverable by subtraction or by bounds")
 
 func init() {
 	register(func() *cobra.Command {
@@ -110,6 +110,12 @@ func writeLeaks(w io.Writer, source string, cells []disclosure.Cell, sup []bool,
 			return err
 		}
 	}
-	_, err := fmt.Fprintf(w, "%d cells recoverable by one subtraction\n", len(leaks))
+	bounds := 0
+	for _, l := range leaks {
+		if l.Relation.Rule == disclosure.BoundsRule {
+			bounds++
+		}
+	}
+	_, err := fmt.Fprintf(w, "%d cells recoverable: %d by one subtraction, %d by relations and bounds\n", len(leaks), len(leaks)-bounds, bounds)
 	return err
 }

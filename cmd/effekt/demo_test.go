@@ -29,6 +29,8 @@ import (
 	"time"
 
 	"github.com/effekt/effekt/config"
+	"github.com/effekt/effekt/disclosure"
+	"github.com/effekt/effekt/export"
 	"github.com/effekt/effekt/sample"
 	"github.com/effekt/effekt/store"
 )
@@ -406,6 +408,23 @@ func TestDemoEndToEnd(t *testing.T) {
 	}
 	t.Run("exports", func(t *testing.T) {
 		checkExports(t, filepath.Join(d.dir, "exports"), d.before.tables["indicator_values"])
+	})
+	// the demo's exports are where an adversary pinned suppressed cells by
+	// bounds on 2026-12-02 (96 counts, 88 numerators): none now
+	t.Run("disclosure", func(t *testing.T) {
+		p, err := export.Read(filepath.Join(d.dir, "exports"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sup := 0
+		for _, s := range p.Suppressed {
+			if s {
+				sup++
+			}
+		}
+		if leaks := disclosure.Audit(p.Cells, p.Suppressed, p.Areas); len(leaks) != 0 || sup == 0 {
+			t.Errorf("demo exports: %d suppressed cells, %d recoverable, first %+v", sup, len(leaks), leaks[:min(1, len(leaks))])
+		}
 	})
 	t.Run("dashboards", func(t *testing.T) { checkDashboards(t, filepath.Join(d.dir, "dashboards")) })
 }
