@@ -36,7 +36,7 @@ func (p *pages) serveCSV(w http.ResponseWriter, r *http.Request) {
 	for i := range d.Interventions {
 		in := &d.Interventions[i]
 		if f.Match(in) {
-			_ = cw.Write(csvRow(in))
+			_ = cw.Write(defuse(csvRow(in)))
 		}
 	}
 	cw.Flush()
@@ -66,10 +66,10 @@ func csvRow(in *Intervention) []string {
 	}
 	n, val, lo, hi := "", "", "", ""
 	switch s := fg.Share; {
-	case s.SuppressedComplementary:
-		status = append(status, "andel: dold (skyddar en annan dold uppgift)")
 	case s.Suppressed && s.HasCohort:
-		status = append(status, "andel: färre än min_n avslutade")
+		// one word for both reasons: telling them apart told a reader
+		// whether the hidden count was below min_n (2026-12-02)
+		status = append(status, "andel: dold")
 	case !s.Suppressed:
 		n, val, lo, hi = strconv.FormatInt(s.N, 10), formatFloat(s.Value, 1), formatFloat(s.Low, 1), formatFloat(s.High, 1)
 	}
@@ -92,4 +92,19 @@ func optInt(v *int64) string {
 		return ""
 	}
 	return strconv.FormatInt(*v, 10)
+}
+
+// defuse makes every cell that a spreadsheet would read as a formula (it
+// begins with =, +, -, @, a tab or a carriage return: OWASP's CSV
+// injection) plain text by a leading apostrophe, which spreadsheets show
+// as nothing. The catalogue's text comes from outside (2026-12-02: a
+// name =HYPERLINK(…) was served as written). A number's own minus sign
+// never starts a cell here: the figures are not negative.
+func defuse(row []string) []string {
+	for i, c := range row {
+		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+			row[i] = "'" + c
+		}
+	}
+	return row
 }
