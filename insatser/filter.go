@@ -1,7 +1,6 @@
 package insatser
 
 import (
-	"unicode/utf8"
 	"context"
 	"fmt"
 	"net/http"
@@ -10,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/effekt/effekt/geo"
 )
