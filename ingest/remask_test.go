@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -23,13 +24,14 @@ func TestRemask(t *testing.T) {
 		}
 	}
 	exec(`INSERT INTO files (file_id, path, name, kind, sha256, size_bytes, status, started_at, finished_at, duration_ms, error, rows_read, rows_loaded, rows_rejected, rows_replaced)
-		VALUES (1, 'interventions/lista 811218-987.csv', 'lista 811218-987.csv', 'interventions', 'x', 1, 'loaded', now(), now(), 1, NULL, 4, 2, 2, 0),
+		VALUES (1, 'interventions/lista 811218-987.csv', 'lista 811218-987.csv', 'interventions', 'x', 1, 'loaded', now(), now(), 1, NULL, 5, 2, 3, 0),
 		       (2, 'so_registrations/a.csv', 'a.csv', 'so_registrations', 'y', 1, 'failed', now(), now(), 1, 'rad 2: x 811218987', 0, 0, 0, 0)`)
 	ins := `INSERT INTO interventions (intervention_id, name, provider_municipality, category, description, contact, file_id, line) VALUES (?, ?, '0127', 'arbete', ?, ?, 1, ?)`
 	exec(ins, "K-1", "Jobbspår", "Ring 19811218 987 för plats", "08-123 45 67", 2)
 	exec(ins, "K-811218-987", "Språkpraktik 2", "Svenska på arbetsplatsen", "tel 081234567", 3)
 	exec(`INSERT INTO rejected_rows VALUES (1, 'interventions', 4, 'start', 'x 811218987', 'invalid_date', '"x 811218987" is not a date (expected YYYY-MM-DD)'),
-	                                        (1, 'interventions', 5, 'start', '2019-02-30', 'invalid_date', '"2019-02-30" is not a date (expected YYYY-MM-DD)')`)
+	                                        (1, 'interventions', 5, 'start', '2019-02-30', 'invalid_date', '"2019-02-30" is not a date (expected YYYY-MM-DD)'),
+	                                        (1, 'interventions', 6, 'start', 'x 800101_1234', 'invalid_date', 'not a date')`)
 	exec(`DELETE FROM mask_state`)
 
 	e.run()
@@ -52,7 +54,9 @@ func TestRemask(t *testing.T) {
 		{`SELECT value FROM rejected_rows WHERE line = 4`, "x 19811218-****"},
 		{`SELECT message FROM rejected_rows WHERE line = 4`, `"x 19811218-****" is not a date (expected YYYY-MM-DD)`},
 		{`SELECT value FROM rejected_rows WHERE line = 5`, "2019-02-30"},
-		{`SELECT string_agg(version || ':' || cells, ',') FROM mask_state`, "2:6"}, // description, name, path, error, value, message,
+		// masking version 3: an underscore joins the parts too
+		{`SELECT value FROM rejected_rows WHERE line = 6`, "x 19800101-****"},
+		{`SELECT string_agg(version || ':' || cells, ',') FROM mask_state`, strconv.Itoa(maskVersion) + ":7"}, // description, name, path, error, value, message, value
 	}
 	for _, tc := range tests {
 		if got := query(tc.q); got != tc.want {

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	pnr "github.com/effekt/effekt/ingest/parse"
 )
 
 // TestDefuse: a catalogue cell a spreadsheet would run as a formula is
@@ -37,5 +39,14 @@ func TestFilterBounded(t *testing.T) {
 	}
 	if len(f.Query(false)) > 3*(2*maxFilterValue+maxFilterText)+100 {
 		t.Errorf("query string %d bytes", len(f.Query(false)))
+	}
+}
+
+// TestSearchTextJoinsNoPersonnummer: fields masked one by one at load
+// must not make a personnummer when joined for the search.
+func TestSearchTextJoinsNoPersonnummer(t *testing.T) {
+	in := &Intervention{ID: "Z-002-19800101", Name: "1234 kurs", Category: "Grupp 19800101", Description: "1234 deltagare"}
+	if got := searchText(in); pnr.HasPNR(got) {
+		t.Errorf("searchText %q holds a personnummer shape", got)
 	}
 }

@@ -144,13 +144,16 @@ func (f Filter) Match(in *Intervention) bool {
 	return true
 }
 
-// searchText is what the free text searches, lower case.
+// searchText is what the free text searches, lower case: the fields one
+// per line. Each field is masked on its own at load; joined by a space, a
+// category "Grupp 19800101" and a description "1234 deltagare" made a
+// personnummer of two (2026-12-02), and a line break is no separator.
 func searchText(in *Intervention) string {
 	parts := []string{in.ID, in.Name, in.ProviderName, in.Category, in.Description, in.TargetGroup, in.Location}
 	for _, l := range in.Languages {
 		parts = append(parts, LanguageName(l))
 	}
-	return strings.ToLower(strings.Join(parts, " "))
+	return strings.ToLower(strings.Join(parts, "\n"))
 }
 
 func formatFloat(v float64, prec int) string { return strconv.FormatFloat(v, 'f', prec, 64) }

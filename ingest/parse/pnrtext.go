@@ -41,6 +41,23 @@ func digitValue(r rune) (byte, bool) {
 	return 0, false
 }
 
+// scriptDigits are the superscript and subscript digits (Unicode No, not
+// Nd): not digits to parse a value with (FoldDigits leaves them), but a
+// reader reads "800101-¹²³⁴" as a personnummer all the same, so the
+// personnummer scanner counts them (pnrDigit).
+var scriptDigits = map[rune]byte{
+	'⁰': 0, '¹': 1, '²': 2, '³': 3, '⁴': 4, '⁵': 5, '⁶': 6, '⁷': 7, '⁸': 8, '⁹': 9,
+	'₀': 0, '₁': 1, '₂': 2, '₃': 3, '₄': 4, '₅': 5, '₆': 6, '₇': 7, '₈': 8, '₉': 9,
+}
+
+// pnrDigit is digitValue, superscript and subscript digits included.
+func pnrDigit(r rune) (byte, bool) {
+	if v, ok := scriptDigits[r]; ok {
+		return v, true
+	}
+	return digitValue(r)
+}
+
 // FoldDigits returns s with every decimal digit of any script (fullwidth
 // ２, Arabic-Indic ٢, Devanagari २ …) replaced by its ASCII digit.
 func FoldDigits(s string) string {
@@ -68,15 +85,23 @@ func FoldDigits(s string) string {
 
 // isSep reports a character people type between the parts of a
 // personnummer: - + / . and spaces, with their fullwidth, small and dash
-// variants (any Unicode dash, minus sign, fraction slash, any space).
+// variants (any Unicode dash, minus sign, fraction slash, any space), and
+// the other punctuation a reader still reads a number through (_ , : ; ~
+// * ' # = and tab: "800101_1234" was shown as written, 2026-12-02).
 func isSep(r rune) bool {
 	switch r {
-	case '-', '+', '/', '.', ' ', '\u2212', '\u2044', '\u2215', '\u2027', '\u00B7', '\u30FB',
+	case '-', '+', '/', '.', ' ', '_', ',', ':', ';', '~', '*', '\'', '#', '=', '\t',
+		'\u2212', '\u2044', '\u2215', '\u2027', '\u00B7', '\u30FB',
 		'\uFF0B', '\uFF0D', '\uFF0E', '\uFF0F', '\uFE62', '\uFE63', '\uFE52', '\uFF65':
 		return true
 	}
 	return r >= utf8.RuneSelf && (unicode.Is(unicode.Pd, r) || unicode.IsSpace(r))
 }
+
+// isListSep reports the separators of lists (, ; :): they join two digit
+// groups only alone ("800101,1234"), not with spaces ("2024-01-15, 0127"
+// is a date and a municipality code).
+func isListSep(r rune) bool { return r == ',' || r == ';' || r == ':' }
 
 func isPlus(r rune) bool { return r == '+' || r == '\uFF0B' || r == '\uFE62' }
 
@@ -105,20 +130,29 @@ type PNRSpan struct {
 func groups(s string) []group {
 	var out []group
 	var cur *group
-	sepStart, seps, plus := -1, 0, false
+	sepStart, seps, plus, weak := -1, 0, false, false
 	for i, r := range s {
 		w := utf8.RuneLen(r)
 		if w < 0 {
 			w = 1
 		}
-		if v, ok := digitValue(r); ok {
+		// invisible format characters (zero-width space and joiners, word
+		// joiner, BOM, soft hyphen) are read through, inside a group or a
+		// separator run alike: "19800101\u200b-1234" shows as a personnummer
+		if r >= utf8.RuneSelf && unicode.Is(unicode.Cf, r) {
+			if cur != nil {
+				cur.end = i + w
+			}
+			continue
+		}
+		if v, ok := pnrDigit(r); ok {
 			if cur == nil {
-				out = append(out, group{start: i, joined: sepStart >= 0 && seps <= maxSepRun && len(out) > 0 && out[len(out)-1].end == sepStart, plus: plus})
+				out = append(out, group{start: i, joined: sepStart >= 0 && seps <= maxSepRun && !(weak && seps > 1) && len(out) > 0 && out[len(out)-1].end == sepStart, plus: plus})
 				cur = &out[len(out)-1]
 			}
 			cur.digits = append(cur.digits, '0'+v)
 			cur.end = i + w
-			sepStart, seps, plus = -1, 0, false
+			sepStart, seps, plus, weak = -1, 0, false, false
 			continue
 		}
 		if cur != nil || sepStart >= 0 {
@@ -128,11 +162,12 @@ func groups(s string) []group {
 				}
 				seps++
 				plus = plus || isPlus(r)
+				weak = weak || isListSep(r)
 				cur = nil
 				continue
 			}
 		}
-		cur, sepStart, seps, plus = nil, -1, 0, false
+		cur, sepStart, seps, plus, weak = nil, -1, 0, false, false
 	}
 	return out
 }
