@@ -3,6 +3,8 @@ package evaluate
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/effekt/effekt/config"
@@ -146,4 +148,59 @@ func caveats(ind models.Indicator, d DiD) []string {
 		out = append(out, "Effekten gäller medelvärdet av antal dagar, inte medianen som indikatorn visar.")
 	}
 	return out
+}
+
+// WithholdHidden withholds every estimate in rs that would give away a
+// suppressed cell: an estimate and its row counts are sums over the
+// members' cohort rows, so when the published table hides a member's cell
+// of the indicator (T) in a year the estimate reads (the years of the
+// windows before and after joining, one more each side, as DiDOptions
+// give them), the published cells and the estimate together give the
+// hidden one (2026-12-02: a member's suppressed 2025 count of 11 was 265
+// less the published members' counts, and its numerator followed from the
+// effect). vals are the published values (a snapshot's, T at least).
+// Such a result keeps no number, and its Error says which cells.
+func WithholdHidden(rs []Result, vals []models.Value, co config.Collaboration, opt DiDOptions) []Result {
+	opt = opt.withDefaults()
+	type key struct {
+		kpi, area string
+		period    int
+	}
+	hidden := map[key]bool{}
+	for _, v := range vals {
+		if v.Gender == "T" && v.Status == models.StatusSuppressed {
+			hidden[key{v.KPI, v.Municipality, v.Period}] = true
+		}
+	}
+	spells := Spells(co)
+	members := make([]string, 0, len(spells))
+	for m := range spells {
+		members = append(members, m)
+	}
+	slices.Sort(members)
+	for i := range rs {
+		r := &rs[i]
+		if r.Error != "" {
+			continue
+		}
+		var found []string
+		for _, m := range members {
+			sp := spells[m]
+			from, to := sp.Joined.Year()-opt.MaxPre-2, sp.Joined.Year()+opt.MaxPost+1
+			if sp.HasLeft && sp.Left.Year()+1 > to {
+				to = sp.Left.Year() + 1
+			}
+			for y := from; y <= to; y++ {
+				if hidden[key{r.KPI, m, y}] {
+					found = append(found, fmt.Sprintf("%s %d", m, y))
+				}
+			}
+		}
+		if len(found) > 0 {
+			r.DiD, r.Caveats = DiD{}, nil
+			r.Error = "kan inte redovisas: effekten och antalen bygger på medlemskommunernas kohortrader, och de publicerade cellerna är dolda för " +
+				strings.Join(found, ", ") + " (färre än min_n personer, eller skyddade): tillsammans med de publicerade cellerna skulle skattningen röja dem"
+		}
+	}
+	return rs
 }

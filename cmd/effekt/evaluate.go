@@ -77,6 +77,13 @@ func init() {
 				if err != nil {
 					return err
 				}
+				// an estimate that, with the published cells, would give a
+				// hidden one away is withheld
+				vals, err := publishedValues(cmd.Context(), db, models.Filter{KPIs: withCompanions(inds), Genders: []string{"T"}}, cfg.Indicators.MinN, cfg.Groups)
+				if err != nil {
+					return err
+				}
+				rs = evaluate.WithholdHidden(rs, vals, co, evaluate.DiDOptions{Draws: draws})
 				switch format {
 				case models.FormatJSON:
 					return evaluate.WriteJSON(out, rs)

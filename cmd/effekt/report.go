@@ -77,6 +77,9 @@ func init() {
 				if err != nil {
 					return err
 				}
+				// an estimate that, with the published cells, would give a
+				// hidden one away is withheld
+				effects = evaluate.WithholdHidden(effects, vals, co, evaluate.DiDOptions{Draws: draws})
 				expected := evaluate.FromPublished(vals)
 				for i, ind := range inds {
 					ri := report.Indicator{Def: ind, Effect: effects[i], Trend: evaluate.PublishedTrend(vals, ind, spells)}
