@@ -93,6 +93,24 @@ type Leak struct {
 // Suppress returns, index for index, whether each cell is suppressed, and
 // how many were suppressed as primary and as complementary cells.
 func Suppress(cells []Cell, minN int, areas Areas) (suppressed []bool, primary, complementary int) {
+	return suppressGraph(cells, minN, build(cells, areas))
+}
+
+// SuppressRelations is Suppress over the relations rels instead of the
+// geography's: for published tables of another shape (the insatskarta's
+// interventions, their years and categories). A relation whose total is
+// not among cells is left out; a term that is not is a known zero.
+// Relations that share no cell are protected independently.
+func SuppressRelations(cells []Cell, minN int, rels []Relation) (suppressed []bool, primary, complementary int) {
+	return suppressGraph(cells, minN, buildFrom(cells, rels))
+}
+
+// AuditRelations is Audit over the relations rels (SuppressRelations).
+func AuditRelations(cells []Cell, suppressed []bool, rels []Relation) []Leak {
+	return auditGraph(cells, suppressed, buildFrom(cells, rels))
+}
+
+func suppressGraph(cells []Cell, minN int, g *graph) (suppressed []bool, primary, complementary int) {
 	suppressed = make([]bool, len(cells))
 	for i, c := range cells {
 		if c.N < int64(minN) {
@@ -100,7 +118,6 @@ func Suppress(cells []Cell, minN int, areas Areas) (suppressed []bool, primary, 
 			primary++
 		}
 	}
-	g := build(cells, areas)
 	// count[r] is the number of suppressed terms (total included) of r;
 	// work holds the relations with one.
 	count := make([]int, len(g.rels))
@@ -164,7 +181,10 @@ func Suppress(cells []Cell, minN int, areas Areas) (suppressed []bool, primary, 
 // and suppressed their status, index for index; a cell's numerator counts
 // when HasK.
 func Audit(cells []Cell, suppressed []bool, areas Areas) []Leak {
-	g := build(cells, areas)
+	return auditGraph(cells, suppressed, build(cells, areas))
+}
+
+func auditGraph(cells []Cell, suppressed []bool, g *graph) []Leak {
 	var out []Leak
 	for r, terms := range g.rels {
 		n, at := 0, int32(-1)
@@ -331,6 +351,68 @@ func build(cells []Cell, areas Areas) *graph {
 		}
 		slices.Sort(sr.cells)
 		g.slices = append(g.slices, sr)
+	}
+	return g
+}
+
+// buildFrom derives the graph of rels over cells; its slices are the
+// connected parts (cells joined by relations), each in the order of its
+// smallest cell index.
+func buildFrom(cells []Cell, rels []Relation) *graph {
+	g := &graph{of: make([][]int32, len(cells)), sliceOf: make([]int32, len(cells))}
+	at := make(map[Key]int32, len(cells))
+	for i, c := range cells {
+		at[c.Key] = int32(i)
+	}
+	// union-find over cells
+	parent := make([]int32, len(cells))
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	var find func(int32) int32
+	find = func(i int32) int32 {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for _, r := range rels {
+		t, ok := at[r.Total]
+		if !ok {
+			continue
+		}
+		terms := []int32{t}
+		for _, k := range r.Terms {
+			if i, ok := at[k]; ok {
+				terms = append(terms, i)
+			}
+		}
+		if len(terms) < 2 {
+			continue
+		}
+		g.add(r.Rule, terms)
+		for _, i := range terms[1:] {
+			if a, b := find(t), find(i); a != b {
+				parent[max(a, b)] = min(a, b)
+			}
+		}
+	}
+	slice := map[int32]int32{}
+	for i := range cells {
+		root := find(int32(i))
+		si, ok := slice[root]
+		if !ok {
+			si = int32(len(g.slices))
+			slice[root] = si
+			g.slices = append(g.slices, sliceRels{})
+		}
+		g.sliceOf[i] = si
+		g.slices[si].cells = append(g.slices[si].cells, int32(i))
+	}
+	for r := range g.rels {
+		si := g.sliceOf[g.rels[r][0]]
+		g.slices[si].rels = append(g.slices[si].rels, int32(r))
 	}
 	return g
 }

@@ -74,8 +74,10 @@ type Share struct {
 	// HasCohort: there were ended participations (n ≥ 1), published or not.
 	HasCohort bool
 	// SuppressedComplementary: suppressed only so that another suppressed
-	// figure cannot be recovered by subtraction.
+	// figure cannot be recovered by subtraction or bounds.
 	SuppressedComplementary bool
+	// n, k are the counts, published or not, for disclosure control.
+	n, k int64
 }
 
 // Median is a median over n values.
@@ -166,11 +168,10 @@ func load(ctx context.Context, db *sql.DB, asOf time.Time, minN int) (*Data, err
 	for c, r := range cats {
 		d.Categories[c] = publish(r, minN)
 	}
-	complementCategories(d)
 	if d.OU, err = readOU(ctx, db, limit, minN); err != nil {
 		return nil, fmt.Errorf("read oudata: %w", err)
 	}
-	complementPeriods(d)
+	protectShares(d, minN)
 	return d, nil
 }
 
@@ -251,7 +252,6 @@ func readOU(ctx context.Context, db *sql.DB, asOf time.Time, minN int) ([]ouCell
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	complementGenders(out)
 	return out, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 
+	"github.com/effekt/effekt/disclosure"
 	"github.com/effekt/effekt/models"
 )
 
@@ -14,10 +15,10 @@ func wilson(k, n int64) (low, high float64) { return models.Wilson(float64(k), f
 // share publishes k of n: suppressed below minN (then nothing but the flag).
 func share(k, n int64, minN int) Share {
 	if n < int64(minN) {
-		return Share{Suppressed: true, HasCohort: n > 0}
+		return Share{Suppressed: true, HasCohort: n > 0, n: n, k: k}
 	}
 	lo, hi := wilson(k, n)
-	return Share{N: n, K: k, Value: 100 * float64(k) / float64(n), Low: lo, High: hi, HasCohort: true}
+	return Share{N: n, K: k, Value: 100 * float64(k) / float64(n), Low: lo, High: hi, HasCohort: true, n: n, k: k}
 }
 
 // publish applies primary suppression to one row of counts.
@@ -36,134 +37,83 @@ func publish(r rawFigures, minN int) Figures {
 	return f
 }
 
-// complementCategories: a category's pooled share (n, k) is the sum of its
-// interventions' (participations of ids outside the catalogue are not in
-// either). Where the category is published and exactly one of its
-// interventions with ended participations is suppressed, that one could be
-// recovered by subtraction: suppress the next smallest too (by n, then id),
-// and repeat until no category has exactly one. Interventions without
-// ended participations are published zeros, not terms.
-func complementCategories(d *Data) {
-	for changed := true; changed; {
-		changed = false
-		for cat, cf := range d.Categories {
-			if cf.Share.Suppressed {
-				continue
-			}
-			var suppressed int
-			var open []int
-			for i, in := range d.Interventions {
-				if in.Category != cat {
-					continue
-				}
-				switch sh := in.Figures.Share; {
-				case sh.Suppressed && sh.HasCohort:
-					suppressed++
-				case !sh.Suppressed && sh.N > 0:
-					open = append(open, i)
-				}
-			}
-			if suppressed != 1 || len(open) == 0 {
-				continue
-			}
-			slices.SortFunc(open, func(a, b int) int {
-				x, y := d.Interventions[a], d.Interventions[b]
-				return cmp.Or(cmp.Compare(x.Figures.Share.N, y.Figures.Share.N), cmp.Compare(x.ID, y.ID))
-			})
-			d.Interventions[open[0]].Figures.Share = Share{Suppressed: true, HasCohort: true, SuppressedComplementary: true}
-			changed = true
+// shareTable is the shares d publishes as package disclosure's cells (EF401
+// of "ins:<id>" by year, 0 the whole; "kat:<category>" the whole) with
+// their relations and, index for index, the share each cell is; done
+// writes the categories' shares back into d.Categories.
+func shareTable(d *Data) (cells []disclosure.Cell, rels []disclosure.Relation, refs []*Share, done func()) {
+	add := func(area string, period int, gender string, s *Share) {
+		if s.n <= 0 {
+			return
+		}
+		cells = append(cells, disclosure.Cell{Key: disclosure.Key{KPI: "EF401", Area: area, Period: period, Gender: gender}, N: s.n, K: s.k, HasK: true})
+		refs = append(refs, s)
+	}
+	key := func(area string, period int, gender string) disclosure.Key {
+		return disclosure.Key{KPI: "EF401", Area: area, Period: period, Gender: gender}
+	}
+	byCat := map[string][]disclosure.Key{}
+	for i := range d.Interventions {
+		in := &d.Interventions[i]
+		add("ins:"+in.ID, 0, "T", &in.Figures.Share)
+		byCat[in.Category] = append(byCat[in.Category], key("ins:"+in.ID, 0, "T"))
+	}
+	// d.Categories holds values: protected in a slice, written back after
+	cats := make([]string, 0, len(d.Categories))
+	for c := range d.Categories {
+		cats = append(cats, c)
+	}
+	slices.Sort(cats)
+	catFigs := make([]Figures, len(cats))
+	for i, c := range cats {
+		catFigs[i] = d.Categories[c]
+		add("kat:"+c, 0, "T", &catFigs[i].Share)
+		rels = append(rels, disclosure.Relation{Rule: "category = Σ interventions", Total: key("kat:"+c, 0, "T"), Terms: byCat[c]})
+	}
+	done = func() {
+		for i, c := range cats {
+			d.Categories[c] = catFigs[i]
 		}
 	}
+	years := map[string][]disclosure.Key{}
+	genders := map[disclosure.Key][]disclosure.Key{}
+	for i := range d.OU {
+		c := &d.OU[i]
+		add("ins:"+c.ID, c.Period, c.Gender, &c.Share)
+		if c.Gender == "T" {
+			years[c.ID] = append(years[c.ID], key("ins:"+c.ID, c.Period, "T"))
+		} else {
+			t := key("ins:"+c.ID, c.Period, "T")
+			genders[t] = append(genders[t], key("ins:"+c.ID, c.Period, c.Gender))
+		}
+	}
+	for i := range d.Interventions {
+		id := d.Interventions[i].ID
+		rels = append(rels, disclosure.Relation{Rule: "intervention = Σ years", Total: key("ins:"+id, 0, "T"), Terms: years[id]})
+	}
+	for t, terms := range genders {
+		rels = append(rels, disclosure.Relation{Rule: "T = K + M", Total: t, Terms: terms})
+	}
+	slices.SortFunc(rels, func(a, b disclosure.Relation) int { return cmp.Compare(a.Total.String(), b.Total.String()) })
+	return cells, rels, refs, done
 }
 
-// complementGenders: for each intervention and period, T = K + M. Where T
-// is published and exactly one of K, M is suppressed, suppress the other.
-func complementGenders(cells []ouCell) {
-	type key struct {
-		id     string
-		period int
-	}
-	idx := map[key]map[string]int{}
-	for i, c := range cells {
-		k := key{c.ID, c.Period}
-		if idx[k] == nil {
-			idx[k] = map[string]int{}
-		}
-		idx[k][c.Gender] = i
-	}
-	for _, g := range idx {
-		t, ok := g["T"]
-		if !ok || cells[t].Share.Suppressed {
-			continue
-		}
-		ki, kok := g["K"]
-		mi, mok := g["M"]
-		if !kok || !mok {
-			continue // T = K (or M) alone: both published or both suppressed
-		}
-		ks, ms := cells[ki].Share.Suppressed, cells[mi].Share.Suppressed
-		switch {
-		case ks && !ms:
-			cells[mi].Share = Share{Suppressed: true, HasCohort: true, SuppressedComplementary: true}
-		case ms && !ks:
-			cells[ki].Share = Share{Suppressed: true, HasCohort: true, SuppressedComplementary: true}
+// protectShares applies complementary suppression and interval protection
+// (package disclosure, as every published table) to the shares the pages
+// and /v3/oudata publish, with their relations: a category's share is the
+// sum of its interventions' (participations of ids outside the catalogue
+// are in neither), an intervention's the sum of its years' (T), and each
+// year's T = K + M. A share without ended participations is a published
+// zero, not a term. Hidden beyond min_n: SuppressedComplementary (the
+// pages say "dold" either way).
+func protectShares(d *Data, minN int) {
+	cells, rels, refs, done := shareTable(d)
+	defer done()
+	hidden, _, _ := disclosure.SuppressRelations(cells, minN, rels)
+	for i, h := range hidden {
+		if h && cells[i].N >= int64(minN) {
+			s := refs[i]
+			*s = Share{Suppressed: true, HasCohort: true, SuppressedComplementary: true, n: s.n, k: s.k}
 		}
 	}
-}
-
-// complementPeriods keeps /v3/oudata consistent with the pages: an
-// intervention's overall share is the sum of its periods' (T). When the
-// overall share is suppressed (primary or complementary), every cell of the
-// intervention is; when it is published and exactly one period's T is
-// suppressed, the smallest other period is suppressed too (its K and M
-// with it), until no intervention has exactly one.
-func complementPeriods(d *Data) {
-	hide := func(c *ouCell) {
-		if !c.Share.Suppressed {
-			c.Share = Share{Suppressed: true, HasCohort: true, SuppressedComplementary: true}
-		}
-	}
-	byID := map[string][]int{}
-	for i, c := range d.OU {
-		byID[c.ID] = append(byID[c.ID], i)
-	}
-	for id, idx := range byID {
-		in, ok := d.Lookup(id)
-		if !ok {
-			continue
-		}
-		if in.Figures.Share.Suppressed {
-			for _, i := range idx {
-				hide(&d.OU[i])
-			}
-			continue
-		}
-		for {
-			var suppressed int
-			var open []int
-			for _, i := range idx {
-				if d.OU[i].Gender != "T" {
-					continue
-				}
-				if d.OU[i].Share.Suppressed {
-					suppressed++
-				} else {
-					open = append(open, i)
-				}
-			}
-			if suppressed != 1 || len(open) == 0 {
-				break
-			}
-			slices.SortFunc(open, func(a, b int) int {
-				return cmp.Or(cmp.Compare(d.OU[a].n, d.OU[b].n), cmp.Compare(d.OU[a].Period, d.OU[b].Period))
-			})
-			p := d.OU[open[0]].Period
-			for _, i := range idx {
-				if d.OU[i].Period == p {
-					hide(&d.OU[i])
-				}
-			}
-		}
-	}
-	complementGenders(d.OU)
 }
