@@ -30,7 +30,7 @@ func init() {
 		)
 		dis := &cobra.Command{
 			Use:   "disclosure",
-			Short: "list every suppressed cell that one published additive relation gives away (exit 1 when any)",
+			Short: "list every suppressed cell that one published additive relation, or the relations with the bounds every reader knows, give away (exit 1 when any)",
 			Long: `Checks the published cells of a computed database (as effekt publishes them, with
 min_n and the groups of the configuration) or of an export folder (values.csv,
 municipality_groups.json, kpi.json) against every additive relation a reader can
