@@ -136,6 +136,13 @@ func FromValues(vals []models.Value, opt Options, computedAt time.Time) *Snapsho
 			v := &vals[i]
 			v.Status = models.StatusSuppressed
 			v.Numerator, v.Denominator, v.Value, v.CILow, v.CIHigh = nil, nil, nil, nil, nil
+			// when its hidden content last changed is itself about the
+			// content (from_date told which hidden cells a compute moved):
+			// a suppressed cell counts as changed by the latest compute,
+			// so from_date always returns it
+			if computedAt.After(v.ChangedAt) {
+				v.ChangedAt = computedAt
+			}
 		}
 	}
 	s := index(vals)
