@@ -19,8 +19,9 @@ import (
 // maskVersion is the version of personnummer masking (parse.FindPNRs,
 // parse.Redact) that text is stored with: 1 masked whole personnummer
 // shapes, 2 (2026-12-02) parts of one too (nine digits, a date and one to
-// three more), 3 (2026-12-02) read through more separators (_ , : ; ~ * '
-// # = tab), invisible format characters and superscript digits.
+// three more), 3 (2026-12-02) read through every punctuation mark, symbol
+// and space (a lone , ; : only), runs of up to five, invisible characters
+// and combining marks, and count superscript and circled digits.
 const maskVersion = 3
 
 // remaskTarget is a stored text column and how a value of it is masked.

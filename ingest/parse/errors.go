@@ -61,7 +61,7 @@ func Redact(s string) string {
 	if HasPNR(t) {
 		t = MaskPNRs(t, time.Now())
 	}
-	if f := FoldDigits(t); mayHoldPNR(f) {
+	if f := foldReading(t); mayHoldPNR(f) {
 		return Mask(f)
 	}
 	if len(t) > maxEcho {
@@ -127,4 +127,24 @@ func trimSpace(s string) string {
 		return s // fast path: nothing to trim
 	}
 	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\uFEFF' })
+}
+
+// foldReading is s as a reader reads it for digits: every digit the
+// personnummer scanner counts (pnrDigit: any script, superscripts,
+// circled …) as its ASCII digit, and what it reads through (ignorable:
+// invisible format characters, combining marks) left out.
+func foldReading(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if ignorable(r) {
+			continue
+		}
+		if v, ok := pnrDigit(r); ok {
+			b.WriteByte('0' + v)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

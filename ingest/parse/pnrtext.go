@@ -41,14 +41,29 @@ func digitValue(r rune) (byte, bool) {
 	return 0, false
 }
 
-// scriptDigits are the superscript and subscript digits (Unicode No, not
-// Nd): not digits to parse a value with (FoldDigits leaves them), but a
-// reader reads "800101-¹²³⁴" as a personnummer all the same, so the
-// personnummer scanner counts them (pnrDigit).
-var scriptDigits = map[rune]byte{
-	'⁰': 0, '¹': 1, '²': 2, '³': 3, '⁴': 4, '⁵': 5, '⁶': 6, '⁷': 7, '⁸': 8, '⁹': 9,
-	'₀': 0, '₁': 1, '₂': 2, '₃': 3, '₄': 4, '₅': 5, '₆': 6, '₇': 7, '₈': 8, '₉': 9,
-}
+// scriptDigits are the superscript, subscript, circled, parenthesised
+// and full-stop digits (Unicode No, not Nd): not digits to parse a value
+// with (FoldDigits leaves them), but a reader reads "800101-¹²³⁴" and
+// "➑⓪⓪①⓪①-①②③④" as a personnummer all the same, so the personnummer
+// scanner counts them (pnrDigit).
+var scriptDigits = func() map[rune]byte {
+	m := map[rune]byte{
+		'⁰': 0, '¹': 1, '²': 2, '³': 3, '⁴': 4, '⁵': 5, '⁶': 6, '⁷': 7, '⁸': 8, '⁹': 9,
+		'⓪': 0, '⓿': 0, '🄀': 0, '🄁': 0, '🄋': 0, '🄌': 0,
+	}
+	// runs of nine, 1…9: circled ①, parenthesised ⑴, full stop ⒈,
+	// negative circled ❶, dingbat circled ➀ and negative ➊, double
+	// circled ⓵; and the subscripts ₀…₉
+	for _, lo := range []rune{'\u2460', '\u2474', '\u2488', '\u2776', '\u2780', '\u278A', '\u24F5'} {
+		for d := rune(0); d < 9; d++ {
+			m[lo+d] = byte(d + 1)
+		}
+	}
+	for d := rune(0); d < 10; d++ {
+		m['\u2080'+d] = byte(d)
+	}
+	return m
+}()
 
 // pnrDigit is digitValue, superscript and subscript digits included.
 func pnrDigit(r rune) (byte, bool) {
@@ -83,19 +98,34 @@ func FoldDigits(s string) string {
 	return b.String()
 }
 
-// isSep reports a character people type between the parts of a
-// personnummer: - + / . and spaces, with their fullwidth, small and dash
-// variants (any Unicode dash, minus sign, fraction slash, any space), and
-// the other punctuation a reader still reads a number through (_ , : ; ~
-// * ' # = and tab: "800101_1234" was shown as written, 2026-12-02).
+// isSep reports a character a reader reads a number through when it
+// stands between the parts of a personnummer: every punctuation mark,
+// symbol and space of any script (- + / . _ ' # = ~ * ( ) | \ " …, their
+// fullwidth and look-alike forms: one-dot leader, modifier minus, box
+// drawing, Braille blank …) and tab; not line breaks or other control
+// characters, letters or digits. (2026-12-02: "800101_1234", then
+// "800101\u20241234" and "(800101)1234" were shown as written.)
 func isSep(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r == ' ' || r == '\t' || (r > ' ' && r < 0x7f && !('0' <= r && r <= '9') && !('a' <= r && r <= 'z') && !('A' <= r && r <= 'Z'))
+	}
+	return unicode.In(r, unicode.P, unicode.S, unicode.Z) || unicode.IsSpace(r)
+}
+
+// ignorable reports a character that shows as nothing or nearly nothing
+// and is read through wherever it stands, inside a number or between its
+// parts: format characters (zero-width space and joiners, word joiner,
+// BOM, soft hyphen), combining and enclosing marks and variation
+// selectors, and the Hangul fillers (letters that show as blanks).
+func ignorable(r rune) bool {
+	if r < utf8.RuneSelf {
+		return false
+	}
 	switch r {
-	case '-', '+', '/', '.', ' ', '_', ',', ':', ';', '~', '*', '\'', '#', '=', '\t',
-		'\u2212', '\u2044', '\u2215', '\u2027', '\u00B7', '\u30FB',
-		'\uFF0B', '\uFF0D', '\uFF0E', '\uFF0F', '\uFE62', '\uFE63', '\uFE52', '\uFF65':
+	case '\u115F', '\u1160', '\u3164', '\uFFA0':
 		return true
 	}
-	return r >= utf8.RuneSelf && (unicode.Is(unicode.Pd, r) || unicode.IsSpace(r))
+	return unicode.In(r, unicode.Cf, unicode.M)
 }
 
 // isListSep reports the separators of lists (, ; :): they join two digit
@@ -106,8 +136,8 @@ func isListSep(r rune) bool { return r == ',' || r == ';' || r == ':' }
 func isPlus(r rune) bool { return r == '+' || r == '\uFF0B' || r == '\uFE62' }
 
 // maxSepRun is how many separator characters may join two digit groups
-// ("850709 - 9805").
-const maxSepRun = 3
+// ("850709 - 9805", "800101  -  1234").
+const maxSepRun = 5
 
 // group is a run of digits in a text.
 type group struct {
@@ -139,7 +169,7 @@ func groups(s string) []group {
 		// invisible format characters (zero-width space and joiners, word
 		// joiner, BOM, soft hyphen) are read through, inside a group or a
 		// separator run alike: "19800101\u200b-1234" shows as a personnummer
-		if r >= utf8.RuneSelf && unicode.Is(unicode.Cf, r) {
+		if ignorable(r) {
 			if cur != nil {
 				cur.end = i + w
 			}
