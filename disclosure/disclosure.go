@@ -92,8 +92,104 @@ type Leak struct {
 
 // Suppress returns, index for index, whether each cell is suppressed, and
 // how many were suppressed as primary and as complementary cells.
+//
+// Indicators with the same cohort (the same cells with the same counts,
+// e.g. EF101 and EF104) are hidden alike: a cell one of them hides for its
+// numerators' sake and the other publishes would give the count away.
+// Suppress runs again with the other's hidden cells forced until the
+// patterns agree.
 func Suppress(cells []Cell, minN int, areas Areas) (suppressed []bool, primary, complementary int) {
-	return suppressGraph(cells, minN, build(cells, areas))
+	g := build(cells, areas)
+	twins := sameCohorts(cells)
+	forced := make([]bool, len(cells))
+	for {
+		suppressed, primary, complementary = suppressGraph(cells, minN, g, forced)
+		changed := false
+		for _, group := range twins {
+			for _, at := range group.at {
+				hidden := false
+				for _, i := range at {
+					hidden = hidden || suppressed[i]
+				}
+				for _, i := range at {
+					if hidden && !suppressed[i] && !forced[i] {
+						forced[i], changed = true, true
+					}
+				}
+			}
+		}
+		if !changed {
+			return suppressed, primary, complementary
+		}
+	}
+}
+
+// cohortTwins are indicators with the same cells and counts: at[j] holds
+// the index of one key's cell in each.
+type cohortTwins struct {
+	at [][]int32
+}
+
+// sameCohorts finds the indicators whose cells (area, period, gender) and
+// counts are the same, two or more, in KPI order.
+func sameCohorts(cells []Cell) []cohortTwins {
+	type cellKey struct {
+		area   string
+		period int
+		gender string
+	}
+	byKPI := map[string]map[cellKey]int32{}
+	var kpis []string
+	for i, c := range cells {
+		m := byKPI[c.KPI]
+		if m == nil {
+			m = map[cellKey]int32{}
+			byKPI[c.KPI] = m
+			kpis = append(kpis, c.KPI)
+		}
+		m[cellKey{c.Area, c.Period, c.Gender}] = int32(i)
+	}
+	slices.Sort(kpis)
+	same := func(a, b string) bool {
+		ma, mb := byKPI[a], byKPI[b]
+		if len(ma) != len(mb) {
+			return false
+		}
+		for k, i := range ma {
+			j, ok := mb[k]
+			if !ok || cells[i].N != cells[j].N {
+				return false
+			}
+		}
+		return true
+	}
+	done := map[string]bool{}
+	var out []cohortTwins
+	for x, a := range kpis {
+		if done[a] {
+			continue
+		}
+		group := []string{a}
+		for _, b := range kpis[x+1:] {
+			if !done[b] && same(a, b) {
+				group = append(group, b)
+				done[b] = true
+			}
+		}
+		if len(group) < 2 {
+			continue
+		}
+		var t cohortTwins
+		for k, i := range byKPI[a] {
+			at := []int32{i}
+			for _, b := range group[1:] {
+				at = append(at, byKPI[b][k])
+			}
+			t.at = append(t.at, at)
+		}
+		out = append(out, t)
+	}
+	return out
 }
 
 // SuppressRelations is Suppress over the relations rels instead of the
@@ -102,7 +198,7 @@ func Suppress(cells []Cell, minN int, areas Areas) (suppressed []bool, primary, 
 // not among cells is left out; a term that is not is a known zero.
 // Relations that share no cell are protected independently.
 func SuppressRelations(cells []Cell, minN int, rels []Relation) (suppressed []bool, primary, complementary int) {
-	return suppressGraph(cells, minN, buildFrom(cells, rels))
+	return suppressGraph(cells, minN, buildFrom(cells, rels), nil)
 }
 
 // AuditRelations is Audit over the relations rels (SuppressRelations).
@@ -110,12 +206,17 @@ func AuditRelations(cells []Cell, suppressed []bool, rels []Relation) []Leak {
 	return auditGraph(cells, suppressed, buildFrom(cells, rels))
 }
 
-func suppressGraph(cells []Cell, minN int, g *graph) (suppressed []bool, primary, complementary int) {
+// suppressGraph suppresses over g; forced cells (nil: none) are hidden
+// from the start, counted as complementary.
+func suppressGraph(cells []Cell, minN int, g *graph, forced []bool) (suppressed []bool, primary, complementary int) {
 	suppressed = make([]bool, len(cells))
 	for i, c := range cells {
 		if c.N < int64(minN) {
 			suppressed[i] = true
 			primary++
+		} else if forced != nil && forced[i] {
+			suppressed[i] = true
+			complementary++
 		}
 	}
 	// count[r] is the number of suppressed terms (total included) of r;
@@ -170,7 +271,7 @@ func suppressGraph(cells []Cell, minN int, g *graph) (suppressed []bool, primary
 		}
 		return added
 	}
-	complementary = single()
+	complementary += single()
 	complementary += protect(g, cells, suppressed, hide, single, &hidden)
 	return suppressed, primary, complementary
 }

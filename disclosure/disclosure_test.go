@@ -320,3 +320,43 @@ func TestOverlappingGroups(t *testing.T) {
 		t.Errorf("after Suppress (%v, %d complementary): %v", suppressedKeys(cells, sup), c, leaks)
 	}
 }
+
+// TestSameCohortsAlike: EF104 has EF101's cohort (the same cells, the same
+// counts) but other numerators. EF101's numerators pin Salem's K and M
+// (TestBoundsNumerator), so Salem's T is hidden in EF101; EF104's do not,
+// yet publishing its Salem T would give the count EF101 hides. Suppress
+// hides the two alike.
+func TestSameCohortsAlike(t *testing.T) {
+	nk := func(kpi, area, g string, n, k int64) Cell {
+		return Cell{Key: Key{kpi, area, 2025, g}, N: n, K: k, HasK: true}
+	}
+	var cells []Cell
+	for _, kpi := range []string{"EF101", "EF104"} {
+		k := func(v int64) int64 {
+			if kpi == "EF104" {
+				return 0
+			}
+			return v
+		}
+		cells = append(cells,
+			nk(kpi, "0127", "T", 20, k(10)), nk(kpi, "0127", "K", 10, k(6)), nk(kpi, "0127", "M", 10, k(4)),
+			nk(kpi, "0128", "T", 6, k(2)), nk(kpi, "0128", "K", 3, k(1)), nk(kpi, "0128", "M", 3, k(1)),
+			nk(kpi, "0192", "T", 4, 0), nk(kpi, "0192", "K", 2, 0), nk(kpi, "0192", "M", 2, 0),
+			nk(kpi, "0140", "T", 2, 0), nk(kpi, "0140", "M", 2, 0),
+			nk(kpi, "G0001", "T", 32, k(12)), nk(kpi, "G0001", "K", 15, k(7)), nk(kpi, "G0001", "M", 17, k(5)))
+	}
+	areas := Areas{Groups: map[string][]string{"G0001": {"0127", "0128", "0140", "0192"}}}
+	sup, _, _ := Suppress(cells, 5, areas)
+	n := len(cells) / 2
+	for i := 0; i < n; i++ {
+		if sup[i] != sup[n+i] {
+			t.Errorf("%v hidden %v, %v hidden %v", cells[i].Key, sup[i], cells[n+i].Key, sup[n+i])
+		}
+	}
+	if !sup[n+3] {
+		t.Errorf("EF104 Salem T published: %v", suppressedKeys(cells, sup))
+	}
+	if leaks := Audit(cells, sup, areas); len(leaks) != 0 {
+		t.Errorf("after Suppress: %v", leaks)
+	}
+}
