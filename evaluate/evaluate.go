@@ -3,8 +3,6 @@ package evaluate
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/effekt/effekt/config"
@@ -43,7 +41,12 @@ func Evaluable(ind models.Indicator) bool {
 
 // Effects estimates the effect of joining co on every indicator in kpis.
 // An indicator without an estimate gets a Result whose Error says why.
-func Effects(ctx context.Context, d *Data, co config.Collaboration, kpis []models.Indicator, opt DiDOptions) ([]Result, error) {
+//
+// hidden are the published table's hidden cells (HiddenCells): rows of a
+// municipality and year whose cell is hidden are left out of the estimate,
+// on both sides, so that nothing it publishes (effect, row counts) depends
+// on a hidden cell; their number is a caveat.
+func Effects(ctx context.Context, d *Data, co config.Collaboration, kpis []models.Indicator, opt DiDOptions, hidden Hidden) ([]Result, error) {
 	spells := Spells(co)
 	var out []Result
 	for _, ind := range kpis {
@@ -64,6 +67,7 @@ func Effects(ctx context.Context, d *Data, co config.Collaboration, kpis []model
 		if err != nil {
 			return nil, err
 		}
+		obs, left := hidden.leaveOut(ind.ID, obs)
 		did, err := Estimate(obs, spells, o)
 		r.DiD = did
 		if err != nil {
@@ -76,6 +80,9 @@ func Effects(ctx context.Context, d *Data, co config.Collaboration, kpis []model
 			}
 		} else {
 			r.Caveats = caveats(ind, did)
+			if left > 0 {
+				r.Caveats = append(r.Caveats, fmt.Sprintf("%d kommunår vars publicerade cell är dold (färre än min_n personer, eller skyddad) är uteslutna ur skattningen, så att den inte röjer dem", left))
+			}
 		}
 		out = append(out, r)
 	}
@@ -150,57 +157,45 @@ func caveats(ind models.Indicator, d DiD) []string {
 	return out
 }
 
-// WithholdHidden withholds every estimate in rs that would give away a
-// suppressed cell: an estimate and its row counts are sums over the
-// members' cohort rows, so when the published table hides a member's cell
-// of the indicator (T) in a year the estimate reads (the years of the
-// windows before and after joining, one more each side, as DiDOptions
-// give them), the published cells and the estimate together give the
-// hidden one (2026-12-02: a member's suppressed 2025 count of 11 was 265
-// less the published members' counts, and its numerator followed from the
-// effect). vals are the published values (a snapshot's, T at least).
-// Such a result keeps no number, and its Error says which cells.
-func WithholdHidden(rs []Result, vals []models.Value, co config.Collaboration, opt DiDOptions) []Result {
-	opt = opt.withDefaults()
-	type key struct {
-		kpi, area string
-		period    int
-	}
-	hidden := map[key]bool{}
+// Hidden are the hidden cells (T) of the published table, by indicator,
+// municipality and year.
+type Hidden map[hiddenKey]bool
+
+type hiddenKey struct {
+	kpi, area string
+	year      int
+}
+
+// HiddenCells are the hidden T cells of vals (a snapshot's values).
+func HiddenCells(vals []models.Value) Hidden {
+	h := Hidden{}
 	for _, v := range vals {
 		if v.Gender == "T" && v.Status == models.StatusSuppressed {
-			hidden[key{v.KPI, v.Municipality, v.Period}] = true
+			h[hiddenKey{v.KPI, v.Municipality, v.Period}] = true
 		}
 	}
-	spells := Spells(co)
-	members := make([]string, 0, len(spells))
-	for m := range spells {
-		members = append(members, m)
+	return h
+}
+
+// leaveOut drops the rows of obs whose cell (the municipality and the
+// year of the date that placed the row in the cohort, the indicator's
+// period) is hidden, and returns how many municipality-years it dropped.
+// A re-test on 2026-12-02 read a hidden control municipality's count from
+// control_rows and its numerator from the coefficients; members' hidden
+// cells went the same way.
+func (h Hidden) leaveOut(kpi string, obs []Obs) ([]Obs, int) {
+	if len(h) == 0 {
+		return obs, 0
 	}
-	slices.Sort(members)
-	for i := range rs {
-		r := &rs[i]
-		if r.Error != "" {
+	out := obs[:0:0]
+	left := map[hiddenKey]bool{}
+	for _, o := range obs {
+		k := hiddenKey{kpi, o.Municipality, o.Date.Year()}
+		if h[k] {
+			left[k] = true
 			continue
 		}
-		var found []string
-		for _, m := range members {
-			sp := spells[m]
-			from, to := sp.Joined.Year()-opt.MaxPre-2, sp.Joined.Year()+opt.MaxPost+1
-			if sp.HasLeft && sp.Left.Year()+1 > to {
-				to = sp.Left.Year() + 1
-			}
-			for y := from; y <= to; y++ {
-				if hidden[key{r.KPI, m, y}] {
-					found = append(found, fmt.Sprintf("%s %d", m, y))
-				}
-			}
-		}
-		if len(found) > 0 {
-			r.DiD, r.Caveats = DiD{}, nil
-			r.Error = "kan inte redovisas: effekten och antalen bygger på medlemskommunernas kohortrader, och de publicerade cellerna är dolda för " +
-				strings.Join(found, ", ") + " (färre än min_n personer, eller skyddade): tillsammans med de publicerade cellerna skulle skattningen röja dem"
-		}
+		out = append(out, o)
 	}
-	return rs
+	return out, len(left)
 }

@@ -1,46 +1,47 @@
 package evaluate
 
 import (
-	"strings"
 	"testing"
+	"time"
 
-	"github.com/effekt/effekt/config"
 	"github.com/effekt/effekt/models"
 )
 
-// TestWithholdHidden: an estimate is withheld, without any number, when
-// a member's published T cell of the indicator is suppressed in a year its
-// windows read (joined 2024-01-01 with 4 windows before and 5 after:
-// 2018–2030); a hidden cell of another year, gender, indicator or
-// municipality keeps it.
-func TestWithholdHidden(t *testing.T) {
-	co := config.Collaboration{ID: "T", Members: []config.Member{{Municipality: "0128", JoinedOn: "2024-01-01"}, {Municipality: "0127", JoinedOn: "2024-01-01"}}}
-	hidden := func(kpi, area string, period int, gender string) models.Value {
-		return models.Value{KPI: kpi, Municipality: area, Period: period, Gender: gender, Status: models.StatusSuppressed}
+// TestLeaveOutHidden: the rows of a municipality and year whose published
+// T cell of the indicator is hidden are left out (members and controls
+// alike), and counted by municipality-year; a hidden cell of another
+// gender, indicator or year leaves its rows in.
+func TestLeaveOutHidden(t *testing.T) {
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	obs := []Obs{
+		{"0139", day("2025-03-01"), 1}, {"0139", day("2025-11-30"), 0}, // hidden: out
+		{"0139", day("2024-06-01"), 1}, // 2024 published: in
+		{"0187", day("2025-01-01"), 1}, // hidden: out
+		{"0114", day("2025-05-05"), 0}, // K hidden only: in
+		{"0115", day("2025-05-05"), 1}, // hidden in EF101 only: in
 	}
-	for _, tc := range []struct {
-		name     string
-		vals     []models.Value
-		withheld string
-	}{
-		{"a member's year in the windows", []models.Value{hidden("EF101", "0128", 2025, "T")}, "0128 2025"},
-		{"the first year read", []models.Value{hidden("EF101", "0127", 2018, "T")}, "0127 2018"},
-		{"the last year read", []models.Value{hidden("EF101", "0127", 2030, "T")}, "0127 2030"},
-		{"before the windows", []models.Value{hidden("EF101", "0128", 2017, "T")}, ""},
-		{"a gender only", []models.Value{hidden("EF101", "0128", 2025, "K")}, ""},
-		{"another indicator", []models.Value{hidden("EF401", "0128", 2025, "T")}, ""},
-		{"a non-member", []models.Value{hidden("EF101", "0138", 2025, "T")}, ""},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			rs := []Result{{KPI: "EF101", DiD: DiD{ATT: 6.1, Treated: 265, Events: []EventCoef{{E: 0, Coef: 6.1, Treated: 124}}}}}
-			got := WithholdHidden(rs, tc.vals, co, DiDOptions{})[0]
-			switch {
-			case tc.withheld == "" && (got.Error != "" || got.ATT != 6.1 || got.Treated != 265):
-				t.Errorf("withheld: %+v", got)
-			case tc.withheld != "" && (!strings.Contains(got.Error, "kan inte redovisas") || !strings.Contains(got.Error, tc.withheld) ||
-				got.ATT != 0 || got.Treated != 0 || len(got.Events) != 0):
-				t.Errorf("not withheld for %s: %+v", tc.withheld, got)
-			}
-		})
+	vals := []models.Value{
+		{KPI: "EF401", Municipality: "0139", Period: 2025, Gender: "T", Status: models.StatusSuppressed},
+		{KPI: "EF401", Municipality: "0187", Period: 2025, Gender: "T", Status: models.StatusSuppressed},
+		{KPI: "EF401", Municipality: "0114", Period: 2025, Gender: "K", Status: models.StatusSuppressed},
+		{KPI: "EF101", Municipality: "0115", Period: 2025, Gender: "T", Status: models.StatusSuppressed},
+		{KPI: "EF401", Municipality: "0139", Period: 2024, Gender: "T"},
+	}
+	got, n := HiddenCells(vals).leaveOut("EF401", obs)
+	var kept []string
+	for _, o := range got {
+		kept = append(kept, o.Municipality+" "+o.Date.Format(time.DateOnly))
+	}
+	want := []string{"0139 2024-06-01", "0114 2025-05-05", "0115 2025-05-05"}
+	if n != 2 || len(kept) != len(want) {
+		t.Fatalf("kept %q, %d municipality-years left out; want %q, 2", kept, n, want)
+	}
+	for i := range want {
+		if kept[i] != want[i] {
+			t.Errorf("kept %q, want %q", kept, want)
+		}
+	}
+	if got, n := Hidden(nil).leaveOut("EF401", obs); len(got) != len(obs) || n != 0 {
+		t.Errorf("no hidden cells: %d rows, %d left out", len(got), n)
 	}
 }

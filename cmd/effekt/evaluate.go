@@ -73,17 +73,16 @@ func init() {
 				}
 				defer d.Close()
 				out := cmd.OutOrStdout()
-				rs, err := evaluate.Effects(cmd.Context(), d, co, inds, evaluate.DiDOptions{Draws: draws})
-				if err != nil {
-					return err
-				}
-				// an estimate that, with the published cells, would give a
-				// hidden one away is withheld
+				// the estimates leave out the rows of hidden cells, so that
+				// they give none away with the published cells
 				vals, err := publishedValues(cmd.Context(), db, models.Filter{KPIs: withCompanions(inds), Genders: []string{"T"}}, cfg.Indicators.MinN, cfg.Groups)
 				if err != nil {
 					return err
 				}
-				rs = evaluate.WithholdHidden(rs, vals, co, evaluate.DiDOptions{Draws: draws})
+				rs, err := evaluate.Effects(cmd.Context(), d, co, inds, evaluate.DiDOptions{Draws: draws}, evaluate.HiddenCells(vals))
+				if err != nil {
+					return err
+				}
 				switch format {
 				case models.FormatJSON:
 					return evaluate.WriteJSON(out, rs)

@@ -58,10 +58,7 @@ func init() {
 					return err
 				}
 				defer d.Close()
-				effects, err := evaluate.Effects(ctx, d, co, inds, evaluate.DiDOptions{Draws: draws})
-				if err != nil {
-					return err
-				}
+
 				goals, err := evaluate.Goals(ctx, d, cfg, time.Now())
 				if err != nil {
 					return err
@@ -77,9 +74,12 @@ func init() {
 				if err != nil {
 					return err
 				}
-				// an estimate that, with the published cells, would give a
-				// hidden one away is withheld
-				effects = evaluate.WithholdHidden(effects, vals, co, evaluate.DiDOptions{Draws: draws})
+				// the estimates leave out the rows of hidden cells, so that
+				// they give none away with the published cells
+				effects, err := evaluate.Effects(ctx, d, co, inds, evaluate.DiDOptions{Draws: draws}, evaluate.HiddenCells(vals))
+				if err != nil {
+					return err
+				}
 				expected := evaluate.FromPublished(vals)
 				for i, ind := range inds {
 					ri := report.Indicator{Def: ind, Effect: effects[i], Trend: evaluate.PublishedTrend(vals, ind, spells)}
