@@ -53,7 +53,7 @@ var scriptDigits = func() map[rune]byte {
 	}
 	// runs of nine, 1…9: circled ①, parenthesised ⑴, full stop ⒈,
 	// negative circled ❶, dingbat circled ➀ and negative ➊, double
-	// circled ⓵; and the subscripts ₀…₉
+	// circled ⓵; and the subscripts ₀…₉ and the digits with a comma
 	for _, lo := range []rune{'\u2460', '\u2474', '\u2488', '\u2776', '\u2780', '\u278A', '\u24F5'} {
 		for d := rune(0); d < 9; d++ {
 			m[lo+d] = byte(d + 1)
@@ -61,6 +61,7 @@ var scriptDigits = func() map[rune]byte {
 	}
 	for d := rune(0); d < 10; d++ {
 		m['\u2080'+d] = byte(d)
+		m['\U0001F101'+d] = byte(d) // digit comma 🄁…🄊
 	}
 	return m
 }()
@@ -125,7 +126,7 @@ func ignorable(r rune) bool {
 	case '\u115F', '\u1160', '\u3164', '\uFFA0':
 		return true
 	}
-	return unicode.In(r, unicode.Cf, unicode.M)
+	return unicode.In(r, unicode.Cf, unicode.M, unicode.Other_Default_Ignorable_Code_Point)
 }
 
 // isListSep reports the separators of lists (, ; :): they join two digit
@@ -136,7 +137,8 @@ func isListSep(r rune) bool { return r == ',' || r == ';' || r == ':' }
 func isPlus(r rune) bool { return r == '+' || r == '\uFF0B' || r == '\uFE62' }
 
 // maxSepRun is how many separator characters may join two digit groups
-// ("850709 - 9805", "800101  -  1234").
+// ("850709 - 9805", "800101  -  1234"); a run of white space joins them
+// whatever its length (a page shows it as one space).
 const maxSepRun = 5
 
 // group is a run of digits in a text.
@@ -160,7 +162,7 @@ type PNRSpan struct {
 func groups(s string) []group {
 	var out []group
 	var cur *group
-	sepStart, seps, plus, weak := -1, 0, false, false
+	sepStart, seps, plus, weak, blank := -1, 0, false, false, true
 	for i, r := range s {
 		w := utf8.RuneLen(r)
 		if w < 0 {
@@ -177,12 +179,12 @@ func groups(s string) []group {
 		}
 		if v, ok := pnrDigit(r); ok {
 			if cur == nil {
-				out = append(out, group{start: i, joined: sepStart >= 0 && seps <= maxSepRun && !(weak && seps > 1) && len(out) > 0 && out[len(out)-1].end == sepStart, plus: plus})
+				out = append(out, group{start: i, joined: sepStart >= 0 && (seps <= maxSepRun || blank) && !(weak && seps > 1) && len(out) > 0 && out[len(out)-1].end == sepStart, plus: plus})
 				cur = &out[len(out)-1]
 			}
 			cur.digits = append(cur.digits, '0'+v)
 			cur.end = i + w
-			sepStart, seps, plus, weak = -1, 0, false, false
+			sepStart, seps, plus, weak, blank = -1, 0, false, false, true
 			continue
 		}
 		if cur != nil || sepStart >= 0 {
@@ -193,11 +195,12 @@ func groups(s string) []group {
 				seps++
 				plus = plus || isPlus(r)
 				weak = weak || isListSep(r)
+				blank = blank && unicode.IsSpace(r)
 				cur = nil
 				continue
 			}
 		}
-		cur, sepStart, seps, plus, weak = nil, -1, 0, false, false
+		cur, sepStart, seps, plus, weak, blank = nil, -1, 0, false, false, true
 	}
 	return out
 }
