@@ -241,6 +241,12 @@ func better(cells []Cell, c, j, b int32) bool {
 	if ja != ba {
 		return ja
 	}
+	return smaller(cells, j, b)
+}
+
+// smaller reports whether cell j comes before cell b in the order
+// complementary cells are chosen in: the smaller cohort, then key order.
+func smaller(cells []Cell, j, b int32) bool {
 	if cells[j].N != cells[b].N {
 		return cells[j].N < cells[b].N
 	}

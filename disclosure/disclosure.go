@@ -259,7 +259,7 @@ func suppressGraph(cells []Cell, minN int, g *graph, forced []bool) (suppressed 
 				if suppressed[i] {
 					continue
 				}
-				if best < 0 || cells[i].N < cells[best].N || (cells[i].N == cells[best].N && cells[i].Key.less(cells[best].Key) < 0) {
+				if best < 0 || smaller(cells, i, best) {
 					best = i
 				}
 			}

@@ -65,15 +65,33 @@ var ErrMaskOutdated = errors.New("the database holds text masked by an older ver
 func CheckMasked(ctx context.Context, q interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }) error {
-	var version int
-	var loaded bool
-	if err := q.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(version), 0) FROM mask_state), EXISTS (SELECT 1 FROM files)`).Scan(&version, &loaded); err != nil {
-		return fmt.Errorf("read mask_state: %w", err)
+	version, err := storedMaskVersion(ctx, q)
+	if err != nil {
+		return err
 	}
-	if version < maskVersion && loaded {
+	if version >= maskVersion {
+		return nil
+	}
+	var loaded bool
+	if err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM files)`).Scan(&loaded); err != nil {
+		return fmt.Errorf("read files: %w", err)
+	}
+	if loaded {
 		return ErrMaskOutdated
 	}
 	return nil
+}
+
+// storedMaskVersion is the masking version the stored text was last
+// masked with (0: none recorded).
+func storedMaskVersion(ctx context.Context, q interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}) (int, error) {
+	var version int
+	if err := q.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM mask_state`).Scan(&version); err != nil {
+		return 0, fmt.Errorf("read mask_state: %w", err)
+	}
+	return version, nil
 }
 
 // Remask masks the stored text again, in one transaction, when it was
@@ -83,9 +101,9 @@ func CheckMasked(ctx context.Context, q interface {
 // a personnummer is left (masking could merge two keys) and logged by
 // kind and count, for the exporting system to fix.
 func Remask(ctx context.Context, db *sql.DB, log *slog.Logger) (changed int64, err error) {
-	var version int
-	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM mask_state`).Scan(&version); err != nil {
-		return 0, fmt.Errorf("read mask_state: %w", err)
+	version, err := storedMaskVersion(ctx, db)
+	if err != nil {
+		return 0, err
 	}
 	if version >= maskVersion {
 		return 0, nil

@@ -93,7 +93,6 @@ type ouCell struct {
 	Period int
 	Gender string
 	Share  Share
-	n      int64 // the cohort, for ordering complementary suppression only
 }
 
 // Data is everything the pages publish, read at once.
@@ -246,7 +245,7 @@ func readOU(ctx context.Context, db *sql.DB, asOf time.Time, minN int) ([]ouCell
 		if err := rows.Scan(&c.ID, &c.Period, &c.Gender, &n, &k); err != nil {
 			return nil, err
 		}
-		c.Share, c.n = share(k, n, minN), n
+		c.Share = share(k, n, minN)
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {

@@ -42,15 +42,15 @@ func publish(r rawFigures, minN int) Figures {
 // their relations and, index for index, the share each cell is; done
 // writes the categories' shares back into d.Categories.
 func shareTable(d *Data) (cells []disclosure.Cell, rels []disclosure.Relation, refs []*Share, done func()) {
+	key := func(area string, period int, gender string) disclosure.Key {
+		return disclosure.Key{KPI: "EF401", Area: area, Period: period, Gender: gender}
+	}
 	add := func(area string, period int, gender string, s *Share) {
 		if s.n <= 0 {
 			return
 		}
-		cells = append(cells, disclosure.Cell{Key: disclosure.Key{KPI: "EF401", Area: area, Period: period, Gender: gender}, N: s.n, K: s.k, HasK: true})
+		cells = append(cells, disclosure.Cell{Key: key(area, period, gender), N: s.n, K: s.k, HasK: true})
 		refs = append(refs, s)
-	}
-	key := func(area string, period int, gender string) disclosure.Key {
-		return disclosure.Key{KPI: "EF401", Area: area, Period: period, Gender: gender}
 	}
 	byCat := map[string][]disclosure.Key{}
 	for i := range d.Interventions {

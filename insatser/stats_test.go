@@ -16,7 +16,7 @@ func TestProtectShares(t *testing.T) {
 		{ID: "B", Category: "språk", Figures: Figures{Share: share(3, 6, 5)}},
 	}}
 	cell := func(id string, period int, gender string, k, n int64) ouCell {
-		return ouCell{ID: id, Period: period, Gender: gender, Share: share(k, n, 5), n: n}
+		return ouCell{ID: id, Period: period, Gender: gender, Share: share(k, n, 5)}
 	}
 	d.OU = []ouCell{
 		cell("A", 2022, "T", 1, 3), cell("A", 2023, "T", 3, 7), cell("A", 2024, "T", 5, 10),
@@ -49,7 +49,7 @@ func TestProtectSharesBounds(t *testing.T) {
 		{ID: "0114-006", Category: "arbete", Figures: Figures{Share: share(3, 5, 5)}},
 	}}
 	cell := func(period int, gender string, k, n int64) ouCell {
-		return ouCell{ID: "0114-006", Period: period, Gender: gender, Share: share(k, n, 5), n: n}
+		return ouCell{ID: "0114-006", Period: period, Gender: gender, Share: share(k, n, 5)}
 	}
 	d.OU = []ouCell{
 		cell(2022, "T", 1, 1), cell(2022, "M", 1, 1), cell(2024, "T", 0, 1), cell(2024, "K", 0, 1),
