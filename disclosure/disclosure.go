@@ -67,6 +67,39 @@ type Areas struct {
 	// ByGender reports whether an indicator is divided by gender (T = K + M
 	// holds); nil means every indicator with K or M cells is.
 	ByGender func(kpi string) bool
+	// Nested are the indicators whose cohorts or numerators nest cell by
+	// cell (what their definitions tell every reader).
+	Nested []Nesting
+	// MinN is the published min_n (Suppress sets its own): a suppressed
+	// cell that a reader can tell holds fewer persons than it, all or none
+	// of them with the outcome, gives that away (bounds.pinnedIn). 0: not
+	// known, every such cell counts.
+	MinN int
+}
+
+// Quantity names what a Nesting compares: the cohort count (n), the
+// numerator (k) or the rest of the cohort (n − k, f).
+type Quantity int
+
+const (
+	Count    Quantity = iota // n
+	Outcomes                 // k
+	Rest                     // n − k
+)
+
+// Nesting says that in every cell (the same area, period and gender) Sub's
+// quantity Of is at most Super's: Sub's cohort is part of Super's (Count:
+// EF102's persons are EF101's persons with a session), or its numerator
+// persons are part of Super's (Outcomes: EF302's unsubsidised work is part
+// of EF301's work or studies, on the same cohort), or Super's persons
+// without the outcome are part of Sub's (Rest: EF301's against EF302's).
+// A reader who knows the definitions has these inequalities beside the
+// additive relations: the bounds use them, and where the two counts are
+// equal in every cell of a period (EF103's cohort is EF101's once the
+// year's follow-up windows have closed) the cells are tied as equal.
+type Nesting struct {
+	Sub, Super string
+	Of         Quantity
 }
 
 // Relation is one published additive relation: Total = Σ Terms.
@@ -79,8 +112,10 @@ type Relation struct {
 // BoundsRule names the leaks found by interval propagation: the relations
 // together with the bounds every reader knows (a suppressed row's count
 // is at least 1, counts are whole, a numerator lies between 0 and its
-// count) pin the cell to one value.
-const BoundsRule = "relations and bounds (suppressed count ≥ 1, 0 ≤ numerator ≤ count) pin it"
+// count, the nestings of Areas.Nested) pin the cell's count, numerator or
+// rest to one value (bounds.pinnedIn says which count as leaks), or its
+// count to 1 or 2.
+const BoundsRule = "relations and bounds (suppressed count ≥ 1, 0 ≤ numerator ≤ count, nested cohorts) pin it, or its count to 1–2"
 
 // Leak is a suppressed cell recoverable by one subtraction, or pinned by
 // the relations and bounds together (Relation.Rule BoundsRule, Total the
@@ -99,6 +134,7 @@ type Leak struct {
 // Suppress runs again with the other's hidden cells forced until the
 // patterns agree.
 func Suppress(cells []Cell, minN int, areas Areas) (suppressed []bool, primary, complementary int) {
+	areas.MinN = minN
 	g := build(cells, areas)
 	twins := sameCohorts(cells)
 	forced := make([]bool, len(cells))
@@ -198,12 +234,13 @@ func sameCohorts(cells []Cell) []cohortTwins {
 // not among cells is left out; a term that is not is a known zero.
 // Relations that share no cell are protected independently.
 func SuppressRelations(cells []Cell, minN int, rels []Relation) (suppressed []bool, primary, complementary int) {
-	return suppressGraph(cells, minN, buildFrom(cells, rels), nil)
+	return suppressGraph(cells, minN, buildFrom(cells, rels, minN), nil)
 }
 
-// AuditRelations is Audit over the relations rels (SuppressRelations).
-func AuditRelations(cells []Cell, suppressed []bool, rels []Relation) []Leak {
-	return auditGraph(cells, suppressed, buildFrom(cells, rels))
+// AuditRelations is Audit over the relations rels (SuppressRelations with
+// min_n minN).
+func AuditRelations(cells []Cell, suppressed []bool, minN int, rels []Relation) []Leak {
+	return auditGraph(cells, suppressed, buildFrom(cells, rels, minN))
 }
 
 // suppressGraph suppresses over g; forced cells (nil: none) are hidden
@@ -308,7 +345,7 @@ func auditGraph(cells []Cell, suppressed []bool, g *graph) []Leak {
 	for _, l := range out {
 		found[l.Cell] = true
 	}
-	for _, i := range pinnedCells(g, cells, suppressed, true) {
+	for _, i := range pinnedCells(g, cells, suppressed, zeros) {
 		if !found[cells[i].Key] {
 			out = append(out, Leak{Cell: cells[i].Key, Relation: Relation{Rule: BoundsRule, Total: cells[i].Key}})
 		}
@@ -321,26 +358,46 @@ func auditGraph(cells []Cell, suppressed []bool, g *graph) []Leak {
 
 // graph holds the relations over cell indices: rels[r][0] is the total.
 type graph struct {
-	rels    [][]int32
-	rule    []string
-	of      [][]int32 // cell index -> relations holding it
-	slices  []sliceRels
-	sliceOf []int32 // cell index -> its slice in slices
+	rels      [][]int32
+	rule      []string
+	minN      int // Areas.MinN
+	countOnly []bool    // the relation holds for the counts only (tied cohorts)
+	of        [][]int32 // cell index -> relations holding it
+	linked    [][]int32 // cell index -> the cells a nesting links it to
+	slices    []sliceRels
+	sliceOf   []int32 // cell index -> its slice in slices
 }
 
-// sliceRels are the relations and cells of one indicator and period
-// (relations never cross them).
+// sliceRels are the relations, nestings and cells of one indicator and
+// period, or of indicators that nest and one period (relations never
+// cross them).
 type sliceRels struct {
 	rels, cells []int32
+	links       []link
 }
 
+// link is one nesting of two cells: quantity of of cell sub ≤ that of sup.
+type link struct {
+	sub, sup int32
+	of       Quantity
+}
+
+// sameCohortRule names the relations that tie two nested indicators'
+// counts in a period where they are equal in every cell.
+const sameCohortRule = "nested cohorts, equal in the period"
+
 func (g *graph) add(rule string, terms []int32) {
+	g.addRel(rule, terms, false)
+}
+
+func (g *graph) addRel(rule string, terms []int32, countOnly bool) {
 	if len(terms) < 2 {
 		return
 	}
 	r := int32(len(g.rels))
 	g.rels = append(g.rels, terms)
 	g.rule = append(g.rule, rule)
+	g.countOnly = append(g.countOnly, countOnly)
 	for _, i := range terms {
 		g.of[i] = append(g.of[i], r)
 	}
@@ -353,7 +410,7 @@ type slice struct {
 
 // build derives every relation among the existing cells, in a fixed order.
 func build(cells []Cell, areas Areas) *graph {
-	g := &graph{of: make([][]int32, len(cells)), sliceOf: make([]int32, len(cells))}
+	g := &graph{of: make([][]int32, len(cells)), linked: make([][]int32, len(cells)), sliceOf: make([]int32, len(cells)), minN: areas.MinN}
 	// per kpi and period: area -> cell index per gender (T, K, M; -1 absent)
 	present := map[slice]map[string]*[3]int32{}
 	hasKM := map[string]bool{}
@@ -375,6 +432,8 @@ func build(cells []Cell, areas Areas) *graph {
 		}
 	}
 	aggs := aggregates(areas.Groups)
+	family := families(areas.Nested)
+	sliceAt := map[slice]int32{} // (family, period) -> index in g.slices
 	keys := make([]slice, 0, len(present))
 	for s := range present {
 		keys = append(keys, s)
@@ -438,7 +497,14 @@ func build(cells []Cell, areas Areas) *graph {
 				g.add(ag.rule, terms)
 			}
 		}
-		sr := sliceRels{}
+		fk := slice{family(s.kpi), s.period}
+		si, ok := sliceAt[fk]
+		if !ok {
+			si = int32(len(g.slices))
+			sliceAt[fk] = si
+			g.slices = append(g.slices, sliceRels{})
+		}
+		sr := &g.slices[si]
 		for r := first; r < int32(len(g.rels)); r++ {
 			sr.rels = append(sr.rels, r)
 		}
@@ -446,21 +512,93 @@ func build(cells []Cell, areas Areas) *graph {
 			for _, i := range at {
 				if i >= 0 {
 					sr.cells = append(sr.cells, i)
-					g.sliceOf[i] = int32(len(g.slices))
+					g.sliceOf[i] = si
 				}
 			}
 		}
-		slices.Sort(sr.cells)
-		g.slices = append(g.slices, sr)
+	}
+	for _, ns := range areas.Nested {
+		for _, s := range keys {
+			if s.kpi != ns.Sub {
+				continue
+			}
+			sub, sup := present[s], present[slice{ns.Super, s.period}]
+			if sup == nil {
+				continue
+			}
+			sr := &g.slices[sliceAt[slice{family(s.kpi), s.period}]]
+			// the pairs of cells both have, and whether the counts are
+			// equal in every cell of the period (the same cells, the same
+			// counts)
+			var pairs [][2]int32
+			equal := ns.Of == Count && len(sub) == len(sup)
+			areas := make([]string, 0, len(sub))
+			for a := range sub {
+				areas = append(areas, a)
+			}
+			slices.Sort(areas)
+			for _, a := range areas {
+				b := sup[a]
+				for gi := range 3 {
+					i := sub[a][gi]
+					if b == nil || b[gi] < 0 || i < 0 {
+						if b == nil || (b[gi] < 0) != (i < 0) {
+							equal = false
+						}
+						continue
+					}
+					pairs = append(pairs, [2]int32{i, b[gi]})
+					equal = equal && cells[i].N == cells[b[gi]].N
+				}
+			}
+			for _, p := range pairs {
+				if equal {
+					first := int32(len(g.rels))
+					g.addRel(sameCohortRule, []int32{p[1], p[0]}, true)
+					sr.rels = append(sr.rels, first)
+				} else {
+					sr.links = append(sr.links, link{sub: p[0], sup: p[1], of: ns.Of})
+					g.linked[p[0]] = append(g.linked[p[0]], p[1])
+					g.linked[p[1]] = append(g.linked[p[1]], p[0])
+				}
+			}
+		}
+	}
+	for si := range g.slices {
+		slices.Sort(g.slices[si].cells)
 	}
 	return g
+}
+
+// families maps each indicator of a nesting to its family, the first of
+// the indicators joined by nestings in KPI order; any other indicator is
+// its own.
+func families(nested []Nesting) func(kpi string) string {
+	parent := map[string]string{}
+	var find func(string) string
+	find = func(k string) string {
+		p, ok := parent[k]
+		if !ok || p == k {
+			return k
+		}
+		r := find(p)
+		parent[k] = r
+		return r
+	}
+	for _, n := range nested {
+		a, b := find(n.Sub), find(n.Super)
+		if a != b {
+			parent[max(a, b)] = min(a, b)
+		}
+	}
+	return find
 }
 
 // buildFrom derives the graph of rels over cells; its slices are the
 // connected parts (cells joined by relations), each in the order of its
 // smallest cell index.
-func buildFrom(cells []Cell, rels []Relation) *graph {
-	g := &graph{of: make([][]int32, len(cells)), sliceOf: make([]int32, len(cells))}
+func buildFrom(cells []Cell, rels []Relation, minN int) *graph {
+	g := &graph{of: make([][]int32, len(cells)), linked: make([][]int32, len(cells)), sliceOf: make([]int32, len(cells)), minN: minN}
 	at := make(map[Key]int32, len(cells))
 	for i, c := range cells {
 		at[c.Key] = int32(i)

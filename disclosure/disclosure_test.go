@@ -184,7 +184,7 @@ func TestSuppressRandom(t *testing.T) {
 		}
 		slices.SortFunc(cells, func(a, b Cell) int { return a.Key.less(b.Key) })
 		sup, p, _ := Suppress(cells, 5, Areas{Groups: groups})
-		if leaks := Audit(cells, sup, Areas{Groups: groups}); len(leaks) != 0 {
+		if leaks := Audit(cells, sup, Areas{Groups: groups, MinN: 5}); len(leaks) != 0 {
 			t.Fatalf("seed %d: %d leaks, first %+v", seed, len(leaks), leaks[0])
 		}
 		np := 0
@@ -257,9 +257,11 @@ func TestBoundsPin(t *testing.T) {
 // most 1, and Salem's two, summing to 2, are 1 each. No relation has one
 // suppressed term and no count is pinned. Audit finds Salem K and M;
 // Suppress hides Salem's T too (the smallest published term next to
-// them), after which nothing is pinned. A numerator pinned to 0 (all of
-// Nynäshamn's) is not a leak: a published 0 outcomes of at least min_n
-// says as much of every part.
+// them), after which nothing is pinned. The numerators pinned to 0 (all of
+// Nynäshamn's, Nykvarn's) are leaks too: no published cell holding them
+// says 0 outcomes, the subtraction does (a published "0 of 9" would say
+// as much of its parts, and would not count); hiding Salem's T frees them
+// as well.
 func TestBoundsNumerator(t *testing.T) {
 	nk := func(area, g string, n, k int64) Cell {
 		return Cell{Key: Key{"EF101", area, 2025, g}, N: n, K: k, HasK: true}
@@ -277,14 +279,16 @@ func TestBoundsNumerator(t *testing.T) {
 	for _, l := range Audit(cells, hidden, areas) {
 		got = append(got, l.Cell.String()+": "+l.Relation.Rule)
 	}
-	if want := []string{"EF101 0128 2025 K: " + BoundsRule, "EF101 0128 2025 M: " + BoundsRule}; !slices.Equal(got, want) {
+	want := []string{"EF101 0128 2025 K: " + BoundsRule, "EF101 0128 2025 M: " + BoundsRule, "EF101 0140 2025 M: " + BoundsRule,
+		"EF101 0140 2025 T: " + BoundsRule, "EF101 0192 2025 K: " + BoundsRule, "EF101 0192 2025 M: " + BoundsRule, "EF101 0192 2025 T: " + BoundsRule}
+	if !slices.Equal(got, want) {
 		t.Errorf("Audit: %q, want %q", got, want)
 	}
 	sup, p, c := Suppress(cells, 5, areas)
-	want := slices.Clone(hidden)
-	want[3] = true // Salem T
-	if !slices.Equal(sup, want) || p != 7 || c != 1 {
-		t.Errorf("Suppress: %v (primary %d, complementary %d), want %v (7, 1)", suppressedKeys(cells, sup), p, c, suppressedKeys(cells, want))
+	wantSup := slices.Clone(hidden)
+	wantSup[3] = true // Salem T
+	if !slices.Equal(sup, wantSup) || p != 7 || c != 1 {
+		t.Errorf("Suppress: %v (primary %d, complementary %d), want %v (7, 1)", suppressedKeys(cells, sup), p, c, suppressedKeys(cells, wantSup))
 	}
 	if leaks := Audit(cells, sup, areas); len(leaks) != 0 {
 		t.Errorf("after Suppress: %v", leaks)
@@ -358,5 +362,193 @@ func TestSameCohortsAlike(t *testing.T) {
 	}
 	if leaks := Audit(cells, sup, areas); len(leaks) != 0 {
 		t.Errorf("after Suppress: %v", leaks)
+	}
+}
+
+// TestNestedCohorts: the adversary's demo case of 2026-12-02 in small.
+// G0002 less G0001 gives Nacka (0182) + Värmdö (0120) = 126 − 109 = 17 men
+// in EF101, both suppressed; EF102's cohort is part of EF101's, and EF102
+// publishes Nacka's 16, so Nacka holds at least 16 and Värmdö at least 1:
+// both are pinned (16 and 1). Without the nesting nothing is pinned; with
+// it Audit finds both, and Suppress hides EF102's Nacka cell (the cell of
+// the pinned one's own area the nesting links it to) and nothing else.
+func TestNestedCohorts(t *testing.T) {
+	cells := []Cell{
+		cell("EF101", "0127", 2025, "T", 50), cell("EF101", "0128", 2025, "T", 59),
+		cell("EF101", "0182", 2025, "T", 16), cell("EF101", "0120", 2025, "T", 1),
+		cell("EF101", "G0001", 2025, "T", 109), cell("EF101", "G0002", 2025, "T", 126),
+		cell("EF102", "0182", 2025, "T", 16),
+	}
+	groups := map[string][]string{"G0001": {"0127", "0128"}, "G0002": {"0127", "0128", "0182", "0120"}}
+	plain := Areas{Groups: groups, ByGender: func(string) bool { return false }}
+	nested := plain
+	nested.Nested = []Nesting{{Sub: "EF102", Super: "EF101", Of: Count}}
+	old := []bool{false, false, true, true, false, false, false}
+	if leaks := Audit(cells, old, plain); len(leaks) != 0 {
+		t.Errorf("without the nesting: %v, want none", leaks)
+	}
+	var got []string
+	for _, l := range Audit(cells, old, nested) {
+		got = append(got, l.Cell.String())
+	}
+	if want := []string{"EF101 0120 2025 T", "EF101 0182 2025 T"}; !slices.Equal(got, want) {
+		t.Errorf("with the nesting: %q, want %q", got, want)
+	}
+	sup, p, c := Suppress(cells, 5, nested)
+	want := []bool{false, false, true, true, false, false, true}
+	if !slices.Equal(sup, want) || p != 1 || c != 2 {
+		t.Errorf("Suppress: %v (%d, %d), want %v (1, 2)", suppressedKeys(cells, sup), p, c, suppressedKeys(cells, want))
+	}
+	if leaks := Audit(cells, sup, nested); len(leaks) != 0 {
+		t.Errorf("after Suppress: %v", leaks)
+	}
+}
+
+// TestNestedEqualPeriod: EF101's cohort is part of EF103's, and in a year
+// whose follow-up windows have all closed the two are equal (every cell
+// the same count): a reader who knows the definitions reads EF101's
+// suppressed count from EF103's. TestSameCohortsAlike's cells in 2023
+// (EF101's numerators hide Salem's T, EF103's would not), and in 2025 with
+// one more person in EF103's Botkyrka, so that the indicators as a whole
+// differ: in 2023 the cells are tied and EF103's Salem T is hidden with
+// EF101's; in 2025 only the inequality holds and it stays published.
+func TestNestedEqualPeriod(t *testing.T) {
+	nk := func(kpi, area string, y int, g string, n, k int64) Cell {
+		return Cell{Key: Key{kpi, area, y, g}, N: n, K: k, HasK: true}
+	}
+	var cells []Cell
+	for _, y := range []int{2023, 2025} {
+		for _, kpi := range []string{"EF101", "EF103"} {
+			k := func(v int64) int64 {
+				if kpi == "EF103" {
+					return 0
+				}
+				return v
+			}
+			more := int64(0)
+			if kpi == "EF103" && y == 2025 {
+				more = 1
+			}
+			cells = append(cells,
+				nk(kpi, "0127", y, "T", 20+more, k(10)), nk(kpi, "0127", y, "K", 10+more, k(6)), nk(kpi, "0127", y, "M", 10, k(4)),
+				nk(kpi, "0128", y, "T", 6, k(2)), nk(kpi, "0128", y, "K", 3, k(1)), nk(kpi, "0128", y, "M", 3, k(1)),
+				nk(kpi, "0192", y, "T", 4, 0), nk(kpi, "0192", y, "K", 2, 0), nk(kpi, "0192", y, "M", 2, 0),
+				nk(kpi, "0140", y, "T", 2, 0), nk(kpi, "0140", y, "M", 2, 0),
+				nk(kpi, "G0001", y, "T", 32+more, k(12)), nk(kpi, "G0001", y, "K", 15+more, k(7)), nk(kpi, "G0001", y, "M", 17, k(5)))
+		}
+	}
+	areas := Areas{Groups: map[string][]string{"G0001": {"0127", "0128", "0140", "0192"}},
+		Nested: []Nesting{{Sub: "EF101", Super: "EF103", Of: Count}}}
+	at := map[Key]int{}
+	for i, c := range cells {
+		at[c.Key] = i
+	}
+	sup, _, _ := Suppress(cells, 5, areas)
+	for _, c := range []struct {
+		key  Key
+		want bool
+	}{
+		{Key{"EF101", "0128", 2023, "T"}, true}, {Key{"EF103", "0128", 2023, "T"}, true},
+		{Key{"EF101", "0128", 2025, "T"}, true}, {Key{"EF103", "0128", 2025, "T"}, false},
+	} {
+		if sup[at[c.key]] != c.want {
+			t.Errorf("%v hidden %v, want %v", c.key, sup[at[c.key]], c.want)
+		}
+	}
+	if leaks := Audit(cells, sup, areas); len(leaks) != 0 {
+		t.Errorf("after Suppress: %v", leaks)
+	}
+	// the pattern with EF103's Salem T of 2023 published gives EF101's away
+	old := slices.Clone(sup)
+	old[at[Key{"EF103", "0128", 2023, "T"}]] = false
+	var leaks []string
+	for _, l := range Audit(cells, old, areas) {
+		leaks = append(leaks, l.Cell.String()+": "+l.Relation.Rule)
+	}
+	if len(leaks) == 0 || leaks[0] != "EF101 0128 2023 T: "+sameCohortRule {
+		t.Errorf("Audit: %q, want EF101 0128 2023 T by %q first", leaks, sameCohortRule)
+	}
+}
+
+// TestRestMirrors: the persons without the outcome (n − k) pin like the
+// numerator does. TestBoundsNumerator's cells with every numerator
+// replaced by its rest (k' = n − k) give the same leaks, and Suppress the
+// same pattern: the reader subtracts the rests as they subtracted the
+// numerators ("all but one of Salem's women had the outcome").
+func TestRestMirrors(t *testing.T) {
+	nk := func(area, g string, n, k int64) Cell {
+		return Cell{Key: Key{"EF101", area, 2025, g}, N: n, K: n - k, HasK: true}
+	}
+	cells := []Cell{
+		nk("0127", "T", 20, 10), nk("0127", "K", 10, 6), nk("0127", "M", 10, 4),
+		nk("0128", "T", 6, 2), nk("0128", "K", 3, 1), nk("0128", "M", 3, 1),
+		nk("0192", "T", 4, 0), nk("0192", "K", 2, 0), nk("0192", "M", 2, 0),
+		nk("0140", "T", 2, 0), nk("0140", "M", 2, 0),
+		nk("G0001", "T", 32, 12), nk("G0001", "K", 15, 7), nk("G0001", "M", 17, 5),
+	}
+	areas := Areas{Groups: map[string][]string{"G0001": {"0127", "0128", "0140", "0192"}}}
+	hidden := []bool{false, false, false, false, true, true, true, true, true, true, true, false, false, false}
+	var got []string
+	for _, l := range Audit(cells, hidden, areas) {
+		got = append(got, l.Cell.String())
+	}
+	want := []string{"EF101 0128 2025 K", "EF101 0128 2025 M", "EF101 0140 2025 M", "EF101 0140 2025 T",
+		"EF101 0192 2025 K", "EF101 0192 2025 M", "EF101 0192 2025 T"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Audit: %q, want %q", got, want)
+	}
+	sup, _, c := Suppress(cells, 5, areas)
+	wantSup := slices.Clone(hidden)
+	wantSup[3] = true // Salem T
+	if !slices.Equal(sup, wantSup) || c != 1 {
+		t.Errorf("Suppress: %v (%d complementary), want %v", suppressedKeys(cells, sup), c, suppressedKeys(cells, wantSup))
+	}
+}
+
+// TestCountOneOrTwo: two suppressed municipalities whose county publishes
+// 13 beside a published 10 hold 3 persons: one or two each. Nothing is
+// pinned to one value, but a reader knows each holds at most two: Audit
+// reports both, and Suppress hides the county's published member too
+// (then each holds 1 to 11).
+func TestCountOneOrTwo(t *testing.T) {
+	cells := []Cell{cell("EF101", "0114", 2024, "T", 1), cell("EF101", "0115", 2024, "T", 2), cell("EF101", "0117", 2024, "T", 10),
+		cell("EF101", "0001", 2024, "T", 13), cell("EF101", "0000", 2024, "T", 13)}
+	areas := Areas{ByGender: func(string) bool { return false }}
+	var got []string
+	for _, l := range Audit(cells, []bool{true, true, false, false, false}, areas) {
+		got = append(got, l.Cell.String())
+	}
+	if want := []string{"EF101 0114 2024 T", "EF101 0115 2024 T"}; !slices.Equal(got, want) {
+		t.Errorf("Audit: %q, want %q", got, want)
+	}
+	sup, p, c := Suppress(cells, 5, areas)
+	if want := []bool{true, true, true, false, false}; !slices.Equal(sup, want) || p != 2 || c != 1 {
+		t.Errorf("Suppress: %v (%d, %d), want the three municipalities (2, 1)", suppressedKeys(cells, sup), p, c)
+	}
+}
+
+// TestZeroExplained: a county publishing 0 outcomes of 20 says of each of
+// its municipalities that none had the outcome; the suppressed ones'
+// numerators pinned to 0 are what the published cell says, not a leak,
+// and Suppress hides nothing for them. The same with 20 of 20 for the
+// rests.
+func TestZeroExplained(t *testing.T) {
+	for _, all := range []bool{false, true} {
+		nk := func(area string, n int64) Cell {
+			k := int64(0)
+			if all {
+				k = n
+			}
+			return Cell{Key: Key{"EF101", area, 2024, "T"}, N: n, K: k, HasK: true}
+		}
+		cells := []Cell{nk("0114", 3), nk("0115", 3), nk("0117", 14), nk("0001", 20), nk("0000", 20)}
+		areas := Areas{ByGender: func(string) bool { return false }}
+		hidden := []bool{true, true, false, false, false}
+		if leaks := Audit(cells, hidden, areas); len(leaks) != 0 {
+			t.Errorf("all %v: %v, want none", all, leaks)
+		}
+		if sup, _, c := Suppress(cells, 5, areas); !slices.Equal(sup, hidden) || c != 0 {
+			t.Errorf("all %v: Suppress %v", all, suppressedKeys(cells, sup))
+		}
 	}
 }

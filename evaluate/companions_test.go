@@ -106,7 +106,9 @@ func TestCompanionsPublished(t *testing.T) {
 		t.Errorf("%d published cells compared, want ≥ 200", checked)
 	}
 	cells, sup := snapshot.Cells(snap)
-	if leaks := disclosure.Audit(cells, sup, snapshot.Areas(groups)); len(leaks) != 0 {
+	areas := snapshot.Areas(groups)
+	areas.MinN = minN
+	if leaks := disclosure.Audit(cells, sup, areas); len(leaks) != 0 {
 		t.Errorf("%d cells recoverable by subtraction, e.g. %+v", len(leaks), leaks[0])
 	}
 	t.Logf("%d cells compared; %d primary and %d complementary suppressions", checked, snap.Primary, snap.Complementary)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/effekt/effekt/snapshot"
 	"io"
 	"os"
 	"path/filepath"
@@ -85,6 +86,14 @@ func Read(dir string) (Published, error) {
 			p.Areas.Groups[g.ID] = append(p.Areas.Groups[g.ID], m.MemberID)
 		}
 	}
+	var m struct {
+		MinN int `json:"min_n"`
+	}
+	if err := readExportJSON(filepath.Join(dir, FileManifest), &m); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return p, err
+	}
+	p.Areas.MinN = m.MinN              // 0 without a manifest: not known
+	p.Areas.Nested = snapshot.Nested() // the catalogue's, which every reader knows
 	var kpis kolada.Envelope[struct {
 		ID              string `json:"id"`
 		DividedByGender bool   `json:"is_divided_by_gender"`

@@ -62,7 +62,7 @@ func TestProtectSharesBounds(t *testing.T) {
 		for i := range cells {
 			sup[i] = refs[i].Suppressed
 		}
-		return disclosure.AuditRelations(cells, sup, rels)
+		return disclosure.AuditRelations(cells, sup, 5, rels)
 	}
 	if leaks := audit(); len(leaks) == 0 {
 		t.Fatal("before: no leak found, want the years pinned")

@@ -285,3 +285,33 @@ func (ind Indicator) MicroSQL() (string, error) {
 	}
 	return string(b), nil
 }
+
+// Nest says that, by the definitions, Sub's quantity Of is at most Super's
+// in every cell (the same area, period and gender): "n" the cohort count
+// (Sub's cohort is part of Super's), "k" the numerator (Sub's persons with
+// the outcome are among Super's), "f" the cohort less the numerator. A
+// reader who knows the catalogue knows these inequalities, so disclosure
+// control uses them (snapshot.Areas); TestNestsHold checks them on the
+// fixtures.
+type Nest struct {
+	Sub, Super string
+	Of         string // "n", "k" or "f"
+}
+
+// Nests returns the catalogue's nestings:
+//   - EF102's cohort is EF101's persons with a session (n);
+//   - EF101's cohort is EF103's persons whose window has closed (n; equal
+//     once every window of the year has);
+//   - EF105's cohort is EF303's persons whose 90 days have passed (n);
+//   - EF302 and EF301 share the cohort (EF301 = EF302 in n, found from the
+//     cells), and unsubsidised work is one of EF301's outcomes: EF302's k
+//     ≤ EF301's, and EF301's f ≤ EF302's.
+func Nests() []Nest {
+	return []Nest{
+		{Sub: "EF102", Super: "EF101", Of: "n"},
+		{Sub: "EF101", Super: "EF103", Of: "n"},
+		{Sub: "EF105", Super: "EF303", Of: "n"},
+		{Sub: "EF302", Super: "EF301", Of: "k"},
+		{Sub: "EF301", Super: "EF302", Of: "f"},
+	}
+}

@@ -213,7 +213,22 @@ func Areas(groups []config.Group) disclosure.Areas {
 	return disclosure.Areas{Groups: gm, ByGender: func(kpi string) bool {
 		ind, ok := models.Lookup(kpi)
 		return !ok || ind.ByGender
-	}}
+	}, Nested: Nested()}
+}
+
+// Nested is the catalogue's nestings (models.Nests) for package
+// disclosure.
+func Nested() []disclosure.Nesting {
+	of := map[string]disclosure.Quantity{"n": disclosure.Count, "k": disclosure.Outcomes, "f": disclosure.Rest}
+	var out []disclosure.Nesting
+	for _, n := range models.Nests() {
+		q, ok := of[n.Of]
+		if !ok {
+			panic("snapshot: nesting of unknown quantity " + n.Of) // the catalogue is constant
+		}
+		out = append(out, disclosure.Nesting{Sub: n.Sub, Super: n.Super, Of: q})
+	}
+	return out
 }
 
 // countMembers sets Kolada's count: 1 for a municipality; for a region, Riket

@@ -73,6 +73,7 @@ subtraction. It prints each such cell with the relation, and the count.`,
 					}
 					cells, sup = snapshot.Cells(snap)
 					areas = snapshot.Areas(cfg.Groups)
+					areas.MinN = cfg.Indicators.MinN
 				}
 				leaks := disclosure.Audit(cells, sup, areas)
 				if err := writeLeaks(cmd.OutOrStdout(), source, cells, sup, leaks); err != nil {

@@ -1,0 +1,62 @@
+package disclosure
+
+import (
+	"encoding/csv"
+	"os"
+	"strconv"
+	"testing"
+)
+
+// BenchmarkSuppressNational suppresses the cells of a computed database,
+// dumped as CSV (kpi, municipality, period, gender, denominator,
+// numerator) to the file EFFEKT_CELLS, with the default groups and the
+// catalogue's nestings, and reports how many it hides:
+//
+//	effekt sql --db nat.duckdb --format csv --limit 2000000 \
+//	  "SELECT kpi, municipality, period, gender, denominator, numerator FROM indicator_values WHERE length(kpi) = 5" > cells.csv
+//	EFFEKT_CELLS=cells.csv go test ./disclosure -run '^$' -bench SuppressNational -benchtime 3x
+func BenchmarkSuppressNational(b *testing.B) {
+	path := os.Getenv("EFFEKT_CELLS")
+	if path == "" {
+		b.Skip("EFFEKT_CELLS names no cell dump")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var cells []Cell
+	for _, r := range recs[1:] {
+		p, _ := strconv.Atoi(r[2])
+		n, _ := strconv.ParseInt(r[4], 10, 64)
+		c := Cell{Key: Key{r[0], r[1], p, r[3]}, N: n}
+		if r[5] != "" {
+			c.K, _ = strconv.ParseInt(r[5], 10, 64)
+			c.HasK = true
+		}
+		cells = append(cells, c)
+	}
+	// config.DefaultGroups, and models.Nests (neither imported here: both
+	// sit above this package)
+	sod := []string{"0127", "0136", "0126", "0140", "0192", "0128", "0181", "0138"}
+	areas := Areas{Groups: map[string][]string{"G0001": sod, "G0002": append(append([]string{}, sod...), "0182", "0120")},
+		Nested: []Nesting{{"EF102", "EF101", Count}, {"EF101", "EF103", Count}, {"EF105", "EF303", Count},
+			{"EF302", "EF301", Outcomes}, {"EF301", "EF302", Rest}}}
+	b.ResetTimer()
+	for b.Loop() {
+		sup, p, c := Suppress(cells, 5, areas)
+		n := 0
+		for _, s := range sup {
+			if s {
+				n++
+			}
+		}
+		b.ReportMetric(float64(n), "suppressed")
+		b.ReportMetric(float64(p), "primary")
+		b.ReportMetric(float64(c), "complementary")
+	}
+}
