@@ -134,7 +134,9 @@ func TestDetailPage(t *testing.T) {
 			"<dd>9</dd>", "62,5 % <span class=\"ci\">(95 % KI 30,6–86,3, 8 avslutade)</span>", "110 dagar",
 			"Jämfört med kategorin arbete", "47,1 % <span class=\"ci\">(95 % KI 26,2–69,0, 17 avslutade)</span>", `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 470 110"`}, nil},
 		{"K-2", []string{"färre än 5 (visas inte)", "för få avslutade deltaganden för att visa", "19800101-****"}, []string{"33,3"}},
-		{"AF-1", []string{"Arbetsförmedlingen", "dold (för få avslutade deltaganden, eller för att skydda en annan dold uppgift)", "<dd>7</dd>", "80 dagar"}, []string{"33,3 %"}},
+		// the median's count of ended participations is at least the
+		// hidden share's: beside a hidden share it is not shown
+		{"AF-1", []string{"Arbetsförmedlingen", "dold (för få avslutade deltaganden, eller för att skydda en annan dold uppgift)", "<dd>7</dd>", "80 dagar</dd>"}, []string{"33,3 %", "dagar <span class=\"ci\">"}},
 		{"K-3", []string{"Haninge", "somaliska, tigrinja", "0\u00a0kr", "30 dagar", "Jämfört med kategorin språk"}, []string{"50,0 %"}},
 		{"K-4", []string{"Göteborg", "inga ännu", "inga avslutade deltaganden än"}, nil},
 	}
