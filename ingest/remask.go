@@ -22,7 +22,7 @@ import (
 // three more), 3 (2026-12-02) read through every punctuation mark, symbol
 // and space (a lone , ; : only), runs of up to five, invisible characters
 // and combining marks, and count superscript and circled digits, 4
-// (2026-12-03) count a run of white space among the separators as one,
+// (2026-12-02) count a run of white space among the separators as one,
 // read HTML character references, backslash and percent escapes as the
 // character they stand for, read modifier letters and letters that look
 // like - / | : . as separators, and mask a birth date's short groups

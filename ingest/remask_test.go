@@ -144,7 +144,7 @@ func TestRemaskErrorFiles(t *testing.T) {
 		t.Errorf("a second pass changed %d files", n)
 	}
 
-	// masking version 4 (2026-12-03): white space around a hyphen and an
+	// masking version 4 (2026-12-02): white space around a hyphen and an
 	// HTML character reference, in the name and the text
 	v4 := strings.NewReplacer("lista 811218-987", "reg 19800101   -   1234", `"x 811218987"`, `"x 800101&#45;1234"`).Replace(old)
 	v4Path := write("reg 19800101   -   1234.csv.error.txt", v4)

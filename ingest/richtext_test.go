@@ -9,7 +9,7 @@ import (
 )
 
 // TestRichTextMasked: a rich-text XLSX cell whose runs hold the parts of a
-// personnummer ("800101" / "   -   " / "1234", 2026-12-03) is read as one
+// personnummer ("800101" / "   -   " / "1234", 2026-12-02) is read as one
 // text and masked like any other, and a file name of that shape is masked
 // in the files table.
 func TestRichTextMasked(t *testing.T) {

@@ -4,7 +4,7 @@ import (
 	"unicode/utf8"
 )
 
-// Escapes a reader reads through (masking version 4, 2026-12-03: an
+// Escapes a reader reads through (masking version 4, 2026-12-02: an
 // adversary stored "800101&#45;1234", "800101&nbsp;1234",
 // "800101\u002D1234" and "800101%2D1234", which a page, a JSON reader or a
 // browser's address bar shows as a personnummer, while the scanner read

@@ -108,7 +108,7 @@ func FoldDigits(s string) string {
 // letters that look like - / | : . (sepLetters: 一 ㅡ ᐟ ǀ …); not line
 // breaks or other control characters, other letters or digits.
 // (2026-12-02: "800101_1234", then "800101\u20241234" and "(800101)1234"
-// were shown as written; 2026-12-03: "٨٠٠١٠١ـ١٢٣٤" and "800101ー1234".)
+// were shown as written; 2026-12-02: "٨٠٠١٠١ـ١٢٣٤" and "800101ー1234".)
 func isSep(r rune) bool {
 	if r < utf8.RuneSelf {
 		return r == ' ' || r == '\t' || (r > ' ' && r < 0x7f && !('0' <= r && r <= '9') && !('a' <= r && r <= 'z') && !('A' <= r && r <= 'Z'))
@@ -362,7 +362,7 @@ func FindPNRs(s string) []PNRSpan {
 // group j with one to three digits: the short groups joined after it and
 // the group of up to four digits joined after them. A reader reads
 // "800101-1-1234" or "800101&#45;1234" as a birth date and its last four,
-// which masking only "800101-1" would leave standing (2026-12-03).
+// which masking only "800101-1" would leave standing (2026-12-02).
 func through(gs []group, j int) int {
 	for len(gs[j].digits) <= 3 && j+1 < len(gs) && gs[j+1].joined && len(gs[j+1].digits) <= 4 {
 		j++

@@ -113,7 +113,7 @@ func TestMaskPNRs(t *testing.T) {
 		{"₈₀₀₁₀₁₁₂₃₄", "19800101-****"},
 		{"grupp200112242342", "grupp20011224-****"},
 		{"Syrien (pass 9211634564)", "Syrien (pass 19921163-****)"},
-		// the fourth adversary's (2026-12-03, masking v4)
+		// the fourth adversary's (2026-12-02, masking v4)
 		// F1: white space around a hyphen, each run counted as one
 		{"19800101   -   1234", "19800101-****"},
 		{"800101   -   1234", "19800101-****"},
@@ -219,7 +219,7 @@ func TestRedactUnicode(t *testing.T) {
 		{"２００００２２０－８０８０", "20000220-****"},
 		{"٨٥٠٧٠٩-٩٨", "19850709-****"}, // a partial person id
 		{"19850709/98", "19850709-****"},
-		// masking v4 (2026-12-03)
+		// masking v4 (2026-12-02)
 		{"800101&#45;1234", "19800101-****"},
 		{"811218&#45;98", "19811218-****"},
 		{"800101   -   12", "19800101-****"},
@@ -257,6 +257,30 @@ func TestCheckText(t *testing.T) {
 			t.Errorf("CheckText(%q) = %v, want nil", c.in, err)
 		case c.want != "" && (err == nil || Reason(err) != ReasonText || !strings.Contains(err.Error(), c.want)):
 			t.Errorf("CheckText(%q) = %v, want %s naming %s", c.in, err, ReasonText, c.want)
+		}
+	}
+}
+
+// TestMaskURI: a request URI is decoded before masking, its path and
+// its query alike, and its control characters escaped (2026-12-02: the
+// audit log stored "/api/v1/rejects?kind=af_plans&q=19800101-1234").
+func TestMaskURI(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"/api/v1/rejects?kind=af_plans&q=19800101-1234", "/api/v1/rejects?kind=af_plans&q=19800101-****"},
+		{"/api/v1/rejects?kind=af_plans", "/api/v1/rejects?kind=af_plans"},
+		{"/insatser?q=800101%2D1234", "/insatser?q=19800101-****"},
+		{"/insatser?q=800101%20%20%20-%20%20%201234&page=2", "/insatser?q=19800101-****&page=2"},
+		{"/insatser?q=800101+-+1234", "/insatser?q=19800101-****"},
+		{"/insatser?q=800101%252D1234", "/insatser?q=19800101-****"}, // escaped twice
+		{"/insatser?q=800101%0A1234", `/insatser?q=19800101-****`},   // a line break, escaped: \u000A
+		{"/insatser?q=800101%0A", `/insatser?q=800101\u000A`},
+		{"/x/19800101-1234/y", "/x/19800101-****/y"},
+		{"/x/800101%E2%80%931234", "/x/19800101-****"},
+		{"/insatser?q=%ZZ800101-1234", "/insatser?q=%ZZ19800101-****"}, // not decodable: masked as written
+		{"/v3/oudata?municipality=0127&year=2024", "/v3/oudata?municipality=0127&year=2024"},
+	} {
+		if got := MaskURI(c.in, today); got != c.want {
+			t.Errorf("MaskURI(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }
