@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -14,6 +15,8 @@ import (
 	"github.com/effekt/effekt/api"
 	"github.com/effekt/effekt/ingest/parse"
 )
+
+var timeStamps = regexp.MustCompile(`"time":"[^"]*"|time=\S+`)
 
 // TestURIMasked: a personnummer in a request's query or path, however it
 // is escaped, reaches neither the audit log nor the request log
@@ -78,6 +81,8 @@ func TestURIMasked(t *testing.T) {
 				t.Errorf("the %s holds %q:\n%s", where, r, text)
 			}
 		}
+		// time stamps (15:04:01.997 reads as a date and three digits) are not requests
+		text = timeStamps.ReplaceAllString(text, "")
 		if sp := parse.FindPNRs(text); len(sp) > 0 {
 			t.Errorf("the %s holds the personnummer shape %q", where, text[sp[0].Start:sp[0].End])
 		}
