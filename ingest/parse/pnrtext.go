@@ -108,7 +108,7 @@ func FoldDigits(s string) string {
 // letters that look like - / | : . (sepLetters: 一 ㅡ ᐟ ǀ …); not line
 // breaks or other control characters, other letters or digits.
 // (2026-12-02: "800101_1234", then "800101\u20241234" and "(800101)1234"
-// were shown as written; 2026-12-02: "٨٠٠١٠١ـ١٢٣٤" and "800101ー1234".)
+// were shown as written; a fourth re-test: "٨٠٠١٠١ـ١٢٣٤", "800101ー1234".)
 func isSep(r rune) bool {
 	if r < utf8.RuneSelf {
 		return r == ' ' || r == '\t' || (r > ' ' && r < 0x7f && !('0' <= r && r <= '9') && !('a' <= r && r <= 'z') && !('A' <= r && r <= 'Z'))
