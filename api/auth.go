@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/effekt/effekt/access"
+	"github.com/effekt/effekt/ingest/parse"
 )
 
 // require serves next only to a token of role min or above: 401 (with
@@ -49,11 +50,12 @@ func (s *server) audited(w http.ResponseWriter, r *http.Request) bool {
 
 // record writes the audit record of a micro-data read through the API
 // (rejects, files). A record that cannot be written is an error: the
-// caller answers 500 instead of the data.
+// caller answers 500 instead of the data. The request URI is recorded
+// decoded with personnummer masked (parse.MaskURI): a query may hold one.
 func (s *server) record(r *http.Request, action string, start time.Time, rows int64, err error) error {
 	id := access.FromContext(r.Context())
 	rec := access.Record{
-		Time: start, Who: id.Name, Role: id.Role.String(), Via: "api", Action: action, Request: r.URL.RequestURI(),
+		Time: start, Who: id.Name, Role: id.Role.String(), Via: "api", Action: action, Request: parse.MaskURI(r.URL.RequestURI(), start),
 		Rows: rows, DurationMS: time.Since(start).Milliseconds(), Outcome: access.OutcomeOK,
 	}
 	if err != nil {

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/effekt/effekt/ingest/parse"
 )
 
 // SecurityHeaders sets, on every answer of next: X-Content-Type-Options
@@ -81,16 +83,16 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.As(err, &he):
 		if he.status >= 500 {
-			s.log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "err", err)
+			s.log.ErrorContext(r.Context(), "request failed", "path", logPath(r), "err", err)
 		}
 		writeJSON(w, he.status, errorBody{he.msg})
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(r.Context().Err(), context.DeadlineExceeded):
-		s.log.WarnContext(r.Context(), "request timed out", "path", r.URL.Path, "err", err)
+		s.log.WarnContext(r.Context(), "request timed out", "path", logPath(r), "err", err)
 		writeJSON(w, http.StatusServiceUnavailable, errorBody{"request timed out"})
 	case errors.Is(err, context.Canceled):
 		// the client went away; nobody reads the answer
 	default:
-		s.log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "err", err)
+		s.log.ErrorContext(r.Context(), "request failed", "path", logPath(r), "err", err)
 		writeJSON(w, http.StatusInternalServerError, errorBody{"internal error"})
 	}
 }
@@ -162,7 +164,7 @@ func recoverPanics(log *slog.Logger) func(http.Handler) http.Handler {
 					if v == http.ErrAbortHandler {
 						panic(v)
 					}
-					log.ErrorContext(r.Context(), "handler panic", "path", r.URL.Path, "panic", fmt.Sprint(v))
+					log.ErrorContext(r.Context(), "handler panic", "path", logPath(r), "panic", fmt.Sprint(v))
 					writeJSON(w, http.StatusInternalServerError, errorBody{"internal error"})
 				}
 			}()
@@ -196,8 +198,14 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
+// logPath is the path of r for a log line, personnummer masked
+// (parse.MaskURI): a path is whatever the client typed.
+func logPath(r *http.Request) string { return parse.MaskURI(r.URL.EscapedPath(), time.Now()) }
+
 // logRequests writes one debug line per request (and a warning for 5xx).
-// Query strings are logged: they hold ids and years, never persons.
+// Path and query are logged decoded and masked (parse.MaskURI): a query
+// may hold a person ("?q=" is free text, 2026-12-02: a personnummer
+// searched for was logged as typed), a path whatever a client typed.
 func logRequests(log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -208,7 +216,8 @@ func logRequests(log *slog.Logger) func(http.Handler) http.Handler {
 			if rec.status >= 500 {
 				level = slog.LevelWarn
 			}
-			log.Log(r.Context(), level, "http request", "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery,
+			path, query, _ := strings.Cut(parse.MaskURI(r.URL.RequestURI(), start), "?")
+			log.Log(r.Context(), level, "http request", "method", r.Method, "path", path, "query", query,
 				"status", rec.status, "bytes", rec.bytes, "duration_ms", time.Since(start).Milliseconds())
 		})
 	}

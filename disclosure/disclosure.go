@@ -360,7 +360,7 @@ func auditGraph(cells []Cell, suppressed []bool, g *graph) []Leak {
 type graph struct {
 	rels      [][]int32
 	rule      []string
-	minN      int // Areas.MinN
+	minN      int       // Areas.MinN
 	countOnly []bool    // the relation holds for the counts only (tied cohorts)
 	of        [][]int32 // cell index -> relations holding it
 	linked    [][]int32 // cell index -> the cells a nesting links it to

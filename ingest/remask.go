@@ -21,8 +21,13 @@ import (
 // shapes, 2 (2026-12-02) parts of one too (nine digits, a date and one to
 // three more), 3 (2026-12-02) read through every punctuation mark, symbol
 // and space (a lone , ; : only), runs of up to five, invisible characters
-// and combining marks, and count superscript and circled digits.
-const maskVersion = 3
+// and combining marks, and count superscript and circled digits, 4
+// (2026-12-02) count a run of white space among the separators as one,
+// read HTML character references, backslash and percent escapes as the
+// character they stand for, read modifier letters and letters that look
+// like - / | : . as separators, and mask a birth date's short groups
+// through the last four ("800101-1-1234").
+const maskVersion = 4
 
 // remaskTarget is a stored text column and how a value of it is masked.
 type remaskTarget struct {

@@ -24,14 +24,16 @@ func TestRemask(t *testing.T) {
 		}
 	}
 	exec(`INSERT INTO files (file_id, path, name, kind, sha256, size_bytes, status, started_at, finished_at, duration_ms, error, rows_read, rows_loaded, rows_rejected, rows_replaced)
-		VALUES (1, 'interventions/lista 811218-987.csv', 'lista 811218-987.csv', 'interventions', 'x', 1, 'loaded', now(), now(), 1, NULL, 5, 2, 3, 0),
+		VALUES (1, 'interventions/lista 811218-987.csv', 'lista 811218-987.csv', 'interventions', 'x', 1, 'loaded', now(), now(), 1, NULL, 7, 2, 5, 0),
 		       (2, 'so_registrations/a.csv', 'a.csv', 'so_registrations', 'y', 1, 'failed', now(), now(), 1, 'rad 2: x 811218987', 0, 0, 0, 0)`)
 	ins := `INSERT INTO interventions (intervention_id, name, provider_municipality, category, description, contact, file_id, line) VALUES (?, ?, '0127', 'arbete', ?, ?, 1, ?)`
 	exec(ins, "K-1", "Jobbspår", "Ring 19811218 987 för plats", "08-123 45 67", 2)
 	exec(ins, "K-811218-987", "Språkpraktik 2", "Svenska på arbetsplatsen", "tel 081234567", 3)
 	exec(`INSERT INTO rejected_rows VALUES (1, 'interventions', 4, 'start', 'x 811218987', 'invalid_date', '"x 811218987" is not a date (expected YYYY-MM-DD)'),
 	                                        (1, 'interventions', 5, 'start', '2019-02-30', 'invalid_date', '"2019-02-30" is not a date (expected YYYY-MM-DD)'),
-	                                        (1, 'interventions', 6, 'start', 'x 800101_1234', 'invalid_date', 'not a date')`)
+	                                        (1, 'interventions', 6, 'start', 'x 800101_1234', 'invalid_date', 'not a date'),
+	                                        (1, 'interventions', 7, 'start', 'x 800101&#45;1234', 'invalid_date', 'not a date'),
+	                                        (1, 'interventions', 8, 'start', 'x 800101   -   1234', 'invalid_date', 'not a date')`)
 	exec(`DELETE FROM mask_state`)
 
 	e.run()
@@ -56,7 +58,11 @@ func TestRemask(t *testing.T) {
 		{`SELECT value FROM rejected_rows WHERE line = 5`, "2019-02-30"},
 		// masking version 3: an underscore joins the parts too
 		{`SELECT value FROM rejected_rows WHERE line = 6`, "x 19800101-****"},
-		{`SELECT string_agg(version || ':' || cells, ',') FROM mask_state`, strconv.Itoa(maskVersion) + ":7"}, // description, name, path, error, value, message, value
+		// masking version 4: an escape is the character it stands for,
+		// white space around a hyphen counts once
+		{`SELECT value FROM rejected_rows WHERE line = 7`, "x 19800101-****"},
+		{`SELECT value FROM rejected_rows WHERE line = 8`, "x 19800101-****"},
+		{`SELECT string_agg(version || ':' || cells, ',') FROM mask_state`, strconv.Itoa(maskVersion) + ":9"}, // description, name, path, error, value, message, three values
 	}
 	for _, tc := range tests {
 		if got := query(tc.q); got != tc.want {
@@ -136,5 +142,23 @@ func TestRemaskErrorFiles(t *testing.T) {
 	}
 	if n := remaskErrorFiles(e.fail, slog.New(slog.DiscardHandler)); n != 0 {
 		t.Errorf("a second pass changed %d files", n)
+	}
+
+	// masking version 4 (2026-12-02): white space around a hyphen and an
+	// HTML character reference, in the name and the text
+	v4 := strings.NewReplacer("lista 811218-987", "reg 19800101   -   1234", `"x 811218987"`, `"x 800101&#45;1234"`).Replace(old)
+	v4Path := write("reg 19800101   -   1234.csv.error.txt", v4)
+	if n := remaskErrorFiles(e.fail, slog.New(slog.DiscardHandler)); n != 1 {
+		t.Errorf("masking v4: %d files masked again, want 1", n)
+	}
+	got, err = os.ReadFile(filepath.Join(dir, "reg 19800101-****.csv.error.txt"))
+	if err != nil {
+		t.Fatalf("masking v4, the masked name: %v", err)
+	}
+	if want := strings.NewReplacer("reg 19800101   -   1234", "reg 19800101-****", `"x 800101&#45;1234"`, `"x 19800101-****"`).Replace(v4); string(got) != want {
+		t.Errorf("masking v4, masked again:\n%s\nwant:\n%s", got, want)
+	}
+	if _, err := os.Lstat(v4Path); !os.IsNotExist(err) {
+		t.Errorf("masking v4: the old name is still there: %v", err)
 	}
 }

@@ -26,7 +26,7 @@ func (p *pages) serveCSV(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := p.src.get(ctx)
 	if err != nil {
-		p.opt.Logger.ErrorContext(ctx, "insatser: read data", "path", r.URL.Path, "err", err)
+		p.opt.Logger.ErrorContext(ctx, "insatser: read data", "path", logPath(r), "err", err)
 		http.Error(w, "uppgifterna kunde inte läsas just nu", http.StatusServiceUnavailable)
 		return
 	}

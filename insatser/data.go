@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -174,6 +175,21 @@ func load(ctx context.Context, db *sql.DB, asOf time.Time, minN int) (*Data, err
 	return d, nil
 }
 
+// maskWithDate is a personnummer's mask as stored (parse.MaskAt:
+// "19800101-****").
+var maskWithDate = regexp.MustCompile(`[0-9]{8}-\*{4}`)
+
+// hideBirthDates writes every stored personnummer mask of a public text
+// as "[personnummer]": the catalogue is public, and "19800101-****" next
+// to a name is a birth date and a person (2026-12-02). Rejected rows and
+// the other micro data keep "YYYYMMDD-****" (SPEC §3).
+func hideBirthDates(s string) string {
+	if !strings.Contains(s, "-****") {
+		return s
+	}
+	return maskWithDate.ReplaceAllLiteralString(s, "[personnummer]")
+}
+
 func readCatalogue(ctx context.Context, db *sql.DB, d *Data) error {
 	rows, err := db.QueryContext(ctx, qCatalogue)
 	if err != nil {
@@ -190,6 +206,9 @@ func readCatalogue(ctx context.Context, db *sql.DB, d *Data) error {
 		if err := rows.Scan(&in.ID, &in.Name, &in.Provider, &in.Category, &in.Description, &in.TargetGroup, &langs,
 			&open, &price, &places, &in.Location, &in.Contact, &from, &to, &upd); err != nil {
 			return fmt.Errorf("read interventions: %w", err)
+		}
+		for _, f := range []*string{&in.Name, &in.Category, &in.Description, &in.TargetGroup, &in.Location, &in.Contact} {
+			*f = hideBirthDates(*f)
 		}
 		if langs != "" {
 			in.Languages = strings.Split(langs, ",")

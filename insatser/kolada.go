@@ -72,7 +72,7 @@ func (p *pages) ous(w http.ResponseWriter, r *http.Request) {
 	title := strings.ToLower(r.URL.Query().Get("title"))
 	d, err := p.src.get(ctx)
 	if err != nil {
-		p.opt.Logger.ErrorContext(ctx, "insatser: read data", "path", r.URL.Path, "err", err)
+		p.opt.Logger.ErrorContext(ctx, "insatser: read data", "path", logPath(r), "err", err)
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "data unavailable"})
 		return
 	}
@@ -161,7 +161,7 @@ func (p *pages) oudata(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := p.src.get(ctx)
 	if err != nil {
-		p.opt.Logger.ErrorContext(ctx, "insatser: read data", "path", r.URL.Path, "err", err)
+		p.opt.Logger.ErrorContext(ctx, "insatser: read data", "path", logPath(r), "err", err)
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "data unavailable"})
 		return
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/effekt/effekt/geo"
+	pnr "github.com/effekt/effekt/ingest/parse"
 	"github.com/effekt/effekt/snapshot"
 )
 
@@ -127,7 +128,7 @@ func (p *pages) html(h func(w http.ResponseWriter, r *http.Request, d *Data) (in
 		hdr.Set("Content-Type", "text/html; charset=utf-8")
 		d, err := p.src.get(ctx)
 		if err != nil {
-			p.opt.Logger.ErrorContext(ctx, "insatser: read data", "path", r.URL.Path, "err", err)
+			p.opt.Logger.ErrorContext(ctx, "insatser: read data", "path", logPath(r), "err", err)
 			p.render(w, r, p.errT, http.StatusServiceUnavailable, errorPage{Title: "Tillfälligt fel", Message: "Uppgifterna kunde inte läsas just nu. Försök igen om en stund.", MinN: p.opt.MinN})
 			return
 		}
@@ -146,7 +147,7 @@ func (p *pages) html(h func(w http.ResponseWriter, r *http.Request, d *Data) (in
 func (p *pages) render(w http.ResponseWriter, r *http.Request, t *template.Template, status int, v any) {
 	var b strings.Builder
 	if err := t.ExecuteTemplate(&b, "base", v); err != nil {
-		p.opt.Logger.ErrorContext(r.Context(), "insatser: render", "path", r.URL.Path, "err", err)
+		p.opt.Logger.ErrorContext(r.Context(), "insatser: render", "path", logPath(r), "err", err)
 		http.Error(w, "internt fel", http.StatusInternalServerError)
 		return
 	}
@@ -178,3 +179,7 @@ func (p *pages) serveList(w http.ResponseWriter, r *http.Request, d *Data) (int,
 }
 
 var errBadFilter = errors.New("bad filter")
+
+// logPath is the path of r for a log line, personnummer masked
+// (pnr.MaskURI, package parse): a path is whatever the client typed.
+func logPath(r *http.Request) string { return pnr.MaskURI(r.URL.EscapedPath(), time.Now()) }

@@ -133,7 +133,7 @@ func TestDetailPage(t *testing.T) {
 			"Botkyrka", "Nyanlända", "arabiska, svenska", "12\u00a0000\u00a0kr", "15", "Tumba", "insatser@botkyrka.se", "2025-06-01",
 			"<dd>9</dd>", "62,5 % <span class=\"ci\">(95 % KI 30,6–86,3, 8 avslutade)</span>", "110 dagar",
 			"Jämfört med kategorin arbete", "47,1 % <span class=\"ci\">(95 % KI 26,2–69,0, 17 avslutade)</span>", `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 470 110"`}, nil},
-		{"K-2", []string{"färre än 5 (visas inte)", "för få avslutade deltaganden för att visa", "19800101-****"}, []string{"33,3"}},
+		{"K-2", []string{"färre än 5 (visas inte)", "för få avslutade deltaganden för att visa", "ring [personnummer] eller 08-123 45 67"}, []string{"33,3", "19800101"}},
 		// the median's count of ended participations is at least the
 		// hidden share's: beside a hidden share it is not shown
 		{"AF-1", []string{"Arbetsförmedlingen", "dold (för få avslutade deltaganden, eller för att skydda en annan dold uppgift)", "<dd>7</dd>", "80 dagar</dd>"}, []string{"33,3 %", "dagar <span class=\"ci\">"}},
@@ -196,6 +196,9 @@ func TestCSV(t *testing.T) {
 	}
 	if got := col(byID["AF-1"], "arbete_eller_studier_procent"); got != "" || !strings.Contains(col(byID["AF-1"], "status"), "dold") {
 		t.Errorf("AF-1: value %q status %q, want empty and dold", got, col(byID["AF-1"], "status"))
+	}
+	if got := col(byID["K-2"], "kontakt"); got != "ring [personnummer] eller 08-123 45 67" {
+		t.Errorf("K-2 kontakt %q, want the mask without its birth date", got)
 	}
 	if got := col(byID["K-2"], "deltagare"); got != "" {
 		t.Errorf("K-2 participants %q, want empty (3 < 5)", got)

@@ -103,14 +103,36 @@ func FoldDigits(s string) string {
 // stands between the parts of a personnummer: every punctuation mark,
 // symbol and space of any script (- + / . _ ' # = ~ * ( ) | \ " …, their
 // fullwidth and look-alike forms: one-dot leader, modifier minus, box
-// drawing, Braille blank …) and tab; not line breaks or other control
-// characters, letters or digits. (2026-12-02: "800101_1234", then
-// "800101\u20241234" and "(800101)1234" were shown as written.)
+// drawing, Braille blank …) and tab; modifier letters (Unicode Lm: the
+// Arabic tatweel ـ, the katakana long vowel mark ー, ː ˍ ʼ) and the
+// letters that look like - / | : . (sepLetters: 一 ㅡ ᐟ ǀ …); not line
+// breaks or other control characters, other letters or digits.
+// (2026-12-02: "800101_1234", then "800101\u20241234" and "(800101)1234"
+// were shown as written; a fourth re-test: "٨٠٠١٠١ـ١٢٣٤", "800101ー1234".)
 func isSep(r rune) bool {
 	if r < utf8.RuneSelf {
 		return r == ' ' || r == '\t' || (r > ' ' && r < 0x7f && !('0' <= r && r <= '9') && !('a' <= r && r <= 'z') && !('A' <= r && r <= 'Z'))
 	}
-	return unicode.In(r, unicode.P, unicode.S, unicode.Z) || unicode.IsSpace(r)
+	return unicode.In(r, unicode.P, unicode.S, unicode.Z, unicode.Lm) || unicode.IsSpace(r) || sepLetters[r]
+}
+
+// sepLetters are letters and letter-like numbers, of scripts whose words
+// do not run into digits, that look like - / | : . and are read as such
+// between digit groups (masking version 4): CJK 一 丨 丿, Hangul ㅡ ᅳ ﾡ,
+// Bopomofo ㄧ, katakana ノ, Canadian syllabics ᐟ ᐧ ᐨ, the clicks ǀ ǁ ǂ ǃ,
+// Cyrillic palochka Ӏ ӏ, Arabic alef ا, N'Ko ߊ, runic ᛁ, Tifinagh ⵏ,
+// Lisu ꓲ ꓸ ꓹ ꓺ ꓻ ꓽ, Hangzhou 〡 and Roman Ⅰ. (Modifier letters are
+// separators as a category, see isSep.)
+var sepLetters = map[rune]bool{
+	'\u4E00': true, '\u4E28': true, '\u4E3F': true, // 一 丨 丿
+	'\u3161': true, '\u1173': true, '\uFFDA': true, // ㅡ ᅳ ﾡ
+	'\u3127': true, '\u30CE': true, // ㄧ ノ
+	'\u141F': true, '\u1427': true, '\u1428': true, // ᐟ ᐧ ᐨ
+	'\u01C0': true, '\u01C1': true, '\u01C2': true, '\u01C3': true, // ǀ ǁ ǂ ǃ
+	'\u04C0': true, '\u04CF': true, // Ӏ ӏ
+	'\u0627': true, '\u07CA': true, '\u16C1': true, '\u2D4F': true, // ا ߊ ᛁ ⵏ
+	'\uA4F2': true, '\uA4F8': true, '\uA4F9': true, '\uA4FA': true, '\uA4FB': true, '\uA4FD': true, // ꓲ ꓸ ꓹ ꓺ ꓻ ꓽ
+	'\u3021': true, '\u2160': true, // 〡 Ⅰ
 }
 
 // ignorable reports a character that shows as nothing or nearly nothing
@@ -137,8 +159,10 @@ func isListSep(r rune) bool { return r == ',' || r == ';' || r == ':' }
 func isPlus(r rune) bool { return r == '+' || r == '\uFF0B' || r == '\uFE62' }
 
 // maxSepRun is how many separator characters may join two digit groups
-// ("850709 - 9805", "800101  -  1234"); a run of white space joins them
-// whatever its length (a page shows it as one space).
+// ("850709 - 9805", "800101  -  1234"), each run of white space inside
+// them counted as one ("19800101   -   1234": a page shows it as
+// "19800101 - 1234"); a run of white space alone joins them whatever its
+// length.
 const maxSepRun = 5
 
 // group is a run of digits in a text.
@@ -158,16 +182,22 @@ type PNRSpan struct {
 	Digits     string
 }
 
-// groups splits s into digit groups.
+// groups splits s into digit groups. Characters are read as a reader
+// reads them (readRune): an HTML character reference, backslash or
+// percent escape is the character it stands for.
 func groups(s string) []group {
 	var out []group
 	var cur *group
-	sepStart, seps, plus, weak, blank := -1, 0, false, false, true
-	for i, r := range s {
-		w := utf8.RuneLen(r)
-		if w < 0 {
-			w = 1
-		}
+	// the separator run since the last group: where it starts, its length
+	// (a run of white space counted once), whether it holds a '+', a list
+	// separator, only white space, and whether its last character was
+	// white space
+	sepStart, seps, plus, weak, blank, space := -1, 0, false, false, true, false
+	var w int
+	for i := 0; i < len(s); i += w {
+		var r rune
+		var escaped bool
+		r, w, escaped = readRune(s, i)
 		// invisible format characters (zero-width space and joiners, word
 		// joiner, BOM, soft hyphen) are read through, inside a group or a
 		// separator run alike: "19800101\u200b-1234" shows as a personnummer
@@ -184,23 +214,27 @@ func groups(s string) []group {
 			}
 			cur.digits = append(cur.digits, '0'+v)
 			cur.end = i + w
-			sepStart, seps, plus, weak, blank = -1, 0, false, false, true
+			sepStart, seps, plus, weak, blank, space = -1, 0, false, false, true, false
 			continue
 		}
 		if cur != nil || sepStart >= 0 {
-			if isSep(r) {
+			if escaped || isSep(r) {
 				if sepStart < 0 {
 					sepStart = i
 				}
-				seps++
+				sp := unicode.IsSpace(r)
+				if !sp || !space {
+					seps++
+				}
+				space = sp
 				plus = plus || isPlus(r)
 				weak = weak || isListSep(r)
-				blank = blank && unicode.IsSpace(r)
+				blank = blank && sp
 				cur = nil
 				continue
 			}
 		}
-		cur, sepStart, seps, plus, weak, blank = nil, -1, 0, false, false, true
+		cur, sepStart, seps, plus, weak, blank, space = nil, -1, 0, false, false, true, false
 	}
 	return out
 }
@@ -282,7 +316,7 @@ func FindPNRs(s string) []PNRSpan {
 			add(i, i, 6)
 			continue
 		} else if (n == 6 || n == 8) && dateDigits(string(gs[i].digits)) && i+1 < len(gs) && gs[i+1].joined && len(gs[i+1].digits) <= 3 {
-			add(i, i+1, n)
+			add(i, through(gs, i+1), n)
 			continue
 		}
 		total := len(gs[i].digits)
@@ -313,12 +347,27 @@ func FindPNRs(s string) []PNRSpan {
 				ok = dateDigits(string(d[:date]))
 			}
 			if ok && !dateRange(gs, i, j) {
+				if date > 0 {
+					j = through(gs, j)
+				}
 				add(i, j, date)
 				break
 			}
 		}
 	}
 	return out
+}
+
+// through returns the last group of part of a personnummer that ends at
+// group j with one to three digits: the short groups joined after it and
+// the group of up to four digits joined after them. A reader reads
+// "800101-1-1234" or "800101&#45;1234" as a birth date and its last four,
+// which masking only "800101-1" would leave standing (2026-12-02).
+func through(gs []group, j int) int {
+	for len(gs[j].digits) <= 3 && j+1 < len(gs) && gs[j+1].joined && len(gs[j+1].digits) <= 4 {
+		j++
+	}
+	return j
 }
 
 // dateRange reports a window YYYY MM DD NNNN whose NNNN goes on as a
@@ -335,10 +384,11 @@ func dateRange(gs []group, i, j int) bool {
 	return true
 }
 
-// mayHaveDigits is a fast check: ASCII text without a digit holds none.
+// mayHaveDigits is a fast check: ASCII text without a digit or an HTML
+// character reference (&sup1;) holds none.
 func mayHaveDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; (c >= '0' && c <= '9') || c >= utf8.RuneSelf {
+		if c := s[i]; (c >= '0' && c <= '9') || c >= utf8.RuneSelf || c == '&' { // &sup1;
 			return true
 		}
 	}

@@ -113,6 +113,68 @@ func TestMaskPNRs(t *testing.T) {
 		{"₈₀₀₁₀₁₁₂₃₄", "19800101-****"},
 		{"grupp200112242342", "grupp20011224-****"},
 		{"Syrien (pass 9211634564)", "Syrien (pass 19921163-****)"},
+		// the fourth adversary's (2026-12-02, masking v4)
+		// F1: white space around a hyphen, each run counted as one
+		{"19800101   -   1234", "19800101-****"},
+		{"800101   -   1234", "19800101-****"},
+		{"800101\t\t\t-\t\t\t1234", "19800101-****"},
+		{"reg 19800101   -   1234.csv", "reg 19800101-****.csv"},
+		{"800101 \t - \t 1234", "19800101-****"},
+		{"800101 - - - - - - 1234", "800101 - - - - - - 1234"}, // eleven characters, six of them not white space: no join
+		{"800101\n-\n1234", "800101\n-\n1234"},                 // line breaks still join nothing
+		// F2: escapes read as the character they stand for
+		{"800101&#45;1234", "19800101-****"},
+		{"800101&#8211;1234", "19800101-****"},
+		{"800101&#160;1234", "19800101-****"},
+		{"800101&#8209;1234", "19800101-****"},
+		{"800101&nbsp;1234", "19800101-****"},
+		{"800101&ndash;1234", "19800101-****"},
+		{"800101&minus;1234", "19800101-****"},
+		{"800101&#x2D;1234", "19800101-****"},
+		{"800101&#x2212;1234", "19800101-****"},
+		{"800101&nbsp;&nbsp;&nbsp;-&nbsp;&nbsp;&nbsp;1234", "19800101-****"},
+		{"800101&plus;1234", "18800101-****"},
+		{"&#56;&#48;&#48;&#49;&#48;&#49;-&#49;&#50;&#51;&#52;", "19800101-****"},
+		{"800101-&sup1;&sup2;&sup3;4", "19800101-****"},
+		{"800101&amp;#45;1234", "19800101-****"}, // escaped twice: "#45;" is read as a separator and digits
+		{"800101&foo;1234", "19800101-****"},     // a name effekt does not know
+		{"800101&#451234", "****"},               // no ';': the digits join as digits, twelve of them
+		{`800101\u002D1234`, "19800101-****"},
+		{`800101\u00071234`, "19800101-****"}, // EscapeText's form of a control character
+		{`800101\u{2D}1234`, "19800101-****"},
+		{`800101\x2d1234`, "19800101-****"},
+		{`800101\U0000002D1234`, "19800101-****"},
+		{`\u0038\u0030\u0030\u0031\u0030\u0031-1234`, "19800101-****"},
+		{`800101\\u002D1234`, "19800101-****"},
+		{"800101%2D1234", "19800101-****"},
+		{"800101%20%20%20-%20%20%201234", "19800101-****"},
+		{"800101%E2%80%931234", "19800101-****"},
+		{"800101%u20131234", "19800101-****"},
+		{"q=800101+1234&x=1", "q=18800101-****&x=1"},
+		{"800101%1234", "19800101-****"}, // %12 is a control character: not read as one
+		{"50%25 av 2024", "50%25 av 2024"},
+		// a birth date and short groups: masked through the last four
+		{"800101-1-1234", "19800101-****"},
+		{"800101-12-1234", "19800101-****"},
+		{"19800101 1 2 3 1234 x", "19800101-**** x"},
+		{"1980-01-01-123-1234", "19800101-****"},
+		{"800101-1 - 19900101-5678", "19800101-**** - 19900101-****"},
+		{"kursstart 2024-01-15 10:30", "kursstart 2024-01-15 10:30"}, // twelve digits split at 4, 6, 8, 10: no shape
+		// F3: modifier letters and letters that look like - / | : .
+		{"٨٠٠١٠١ـ١٢٣٤", "19800101-****"}, // Arabic tatweel
+		{"800101\u30FC1234", "19800101-****"},
+		{"800101\u4E001234", "19800101-****"},
+		{"800101\u31611234", "19800101-****"},
+		{"800101\u02D01234", "19800101-****"},
+		{"800101\u02CD1234", "19800101-****"},
+		{"800101\u02BC1234", "19800101-****"},
+		{"800101\u141F1234", "19800101-****"},
+		{"800101\u01C01234", "19800101-****"},
+		{"800101\u07FA1234", "19800101-****"},
+		{"800101\u04C01234", "19800101-****"},
+		{"800101\uA4FD1234", "19800101-****"},
+		{"800101 ـ 1234", "19800101-****"},
+		{"800101a1234", "800101a1234"},        // a Latin letter joins nothing
 		{"12345678901234", "****"},            // a long digit run may hide one
 		{"1234567-8901", "****"},              // 6+ digits, separator, 4+ digits
 		{"pnr 19851399-1234 x", "pnr **** x"}, // no real date: fully masked
@@ -157,6 +219,13 @@ func TestRedactUnicode(t *testing.T) {
 		{"２００００２２０－８０８０", "20000220-****"},
 		{"٨٥٠٧٠٩-٩٨", "19850709-****"}, // a partial person id
 		{"19850709/98", "19850709-****"},
+		// masking v4 (2026-12-02)
+		{"800101&#45;1234", "19800101-****"},
+		{"811218&#45;98", "19811218-****"},
+		{"800101   -   12", "19800101-****"},
+		{"٨٠٠١٠١ـ١٢", "19800101-****"},
+		{"800101%2D12", "19800101-****"},
+		{"nr 800101&nbsp;1", "nr 19800101-****"},
 		{"Syrien", "Syrien"},
 	} {
 		if got := Redact(c.in); got != c.want {
@@ -188,6 +257,30 @@ func TestCheckText(t *testing.T) {
 			t.Errorf("CheckText(%q) = %v, want nil", c.in, err)
 		case c.want != "" && (err == nil || Reason(err) != ReasonText || !strings.Contains(err.Error(), c.want)):
 			t.Errorf("CheckText(%q) = %v, want %s naming %s", c.in, err, ReasonText, c.want)
+		}
+	}
+}
+
+// TestMaskURI: a request URI is decoded before masking, its path and
+// its query alike, and its control characters escaped (2026-12-02: the
+// audit log stored "/api/v1/rejects?kind=af_plans&q=19800101-1234").
+func TestMaskURI(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"/api/v1/rejects?kind=af_plans&q=19800101-1234", "/api/v1/rejects?kind=af_plans&q=19800101-****"},
+		{"/api/v1/rejects?kind=af_plans", "/api/v1/rejects?kind=af_plans"},
+		{"/insatser?q=800101%2D1234", "/insatser?q=19800101-****"},
+		{"/insatser?q=800101%20%20%20-%20%20%201234&page=2", "/insatser?q=19800101-****&page=2"},
+		{"/insatser?q=800101+-+1234", "/insatser?q=19800101-****"},
+		{"/insatser?q=800101%252D1234", "/insatser?q=19800101-****"}, // escaped twice
+		{"/insatser?q=800101%0A1234", `/insatser?q=19800101-****`},   // a line break, escaped: \u000A
+		{"/insatser?q=800101%0A", `/insatser?q=800101\u000A`},
+		{"/x/19800101-1234/y", "/x/19800101-****/y"},
+		{"/x/800101%E2%80%931234", "/x/19800101-****"},
+		{"/insatser?q=%ZZ800101-1234", "/insatser?q=%ZZ19800101-****"}, // not decodable: masked as written
+		{"/v3/oudata?municipality=0127&year=2024", "/v3/oudata?municipality=0127&year=2024"},
+	} {
+		if got := MaskURI(c.in, today); got != c.want {
+			t.Errorf("MaskURI(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

@@ -1,0 +1,219 @@
+package parse
+
+import (
+	"unicode/utf8"
+)
+
+// Escapes a reader reads through (masking version 4, 2026-12-02: an
+// adversary stored "800101&#45;1234", "800101&nbsp;1234",
+// "800101\u002D1234" and "800101%2D1234", which a page, a JSON reader or a
+// browser's address bar shows as a personnummer, while the scanner read
+// the escape's own digits as the number's last four or broke the join at
+// its letters). The personnummer scanner reads each of these escapes as
+// the one character it stands for (readRune):
+//
+//   - HTML character references: decimal &#45;, hexadecimal &#x2D; and
+//     named &nbsp; &ndash; &minus; …, each with its closing ';' (without
+//     it the digits stay digits and join as such);
+//   - backslash escapes of JSON, Go, JavaScript and Python: \u002D (a
+//     surrogate pair \uD83C\uDD01 as one character), \u{2D}, \U0000002D,
+//     \x2D;
+//   - percent escapes of URLs: %2D, the UTF-8 bytes of one character
+//     (%E2%80%93), %u2013; a percent escape of a control character is not
+//     read as one (the '%' is a separator and the digits stay digits).
+//
+// An escaped digit is a digit; an escaped invisible character is read
+// through (ignorable); any other escaped character, whatever it is, is one
+// separator character (white space stays white space for the run's
+// length): the escape shows as a mark between the digit groups, not as
+// digits. A named reference effekt does not know stands for a separator
+// too.
+
+// readRune returns the character at s[i:] as a reader reads it, its width
+// in s, and whether it was written as an escape.
+func readRune(s string, i int) (r rune, w int, escaped bool) {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		if c == '&' || c == '\\' || c == '%' {
+			if r, w, ok := unescape(s[i:]); ok {
+				return r, w, true
+			}
+		}
+		return rune(c), 1, false
+	}
+	r, w = utf8.DecodeRuneInString(s[i:])
+	return r, w, false
+}
+
+// unescape decodes the escape at the start of t (see readRune).
+func unescape(t string) (rune, int, bool) {
+	if len(t) < 3 {
+		return 0, 0, false
+	}
+	switch t[0] {
+	case '&':
+		return htmlRef(t)
+	case '\\':
+		switch t[1] {
+		case 'u':
+			if t[2] == '{' {
+				v, n := hexRun(t[3:], 1, 6)
+				if n == 0 || 3+n >= len(t) || t[3+n] != '}' {
+					return 0, 0, false
+				}
+				return validRune(v, 4+n)
+			}
+			v, n := hexRun(t[2:], 4, 4)
+			if n == 0 {
+				return 0, 0, false
+			}
+			if v >= 0xD800 && v < 0xDC00 && len(t) >= 12 && t[6] == '\\' && t[7] == 'u' {
+				if lo, m := hexRun(t[8:], 4, 4); m == 4 && lo >= 0xDC00 && lo < 0xE000 {
+					return validRune(0x10000+(v-0xD800)<<10+(lo-0xDC00), 12)
+				}
+			}
+			return validRune(v, 6)
+		case 'U':
+			v, n := hexRun(t[2:], 8, 8)
+			if n == 0 {
+				return 0, 0, false
+			}
+			return validRune(v, 10)
+		case 'x':
+			v, n := hexRun(t[2:], 2, 2)
+			if n == 0 {
+				return 0, 0, false
+			}
+			return validRune(v, 4)
+		}
+	case '%':
+		if t[1] == 'u' || t[1] == 'U' {
+			v, n := hexRun(t[2:], 4, 4)
+			if n == 0 {
+				return 0, 0, false
+			}
+			return printable(validRune(v, 6))
+		}
+		// one character's UTF-8 bytes, each written %XX
+		var b [utf8.UTFMax]byte
+		n := 0
+		for n < len(b) && 3*n+2 < len(t) && t[3*n] == '%' {
+			v, m := hexRun(t[3*n+1:], 2, 2)
+			if m == 0 {
+				break
+			}
+			b[n] = byte(v)
+			n++
+			if r, w := utf8.DecodeRune(b[:n]); w == n && (r != utf8.RuneError || w > 1) {
+				return printable(r, 3*n, true)
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// htmlRef decodes a character reference &#NNN; &#xHH; or &name;.
+func htmlRef(t string) (rune, int, bool) {
+	if t[1] == '#' {
+		if t[2] == 'x' || t[2] == 'X' {
+			v, n := hexRun(t[3:], 1, 8)
+			if n == 0 || 3+n >= len(t) || t[3+n] != ';' {
+				return 0, 0, false
+			}
+			return htmlRune(v, 4+n)
+		}
+		v, n := 0, 0
+		for 2+n < len(t) && n < 10 && isDigit(t[2+n]) {
+			v = v*10 + int(t[2+n]-'0')
+			n++
+		}
+		if n == 0 || 2+n >= len(t) || t[2+n] != ';' {
+			return 0, 0, false
+		}
+		return htmlRune(v, 3+n)
+	}
+	n := 1
+	for n < len(t) && n <= 32 && isAlnum(t[n]) {
+		n++
+	}
+	if n == 1 || n >= len(t) || t[n] != ';' || !isLetter(t[1]) {
+		return 0, 0, false
+	}
+	if r, ok := htmlNamed[t[1:n]]; ok {
+		return r, n + 1, true
+	}
+	return '&', n + 1, true // some other character: a separator
+}
+
+// htmlRune is a numeric reference's character: one a browser would
+// replace (NUL, a surrogate, beyond Unicode) shows as U+FFFD.
+func htmlRune(v, w int) (rune, int, bool) {
+	if v == 0 || v > utf8.MaxRune || (v >= 0xD800 && v < 0xE000) {
+		return utf8.RuneError, w, true
+	}
+	return rune(v), w, true
+}
+
+func validRune(v, w int) (rune, int, bool) {
+	if v > utf8.MaxRune {
+		return 0, 0, false
+	}
+	if v >= 0xD800 && v < 0xE000 {
+		return utf8.RuneError, w, true
+	}
+	return rune(v), w, true
+}
+
+// printable drops a decoded control character.
+func printable(r rune, w int, ok bool) (rune, int, bool) {
+	if !ok || r < 0x20 || (r >= 0x7F && r < 0xA0) {
+		return 0, 0, false
+	}
+	return r, w, true
+}
+
+// hexRun reads min to max hex digits from the start of t: their value and
+// how many, 0 when fewer than min.
+func hexRun(t string, min, max int) (int, int) {
+	v, n := 0, 0
+	for n < len(t) && n < max {
+		c := t[n]
+		switch {
+		case '0' <= c && c <= '9':
+			v = v<<4 | int(c-'0')
+		case 'a' <= c && c <= 'f':
+			v = v<<4 | int(c-'a'+10)
+		case 'A' <= c && c <= 'F':
+			v = v<<4 | int(c-'A'+10)
+		default:
+			if n < min {
+				return 0, 0
+			}
+			return v, n
+		}
+		n++
+	}
+	if n < min {
+		return 0, 0
+	}
+	return v, n
+}
+
+func isLetter(c byte) bool { return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') }
+func isAlnum(c byte) bool  { return isLetter(c) || isDigit(c) }
+
+// htmlNamed are the named references whose character matters to the
+// scanner: digits (superscripts), white space (a run's length counts it
+// once), invisible characters (read through), the plus (a century) and the
+// list separators (, ; : join alone). Any other name is a separator.
+var htmlNamed = map[string]rune{
+	"sup1": '¹', "sup2": '²', "sup3": '³',
+	"nbsp": '\u00A0', "NonBreakingSpace": '\u00A0', "ensp": '\u2002', "emsp": '\u2003',
+	"emsp13": '\u2004', "emsp14": '\u2005', "numsp": '\u2007', "puncsp": '\u2008',
+	"thinsp": '\u2009', "ThinSpace": '\u2009', "hairsp": '\u200A', "VeryThinSpace": '\u200A',
+	"MediumSpace": '\u205F', "Tab": '\t', "NewLine": ' ', // a page shows a line break in text as a space
+	"shy": '\u00AD', "zwnj": '\u200C', "zwj": '\u200D', "lrm": '\u200E', "rlm": '\u200F',
+	"ZeroWidthSpace": '\u200B', "NoBreak": '\u2060', "af": '\u2061', "it": '\u2062',
+	"InvisibleTimes": '\u2062', "ic": '\u2063', "InvisibleComma": '\u2063',
+	"plus": '+', "comma": ',', "semi": ';', "colon": ':',
+}
