@@ -195,8 +195,11 @@ func (b *bounds) pinnedIn(suppressed []bool, si int) []int32 {
 	}
 	propagate(b.g, b.n, sl.rels, sl.links, Count)
 	if withK {
+		// n = k + f narrows each of the three from the other two; then
+		// each is propagated again if it moved (n only moves here)
+		kMoved, fMoved := true, true
 		for round := 0; round < maxCouplings; round++ {
-			moved := false
+			nMoved, coupled := false, false
 			for _, i := range sl.cells {
 				if !suppressed[i] || !b.withK[b.cells[i].KPI] {
 					continue
@@ -205,19 +208,31 @@ func (b *bounds) pinnedIn(suppressed []bool, si int) []int32 {
 				k = span{math.Max(k.lo, n.lo-f.hi), math.Min(k.hi, n.hi-f.lo)}
 				f = span{math.Max(f.lo, n.lo-k.hi), math.Min(f.hi, n.hi-k.lo)}
 				n = span{math.Max(n.lo, k.lo+f.lo), math.Min(n.hi, k.hi+f.hi)}
-				if n != b.n[i] || k != b.k[i] || f != b.f[i] {
-					b.n[i], b.k[i], b.f[i], moved = n, k, f, true
+				if k != b.k[i] || f != b.f[i] || n != b.n[i] {
+					kMoved = kMoved || k != b.k[i]
+					fMoved = fMoved || f != b.f[i]
+					nMoved = nMoved || n != b.n[i]
+					coupled = true
+					b.n[i], b.k[i], b.f[i] = n, k, f
 				}
 			}
-			if round > 0 && !moved {
+			if !kMoved && !fMoved && !nMoved {
 				break
 			}
-			moved = propagate(b.g, b.k, sl.rels, sl.links, Outcomes) || moved
-			moved = propagate(b.g, b.f, sl.rels, sl.links, Rest) || moved
-			moved = propagate(b.g, b.n, sl.rels, sl.links, Count) || moved
+			moved := coupled
+			if kMoved {
+				moved = propagate(b.g, b.k, sl.rels, sl.links, Outcomes) || moved
+			}
+			if fMoved {
+				moved = propagate(b.g, b.f, sl.rels, sl.links, Rest) || moved
+			}
+			if nMoved {
+				moved = propagate(b.g, b.n, sl.rels, sl.links, Count) || moved
+			}
 			if !moved {
 				break
 			}
+			kMoved, fMoved = false, false
 		}
 	}
 	var out []int32

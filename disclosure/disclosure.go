@@ -131,33 +131,13 @@ type Leak struct {
 // Indicators with the same cohort (the same cells with the same counts,
 // e.g. EF101 and EF104) are hidden alike: a cell one of them hides for its
 // numerators' sake and the other publishes would give the count away.
-// Suppress runs again with the other's hidden cells forced until the
-// patterns agree.
+// build ties their cells (a relation of the counts, one = the other), so
+// that hiding one hides the other, in one run (it ran again with the
+// other's hidden cells forced until the patterns agreed: five runs
+// nationally).
 func Suppress(cells []Cell, minN int, areas Areas) (suppressed []bool, primary, complementary int) {
 	areas.MinN = minN
-	g := build(cells, areas)
-	twins := sameCohorts(cells)
-	forced := make([]bool, len(cells))
-	for {
-		suppressed, primary, complementary = suppressGraph(cells, minN, g, forced)
-		changed := false
-		for _, group := range twins {
-			for _, at := range group.at {
-				hidden := false
-				for _, i := range at {
-					hidden = hidden || suppressed[i]
-				}
-				for _, i := range at {
-					if hidden && !suppressed[i] && !forced[i] {
-						forced[i], changed = true, true
-					}
-				}
-			}
-		}
-		if !changed {
-			return suppressed, primary, complementary
-		}
-	}
+	return suppressGraph(cells, minN, build(cells, areas))
 }
 
 // cohortTwins are indicators with the same cells and counts: at[j] holds
@@ -234,7 +214,7 @@ func sameCohorts(cells []Cell) []cohortTwins {
 // not among cells is left out; a term that is not is a known zero.
 // Relations that share no cell are protected independently.
 func SuppressRelations(cells []Cell, minN int, rels []Relation) (suppressed []bool, primary, complementary int) {
-	return suppressGraph(cells, minN, buildFrom(cells, rels, minN), nil)
+	return suppressGraph(cells, minN, buildFrom(cells, rels, minN))
 }
 
 // AuditRelations is Audit over the relations rels (SuppressRelations with
@@ -243,17 +223,13 @@ func AuditRelations(cells []Cell, suppressed []bool, minN int, rels []Relation) 
 	return auditGraph(cells, suppressed, buildFrom(cells, rels, minN))
 }
 
-// suppressGraph suppresses over g; forced cells (nil: none) are hidden
-// from the start, counted as complementary.
-func suppressGraph(cells []Cell, minN int, g *graph, forced []bool) (suppressed []bool, primary, complementary int) {
+// suppressGraph suppresses over g.
+func suppressGraph(cells []Cell, minN int, g *graph) (suppressed []bool, primary, complementary int) {
 	suppressed = make([]bool, len(cells))
 	for i, c := range cells {
 		if c.N < int64(minN) {
 			suppressed[i] = true
 			primary++
-		} else if forced != nil && forced[i] {
-			suppressed[i] = true
-			complementary++
 		}
 	}
 	// count[r] is the number of suppressed terms (total included) of r;
@@ -384,7 +360,7 @@ type link struct {
 
 // sameCohortRule names the relations that tie two nested indicators'
 // counts in a period where they are equal in every cell.
-const sameCohortRule = "nested cohorts, equal in the period"
+const sameCohortRule = "the same cohort (nested cohorts equal in the period, or one indicator's cohort another's)"
 
 func (g *graph) add(rule string, terms []int32) {
 	g.addRel(rule, terms, false)
@@ -432,7 +408,19 @@ func build(cells []Cell, areas Areas) *graph {
 		}
 	}
 	aggs := aggregates(areas.Groups)
-	family := families(areas.Nested)
+	twins := sameCohorts(cells)
+	pairs := make([][2]string, 0, len(areas.Nested)+len(twins))
+	for _, n := range areas.Nested {
+		pairs = append(pairs, [2]string{n.Sub, n.Super})
+	}
+	for _, t := range twins {
+		if len(t.at) > 0 {
+			for _, i := range t.at[0][1:] {
+				pairs = append(pairs, [2]string{cells[t.at[0][0]].KPI, cells[i].KPI})
+			}
+		}
+	}
+	family := families(pairs)
 	sliceAt := map[slice]int32{} // (family, period) -> index in g.slices
 	keys := make([]slice, 0, len(present))
 	for s := range present {
@@ -564,16 +552,26 @@ func build(cells []Cell, areas Areas) *graph {
 			}
 		}
 	}
+	for _, t := range twins {
+		for _, at := range t.at {
+			si := g.sliceOf[at[0]]
+			for _, i := range at[1:] {
+				r := int32(len(g.rels))
+				g.addRel(sameCohortRule, []int32{at[0], i}, true)
+				g.slices[si].rels = append(g.slices[si].rels, r)
+			}
+		}
+	}
 	for si := range g.slices {
 		slices.Sort(g.slices[si].cells)
 	}
 	return g
 }
 
-// families maps each indicator of a nesting to its family, the first of
-// the indicators joined by nestings in KPI order; any other indicator is
-// its own.
-func families(nested []Nesting) func(kpi string) string {
+// families maps each indicator of a pair (nested, or with the same
+// cohort) to its family, the first of the indicators the pairs join in KPI
+// order; any other indicator is its own.
+func families(pairs [][2]string) func(kpi string) string {
 	parent := map[string]string{}
 	var find func(string) string
 	find = func(k string) string {
@@ -585,8 +583,8 @@ func families(nested []Nesting) func(kpi string) string {
 		parent[k] = r
 		return r
 	}
-	for _, n := range nested {
-		a, b := find(n.Sub), find(n.Super)
+	for _, p := range pairs {
+		a, b := find(p[0]), find(p[1])
 		if a != b {
 			parent[max(a, b)] = min(a, b)
 		}
