@@ -38,9 +38,9 @@ func init() {
 					return err
 				}
 				// the instance also runs evaluators' SQL: no SQL on it reads
-				// or writes a file (the exports' Parquet is written on a
-				// scratch instance), whatever a check might miss
-				db, err := openDBWith(cmd.Context(), cfg, store.Options{NoExternalAccess: true})
+				// or writes a file, whatever a check might miss, and its
+				// memory is bounded (serve.memory_limit)
+				db, err := openDBWith(cmd.Context(), cfg, server.StoreOptions(cfg))
 				if errors.Is(err, store.ErrLocked) {
 					if srv, serr := runningServer(cfg.Paths.Database); serr == nil {
 						return fmt.Errorf("%s is already served by effekt serve (pid %d) at %s", cfg.Paths.Database, srv.info.PID, srv.info.URL)
