@@ -74,6 +74,10 @@ func New(ctx context.Context, cfg config.Config, db *sql.DB, opt Options) (*Serv
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
+	// the jobs' ingest would give every person a second pseudonym
+	if _, _, err := store.CheckKey(ctx, db, []byte(cfg.Pseudonym.Key)); err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.Paths.Database, err)
+	}
 	snaps := new(snapshot.Store)
 	snapOpt := snapshot.Options{MinN: cfg.Indicators.MinN, Groups: cfg.Groups}
 	m := metrics.New(db, metrics.Options{
