@@ -87,11 +87,16 @@ func (s *server) sql(w http.ResponseWriter, r *http.Request) {
 	}
 	var re *microdata.RefusedError
 	var se *microdata.SyntaxError
+	var oom *microdata.OutOfMemoryError
 	switch {
 	case errors.As(err, &re):
 		s.fail(w, r, badRequest("%s", re.Reason))
 	case errors.As(err, &se):
 		s.fail(w, r, badRequest("%s", se.Msg))
+	case errors.As(err, &oom):
+		// the instance's memory limit (serve.memory_limit) stopped it; the
+		// server and its jobs go on
+		s.fail(w, r, badRequest("%s", oom.Error()))
 	case errors.Is(err, microdata.ErrTimeout):
 		s.fail(w, r, &httpError{status: http.StatusServiceUnavailable, msg: err.Error()})
 	case isQueryError(err):

@@ -49,6 +49,7 @@ type Config struct {
 	Grafana   Grafana   `yaml:"grafana"`
 	Ingest    Ingest    `yaml:"ingest"`
 	SQL       SQL       `yaml:"sql"`
+	Serve     Serve     `yaml:"serve"`
 }
 
 // Paths are the folders and files effekt reads and writes.
@@ -149,6 +150,15 @@ type SQL struct {
 	Timeout     time.Duration `yaml:"timeout"`      // a query running longer is cancelled
 }
 
+// Serve bounds the DuckDB instance of `effekt serve`, which runs the jobs
+// and evaluators' SQL (POST /api/v1/sql) alike: DuckDB's limits are
+// instance-wide, so an evaluator's runaway query fails with DuckDB's
+// out-of-memory error at MemoryLimit instead of growing the process.
+type Serve struct {
+	MemoryLimit          string `yaml:"memory_limit"`            // DuckDB memory_limit of the server's instance, e.g. 4GB
+	MaxTempDirectorySize string `yaml:"max_temp_directory_size"` // DuckDB max_temp_directory_size: spill beside the database at most this
+}
+
 // Metrics configures /metrics.
 type Metrics struct {
 	Periods       int           `yaml:"periods"`        // latest N periods exposed as indicator gauges
@@ -196,7 +206,8 @@ func Default() Config {
 			XLSXMaxCells:    50_000_000,
 			CSVMaxRows:      25_000_000,
 		},
-		SQL: SQL{RowLimit: 100_000, MemoryLimit: "1GB", Timeout: 5 * time.Minute},
+		SQL:   SQL{RowLimit: 100_000, MemoryLimit: "1GB", Timeout: 5 * time.Minute},
+		Serve: Serve{MemoryLimit: "4GB", MaxTempDirectorySize: "10GB"},
 	}
 }
 
@@ -382,8 +393,12 @@ func (c Config) Validate() error {
 	if c.SQL.Timeout <= 0 {
 		return &ValidationError{Field: "sql.timeout", Value: c.SQL.Timeout, Err: errors.New("must be a positive duration, like 5m")}
 	}
-	if !memoryLimit.MatchString(c.SQL.MemoryLimit) {
-		return &ValidationError{Field: "sql.memory_limit", Value: c.SQL.MemoryLimit, Err: errors.New("want a size like 512MB or 2GB")}
+	for _, m := range []struct{ field, v string }{
+		{"sql.memory_limit", c.SQL.MemoryLimit}, {"serve.memory_limit", c.Serve.MemoryLimit}, {"serve.max_temp_directory_size", c.Serve.MaxTempDirectorySize},
+	} {
+		if !memoryLimit.MatchString(m.v) {
+			return &ValidationError{Field: m.field, Value: m.v, Err: errors.New("want a size like 512MB or 2GB")}
+		}
 	}
 	if c.Grafana.URL != "" {
 		u, err := url.Parse(c.Grafana.URL)

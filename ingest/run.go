@@ -139,6 +139,23 @@ func Run(ctx context.Context, db *sql.DB, opt Options) (_ Summary, err error) {
 	if len(opt.Key) == 0 {
 		return Summary{}, errors.New("ingest: no pseudonym key")
 	}
+	// the key must be the one the database's pseudonyms were made with,
+	// else the same person gets a second pseudonym: refused before
+	// anything is read, moved or written; the first run records it
+	if _, recorded, err := store.RecordedKey(ctx, db); err != nil {
+		return Summary{}, fmt.Errorf("ingest: %w", err)
+	} else if !recorded {
+		var n int64
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM files WHERE rows_loaded > 0`).Scan(&n); err != nil {
+			return Summary{}, fmt.Errorf("ingest: %w", err)
+		}
+		if n > 0 {
+			l.log.Warn("the database records no pseudonym key (made before effekt recorded one): recording this run's key; pseudonyms made earlier with another key cannot be told apart", "files_loaded", n)
+		}
+	}
+	if err := store.RecordKey(ctx, db, opt.Key, "ingest"); err != nil {
+		return Summary{}, fmt.Errorf("ingest: %w", err)
+	}
 	beside := filepath.Dir(filepath.Clean(opt.Inbox))
 	if l.opt.Archive == "" {
 		l.opt.Archive = filepath.Join(beside, "archive")

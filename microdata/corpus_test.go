@@ -120,6 +120,16 @@ var escapes = []string{
 	`SELECT * FROM indicator_values WHERE kpi = (SELECT json_serialize_plan('SELECT * FROM read_text(''/etc/passwd'')')::VARCHAR)`,
 	// seen: a macro over a refused function, expanded after the check
 	`SELECT pg_sleep(300)`,
+	// seen (adversary, F9): built-in macros over refused table functions,
+	// expanded only when bound (get_block_size reads pragma_database_size())
+	`SELECT get_block_size('e')`,
+	`SELECT GET_BLOCK_SIZE('memory')`,
+	`SELECT main.get_block_size('e')`,
+	`SELECT kpi FROM indicator_values WHERE get_block_size('e') > 0`,
+	`SELECT * FROM histogram(indicator_values, value)`,
+	`SELECT * FROM histogram_values(indicator_values, value)`,
+	`SELECT * FROM duckdb_profiling_settings()`,
+	`SELECT * FROM duckdb_logs_parsed('QueryLog')`,
 	// seen: table functions read as tables, without parentheses
 	`SELECT * FROM pragma_database_list`,
 	`SELECT * FROM duckdb_temporary_files`,

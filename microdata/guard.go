@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // RefusedError is a statement refused before anything of it ran.
@@ -131,7 +133,11 @@ func check(ctx context.Context, conn *sql.Conn, query string) (canonical string,
 	if err := json.Unmarshal(parsed.Statements[0], &node); err != nil {
 		return "", fmt.Errorf("read parse tree: %w", err)
 	}
-	if err := walk(node); err != nil {
+	macros, err := refusedMacros(ctx, conn)
+	if err != nil {
+		return "", err
+	}
+	if err := walk(node, macros); err != nil {
 		return "", err
 	}
 	if err := conn.QueryRowContext(ctx, `SELECT json_deserialize_sql(json_serialize_sql(?::VARCHAR))`, query).Scan(&canonical); err != nil {
@@ -141,12 +147,13 @@ func check(ctx context.Context, conn *sql.Conn, query string) (canonical string,
 }
 
 // walk refuses any node of the parse tree calling a function or naming a
-// table that is not allowed.
-func walk(v any) error {
+// table that is not allowed, or calling a macro of macros (the built-in
+// macros whose definitions do).
+func walk(v any, macros map[string]string) error {
 	switch x := v.(type) {
 	case []any:
 		for _, e := range x {
-			if err := walk(e); err != nil {
+			if err := walk(e, macros); err != nil {
 				return err
 			}
 		}
@@ -158,6 +165,9 @@ func walk(v any) error {
 			name, _ := fn["function_name"].(string)
 			if !tableFunctions[strings.ToLower(name)] {
 				return &RefusedError{Reason: fmt.Sprintf("table function %s() is not allowed (it reads files, runs other SQL or changes settings); allowed: range, generate_series, unnest and the duckdb_* catalogue", name)}
+			}
+			if why, ok := macros[strings.ToLower(name)]; ok {
+				return &RefusedError{Reason: fmt.Sprintf("table macro %s() is not allowed: %s", name, why)}
 			}
 		case typ == "BASE_TABLE":
 			name, _ := x["table_name"].(string)
@@ -180,14 +190,101 @@ func walk(v any) error {
 			if refusedFunction(name) {
 				return &RefusedError{Reason: fmt.Sprintf("function %s() is not allowed (it writes, reads settings or the environment, takes SQL as text, or stalls)", name)}
 			}
+			if why, ok := macros[strings.ToLower(name)]; ok {
+				return &RefusedError{Reason: fmt.Sprintf("function %s() is not allowed: %s", name, why)}
+			}
 		}
 		for _, e := range x {
-			if err := walk(e); err != nil {
+			if err := walk(e, macros); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// macroCache holds the refused macros, derived once per process from the
+// first connection: the built-in macros are DuckDB's, fixed by the binary,
+// and effekt's schema defines none.
+var macroCache struct {
+	sync.Mutex
+	refused map[string]string
+}
+
+// refusedMacros returns the macros (scalar and table, by lower-cased name)
+// whose definitions call a refused function or table function or read a
+// refused table, directly or through another such macro, each with the
+// reason. The parse tree holds a macro call as a plain function call, and
+// the macro is expanded only when the query is bound, after the check:
+// get_block_size('e') runs pragma_database_size(), pg_sleep sleep_ms,
+// histogram query_table. A macro whose definition does not parse is refused.
+func refusedMacros(ctx context.Context, conn *sql.Conn) (map[string]string, error) {
+	macroCache.Lock()
+	defer macroCache.Unlock()
+	if macroCache.refused != nil {
+		return macroCache.refused, nil
+	}
+	rows, err := conn.QueryContext(ctx, `SELECT DISTINCT lower(function_name), function_type, coalesce(macro_definition, '')
+		FROM duckdb_functions() WHERE function_type IN ('macro', 'table_macro') ORDER BY ALL`)
+	if err != nil {
+		return nil, fmt.Errorf("list macros: %w", err)
+	}
+	type macro struct{ name, typ, def string }
+	var all []macro
+	for rows.Next() {
+		var m macro
+		if err := rows.Scan(&m.name, &m.typ, &m.def); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list macros: %w", err)
+		}
+		all = append(all, m)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, fmt.Errorf("list macros: %w", err)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list macros: %w", err)
+	}
+	trees := make([]any, len(all))
+	refused := map[string]string{}
+	for i, m := range all {
+		text := m.def
+		if m.typ == "macro" {
+			text = "SELECT " + m.def
+		}
+		var tree string
+		if err := conn.QueryRowContext(ctx, `SELECT json_serialize_sql(?::VARCHAR)::VARCHAR`, text).Scan(&tree); err != nil {
+			return nil, fmt.Errorf("parse macro %s: %w", m.name, err)
+		}
+		var parsed struct {
+			Error      bool  `json:"error"`
+			Statements []any `json:"statements"`
+		}
+		if err := json.Unmarshal([]byte(tree), &parsed); err != nil || parsed.Error || len(parsed.Statements) != 1 {
+			refused[m.name] = "its definition cannot be checked"
+			continue
+		}
+		trees[i] = parsed.Statements[0]
+	}
+	// to a fixed point: a macro calling a refused macro is refused
+	for changed := true; changed; {
+		changed = false
+		for i, m := range all {
+			if _, done := refused[m.name]; done || trees[i] == nil {
+				continue
+			}
+			if err := walk(trees[i], refused); err != nil {
+				var re *RefusedError
+				if !errors.As(err, &re) {
+					return nil, err
+				}
+				refused[m.name] = "it is a macro over what is refused (" + re.Reason + ")"
+				changed = true
+			}
+		}
+	}
+	macroCache.refused = refused
+	return refused, nil
 }
 
 // statementWord is the first keyword of query, upper-cased, for messages

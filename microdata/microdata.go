@@ -32,8 +32,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -56,6 +58,9 @@ type Limits struct {
 	// instance, and its memory, with the pipeline); further queries wait,
 	// within their timeout. 0: no bound.
 	Concurrent int
+	// MemoryLimit is the instance's memory limit as configured, named in
+	// the answer to a query that ran out of memory; empty: not named.
+	MemoryLimit string
 }
 
 // Result describes a finished query.
@@ -76,12 +81,28 @@ type RowWriter interface {
 // ErrTimeout is returned when a query ran past the timeout.
 var ErrTimeout = errors.New("query timed out")
 
+// OutOfMemoryError is a query that needed more memory than the instance's
+// memory limit; DuckDB stopped it. Its message is effekt's own: DuckDB's
+// suggests settings an evaluator cannot change and may name spill paths.
+type OutOfMemoryError struct {
+	Limit string // the configured limit; empty: not known
+}
+
+func (e *OutOfMemoryError) Error() string {
+	lim := "the memory limit"
+	if e.Limit != "" {
+		lim = "the memory limit of " + e.Limit
+	}
+	return "out of memory: the query needed more than " + lim + " and was stopped; aggregate or filter in the query, or select fewer or shorter values"
+}
+
 // Runner runs queries on one database and audits them.
 type Runner struct {
 	db     *sql.DB
 	limits Limits
 	audit  *access.AuditLog
 	slots  chan struct{} // nil: no bound
+	log    *slog.Logger
 }
 
 // NewRunner returns a runner on db; audit must not be nil: micro-data
@@ -93,11 +114,19 @@ func NewRunner(db *sql.DB, limits Limits, audit *access.AuditLog) *Runner {
 	if limits.Timeout <= 0 {
 		limits.Timeout = DefaultTimeout
 	}
-	r := &Runner{db: db, limits: limits, audit: audit}
+	r := &Runner{db: db, limits: limits, audit: audit, log: slog.Default()}
 	if limits.Concurrent > 0 {
 		r.slots = make(chan struct{}, limits.Concurrent)
 	}
 	return r
+}
+
+// SetLogger sets where the runner logs queries that DuckDB stopped only
+// well after their caller went (default slog.Default()).
+func (r *Runner) SetLogger(l *slog.Logger) {
+	if l != nil {
+		r.log = l
+	}
 }
 
 // Limits are the runner's limits.
@@ -128,18 +157,66 @@ func (r *Runner) Run(ctx context.Context, who access.Identity, query string, lim
 	return res, err
 }
 
+// run checks and runs query. It returns as soon as ctx ends (the client
+// went, or the timeout passed), even while DuckDB is still busy: the
+// driver interrupts the connection at once and every 500 ms after, but
+// DuckDB only looks between vectors of 2048 rows, and one vector's work
+// can take minutes (string_agg over repeat('x', 1000000), F5). The query's
+// slot and connection stay taken until DuckDB has stopped, so no more
+// queries run at once than Concurrent, and nothing more reaches w.
 func (r *Runner) run(ctx context.Context, query string, limit int, w RowWriter) (Result, error) {
-	res := Result{Limit: limit}
+	// ctx ends no sooner than the query when it returns first; when the
+	// query is abandoned, ctx has ended already
 	ctx, cancel := context.WithTimeout(ctx, r.limits.Timeout)
 	defer cancel()
 	if r.slots != nil {
 		select {
 		case r.slots <- struct{}{}:
-			defer func() { <-r.slots }()
 		case <-ctx.Done():
-			return res, queryError(ctx, fmt.Errorf("waiting for a free query slot: %w", ctx.Err()), r.limits.Timeout)
+			return Result{Limit: limit}, queryError(ctx, fmt.Errorf("waiting for a free query slot: %w", ctx.Err()), r.limits.Timeout)
 		}
 	}
+	gw := &guardedWriter{w: w}
+	var res Result
+	var err error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if r.slots != nil {
+			defer func() { <-r.slots }()
+		}
+		res, err = r.query(ctx, query, limit, gw)
+	}()
+	select {
+	case <-done:
+		return res, err
+	case <-ctx.Done():
+	}
+	select {
+	case <-done: // it ended as ctx did
+		return res, err
+	default:
+	}
+	rows := gw.abandon()
+	cause := ctx.Err()
+	start := time.Now()
+	go func() {
+		<-done
+		if d := time.Since(start); d > 2*time.Second {
+			r.log.Warn("an evaluator query stopped well after it was cancelled (DuckDB looks for interrupts only between vectors)", "after", d.Round(time.Millisecond), "cause", cause)
+		}
+	}()
+	return Result{Limit: limit, Columns: gw.columns, Rows: rows}, queryError(ctx, fmt.Errorf("query stopped: %w", cause), r.limits.Timeout)
+}
+
+// testHookBeforeExecute, when set (tests), runs just before the checked
+// statement executes: a hook that blocks stands for DuckDB busy in a
+// vector, deaf to interrupts.
+var testHookBeforeExecute func()
+
+// query runs the checks and the query on a connection of its own.
+func (r *Runner) query(ctx context.Context, query string, limit int, w RowWriter) (Result, error) {
+	res := Result{Limit: limit}
 	conn, err := r.db.Conn(ctx)
 	if err != nil {
 		return res, fmt.Errorf("connect: %w", err)
@@ -170,12 +247,65 @@ func (r *Runner) run(ctx context.Context, query string, limit int, w RowWriter) 
 		}
 		ds, err := c.Prepare(wrapped)
 		if err != nil {
-			return queryError(ctx, err, r.limits.Timeout)
+			return r.queryError(ctx, err)
 		}
 		defer ds.Close()
-		return stream(ctx, ds.(*duckdb.Stmt), limit, w, &res, r.limits.Timeout)
+		if testHookBeforeExecute != nil {
+			testHookBeforeExecute()
+		}
+		return stream(ctx, ds.(*duckdb.Stmt), limit, w, &res, r.queryError)
 	})
 	return res, err
+}
+
+// guardedWriter hands rows to w until the query is abandoned; after that
+// it refuses them (the caller, an HTTP handler, has returned).
+type guardedWriter struct {
+	mu        sync.Mutex
+	w         RowWriter
+	abandoned bool
+	columns   []string
+	rows      int64
+}
+
+var errAbandoned = errors.New("query abandoned by its caller")
+
+func (g *guardedWriter) Begin(columns []string) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.abandoned {
+		return errAbandoned
+	}
+	g.columns = columns
+	return g.w.Begin(columns)
+}
+
+func (g *guardedWriter) Row(values []any) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.abandoned {
+		return errAbandoned
+	}
+	g.rows++
+	return g.w.Row(values)
+}
+
+func (g *guardedWriter) End(res Result) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.abandoned {
+		return errAbandoned
+	}
+	return g.w.End(res)
+}
+
+// abandon stops every later write (waiting for one under way) and returns
+// the rows written.
+func (g *guardedWriter) abandon() int64 {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.abandoned = true
+	return g.rows
 }
 
 // mustSelect prepares q alone and refuses it unless DuckDB says SELECT.
@@ -212,10 +342,10 @@ func wrapLimit(ctx context.Context, conn *sql.Conn, query, canonical string, n i
 }
 
 // stream runs st and hands at most limit rows to w.
-func stream(ctx context.Context, st *duckdb.Stmt, limit int, w RowWriter, res *Result, timeout time.Duration) error {
+func stream(ctx context.Context, st *duckdb.Stmt, limit int, w RowWriter, res *Result, qerr func(context.Context, error) error) error {
 	rows, err := st.QueryContext(ctx, nil)
 	if err != nil {
-		return queryError(ctx, err, timeout)
+		return qerr(ctx, err)
 	}
 	defer rows.Close()
 	res.Columns = rows.Columns()
@@ -236,7 +366,7 @@ func stream(ctx context.Context, st *duckdb.Stmt, limit int, w RowWriter, res *R
 			if errors.Is(err, io.EOF) {
 				break
 			}
-			return queryError(ctx, err, timeout)
+			return qerr(ctx, err)
 		}
 		if res.Rows == int64(limit) {
 			res.Truncated = true
@@ -256,6 +386,16 @@ func stream(ctx context.Context, st *duckdb.Stmt, limit int, w RowWriter, res *R
 		res.Rows++
 	}
 	return w.End(*res)
+}
+
+// queryError is queryError with the runner's timeout, and DuckDB's
+// out-of-memory error as an *OutOfMemoryError.
+func (r *Runner) queryError(ctx context.Context, err error) error {
+	var de *duckdb.Error
+	if errors.As(err, &de) && de.Type == duckdb.ErrorTypeOutOfMemory {
+		return &OutOfMemoryError{Limit: r.limits.MemoryLimit}
+	}
+	return queryError(ctx, err, r.limits.Timeout)
 }
 
 func queryError(ctx context.Context, err error, timeout time.Duration) error {
@@ -284,11 +424,14 @@ func errorClass(err error) string {
 	var re *RefusedError
 	var de *duckdb.Error
 	var se *SyntaxError
+	var oom *OutOfMemoryError
 	switch {
 	case err == nil:
 		return ""
 	case errors.As(err, &re):
 		return re.Reason
+	case errors.As(err, &oom):
+		return "out of memory"
 	case errors.Is(err, ErrTimeout):
 		return "timeout"
 	case errors.As(err, &se):

@@ -180,6 +180,7 @@ func TestAllowed(t *testing.T) {
 			{"duckdb_tables rows", `SELECT table_name, tags FROM duckdb_tables() WHERE table_name = 'files'`, "json", "[\n  {\n    \"table_name\": \"files\",\n    \"tags\": {}\n  }\n]\n"},
 			{"types as text", `SELECT '00000000-0000-0000-0000-00000000000a'::UUID AS id, TIME '01:02:03' AS tm, TIMETZ '12:00:00+02' AS tz, '\xAA'::BLOB AS bl, INTERVAL 3 DAY AS iv, union_value(k := 1)::UNION(k INT, s VARCHAR) AS u, 'nan'::DOUBLE AS nan, 12.345::DECIMAL(10,3) AS d`, "csv",
 				"id,tm,tz,bl,iv,u,nan,d\n00000000-0000-0000-0000-00000000000a,01:02:03,12:00:00+02:00,\\xAA,0 months 3 days 0 microseconds,1,NaN,12.345\n"},
+			{"harmless built-in macros", `SELECT nullif(1, 2) AS a, split_part('a-b', '-', 2) AS b, list_sum([1, 2]) AS c, pg_typeof(1) AS d`, "csv", "a,b,c,d\n1,b,3,integer\n"},
 			{"nested", `SELECT [1, 2] AS l, {'a': 'x'} AS s`, "json", "[\n  {\n    \"l\": [\n      1,\n      2\n    ],\n    \"s\": {\n      \"a\": \"x\"\n    }\n  }\n]\n"},
 		}
 		for _, tt := range tests {

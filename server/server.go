@@ -33,6 +33,7 @@ import (
 	"github.com/effekt/effekt/schedules"
 	"github.com/effekt/effekt/server/serveinfo"
 	"github.com/effekt/effekt/snapshot"
+	"github.com/effekt/effekt/store"
 )
 
 // httpShutdownTimeout bounds how long in-flight requests get on shutdown.
@@ -44,6 +45,16 @@ type Options struct {
 	Logger  *slog.Logger
 	// Jobs replaces the jobs built from the configuration (tests).
 	Jobs []schedules.Job
+}
+
+// StoreOptions are the options `effekt serve` opens its database with: no
+// SQL on the instance reads or writes a file (the exports' Parquet is
+// written on a scratch instance), and the instance, which also runs
+// evaluators' SQL, is bounded by serve.memory_limit and
+// serve.max_temp_directory_size, so a runaway query fails with DuckDB's
+// out-of-memory error instead of growing the process.
+func StoreOptions(cfg config.Config) store.Options {
+	return store.Options{NoExternalAccess: true, MemoryLimit: cfg.Serve.MemoryLimit, MaxTempDirectorySize: cfg.Serve.MaxTempDirectorySize}
 }
 
 // Server is a configured, not yet running `effekt serve`.
@@ -62,6 +73,10 @@ type Server struct {
 func New(ctx context.Context, cfg config.Config, db *sql.DB, opt Options) (*Server, error) {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
+	}
+	// the jobs' ingest would give every person a second pseudonym
+	if _, _, err := store.CheckKey(ctx, db, []byte(cfg.Pseudonym.Key)); err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.Paths.Database, err)
 	}
 	snaps := new(snapshot.Store)
 	snapOpt := snapshot.Options{MinN: cfg.Indicators.MinN, Groups: cfg.Groups}
@@ -114,7 +129,8 @@ func New(ctx context.Context, cfg config.Config, db *sql.DB, opt Options) (*Serv
 	if audit != nil {
 		apiOpt.Audit = audit
 		// two queries at once: they share the instance (and its memory) with the pipeline
-		apiOpt.SQL = microdata.NewRunner(db, microdata.Limits{Rows: cfg.SQL.RowLimit, Timeout: cfg.SQL.Timeout, Concurrent: 2}, audit)
+		apiOpt.SQL = microdata.NewRunner(db, microdata.Limits{Rows: cfg.SQL.RowLimit, Timeout: cfg.SQL.Timeout, Concurrent: 2, MemoryLimit: cfg.Serve.MemoryLimit}, audit)
+		apiOpt.SQL.SetLogger(opt.Logger)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", m.Handler()) // GET and HEAD only

@@ -52,6 +52,10 @@ type Options struct {
 	// empty leaves DuckDB's default (80 % of RAM). Like the sandbox it is
 	// instance-wide, and with Sandboxed the query cannot raise it.
 	MemoryLimit string
+	// MaxTempDirectorySize is DuckDB's max_temp_directory_size (e.g.
+	// "10GB"): what the instance may spill beside the database; empty
+	// leaves DuckDB's default (90 % of the free disk space).
+	MaxTempDirectorySize string
 }
 
 // Open opens (creating when needed) the DuckDB file at path, with extension
@@ -78,6 +82,12 @@ func Open(ctx context.Context, path string, opt Options) (*sql.DB, error) {
 			return nil, fmt.Errorf("open database %s: memory limit %q is not a size", path, opt.MemoryLimit)
 		}
 		params = append(params, "memory_limit="+opt.MemoryLimit)
+	}
+	if opt.MaxTempDirectorySize != "" {
+		if strings.ContainsAny(opt.MaxTempDirectorySize, "&?=") {
+			return nil, fmt.Errorf("open database %s: temp directory size %q is not a size", path, opt.MaxTempDirectorySize)
+		}
+		params = append(params, "max_temp_directory_size="+opt.MaxTempDirectorySize)
 	}
 	switch {
 	case opt.Sandboxed:

@@ -23,6 +23,12 @@ import (
 // cli runs `effekt args...` in dir and returns stdout, stderr and the exit code.
 func cli(t *testing.T, dir string, args ...string) (string, string, int) {
 	t.Helper()
+	return cliWithKey(t, dir, testKey, args...)
+}
+
+// cliWithKey is cli with key as EFFEKT_PSEUDONYM_KEY; "": none (the demo key).
+func cliWithKey(t *testing.T, dir, key string, args ...string) (string, string, int) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Dir = dir
 	for _, e := range os.Environ() {
@@ -30,7 +36,10 @@ func cli(t *testing.T, dir string, args ...string) (string, string, int) {
 			cmd.Env = append(cmd.Env, e)
 		}
 	}
-	cmd.Env = append(cmd.Env, envAsMain+"=1", config.EnvPseudonymKey+"="+testKey)
+	cmd.Env = append(cmd.Env, envAsMain+"=1")
+	if key != "" {
+		cmd.Env = append(cmd.Env, config.EnvPseudonymKey+"="+key)
+	}
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

@@ -64,6 +64,41 @@ func (c *commonFlags) load() (config.Config, error) {
 	return cfg, nil
 }
 
+// insecureDemoKeyFlag is the flag that lets ingest and serve use the
+// public demo key on a database effekt demo did not make.
+const insecureDemoKeyFlag = "insecure-demo-key"
+
+// refuseDemoKey refuses the public demo key for a command that makes or
+// serves pseudonyms (ingest, serve) unless the database was made by
+// effekt demo (its fictitious sample) or insecure is set: anyone who has
+// effekt can recompute the demo key's pseudonyms from personnummer. It is
+// called before the database is opened when the file does not exist yet,
+// so a refused run creates nothing.
+func refuseDemoKey(ctx context.Context, cfg config.Config, db *sql.DB, insecure bool) error {
+	if cfg.Pseudonym.Key != config.DemoKey || insecure {
+		return nil
+	}
+	if db != nil {
+		rec, ok, err := store.RecordedKey(ctx, db)
+		if err != nil {
+			return err
+		}
+		if ok && rec.MadeBy == store.MadeByDemo {
+			return nil
+		}
+	}
+	return fmt.Errorf("the public demo pseudonym key is in use and %s was not made by effekt demo: anyone can recompute its pseudonyms from personnummer; set %s or pseudonym.key_file (or give --%s for test data only)", cfg.Paths.Database, config.EnvPseudonymKey, insecureDemoKeyFlag)
+}
+
+// checkKey refuses a database whose pseudonyms were made with another key
+// than the configured one (store.ErrKeyMismatch), before anything runs.
+func checkKey(ctx context.Context, cfg config.Config, db *sql.DB) error {
+	if _, _, err := store.CheckKey(ctx, db, []byte(cfg.Pseudonym.Key)); err != nil {
+		return fmt.Errorf("%s: %w", cfg.Paths.Database, err)
+	}
+	return nil
+}
+
 // openDB opens the configured database for writing, text stored under an
 // older personnummer masking masked again first (ingest.Remask), so that
 // no command or server publishes it before the next ingest.

@@ -41,6 +41,9 @@ func init() {
 					return err
 				}
 				defer db.Close()
+				if err := checkKey(cmd.Context(), cfg, db); err != nil {
+					return err
+				}
 				from := "--as-of"
 				if asOf == "" {
 					from = "indicators.as_of"

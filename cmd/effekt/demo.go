@@ -18,6 +18,7 @@ import (
 	"github.com/effekt/effekt/internal/suggest"
 	"github.com/effekt/effekt/models"
 	"github.com/effekt/effekt/sample"
+	"github.com/effekt/effekt/store"
 )
 
 // demoMarker marks a folder `effekt demo` created; only such a folder is
@@ -79,6 +80,11 @@ func init() {
 					return err
 				}
 				defer db.Close()
+				// the database of the fictitious sample: serve and ingest
+				// accept the demo key on it
+				if err := store.RecordKey(ctx, db, []byte(cfg.Pseudonym.Key), store.MadeByDemo); err != nil {
+					return err
+				}
 
 				fmt.Fprintf(out, "2/5 ingest → %s\n", cfg.Paths.Database)
 				iopt := ingest.Options{Inbox: cfg.Paths.Inbox, Archive: cfg.Paths.Archive, Failed: cfg.Paths.Failed, Key: []byte(cfg.Pseudonym.Key),

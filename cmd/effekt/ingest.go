@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -18,6 +19,7 @@ func init() {
 			inbox     string
 			viaServer bool
 			quiet     bool
+			insecure  bool
 		)
 		cf.pseudonymises = true
 		cmd := &cobra.Command{
@@ -39,11 +41,23 @@ func init() {
 				if err := mustExist(cfg.Paths.Inbox, "inbox"); err != nil {
 					return err
 				}
+				if _, err := os.Stat(cfg.Paths.Database); errors.Is(err, os.ErrNotExist) {
+					// nothing is created for a refused run
+					if err := refuseDemoKey(cmd.Context(), cfg, nil, insecure); err != nil {
+						return err
+					}
+				}
 				db, err := openOrDelegate(cmd.Context(), cfg, "ingest", viaServer, cmd.OutOrStdout())
 				if err != nil || db == nil {
 					return err
 				}
 				defer db.Close()
+				if err := refuseDemoKey(cmd.Context(), cfg, db, insecure); err != nil {
+					return err
+				}
+				if err := checkKey(cmd.Context(), cfg, db); err != nil {
+					return err
+				}
 				opt := ingest.Options{
 					Inbox:   cfg.Paths.Inbox,
 					Archive: cfg.Paths.Archive,
@@ -86,6 +100,7 @@ func init() {
 		cmd.Flags().StringVar(&inbox, "inbox", "", "inbox `DIR` (default: paths.inbox); must exist")
 		cmd.MarkFlagDirname("inbox")
 		cmd.Flags().BoolVar(&viaServer, "via-server", false, "when a running effekt serve holds the database, let it run the ingest job")
+		cmd.Flags().BoolVar(&insecure, insecureDemoKeyFlag, false, "accept the public demo pseudonym key on a database effekt demo did not make (test data only)")
 		bindQuiet(cmd, &quiet)
 		return cmd
 	})

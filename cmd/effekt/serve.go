@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -15,8 +16,9 @@ import (
 func init() {
 	register(func() *cobra.Command {
 		var (
-			cf     commonFlags
-			listen string
+			cf       commonFlags
+			listen   string
+			insecure bool
 		)
 		cf.pseudonymises = true
 		cmd := &cobra.Command{
@@ -38,9 +40,14 @@ func init() {
 					return err
 				}
 				// the instance also runs evaluators' SQL: no SQL on it reads
-				// or writes a file (the exports' Parquet is written on a
-				// scratch instance), whatever a check might miss
-				db, err := openDBWith(cmd.Context(), cfg, store.Options{NoExternalAccess: true})
+				// or writes a file, whatever a check might miss, and its
+				// memory is bounded (serve.memory_limit)
+				if _, err := os.Stat(cfg.Paths.Database); errors.Is(err, os.ErrNotExist) {
+					if err := refuseDemoKey(cmd.Context(), cfg, nil, insecure); err != nil {
+						return err
+					}
+				}
+				db, err := openDBWith(cmd.Context(), cfg, server.StoreOptions(cfg))
 				if errors.Is(err, store.ErrLocked) {
 					if srv, serr := runningServer(cfg.Paths.Database); serr == nil {
 						return fmt.Errorf("%s is already served by effekt serve (pid %d) at %s", cfg.Paths.Database, srv.info.PID, srv.info.URL)
@@ -50,11 +57,15 @@ func init() {
 					return err
 				}
 				defer db.Close()
+				if err := refuseDemoKey(cmd.Context(), cfg, db, insecure); err != nil {
+					return err
+				}
 				slog.Info("database", "path", cfg.Paths.Database)
 				return server.Serve(cmd.Context(), cfg, db, server.Options{Version: releaseVersion()})
 			},
 		}
 		cf.bind(cmd)
+		cmd.Flags().BoolVar(&insecure, insecureDemoKeyFlag, false, "accept the public demo pseudonym key on a database effekt demo did not make (test data only)")
 		cmd.Flags().StringVar(&listen, "listen", "", "`ADDR` to listen on, host:port (overrides listen in the config)")
 		return cmd
 	})
