@@ -488,57 +488,49 @@ func nearestPublished(g *graph, cells []Cell, suppressed []bool, c int32) int32 
 // ties them), and the elimination's cost grows with the cube of a part.
 func determined(g *graph, suppressed []bool, si int) []int32 {
 	sl := g.slices[si]
-	parent := map[int32]int32{}
-	var find func(int32) int32
-	find = func(i int32) int32 {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
+	var hidden []int32
 	for _, i := range sl.cells {
 		if suppressed[i] {
-			parent[i] = i
+			hidden = append(hidden, i)
 		}
 	}
-	if len(parent) == 0 {
+	if len(hidden) == 0 {
 		return nil
+	}
+	part := sets[int32]{}
+	// the hidden terms of relation r, the first or -1
+	firstHidden := func(r int32) int32 {
+		for _, i := range g.rels[r] {
+			if suppressed[i] {
+				return i
+			}
+		}
+		return -1
+	}
+	for _, r := range sl.rels {
+		if first := firstHidden(r); first >= 0 {
+			for _, i := range g.rels[r] {
+				if suppressed[i] {
+					part.union(first, i)
+				}
+			}
+		}
 	}
 	partRels := map[int32][]int32{}
 	for _, r := range sl.rels {
-		root := int32(-1)
-		for _, i := range g.rels[r] {
-			if _, ok := parent[i]; !ok {
-				continue
-			}
-			if root < 0 {
-				root = find(i)
-			} else if b := find(i); b != root {
-				parent[max(root, b)] = min(root, b)
-				root = min(root, b)
-			}
-		}
-	}
-	for _, r := range sl.rels {
-		for _, i := range g.rels[r] {
-			if _, ok := parent[i]; ok {
-				root := find(i)
-				partRels[root] = append(partRels[root], r)
-				break
-			}
+		if first := firstHidden(r); first >= 0 {
+			root := part.find(first)
+			partRels[root] = append(partRels[root], r)
 		}
 	}
 	parts := map[int32][]int32{}
 	var roots []int32
-	for _, i := range sl.cells {
-		if _, ok := parent[i]; ok {
-			root := find(i)
-			if parts[root] == nil {
-				roots = append(roots, root)
-			}
-			parts[root] = append(parts[root], i)
+	for _, i := range hidden {
+		root := part.find(i)
+		if parts[root] == nil {
+			roots = append(roots, root)
 		}
+		parts[root] = append(parts[root], i)
 	}
 	var out []int32
 	for _, root := range roots {

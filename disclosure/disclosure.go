@@ -572,24 +572,11 @@ func build(cells []Cell, areas Areas) *graph {
 // cohort) to its family, the first of the indicators the pairs join in KPI
 // order; any other indicator is its own.
 func families(pairs [][2]string) func(kpi string) string {
-	parent := map[string]string{}
-	var find func(string) string
-	find = func(k string) string {
-		p, ok := parent[k]
-		if !ok || p == k {
-			return k
-		}
-		r := find(p)
-		parent[k] = r
-		return r
-	}
+	fam := sets[string]{}
 	for _, p := range pairs {
-		a, b := find(p[0]), find(p[1])
-		if a != b {
-			parent[max(a, b)] = min(a, b)
-		}
+		fam.union(p[0], p[1])
 	}
-	return find
+	return fam.find
 }
 
 // buildFrom derives the graph of rels over cells; its slices are the
@@ -601,19 +588,7 @@ func buildFrom(cells []Cell, rels []Relation, minN int) *graph {
 	for i, c := range cells {
 		at[c.Key] = int32(i)
 	}
-	// union-find over cells
-	parent := make([]int32, len(cells))
-	for i := range parent {
-		parent[i] = int32(i)
-	}
-	var find func(int32) int32
-	find = func(i int32) int32 {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
+	part := sets[int32]{} // cells joined by relations
 	for _, r := range rels {
 		t, ok := at[r.Total]
 		if !ok {
@@ -630,14 +605,12 @@ func buildFrom(cells []Cell, rels []Relation, minN int) *graph {
 		}
 		g.add(r.Rule, terms)
 		for _, i := range terms[1:] {
-			if a, b := find(t), find(i); a != b {
-				parent[max(a, b)] = min(a, b)
-			}
+			part.union(t, i)
 		}
 	}
 	slice := map[int32]int32{}
 	for i := range cells {
-		root := find(int32(i))
+		root := part.find(int32(i))
 		si, ok := slice[root]
 		if !ok {
 			si = int32(len(g.slices))
