@@ -29,6 +29,7 @@ type ComputeOptions struct {
 	AsOf   time.Time      // zero: the latest event date in the data
 	SOFee  float64        // 0: models.DefaultSOFee
 	Groups []config.Group // configured groups (both sides place cells in them)
+	Steps  []models.Step  // the compute's steps for every KPI (nil: the case-mix companions)
 }
 
 // Compute measures models.Compute, of the indicators alone and of every KPI
@@ -103,7 +104,10 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (*Report, erro
 				co.UpdateFiles = newest
 			}
 			if v.all {
-				co.Steps = []models.Step{evaluate.CompanionStep()}
+				co.Steps = opt.Steps
+				if co.Steps == nil {
+					co.Steps = []models.Step{evaluate.CompanionStep()}
+				}
 			}
 			rec := &stepRecorder{}
 			settle()

@@ -122,6 +122,7 @@ type bounds struct {
 	cells      []Cell
 	numerators bool            // look at the numerators too
 	zeros      bool            // and at numerators and rests pinned to 0
+	noElim     bool            // propagation only
 	withK      map[string]bool // indicators with numerators
 	n, k, f    []span
 }
@@ -253,7 +254,7 @@ func (b *bounds) pinnedIn(suppressed []bool, si int) []int32 {
 			out = append(out, i)
 		}
 	}
-	if len(out) == 0 {
+	if len(out) == 0 && !b.noElim {
 		// what propagation leaves, elimination may still solve
 		out = determined(b.g, suppressed, si)
 	}
@@ -343,6 +344,7 @@ func protect(g *graph, cells []Cell, suppressed []bool, hide func(int32), single
 					pinned = append(pinned, b.pinnedIn(suppressed, si)...)
 				}
 			}
+			pinned = slices.DeleteFunc(pinned, func(i int32) bool { return g.lost[i] })
 			if len(pinned) == 0 {
 				break
 			}
@@ -452,6 +454,9 @@ func nearestPublished(g *graph, cells []Cell, suppressed []bool, c int32) int32 
 		}
 		for _, terms := range groups {
 			for _, j := range terms {
+				if g.isFrozen(j) && !suppressed[j] {
+					continue // an earlier release's published cell: it stays
+				}
 				if suppressed[j] {
 					if !seen[j] {
 						seen[j] = true

@@ -29,6 +29,7 @@ package disclosure
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -70,6 +71,15 @@ type Areas struct {
 	// Nested are the indicators whose cohorts or numerators nest cell by
 	// cell (what their definitions tell every reader).
 	Nested []Nesting
+	// Before is the release published before these cells, if any: cohorts
+	// only grow as as_of advances, so each of its cells' count, numerator
+	// and rest is at most the same cell's now, and a reader holding both
+	// narrows the earlier hidden cells by the later published ones (an
+	// adversary recovered Solna's EF401 K and M of an earlier release
+	// this way, 2026-12-02). Suppress hides cells of these until no
+	// hidden cell of either is given away; the earlier release's own
+	// pattern cannot change.
+	Before *Release
 	// MinN is the published min_n (Suppress sets its own): a suppressed
 	// cell that a reader can tell holds fewer persons than it, all or none
 	// of them with the outcome, gives that away (bounds.pinnedIn). 0: not
@@ -100,7 +110,21 @@ const (
 type Nesting struct {
 	Sub, Super string
 	Of         Quantity
+	// IfHolds: link only the cells whose values satisfy it (what a
+	// reader assumes and may be wrong in: a release after a correction
+	// can hold fewer persons than the one before).
+	IfHolds bool
 }
+
+// Release is what an earlier compute published: its cells (with their
+// true counts and numerators) and which of them it hid.
+type Release struct {
+	Cells      []Cell
+	Suppressed []bool
+}
+
+// beforeSuffix marks the earlier release's indicators inside Suppress.
+const beforeSuffix = "@before"
 
 // Relation is one published additive relation: Total = Σ Terms.
 type Relation struct {
@@ -137,7 +161,50 @@ type Leak struct {
 // nationally).
 func Suppress(cells []Cell, minN int, areas Areas) (suppressed []bool, primary, complementary int) {
 	areas.MinN = minN
-	return suppressGraph(cells, minN, build(cells, areas))
+	if areas.Before == nil || len(areas.Before.Cells) == 0 {
+		return suppressGraph(cells, minN, build(cells, areas))
+	}
+	all, held, areas := withBefore(cells, areas)
+	g := build(all, areas)
+	g.frozen, g.held = make([]bool, len(all)), held
+	for i := len(cells); i < len(all); i++ {
+		g.frozen[i] = true
+	}
+	sup, p, c := suppressGraph(all, minN, g)
+	return sup[:len(cells)], p, c
+}
+
+// withBefore returns cells followed by the earlier release's (their
+// indicators suffixed with beforeSuffix), which of all are hidden as
+// published (the earlier ones' pattern), and areas with the links
+// between the two releases (IfHolds: n, k and n − k of the earlier cell
+// at most the later one's) and the catalogue's nestings within the
+// earlier.
+func withBefore(cells []Cell, areas Areas) ([]Cell, []bool, Areas) {
+	before := areas.Before
+	all := slices.Clone(cells)
+	held := make([]bool, len(cells), len(cells)+len(before.Cells))
+	kpis := map[string]bool{}
+	for i, c := range before.Cells {
+		kpis[c.KPI] = true
+		c.KPI += beforeSuffix
+		all = append(all, c)
+		held = append(held, before.Suppressed[i])
+	}
+	nested := slices.Clone(areas.Nested)
+	for _, n := range areas.Nested {
+		nested = append(nested, Nesting{Sub: n.Sub + beforeSuffix, Super: n.Super + beforeSuffix, Of: n.Of, IfHolds: n.IfHolds})
+	}
+	for _, k := range slices.Sorted(maps.Keys(kpis)) {
+		for _, q := range []Quantity{Count, Outcomes, Rest} {
+			nested = append(nested, Nesting{Sub: k + beforeSuffix, Super: k, Of: q, IfHolds: true})
+		}
+	}
+	areas.Nested, areas.Before = nested, nil
+	if byGender := areas.ByGender; byGender != nil {
+		areas.ByGender = func(kpi string) bool { return byGender(strings.TrimSuffix(kpi, beforeSuffix)) }
+	}
+	return all, held, areas
 }
 
 // cohortTwins are indicators with the same cells and counts: at[j] holds
@@ -224,10 +291,16 @@ func AuditRelations(cells []Cell, suppressed []bool, minN int, rels []Relation) 
 }
 
 // suppressGraph suppresses over g.
+//
+// Frozen cells (an earlier release's) keep the status they were published
+// with and count neither as primary nor as complementary.
 func suppressGraph(cells []Cell, minN int, g *graph) (suppressed []bool, primary, complementary int) {
 	suppressed = make([]bool, len(cells))
 	for i, c := range cells {
-		if c.N < int64(minN) {
+		switch {
+		case g.isFrozen(int32(i)):
+			suppressed[i] = g.held[i]
+		case c.N < int64(minN):
 			suppressed[i] = true
 			primary++
 		}
@@ -269,7 +342,7 @@ func suppressGraph(cells []Cell, minN int, g *graph) (suppressed []bool, primary
 			}
 			best := int32(-1)
 			for _, i := range g.rels[r] {
-				if suppressed[i] {
+				if suppressed[i] || g.isFrozen(i) {
 					continue
 				}
 				if best < 0 || smaller(cells, i, best) {
@@ -284,9 +357,34 @@ func suppressGraph(cells []Cell, minN int, g *graph) (suppressed []bool, primary
 		}
 		return added
 	}
+	if g.frozen != nil {
+		g.lost = lostCells(g, cells)
+	}
 	complementary += single()
 	complementary += protect(g, cells, suppressed, hide, single, &hidden)
 	return suppressed, primary, complementary
+}
+
+// lostCells are the cells an earlier release's published cells give away
+// alone, whatever the later release hides: hidden as everything the later
+// one could hide, propagation still pins them (an earlier cell hidden
+// under rules since made stricter, or a later cell whose value the
+// earlier release published). Protecting them would only hide more in
+// vain.
+func lostCells(g *graph, cells []Cell) map[int32]bool {
+	all := make([]bool, len(cells))
+	for i := range all {
+		all[i] = !g.isFrozen(int32(i)) || g.held[i]
+	}
+	b := newBounds(g, cells, zeros)
+	b.noElim = true
+	lost := map[int32]bool{}
+	for si := range g.slices {
+		for _, i := range b.pinnedIn(all, si) {
+			lost[i] = true
+		}
+	}
+	return lost
 }
 
 // Audit lists every suppressed cell that one published relation gives away
@@ -294,8 +392,27 @@ func suppressGraph(cells []Cell, minN int, g *graph) (suppressed []bool, primary
 // relations and bounds pin (BoundsRule). cells are the published cells
 // and suppressed their status, index for index; a cell's numerator counts
 // when HasK.
+//
+// With areas.Before it checks the two releases together (the earlier
+// one's cells reported with their indicator suffixed "@before"), leaving
+// out what the earlier release gives away alone (lostCells).
 func Audit(cells []Cell, suppressed []bool, areas Areas) []Leak {
-	return auditGraph(cells, suppressed, build(cells, areas))
+	if areas.Before == nil || len(areas.Before.Cells) == 0 {
+		return auditGraph(cells, suppressed, build(cells, areas))
+	}
+	all, held, a := withBefore(cells, areas)
+	g := build(all, a)
+	g.frozen, g.held = make([]bool, len(all)), held
+	for i := len(cells); i < len(all); i++ {
+		g.frozen[i] = true
+	}
+	g.lost = lostCells(g, all)
+	sup := append(slices.Clone(suppressed), held[len(cells):]...)
+	at := make(map[Key]int32, len(all))
+	for i, c := range all {
+		at[c.Key] = int32(i)
+	}
+	return slices.DeleteFunc(auditGraph(all, sup, g), func(l Leak) bool { return g.lost[at[l.Cell]] })
 }
 
 func auditGraph(cells []Cell, suppressed []bool, g *graph) []Leak {
@@ -336,10 +453,13 @@ func auditGraph(cells []Cell, suppressed []bool, g *graph) []Leak {
 type graph struct {
 	rels      [][]int32
 	rule      []string
-	minN      int       // Areas.MinN
-	countOnly []bool    // the relation holds for the counts only (tied cohorts)
-	of        [][]int32 // cell index -> relations holding it
-	linked    [][]int32 // cell index -> the cells a nesting links it to
+	minN      int            // Areas.MinN
+	frozen    []bool         // cells that keep their status (an earlier release's); nil: none
+	held      []bool         // the frozen cells' status: hidden
+	lost      map[int32]bool // cells that no hiding can protect (lostCells)
+	countOnly []bool         // the relation holds for the counts only (tied cohorts)
+	of        [][]int32      // cell index -> relations holding it
+	linked    [][]int32      // cell index -> the cells a nesting links it to
 	slices    []sliceRels
 	sliceOf   []int32 // cell index -> its slice in slices
 }
@@ -535,6 +655,10 @@ func build(cells []Cell, areas Areas) *graph {
 						}
 						continue
 					}
+					if ns.IfHolds && !holds(cells[i], cells[b[gi]], ns.Of) {
+						equal = false
+						continue
+					}
 					pairs = append(pairs, [2]int32{i, b[gi]})
 					equal = equal && cells[i].N == cells[b[gi]].N
 				}
@@ -567,6 +691,20 @@ func build(cells []Cell, areas Areas) *graph {
 	}
 	return g
 }
+
+// holds reports whether quantity q of cell a is at most b's.
+func holds(a, b Cell, q Quantity) bool {
+	switch q {
+	case Outcomes:
+		return a.HasK && b.HasK && a.K <= b.K
+	case Rest:
+		return a.HasK && b.HasK && a.N-a.K <= b.N-b.K
+	}
+	return a.N <= b.N
+}
+
+// isFrozen reports whether cell i keeps its status (an earlier release's).
+func (g *graph) isFrozen(i int32) bool { return g.frozen != nil && g.frozen[i] }
 
 // families maps each indicator of a pair (nested, or with the same
 // cohort) to its family, the first of the indicators the pairs join in KPI

@@ -552,3 +552,58 @@ func TestZeroExplained(t *testing.T) {
 		}
 	}
 }
+
+// TestBeforeRelease: the adversary's Solna case of 2026-12-02 in small.
+// The earlier release published Solna's EF401 T as 3 of 8 and hid K (1 of
+// 4) and M (2 of 4); the later one has 1 of 5 and 2 of 5, and alone it
+// publishes everything. Cohorts only grow, so the earlier K had at most 1
+// outcome and M at most 2, and with their sum 3 both are pinned. Given the
+// earlier release, Suppress hides the later K and M (the earlier K's
+// linked cell, then M for T = K + M), and the earlier release's pattern
+// stays as published.
+func TestBeforeRelease(t *testing.T) {
+	nk := func(g string, n, k int64) Cell {
+		return Cell{Key: Key{"EF401", "0184", 2026, g}, N: n, K: k, HasK: true}
+	}
+	before := &Release{Cells: []Cell{nk("T", 8, 3), nk("K", 4, 1), nk("M", 4, 2)}, Suppressed: []bool{false, true, true}}
+	now := []Cell{nk("T", 10, 3), nk("K", 5, 1), nk("M", 5, 2)}
+	alone, _, _ := Suppress(now, 5, Areas{})
+	if slices.Contains(alone, true) {
+		t.Fatalf("alone: %v, want everything published", suppressedKeys(now, alone))
+	}
+	var got []string
+	for _, l := range Audit(now, alone, Areas{Before: before}) {
+		got = append(got, l.Cell.String())
+	}
+	if want := []string{"EF401@before 0184 2026 K", "EF401@before 0184 2026 M"}; !slices.Equal(got, want) {
+		t.Errorf("Audit of the two releases: %q, want %q", got, want)
+	}
+	sup, p, c := Suppress(now, 5, Areas{Before: before})
+	if want := []bool{false, true, true}; !slices.Equal(sup, want) || p != 0 || c != 2 {
+		t.Errorf("with the earlier release: %v (%d, %d), want K and M (0, 2)", suppressedKeys(now, sup), p, c)
+	}
+	if leaks := Audit(now, sup, Areas{Before: before}); len(leaks) != 0 {
+		t.Errorf("Audit after: %v", leaks)
+	}
+	// a correction (fewer outcomes now than before) breaks what a reader
+	// assumes: no link, nothing to protect
+	now[1].K = 0
+	now[0].K = 2
+	if sup, _, _ := Suppress(now, 5, Areas{Before: before}); sup[1] {
+		t.Errorf("after a correction: %v, want K published (no link where the values fall)", suppressedKeys(now, sup))
+	}
+}
+
+// TestBeforeLost: an earlier release published Solna's K and M (6 each, at
+// min_n 5); the later one, with the same counts at min_n 7, hides them.
+// The earlier release gives them away whatever the later one hides, so
+// Suppress hides nothing more for them (T stays published).
+func TestBeforeLost(t *testing.T) {
+	cl := func(g string, n int64) Cell { return Cell{Key: Key{"EF401", "0184", 2026, g}, N: n} }
+	before := &Release{Cells: []Cell{cl("T", 12), cl("K", 6), cl("M", 6)}, Suppressed: []bool{false, false, false}}
+	now := []Cell{cl("T", 12), cl("K", 6), cl("M", 6)}
+	sup, p, c := Suppress(now, 7, Areas{Before: before})
+	if want := []bool{false, true, true}; !slices.Equal(sup, want) || p != 2 || c != 0 {
+		t.Errorf("%v (%d, %d), want K and M (2, 0)", suppressedKeys(now, sup), p, c)
+	}
+}

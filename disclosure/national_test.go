@@ -44,8 +44,8 @@ func BenchmarkSuppressNational(b *testing.B) {
 	// sit above this package)
 	sod := []string{"0127", "0136", "0126", "0140", "0192", "0128", "0181", "0138"}
 	areas := Areas{Groups: map[string][]string{"G0001": sod, "G0002": append(append([]string{}, sod...), "0182", "0120")},
-		Nested: []Nesting{{"EF102", "EF101", Count}, {"EF101", "EF103", Count}, {"EF105", "EF303", Count},
-			{"EF302", "EF301", Outcomes}, {"EF301", "EF302", Rest}}}
+		Nested: []Nesting{{Sub: "EF102", Super: "EF101", Of: Count}, {Sub: "EF101", Super: "EF103", Of: Count},
+			{Sub: "EF105", Super: "EF303", Of: Count}, {Sub: "EF302", Super: "EF301", Of: Outcomes}, {Sub: "EF301", Super: "EF302", Of: Rest}}}
 	b.ResetTimer()
 	for b.Loop() {
 		sup, p, c := Suppress(cells, 5, areas)

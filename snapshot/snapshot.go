@@ -33,6 +33,10 @@ import (
 type Options struct {
 	MinN   int            // cells whose denominator is smaller are suppressed (primary)
 	Groups []config.Group // municipality groups (G…): their members count and sum
+	// Before is the release published before these values (Build reads
+	// published_before): disclosure control protects its hidden cells
+	// too (disclosure.Areas.Before).
+	Before *disclosure.Release
 }
 
 // Snapshot is one complete compute, as published.
@@ -72,6 +76,13 @@ func Empty() *Snapshot { return index(nil) }
 
 // Build reads indicator_values in one query and applies disclosure control.
 func Build(ctx context.Context, db *sql.DB, opt Options) (*Snapshot, error) {
+	if opt.Before == nil {
+		before, err := readBefore(ctx, db)
+		if err != nil {
+			return nil, err
+		}
+		opt.Before = before
+	}
 	rows, err := db.QueryContext(ctx, `
 SELECT v.kpi, v.municipality, v.period, v.gender, v.numerator, v.denominator, v.value, v.ci_low, v.ci_high, v.status,
        v.as_of, v.computed_at, coalesce(c.changed_at, v.computed_at)
@@ -180,7 +191,9 @@ func suppress(vals []models.Value, opt Options) (sup []bool, primary, complement
 		cells = append(cells, c)
 		own = append(own, i)
 	}
-	hidden, primary, complementary := disclosure.Suppress(cells, opt.MinN, Areas(opt.Groups))
+	areas := Areas(opt.Groups)
+	areas.Before = opt.Before
+	hidden, primary, complementary := disclosure.Suppress(cells, opt.MinN, areas)
 	sup = make([]bool, len(vals))
 	of := make(map[disclosure.Key]int, len(cells))
 	for j, c := range cells {

@@ -276,3 +276,72 @@ func TestNestsHold(t *testing.T) {
 		}
 	}
 }
+
+// TestReleaseBefore: two computes of the fixtures, at 2023-12-31 and at
+// 2024-06-30 (later cohorts grow), each with ReleaseStep. After the first,
+// published_before holds the empty release before it; after the second,
+// the first's base cells with the pattern its snapshot published; the
+// second snapshot is protected against the first (the audit of the two
+// together finds nothing), and a third compute that changes nothing keeps
+// the release before as it was.
+func TestReleaseBefore(t *testing.T) {
+	ctx := context.Background()
+	db := fixture.OpenDB(t)
+	fixture.Load(t, db, "../models/testdata", "so", "settle", "sfi", "plans", "participations")
+	groups := config.DefaultGroups()
+	opt := Options{MinN: 5, Groups: groups}
+	compute := func(asOf string) {
+		t.Helper()
+		d, _ := time.Parse(time.DateOnly, asOf)
+		if _, err := models.Compute(ctx, db, models.ComputeOptions{AsOf: d, Groups: groups, Now: fixedNow, Steps: []models.Step{ReleaseStep(opt)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func() (n, hidden int) {
+		t.Helper()
+		if err := db.QueryRow(`SELECT count(*), count(*) FILTER (WHERE suppressed) FROM published_before`).Scan(&n, &hidden); err != nil {
+			t.Fatal(err)
+		}
+		return n, hidden
+	}
+	compute("2023-12-31")
+	if n, _ := count(); n != 0 {
+		t.Fatalf("after the first compute: %d cells before, want 0", n)
+	}
+	first := build(t, db, 5)
+	var wantHidden, wantN int
+	for _, v := range first.All() {
+		if b, _ := models.CompanionOf(v.KPI); b == "" {
+			wantN++
+			if v.Status == models.StatusSuppressed {
+				wantHidden++
+			}
+		}
+	}
+	compute("2024-06-30")
+	if n, hidden := count(); n != wantN || hidden != wantHidden || wantHidden == 0 {
+		t.Errorf("after the second compute: %d cells before, %d hidden; want the first snapshot's %d, %d", n, hidden, wantN, wantHidden)
+	}
+	second := build(t, db, 5)
+	if second.Primary+second.Complementary == 0 {
+		t.Fatal("the second snapshot hides nothing")
+	}
+	// the two releases together
+	before, err := readBefore(ctx, db)
+	if err != nil || before == nil {
+		t.Fatalf("release before: %v, %v", before, err)
+	}
+	cells, sup, err := TrueCells(ctx, db, second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	areas := Areas(groups)
+	areas.MinN, areas.Before = 5, before
+	if leaks := disclosure.Audit(cells, sup, areas); len(leaks) != 0 {
+		t.Errorf("the two releases: %d leaks, first %+v", len(leaks), leaks[0])
+	}
+	compute("2024-06-30")
+	if n, hidden := count(); n != wantN || hidden != wantHidden {
+		t.Errorf("after a compute changing nothing: %d cells before, %d hidden; want %d, %d kept", n, hidden, wantN, wantHidden)
+	}
+}

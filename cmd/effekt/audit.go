@@ -71,9 +71,15 @@ subtraction. It prints each such cell with the relation, and the count.`,
 					if err != nil {
 						return err
 					}
-					cells, sup = snapshot.Cells(snap)
 					areas = snapshot.Areas(cfg.Groups)
 					areas.MinN = cfg.Indicators.MinN
+					// the release before too: a reader may hold both
+					if areas.Before, err = snapshot.Before(cmd.Context(), db); err != nil {
+						return err
+					}
+					if cells, sup, err = snapshot.TrueCells(cmd.Context(), db, snap); err != nil {
+						return err
+					}
 				}
 				leaks := disclosure.Audit(cells, sup, areas)
 				if err := writeLeaks(cmd.OutOrStdout(), source, cells, sup, leaks); err != nil {

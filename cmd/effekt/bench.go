@@ -119,7 +119,7 @@ func newBenchCompute() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			rep, err := bench.Compute(cmd.Context(), db, bench.ComputeOptions{Runs: out.runs, AsOf: opt.AsOf, SOFee: opt.SOFee, Groups: opt.Groups})
+			rep, err := bench.Compute(cmd.Context(), db, bench.ComputeOptions{Runs: out.runs, AsOf: opt.AsOf, SOFee: opt.SOFee, Groups: opt.Groups, Steps: opt.Steps})
 			if err != nil {
 				return err
 			}

@@ -17,6 +17,7 @@ import (
 	"github.com/effekt/effekt/evaluate"
 	"github.com/effekt/effekt/ingest"
 	"github.com/effekt/effekt/models"
+	"github.com/effekt/effekt/snapshot"
 	"github.com/effekt/effekt/store"
 )
 
@@ -148,7 +149,8 @@ func openOrDelegate(ctx context.Context, cfg config.Config, job string, delegate
 // computeOptions are the indicator options of cfg; asOf, when not empty,
 // overrides indicators.as_of (YYYY-MM-DD).
 func computeOptions(cfg config.Config, asOf string) (models.ComputeOptions, error) {
-	opt := models.ComputeOptions{SOFee: cfg.Indicators.SOFee, Groups: cfg.Groups, Steps: []models.Step{evaluate.CompanionStep()}}
+	opt := models.ComputeOptions{SOFee: cfg.Indicators.SOFee, Groups: cfg.Groups,
+		Steps: []models.Step{evaluate.CompanionStep(), snapshot.ReleaseStep(snapshot.Options{MinN: cfg.Indicators.MinN, Groups: cfg.Groups})}}
 	ind := cfg.Indicators
 	if asOf != "" {
 		ind.AsOf = asOf

@@ -1,0 +1,172 @@
+package snapshot
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/effekt/effekt/disclosure"
+	"github.com/effekt/effekt/models"
+)
+
+// querier is what readBefore and ReleaseStep read through: a *sql.DB or
+// *sql.Tx.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// Before is the release published before the values in db
+// (published_before), nil when there is none: what Build protects
+// against, and what an audit of the current values checks with them.
+func Before(ctx context.Context, db *sql.DB) (*disclosure.Release, error) {
+	return readBefore(ctx, db)
+}
+
+// readBefore reads published_before: the release before the current
+// values (nil when there is none).
+func readBefore(ctx context.Context, q querier) (*disclosure.Release, error) {
+	rows, err := q.QueryContext(ctx, `SELECT kpi, municipality, period, gender, denominator, numerator, suppressed
+		FROM published_before ORDER BY kpi, municipality, period, gender`)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot: read the release before: %w", err)
+	}
+	defer rows.Close()
+	r := &disclosure.Release{}
+	for rows.Next() {
+		var c disclosure.Cell
+		var k sql.NullInt64
+		var sup bool
+		if err := rows.Scan(&c.KPI, &c.Area, &c.Period, &c.Gender, &c.N, &k, &sup); err != nil {
+			return nil, fmt.Errorf("snapshot: read the release before: %w", err)
+		}
+		c.K, c.HasK = k.Int64, k.Valid
+		r.Cells = append(r.Cells, c)
+		r.Suppressed = append(r.Suppressed, sup)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("snapshot: read the release before: %w", err)
+	}
+	if len(r.Cells) == 0 {
+		return nil, nil
+	}
+	return r, nil
+}
+
+// ReleaseStep is the compute step that keeps the release the new values
+// replace (models.Step, run inside the compute's transaction after every
+// indicator is written): when a base indicator's cell changed, appeared
+// or went, it writes the values before (effekt_prev, the compute's copy)
+// with the pattern they were published with, that is Build's (which took
+// the release before them into account), into published_before. A
+// compute that changes nothing keeps the release before as it was.
+func ReleaseStep(opt Options) models.Step {
+	return models.Step{Name: "release before", Run: func(ctx context.Context, tx *sql.Tx, _, _ time.Time) (map[string]int, error) {
+		ids := make([]string, 0, 16)
+		for _, ind := range models.Catalogue() {
+			ids = append(ids, "'"+ind.ID+"'")
+		}
+		in := "kpi IN (" + strings.Join(ids, ", ") + ")"
+		cols := "kpi, municipality, period, gender, denominator, numerator"
+		var changed bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (
+			(SELECT `+cols+` FROM effekt_prev WHERE `+in+` EXCEPT SELECT `+cols+` FROM indicator_values WHERE `+in+`)
+			UNION ALL
+			(SELECT `+cols+` FROM indicator_values WHERE `+in+` EXCEPT SELECT `+cols+` FROM effekt_prev WHERE `+in+`))`).Scan(&changed); err != nil {
+			return nil, fmt.Errorf("release before: compare: %w", err)
+		}
+		if !changed {
+			return nil, nil
+		}
+		before, err := readBefore(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+cols+` FROM effekt_prev WHERE `+in+` ORDER BY kpi, municipality, period, gender`)
+		if err != nil {
+			return nil, fmt.Errorf("release before: read: %w", err)
+		}
+		var cells []disclosure.Cell
+		for rows.Next() {
+			var c disclosure.Cell
+			var k sql.NullInt64
+			if err := rows.Scan(&c.KPI, &c.Area, &c.Period, &c.Gender, &c.N, &k); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("release before: read: %w", err)
+			}
+			c.K, c.HasK = k.Int64, k.Valid
+			cells = append(cells, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("release before: read: %w", err)
+		}
+		areas := Areas(opt.Groups)
+		areas.Before = before
+		hidden, _, _ := disclosure.Suppress(cells, opt.MinN, areas)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM published_before`); err != nil {
+			return nil, fmt.Errorf("release before: clear: %w", err)
+		}
+		var b strings.Builder
+		for i, c := range cells {
+			if i%5000 == 0 {
+				if b.Len() > 0 {
+					if _, err := tx.ExecContext(ctx, b.String()); err != nil {
+						return nil, fmt.Errorf("release before: write: %w", err)
+					}
+				}
+				b.Reset()
+				b.WriteString("INSERT INTO published_before VALUES ")
+			} else {
+				b.WriteString(", ")
+			}
+			k := "NULL"
+			if c.HasK {
+				k = fmt.Sprint(c.K)
+			}
+			fmt.Fprintf(&b, "(%s, %s, %d, %s, %d, %s, %t)", quote(c.KPI), quote(c.Area), c.Period, quote(c.Gender), c.N, k, hidden[i])
+		}
+		if b.Len() > 0 {
+			if _, err := tx.ExecContext(ctx, b.String()); err != nil {
+				return nil, fmt.Errorf("release before: write: %w", err)
+			}
+		}
+		return nil, nil
+	}}
+}
+
+// quote is s as an SQL string literal.
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// TrueCells is Cells with every cell's true count and numerator from
+// indicator_values, the hidden ones' too: what an audit of the two
+// releases needs to link a cell to the release before only where a
+// reader's assumption (the cohort did not shrink) holds.
+func TrueCells(ctx context.Context, db *sql.DB, s *Snapshot) ([]disclosure.Cell, []bool, error) {
+	cells, sup := Cells(s)
+	at := make(map[disclosure.Key]int, len(cells))
+	for i, c := range cells {
+		at[c.Key] = i
+	}
+	rows, err := db.QueryContext(ctx, `SELECT kpi, municipality, period, gender, denominator, numerator FROM indicator_values`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("snapshot: read indicator values: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k disclosure.Key
+		var n int64
+		var num sql.NullInt64
+		if err := rows.Scan(&k.KPI, &k.Area, &k.Period, &k.Gender, &n, &num); err != nil {
+			return nil, nil, fmt.Errorf("snapshot: read indicator values: %w", err)
+		}
+		if i, ok := at[k]; ok {
+			cells[i].N, cells[i].K, cells[i].HasK = n, num.Int64, num.Valid
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("snapshot: read indicator values: %w", err)
+	}
+	return cells, sup, nil
+}
