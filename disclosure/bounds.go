@@ -548,10 +548,46 @@ func determined(g *graph, suppressed []bool, si int) []int32 {
 // eliminate returns the cells of hidden (one part of a slice's hidden
 // cells) that the relations rels determine (determined).
 func eliminate(g *graph, hidden []int32, rels []int32) []int32 {
-	col := make(map[int32]int, len(hidden))
-	for c, i := range hidden {
-		col[i] = c
+	// a tie of two hidden cells (same cohort) makes them one unknown:
+	// one column for both, and the tie is no row (an earlier release's
+	// cells tied to the later ones' would otherwise double the columns,
+	// and the elimination's cost grows with their cube)
+	isHidden := make(map[int32]bool, len(hidden))
+	for _, i := range hidden {
+		isHidden[i] = true
 	}
+	same := sets[int32]{}
+	var rest []int32
+	for _, r := range rels {
+		if t := g.rels[r]; g.countOnly[r] && len(t) == 2 && isHidden[t[0]] && isHidden[t[1]] {
+			same.union(t[0], t[1])
+			continue
+		}
+		rest = append(rest, r)
+	}
+	col := make(map[int32]int, len(hidden))
+	var reps []int32 // column c's cell
+	for _, i := range hidden {
+		root := same.find(i)
+		if _, ok := col[root]; !ok {
+			col[root] = len(reps)
+			reps = append(reps, root)
+		}
+		col[i] = col[root]
+	}
+	determinedCols := eliminateColumns(g, col, len(reps), rest)
+	var out []int32
+	for _, i := range hidden {
+		if determinedCols[col[i]] {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// eliminateColumns runs Gauss–Jordan over the relations rels on n unknowns
+// (col: a hidden cell's column) and reports which columns are determined.
+func eliminateColumns(g *graph, col map[int32]int, n int, rels []int32) []bool {
 	var rows [][]float64
 	for _, r := range rels {
 		var row []float64
@@ -561,7 +597,7 @@ func eliminate(g *graph, hidden []int32, rels []int32) []int32 {
 				continue
 			}
 			if row == nil {
-				row = make([]float64, len(hidden))
+				row = make([]float64, n)
 			}
 			if j == 0 {
 				row[c] += 1
@@ -574,9 +610,9 @@ func eliminate(g *graph, hidden []int32, rels []int32) []int32 {
 		}
 	}
 	// Gauss–Jordan to reduced row echelon form
-	pivotOf := make([]int, 0, len(hidden)) // row r's pivot column
+	pivotOf := make([]int, 0, n) // row r's pivot column
 	r := 0
-	for c := 0; c < len(hidden) && r < len(rows); c++ {
+	for c := 0; c < n && r < len(rows); c++ {
 		best, bv := -1, 1e-9
 		for k := r; k < len(rows); k++ {
 			if v := math.Abs(rows[k][c]); v > bv {
@@ -588,7 +624,7 @@ func eliminate(g *graph, hidden []int32, rels []int32) []int32 {
 		}
 		rows[r], rows[best] = rows[best], rows[r]
 		p := rows[r][c]
-		for j := c; j < len(hidden); j++ {
+		for j := c; j < n; j++ {
 			rows[r][j] /= p
 		}
 		for k := range rows {
@@ -596,7 +632,7 @@ func eliminate(g *graph, hidden []int32, rels []int32) []int32 {
 				continue
 			}
 			f := rows[k][c]
-			for j := c; j < len(hidden); j++ {
+			for j := c; j < n; j++ {
 				rows[k][j] -= f * rows[r][j]
 			}
 			rows[k][c] = 0
@@ -606,19 +642,17 @@ func eliminate(g *graph, hidden []int32, rels []int32) []int32 {
 	}
 	// a pivot variable is determined when its row has nothing in the free
 	// columns
-	pivot := make([]bool, len(hidden))
+	pivot := make([]bool, n)
 	for _, c := range pivotOf {
 		pivot[c] = true
 	}
-	var out []int32
+	out := make([]bool, n)
 	for k, c := range pivotOf {
 		free := false
-		for j := c + 1; j < len(hidden) && !free; j++ {
+		for j := c + 1; j < n && !free; j++ {
 			free = !pivot[j] && math.Abs(rows[k][j]) > 1e-9
 		}
-		if !free {
-			out = append(out, hidden[c])
-		}
+		out[c] = !free
 	}
 	return out
 }

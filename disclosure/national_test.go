@@ -10,7 +10,9 @@ import (
 // BenchmarkSuppressNational suppresses the cells of a computed database,
 // dumped as CSV (kpi, municipality, period, gender, denominator,
 // numerator) to the file EFFEKT_CELLS, with the default groups and the
-// catalogue's nestings, and reports how many it hides:
+// catalogue's nestings, and reports how many it hides; with
+// EFFEKT_CELLS_BEFORE (published_before dumped the same way, with its
+// suppressed column) against that release:
 //
 //	effekt sql --db nat.duckdb --format csv --limit 2000000 \
 //	  "SELECT kpi, municipality, period, gender, denominator, numerator FROM indicator_values WHERE length(kpi) = 5" > cells.csv
@@ -46,6 +48,31 @@ func BenchmarkSuppressNational(b *testing.B) {
 	areas := Areas{Groups: map[string][]string{"G0001": sod, "G0002": append(append([]string{}, sod...), "0182", "0120")},
 		Nested: []Nesting{{Sub: "EF102", Super: "EF101", Of: Count}, {Sub: "EF101", Super: "EF103", Of: Count},
 			{Sub: "EF105", Super: "EF303", Of: Count}, {Sub: "EF302", Super: "EF301", Of: Outcomes}, {Sub: "EF301", Super: "EF302", Of: Rest}}}
+	if bp := os.Getenv("EFFEKT_CELLS_BEFORE"); bp != "" {
+		// the release before: the same columns and suppressed (true/false)
+		bf, err := os.Open(bp)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer bf.Close()
+		recs, err := csv.NewReader(bf).ReadAll()
+		if err != nil {
+			b.Fatal(err)
+		}
+		rel := &Release{}
+		for _, r := range recs[1:] {
+			p, _ := strconv.Atoi(r[2])
+			n, _ := strconv.ParseInt(r[4], 10, 64)
+			c := Cell{Key: Key{r[0], r[1], p, r[3]}, N: n}
+			if r[5] != "" {
+				c.K, _ = strconv.ParseInt(r[5], 10, 64)
+				c.HasK = true
+			}
+			rel.Cells = append(rel.Cells, c)
+			rel.Suppressed = append(rel.Suppressed, r[6] == "true")
+		}
+		areas.Before = rel
+	}
 	b.ResetTimer()
 	for b.Loop() {
 		sup, p, c := Suppress(cells, 5, areas)

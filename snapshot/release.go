@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -79,6 +80,7 @@ func ReleaseStep(opt Options) models.Step {
 		if !changed {
 			return nil, nil
 		}
+		start := time.Now()
 		before, err := readBefore(ctx, tx)
 		if err != nil {
 			return nil, err
@@ -104,34 +106,50 @@ func ReleaseStep(opt Options) models.Step {
 		}
 		areas := Areas(opt.Groups)
 		areas.Before = before
+		slog.Debug("release before", "step", "read", "duration", time.Since(start))
+		start = time.Now()
 		hidden, _, _ := disclosure.Suppress(cells, opt.MinN, areas)
-		if _, err := tx.ExecContext(ctx, `DELETE FROM published_before`); err != nil {
-			return nil, fmt.Errorf("release before: clear: %w", err)
+		nBefore := 0
+		if before != nil {
+			nBefore = len(before.Cells)
 		}
+		slog.Debug("release before", "step", "suppress", "cells", len(cells), "before", nBefore, "duration", time.Since(start))
+		start = time.Now()
+		// the cells as they are in effekt_prev, and the hidden ones' keys
+		// (a few per cent) as values
+		stmts := []string{`DELETE FROM published_before`,
+			`CREATE OR REPLACE TEMP TABLE effekt_hidden_before (kpi VARCHAR, municipality VARCHAR, period INTEGER, gender VARCHAR)`}
 		var b strings.Builder
+		n := 0
 		for i, c := range cells {
-			if i%5000 == 0 {
+			if !hidden[i] {
+				continue
+			}
+			if n%5000 == 0 {
 				if b.Len() > 0 {
-					if _, err := tx.ExecContext(ctx, b.String()); err != nil {
-						return nil, fmt.Errorf("release before: write: %w", err)
-					}
+					stmts = append(stmts, b.String())
 				}
 				b.Reset()
-				b.WriteString("INSERT INTO published_before VALUES ")
+				b.WriteString("INSERT INTO effekt_hidden_before VALUES ")
 			} else {
 				b.WriteString(", ")
 			}
-			k := "NULL"
-			if c.HasK {
-				k = fmt.Sprint(c.K)
-			}
-			fmt.Fprintf(&b, "(%s, %s, %d, %s, %d, %s, %t)", quote(c.KPI), quote(c.Area), c.Period, quote(c.Gender), c.N, k, hidden[i])
+			n++
+			fmt.Fprintf(&b, "(%s, %s, %d, %s)", quote(c.KPI), quote(c.Area), c.Period, quote(c.Gender))
 		}
 		if b.Len() > 0 {
-			if _, err := tx.ExecContext(ctx, b.String()); err != nil {
+			stmts = append(stmts, b.String())
+		}
+		stmts = append(stmts, `INSERT INTO published_before
+			SELECT p.kpi, p.municipality, p.period, p.gender, p.denominator, p.numerator, h.kpi IS NOT NULL
+			FROM effekt_prev p LEFT JOIN effekt_hidden_before h USING (kpi, municipality, period, gender)
+			WHERE p.`+in, `DROP TABLE effekt_hidden_before`)
+		for _, q := range stmts {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return nil, fmt.Errorf("release before: write: %w", err)
 			}
 		}
+		slog.Debug("release before", "step", "write", "duration", time.Since(start))
 		return nil, nil
 	}}
 }
