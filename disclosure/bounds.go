@@ -152,19 +152,13 @@ func newBounds(g *graph, cells []Cell, lv level) *bounds {
 	return b
 }
 
-// minCountHi is the least upper bound a suppressed cell's count may have:
-// a reader who can tell that a suppressed cell holds one or two persons
-// (seen 2026-12-02: 20 cells of the demo's exports) knows nearly what
-// its count would have said.
-const minCountHi = 3
-
 // maxCouplings bounds the rounds of narrowing n, k and f against each
 // other (n = k + f) and propagating each again.
 const maxCouplings = 8
 
 // pinnedIn propagates the bounds of slice si (an indicator and period, or
 // nested indicators and a period) and returns what gives a suppressed cell
-// away: its count pinned to one value or below minCountHi; with
+// away: its count pinned to one value; with
 // numerators, its numerator or its rest (n − k) pinned to a value above
 // 0, or to 0 where the count is known to be below min_n and no published
 // cell holding it says 0 of the same quantity (unexplainedZero). A
@@ -241,7 +235,7 @@ func (b *bounds) pinnedIn(suppressed []bool, si int) []int32 {
 		if !suppressed[i] {
 			continue
 		}
-		if b.n[i].pinned() || b.n[i].hi < minCountHi {
+		if b.n[i].pinned() {
 			out = append(out, i)
 			continue
 		}

@@ -137,9 +137,8 @@ type Relation struct {
 // together with the bounds every reader knows (a suppressed row's count
 // is at least 1, counts are whole, a numerator lies between 0 and its
 // count, the nestings of Areas.Nested) pin the cell's count, numerator or
-// rest to one value (bounds.pinnedIn says which count as leaks), or its
-// count to 1 or 2.
-const BoundsRule = "relations and bounds (suppressed count ≥ 1, 0 ≤ numerator ≤ count, nested cohorts) pin it, or its count to 1–2"
+// rest to one value (bounds.pinnedIn says which count as leaks).
+const BoundsRule = "relations and bounds (suppressed count ≥ 1, 0 ≤ numerator ≤ count, nested cohorts) pin it"
 
 // Leak is a suppressed cell recoverable by one subtraction, or pinned by
 // the relations and bounds together (Relation.Rule BoundsRule, Total the

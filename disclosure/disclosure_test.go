@@ -507,23 +507,20 @@ func TestRestMirrors(t *testing.T) {
 
 // TestCountOneOrTwo: two suppressed municipalities whose county publishes
 // 13 beside a published 10 hold 3 persons: one or two each. Nothing is
-// pinned to one value, but a reader knows each holds at most two: Audit
-// reports both, and Suppress hides the county's published member too
-// (then each holds 1 to 11).
+// pinned to one value; that a reader knows each holds at most two is
+// accepted (docs/decisions.md: requiring three possible counts hid every
+// municipality of a small region's map), so Audit reports nothing and
+// Suppress hides nothing more.
 func TestCountOneOrTwo(t *testing.T) {
 	cells := []Cell{cell("EF101", "0114", 2024, "T", 1), cell("EF101", "0115", 2024, "T", 2), cell("EF101", "0117", 2024, "T", 10),
 		cell("EF101", "0001", 2024, "T", 13), cell("EF101", "0000", 2024, "T", 13)}
 	areas := Areas{ByGender: func(string) bool { return false }}
-	var got []string
-	for _, l := range Audit(cells, []bool{true, true, false, false, false}, areas) {
-		got = append(got, l.Cell.String())
+	old := []bool{true, true, false, false, false}
+	if leaks := Audit(cells, old, areas); len(leaks) != 0 {
+		t.Errorf("Audit: %v, want none", leaks)
 	}
-	if want := []string{"EF101 0114 2024 T", "EF101 0115 2024 T"}; !slices.Equal(got, want) {
-		t.Errorf("Audit: %q, want %q", got, want)
-	}
-	sup, p, c := Suppress(cells, 5, areas)
-	if want := []bool{true, true, true, false, false}; !slices.Equal(sup, want) || p != 2 || c != 1 {
-		t.Errorf("Suppress: %v (%d, %d), want the three municipalities (2, 1)", suppressedKeys(cells, sup), p, c)
+	if sup, p, c := Suppress(cells, 5, areas); !slices.Equal(sup, old) || p != 2 || c != 0 {
+		t.Errorf("Suppress: %v (%d, %d), want the two (2, 0)", suppressedKeys(cells, sup), p, c)
 	}
 }
 
