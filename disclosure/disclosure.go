@@ -163,14 +163,21 @@ func Suppress(cells []Cell, minN int, areas Areas) (suppressed []bool, primary, 
 	if areas.Before == nil || len(areas.Before.Cells) == 0 {
 		return suppressGraph(cells, minN, build(cells, areas))
 	}
-	all, held, areas := withBefore(cells, areas)
-	g := build(all, areas)
+	all, g := buildWithBefore(cells, areas)
+	sup, p, c := suppressGraph(all, minN, g)
+	return sup[:len(cells)], p, c
+}
+
+// buildWithBefore builds the graph of cells and the release areas.Before
+// together (withBefore), the earlier cells frozen.
+func buildWithBefore(cells []Cell, areas Areas) ([]Cell, *graph) {
+	all, held, a := withBefore(cells, areas)
+	g := build(all, a)
 	g.frozen, g.held = make([]bool, len(all)), held
 	for i := len(cells); i < len(all); i++ {
 		g.frozen[i] = true
 	}
-	sup, p, c := suppressGraph(all, minN, g)
-	return sup[:len(cells)], p, c
+	return all, g
 }
 
 // withBefore returns cells followed by the earlier release's (their
@@ -399,14 +406,9 @@ func Audit(cells []Cell, suppressed []bool, areas Areas) []Leak {
 	if areas.Before == nil || len(areas.Before.Cells) == 0 {
 		return auditGraph(cells, suppressed, build(cells, areas))
 	}
-	all, held, a := withBefore(cells, areas)
-	g := build(all, a)
-	g.frozen, g.held = make([]bool, len(all)), held
-	for i := len(cells); i < len(all); i++ {
-		g.frozen[i] = true
-	}
+	all, g := buildWithBefore(cells, areas)
 	g.lost = lostCells(g, all)
-	sup := append(slices.Clone(suppressed), held[len(cells):]...)
+	sup := append(slices.Clone(suppressed), g.held[len(cells):]...)
 	at := make(map[Key]int32, len(all))
 	for i, c := range all {
 		at[c.Key] = int32(i)

@@ -263,16 +263,7 @@ func TestBoundsPin(t *testing.T) {
 // as much of its parts, and would not count); hiding Salem's T frees them
 // as well.
 func TestBoundsNumerator(t *testing.T) {
-	nk := func(area, g string, n, k int64) Cell {
-		return Cell{Key: Key{"EF101", area, 2025, g}, N: n, K: k, HasK: true}
-	}
-	cells := []Cell{
-		nk("0127", "T", 20, 10), nk("0127", "K", 10, 6), nk("0127", "M", 10, 4),
-		nk("0128", "T", 6, 2), nk("0128", "K", 3, 1), nk("0128", "M", 3, 1),
-		nk("0192", "T", 4, 0), nk("0192", "K", 2, 0), nk("0192", "M", 2, 0),
-		nk("0140", "T", 2, 0), nk("0140", "M", 2, 0),
-		nk("G0001", "T", 32, 12), nk("G0001", "K", 15, 7), nk("G0001", "M", 17, 5),
-	}
+	cells := salemCells(false)
 	areas := Areas{Groups: map[string][]string{"G0001": {"0127", "0128", "0140", "0192"}}}
 	hidden := []bool{false, false, false, false, true, true, true, true, true, true, true, false, false, false}
 	var got []string
@@ -292,6 +283,25 @@ func TestBoundsNumerator(t *testing.T) {
 	}
 	if leaks := Audit(cells, sup, areas); len(leaks) != 0 {
 		t.Errorf("after Suppress: %v", leaks)
+	}
+}
+
+// salemCells are TestBoundsNumerator's cells (EF101 2025 of four
+// Södertörn municipalities and G0001); mirrored, each numerator is
+// replaced by its rest (n − k).
+func salemCells(mirrored bool) []Cell {
+	nk := func(area, g string, n, k int64) Cell {
+		if mirrored {
+			k = n - k
+		}
+		return Cell{Key: Key{"EF101", area, 2025, g}, N: n, K: k, HasK: true}
+	}
+	return []Cell{
+		nk("0127", "T", 20, 10), nk("0127", "K", 10, 6), nk("0127", "M", 10, 4),
+		nk("0128", "T", 6, 2), nk("0128", "K", 3, 1), nk("0128", "M", 3, 1),
+		nk("0192", "T", 4, 0), nk("0192", "K", 2, 0), nk("0192", "M", 2, 0),
+		nk("0140", "T", 2, 0), nk("0140", "M", 2, 0),
+		nk("G0001", "T", 32, 12), nk("G0001", "K", 15, 7), nk("G0001", "M", 17, 5),
 	}
 }
 
@@ -476,16 +486,7 @@ func TestNestedEqualPeriod(t *testing.T) {
 // same pattern: the reader subtracts the rests as they subtracted the
 // numerators ("all but one of Salem's women had the outcome").
 func TestRestMirrors(t *testing.T) {
-	nk := func(area, g string, n, k int64) Cell {
-		return Cell{Key: Key{"EF101", area, 2025, g}, N: n, K: n - k, HasK: true}
-	}
-	cells := []Cell{
-		nk("0127", "T", 20, 10), nk("0127", "K", 10, 6), nk("0127", "M", 10, 4),
-		nk("0128", "T", 6, 2), nk("0128", "K", 3, 1), nk("0128", "M", 3, 1),
-		nk("0192", "T", 4, 0), nk("0192", "K", 2, 0), nk("0192", "M", 2, 0),
-		nk("0140", "T", 2, 0), nk("0140", "M", 2, 0),
-		nk("G0001", "T", 32, 12), nk("G0001", "K", 15, 7), nk("G0001", "M", 17, 5),
-	}
+	cells := salemCells(true)
 	areas := Areas{Groups: map[string][]string{"G0001": {"0127", "0128", "0140", "0192"}}}
 	hidden := []bool{false, false, false, false, true, true, true, true, true, true, true, false, false, false}
 	var got []string

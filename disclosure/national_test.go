@@ -2,6 +2,7 @@ package disclosure
 
 import (
 	"encoding/csv"
+	"fmt"
 	"os"
 	"strconv"
 	"testing"
@@ -22,25 +23,9 @@ func BenchmarkSuppressNational(b *testing.B) {
 	if path == "" {
 		b.Skip("EFFEKT_CELLS names no cell dump")
 	}
-	f, err := os.Open(path)
+	cells, _, err := readCellDump(path)
 	if err != nil {
 		b.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		b.Fatal(err)
-	}
-	var cells []Cell
-	for _, r := range recs[1:] {
-		p, _ := strconv.Atoi(r[2])
-		n, _ := strconv.ParseInt(r[4], 10, 64)
-		c := Cell{Key: Key{r[0], r[1], p, r[3]}, N: n}
-		if r[5] != "" {
-			c.K, _ = strconv.ParseInt(r[5], 10, 64)
-			c.HasK = true
-		}
-		cells = append(cells, c)
 	}
 	// config.DefaultGroups, and models.Nests (neither imported here: both
 	// sit above this package)
@@ -49,29 +34,11 @@ func BenchmarkSuppressNational(b *testing.B) {
 		Nested: []Nesting{{Sub: "EF102", Super: "EF101", Of: Count}, {Sub: "EF101", Super: "EF103", Of: Count},
 			{Sub: "EF105", Super: "EF303", Of: Count}, {Sub: "EF302", Super: "EF301", Of: Outcomes}, {Sub: "EF301", Super: "EF302", Of: Rest}}}
 	if bp := os.Getenv("EFFEKT_CELLS_BEFORE"); bp != "" {
-		// the release before: the same columns and suppressed (true/false)
-		bf, err := os.Open(bp)
+		bc, bs, err := readCellDump(bp)
 		if err != nil {
 			b.Fatal(err)
 		}
-		defer bf.Close()
-		recs, err := csv.NewReader(bf).ReadAll()
-		if err != nil {
-			b.Fatal(err)
-		}
-		rel := &Release{}
-		for _, r := range recs[1:] {
-			p, _ := strconv.Atoi(r[2])
-			n, _ := strconv.ParseInt(r[4], 10, 64)
-			c := Cell{Key: Key{r[0], r[1], p, r[3]}, N: n}
-			if r[5] != "" {
-				c.K, _ = strconv.ParseInt(r[5], 10, 64)
-				c.HasK = true
-			}
-			rel.Cells = append(rel.Cells, c)
-			rel.Suppressed = append(rel.Suppressed, r[6] == "true")
-		}
-		areas.Before = rel
+		areas.Before = &Release{Cells: bc, Suppressed: bs}
 	}
 	b.ResetTimer()
 	for b.Loop() {
@@ -86,4 +53,32 @@ func BenchmarkSuppressNational(b *testing.B) {
 		b.ReportMetric(float64(p), "primary")
 		b.ReportMetric(float64(c), "complementary")
 	}
+}
+
+// readCellDump reads a cell dump (kpi, municipality, period, gender,
+// denominator, numerator[, suppressed]) with its header line.
+func readCellDump(path string) ([]Cell, []bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(recs) == 0 {
+		return nil, nil, fmt.Errorf("%s: %v", path, err)
+	}
+	var cells []Cell
+	var sup []bool
+	for _, r := range recs[1:] {
+		p, _ := strconv.Atoi(r[2])
+		n, _ := strconv.ParseInt(r[4], 10, 64)
+		c := Cell{Key: Key{r[0], r[1], p, r[3]}, N: n}
+		if r[5] != "" {
+			c.K, _ = strconv.ParseInt(r[5], 10, 64)
+			c.HasK = true
+		}
+		cells = append(cells, c)
+		sup = append(sup, len(r) > 6 && r[6] == "true")
+	}
+	return cells, sup, nil
 }
