@@ -9,8 +9,14 @@
 //     recovered by one subtraction. Further cells are suppressed, smallest
 //     cohort first (ties in key order), until none does;
 //   - interval protection (bounds.go): afterwards propagating the bounds
-//     every reader knows through the relations pins no suppressed cell's
-//     count, nor its numerator to a value above 0;
+//     every reader knows through the relations and the indicators'
+//     nestings (Areas.Nested) pins no suppressed cell's count, nor its
+//     numerator or rest (n − k) to a value above 0, nor either to 0 in a
+//     cell known to hold fewer than min_n where no published cell says
+//     so; and linear elimination determines no suppressed cell;
+//   - with the release published before (Areas.Before), the same holds for
+//     the hidden cells of both releases together, the earlier ones' status
+//     unchanged (what the earlier release gives away alone excepted);
 //   - the result depends only on the cells, min_n and the areas (not on the
 //     order of the input).
 //
