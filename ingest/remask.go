@@ -26,8 +26,10 @@ import (
 // read HTML character references, backslash and percent escapes as the
 // character they stand for, read modifier letters and letters that look
 // like - / | : . as separators, and mask a birth date's short groups
-// through the last four ("800101-1-1234").
-const maskVersion = 4
+// through the last four ("800101-1-1234"), 5 (2026-12-02) read character
+// references as a browser does: every HTML5 name, hexadecimal ones with
+// any number of digits or without ';', old names without ';'.
+const maskVersion = 5
 
 // remaskTarget is a stored text column and how a value of it is masked.
 type remaskTarget struct {

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"html"
 	"unicode/utf8"
 )
 
@@ -12,9 +13,12 @@ import (
 // its letters). The personnummer scanner reads each of these escapes as
 // the one character it stands for (readRune):
 //
-//   - HTML character references: decimal &#45;, hexadecimal &#x2D; and
-//     named &nbsp; &ndash; &minus; …, each with its closing ';' (without
-//     it the digits stay digits and join as such);
+//   - HTML character references as a browser reads them (htmlRef):
+//     decimal &#45; (without its ';' the digits stay digits),
+//     hexadecimal &#x2D; (any number of digits, the ';' optional), every
+//     HTML5 name (&nbsp; &ndash; &ZeroWidthSpace; …; an unknown &name; is
+//     a separator) and the old names a browser reads without ';'
+//     (&nbsp1234);
 //   - backslash escapes of JSON, Go, JavaScript and Python: \u002D (a
 //     surrogate pair \uD83C\uDD01 as one character), \u{2D}, \U0000002D,
 //     \x2D;
@@ -26,8 +30,7 @@ import (
 // through (ignorable); any other escaped character, whatever it is, is one
 // separator character (white space stays white space for the run's
 // length): the escape shows as a mark between the digit groups, not as
-// digits. A named reference effekt does not know stands for a separator
-// too.
+// digits.
 
 // readRune returns the character at s[i:] as a reader reads it, its width
 // in s, and whether it was written as an escape.
@@ -112,38 +115,69 @@ func unescape(t string) (rune, int, bool) {
 	return 0, 0, false
 }
 
-// htmlRef decodes a character reference &#NNN; &#xHH; or &name;.
+// htmlRef decodes a character reference at the start of t as a browser
+// does (Go's html.UnescapeString, which follows HTML5): &#NNN; and &#xHH;
+// with any number of digits (leading zeros too), the hexadecimal one
+// without its closing ';' too, every named reference of HTML5 (&ZeroWidthSpace;,
+// &NegativeMediumSpace; …) and the old names a browser reads without ';'
+// (&nbsp1234 is a no-break space and 1234). A named reference that
+// decodes to nothing is not a reference; one of several characters is
+// read as its first.
 func htmlRef(t string) (rune, int, bool) {
 	if t[1] == '#' {
+		n, hex := 2, false
 		if t[2] == 'x' || t[2] == 'X' {
-			v, n := hexRun(t[3:], 1, 8)
-			if n == 0 || 3+n >= len(t) || t[3+n] != ';' {
-				return 0, 0, false
-			}
-			return htmlRune(v, 4+n)
+			n, hex = 3, true
 		}
-		v, n := 0, 0
-		for 2+n < len(t) && n < 10 && isDigit(t[2+n]) {
-			v = v*10 + int(t[2+n]-'0')
+		start := n
+		for n < len(t) && (isDigit(t[n]) || hex && isHexLetter(t[n])) {
 			n++
 		}
-		if n == 0 || 2+n >= len(t) || t[2+n] != ';' {
+		if n == start {
 			return 0, 0, false
 		}
-		return htmlRune(v, 3+n)
+		if n < len(t) && t[n] == ';' {
+			n++
+		} else if !hex {
+			// &#451234 without ';': its digits stay digits, as a reader
+			// of the plain text reads them (a browser would take them)
+			return 0, 0, false
+		}
+		return firstRune(html.UnescapeString(t[:n]), n)
 	}
 	n := 1
 	for n < len(t) && n <= 32 && isAlnum(t[n]) {
 		n++
 	}
-	if n == 1 || n >= len(t) || t[n] != ';' || !isLetter(t[1]) {
+	if n == 1 || !isLetter(t[1]) {
 		return 0, 0, false
 	}
-	if r, ok := htmlNamed[t[1:n]]; ok {
-		return r, n + 1, true
+	if n < len(t) && t[n] == ';' {
+		if d := html.UnescapeString(t[:n+1]); d != t[:n+1] {
+			return firstRune(d, n+1)
+		}
+		return '&', n + 1, true // a name HTML does not know: a separator
 	}
-	return '&', n + 1, true // some other character: a separator
+	// without ';': an old name a browser reads so, and what follows it in
+	// the run stays as it is (&nbsp1234: the name is "nbsp")
+	if d := html.UnescapeString(t[:n]); d != t[:n] {
+		_, rw := utf8.DecodeRuneInString(d)
+		return firstRune(d, n-(len(d)-rw))
+	}
+	return 0, 0, false
 }
+
+// firstRune is the first character of a decoded reference of width w: a
+// line break (&NewLine;) reads as a space, as a page shows it in text.
+func firstRune(d string, w int) (rune, int, bool) {
+	r, _ := utf8.DecodeRuneInString(d)
+	if r == '\n' || r == '\r' {
+		r = ' '
+	}
+	return r, w, true
+}
+
+func isHexLetter(c byte) bool { return ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F') }
 
 // htmlRune is a numeric reference's character: one a browser would
 // replace (NUL, a surrogate, beyond Unicode) shows as U+FFFD.
@@ -201,19 +235,3 @@ func hexRun(t string, min, max int) (int, int) {
 
 func isLetter(c byte) bool { return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') }
 func isAlnum(c byte) bool  { return isLetter(c) || isDigit(c) }
-
-// htmlNamed are the named references whose character matters to the
-// scanner: digits (superscripts), white space (a run's length counts it
-// once), invisible characters (read through), the plus (a century) and the
-// list separators (, ; : join alone). Any other name is a separator.
-var htmlNamed = map[string]rune{
-	"sup1": '¹', "sup2": '²', "sup3": '³',
-	"nbsp": '\u00A0', "NonBreakingSpace": '\u00A0', "ensp": '\u2002', "emsp": '\u2003',
-	"emsp13": '\u2004', "emsp14": '\u2005', "numsp": '\u2007', "puncsp": '\u2008',
-	"thinsp": '\u2009', "ThinSpace": '\u2009', "hairsp": '\u200A', "VeryThinSpace": '\u200A',
-	"MediumSpace": '\u205F', "Tab": '\t', "NewLine": ' ', // a page shows a line break in text as a space
-	"shy": '\u00AD', "zwnj": '\u200C', "zwj": '\u200D', "lrm": '\u200E', "rlm": '\u200F',
-	"ZeroWidthSpace": '\u200B', "NoBreak": '\u2060', "af": '\u2061', "it": '\u2062',
-	"InvisibleTimes": '\u2062', "ic": '\u2063', "InvisibleComma": '\u2063',
-	"plus": '+', "comma": ',', "semi": ';', "colon": ':',
-}

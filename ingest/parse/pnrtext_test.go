@@ -124,6 +124,16 @@ func TestMaskPNRs(t *testing.T) {
 		{"800101\n-\n1234", "800101\n-\n1234"},                 // line breaks still join nothing
 		// F2: escapes read as the character they stand for
 		{"800101&#45;1234", "19800101-****"},
+		// re-test of 2026-12-02: references as a browser reads them (html.UnescapeString)
+		{"800101&#x00000002D;1234", "19800101-****"}, // hex digits beyond 8 (leading zeros)
+		{"80010&#x0000000AD;11234", "19800101-****"}, // soft hyphen, read through
+		{"800101&#x2d&#x31;234", "19800101-****"},    // hex without ';'
+		{"800101-&#x31&#x32;34", "19800101-****"},
+		{"800101&#x2D 1234", "19800101-****"},
+		{"800101&nbsp1234", "19800101-****"}, // old name without ';'
+		{"80010&shy11234", "19800101-****"},
+		{"80010&NegativeMediumSpace;11234", "19800101-****"}, // U+200B: any HTML5 name
+		{"80010&ApplyFunction;11234", "19800101-****"},       // U+2061
 		{"800101&#8211;1234", "19800101-****"},
 		{"800101&#160;1234", "19800101-****"},
 		{"800101&#8209;1234", "19800101-****"},
