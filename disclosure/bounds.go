@@ -105,8 +105,11 @@ func propagate(g *graph, v []span, rels []int32, links []link, q Quantity) bool 
 
 // pinnedCells returns the suppressed cells that the published cells and
 // the bounds give away (bounds.pinnedIn), in index order.
-func pinnedCells(g *graph, cells []Cell, suppressed []bool, lv level) []int32 {
+//
+// Without elimination it reports what propagation pins alone.
+func pinnedCells(g *graph, cells []Cell, suppressed []bool, lv level, elimination bool) []int32 {
 	b := newBounds(g, cells, lv)
+	b.noElim = !elimination
 	var out []int32
 	for si := range g.slices {
 		out = append(out, b.pinnedIn(suppressed, si)...)

@@ -388,13 +388,9 @@ func lostCells(g *graph, cells []Cell) map[int32]bool {
 	for i := range all {
 		all[i] = !g.isFrozen(int32(i)) || g.held[i]
 	}
-	b := newBounds(g, cells, zeros)
-	b.noElim = true
 	lost := map[int32]bool{}
-	for si := range g.slices {
-		for _, i := range b.pinnedIn(all, si) {
-			lost[i] = true
-		}
+	for _, i := range pinnedCells(g, cells, all, zeros, false) {
+		lost[i] = true
 	}
 	return lost
 }
@@ -445,7 +441,7 @@ func auditGraph(cells []Cell, suppressed []bool, g *graph) []Leak {
 	for _, l := range out {
 		found[l.Cell] = true
 	}
-	for _, i := range pinnedCells(g, cells, suppressed, zeros) {
+	for _, i := range pinnedCells(g, cells, suppressed, zeros, true) {
 		if !found[cells[i].Key] {
 			out = append(out, Leak{Cell: cells[i].Key, Relation: Relation{Rule: BoundsRule, Total: cells[i].Key}})
 		}

@@ -28,31 +28,48 @@ func Before(ctx context.Context, db *sql.DB) (*disclosure.Release, error) {
 // readBefore reads published_before: the release before the current
 // values (nil when there is none).
 func readBefore(ctx context.Context, q querier) (*disclosure.Release, error) {
-	rows, err := q.QueryContext(ctx, `SELECT kpi, municipality, period, gender, denominator, numerator, suppressed
+	cells, sup, err := readCells(ctx, q, `SELECT kpi, municipality, period, gender, denominator, numerator, suppressed
 		FROM published_before ORDER BY kpi, municipality, period, gender`)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot: read the release before: %w", err)
 	}
+	if len(cells) == 0 {
+		return nil, nil
+	}
+	return &disclosure.Release{Cells: cells, Suppressed: sup}, nil
+}
+
+// readCells reads cells from query, whose columns are kpi, municipality,
+// period, gender, denominator, numerator (NULL: none) and, when it has a
+// seventh, whether the cell was suppressed (else sup is nil).
+func readCells(ctx context.Context, q querier, query string) (cells []disclosure.Cell, sup []bool, err error) {
+	rows, err := q.QueryContext(ctx, query)
+	if err != nil {
+		return nil, nil, err
+	}
 	defer rows.Close()
-	r := &disclosure.Release{}
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, nil, err
+	}
 	for rows.Next() {
 		var c disclosure.Cell
 		var k sql.NullInt64
-		var sup bool
-		if err := rows.Scan(&c.KPI, &c.Area, &c.Period, &c.Gender, &c.N, &k, &sup); err != nil {
-			return nil, fmt.Errorf("snapshot: read the release before: %w", err)
+		var hidden bool
+		dest := []any{&c.KPI, &c.Area, &c.Period, &c.Gender, &c.N, &k}
+		if len(cols) > 6 {
+			dest = append(dest, &hidden)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, nil, err
 		}
 		c.K, c.HasK = k.Int64, k.Valid
-		r.Cells = append(r.Cells, c)
-		r.Suppressed = append(r.Suppressed, sup)
+		cells = append(cells, c)
+		if len(cols) > 6 {
+			sup = append(sup, hidden)
+		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("snapshot: read the release before: %w", err)
-	}
-	if len(r.Cells) == 0 {
-		return nil, nil
-	}
-	return r, nil
+	return cells, sup, rows.Err()
 }
 
 // ReleaseStep is the compute step that keeps the release the new values
@@ -85,23 +102,8 @@ func ReleaseStep(opt Options) models.Step {
 		if err != nil {
 			return nil, err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+cols+` FROM effekt_prev WHERE `+in+` ORDER BY kpi, municipality, period, gender`)
+		cells, _, err := readCells(ctx, tx, `SELECT `+cols+` FROM effekt_prev WHERE `+in+` ORDER BY kpi, municipality, period, gender`)
 		if err != nil {
-			return nil, fmt.Errorf("release before: read: %w", err)
-		}
-		var cells []disclosure.Cell
-		for rows.Next() {
-			var c disclosure.Cell
-			var k sql.NullInt64
-			if err := rows.Scan(&c.KPI, &c.Area, &c.Period, &c.Gender, &c.N, &k); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("release before: read: %w", err)
-			}
-			c.K, c.HasK = k.Int64, k.Valid
-			cells = append(cells, c)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return nil, fmt.Errorf("release before: read: %w", err)
 		}
 		areas := Areas(opt.Groups)
@@ -167,24 +169,14 @@ func TrueCells(ctx context.Context, db *sql.DB, s *Snapshot) ([]disclosure.Cell,
 	for i, c := range cells {
 		at[c.Key] = i
 	}
-	rows, err := db.QueryContext(ctx, `SELECT kpi, municipality, period, gender, denominator, numerator FROM indicator_values`)
+	truth, _, err := readCells(ctx, db, `SELECT kpi, municipality, period, gender, denominator, numerator FROM indicator_values`)
 	if err != nil {
 		return nil, nil, fmt.Errorf("snapshot: read indicator values: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var k disclosure.Key
-		var n int64
-		var num sql.NullInt64
-		if err := rows.Scan(&k.KPI, &k.Area, &k.Period, &k.Gender, &n, &num); err != nil {
-			return nil, nil, fmt.Errorf("snapshot: read indicator values: %w", err)
+	for _, t := range truth {
+		if i, ok := at[t.Key]; ok {
+			cells[i] = t
 		}
-		if i, ok := at[k]; ok {
-			cells[i].N, cells[i].K, cells[i].HasK = n, num.Int64, num.Valid
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("snapshot: read indicator values: %w", err)
 	}
 	return cells, sup, nil
 }
