@@ -14,9 +14,10 @@
 //     numerator or rest (n − k) to a value above 0, nor either to 0 in a
 //     cell known to hold fewer than min_n where no published cell says
 //     so; and linear elimination determines no suppressed cell;
-//   - with the release published before (Areas.Before), the same holds for
-//     the hidden cells of both releases together, the earlier ones' status
-//     unchanged (what the earlier release gives away alone excepted);
+//   - with the releases published before (Areas.History), the same holds
+//     for the hidden cells of every release together, the earlier ones'
+//     status unchanged (what the earlier releases give away alone
+//     excepted);
 //   - the result depends only on the cells, min_n and the areas (not on the
 //     order of the input).
 //
@@ -35,7 +36,6 @@ package disclosure
 import (
 	"cmp"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -77,15 +77,20 @@ type Areas struct {
 	// Nested are the indicators whose cohorts or numerators nest cell by
 	// cell (what their definitions tell every reader).
 	Nested []Nesting
-	// Before is the release published before these cells, if any: cohorts
-	// only grow as as_of advances, so each of its cells' count, numerator
-	// and rest is at most the same cell's now, and a reader holding both
-	// narrows the earlier hidden cells by the later published ones (an
-	// adversary recovered Solna's EF401 K and M of an earlier release
-	// this way, 2026-12-02). Suppress hides cells of these until no
-	// hidden cell of either is given away; the earlier release's own
-	// pattern cannot change.
-	Before *Release
+	// History is every release published before these cells, in the
+	// order they were published (see Release): cohorts only grow as
+	// as_of advances, so each cell's count, numerator and rest in a
+	// release is at most the same cell's in a release of a later as_of,
+	// and a reader holding several releases narrows the hidden cells of
+	// one by the published cells of another (an adversary recovered
+	// Solna's EF401 K and M of an earlier release this way, 2026-12-02,
+	// and 157 cells of releases that were not consecutive in a re-test).
+	// Suppress hides cells of these until no hidden cell of any release
+	// is given away; the earlier releases' patterns cannot change.
+	History []Release
+	// AsOf is these cells' reference date (YYYY-MM-DD), where they stand
+	// among History's; "": after every release of History.
+	AsOf string
 	// MinN is the published min_n (Suppress sets its own): a suppressed
 	// cell that a reader can tell holds fewer persons than it, all or none
 	// of them with the outcome, gives that away (bounds.pinnedIn). 0: not
@@ -116,6 +121,8 @@ const (
 type Nesting struct {
 	Sub, Super string
 	Of         Quantity
+	// Period, when not 0, limits the nesting to that period's cells.
+	Period int
 	// IfHolds: link only the cells whose values satisfy it (what a
 	// reader assumes and may be wrong in: a release after a correction
 	// can hold fewer persons than the one before).
@@ -123,14 +130,21 @@ type Nesting struct {
 }
 
 // Release is what an earlier compute published: its cells (with their
-// true counts and numerators) and which of them it hid.
+// true counts and numerators) and which of them it hid. A release of
+// History holds the blocks (an indicator's cells of one period) that
+// differ, in a value or in being hidden, from the release before it in
+// History; a block it does not hold is as that one's (the first holds all
+// of its blocks). A block is held whole.
 type Release struct {
+	// Name names its cells in an audit (KPI@Name), e.g. its as_of; ""
+	// or a name used before gets its position (#2).
+	Name string
+	// AsOf is its reference date (YYYY-MM-DD); "": before every dated
+	// one.
+	AsOf       string
 	Cells      []Cell
 	Suppressed []bool
 }
-
-// beforeSuffix marks the earlier release's indicators inside Suppress.
-const beforeSuffix = "@before"
 
 // Relation is one published additive relation: Total = Σ Terms.
 type Relation struct {
@@ -166,57 +180,12 @@ type Leak struct {
 // nationally).
 func Suppress(cells []Cell, minN int, areas Areas) (suppressed []bool, primary, complementary int) {
 	areas.MinN = minN
-	if areas.Before == nil || len(areas.Before.Cells) == 0 {
+	if len(areas.History) == 0 {
 		return suppressGraph(cells, minN, build(cells, areas))
 	}
-	all, g := buildWithBefore(cells, areas)
+	all, g := buildWithHistory(cells, areas)
 	sup, p, c := suppressGraph(all, minN, g)
 	return sup[:len(cells)], p, c
-}
-
-// buildWithBefore builds the graph of cells and the release areas.Before
-// together (withBefore), the earlier cells frozen.
-func buildWithBefore(cells []Cell, areas Areas) ([]Cell, *graph) {
-	all, held, a := withBefore(cells, areas)
-	g := build(all, a)
-	g.frozen, g.held = make([]bool, len(all)), held
-	for i := len(cells); i < len(all); i++ {
-		g.frozen[i] = true
-	}
-	return all, g
-}
-
-// withBefore returns cells followed by the earlier release's (their
-// indicators suffixed with beforeSuffix), which of all are hidden as
-// published (the earlier ones' pattern), and areas with the links
-// between the two releases (IfHolds: n, k and n − k of the earlier cell
-// at most the later one's) and the catalogue's nestings within the
-// earlier.
-func withBefore(cells []Cell, areas Areas) ([]Cell, []bool, Areas) {
-	before := areas.Before
-	all := slices.Clone(cells)
-	held := make([]bool, len(cells), len(cells)+len(before.Cells))
-	kpis := map[string]bool{}
-	for i, c := range before.Cells {
-		kpis[c.KPI] = true
-		c.KPI += beforeSuffix
-		all = append(all, c)
-		held = append(held, before.Suppressed[i])
-	}
-	nested := slices.Clone(areas.Nested)
-	for _, n := range areas.Nested {
-		nested = append(nested, Nesting{Sub: n.Sub + beforeSuffix, Super: n.Super + beforeSuffix, Of: n.Of, IfHolds: n.IfHolds})
-	}
-	for _, k := range slices.Sorted(maps.Keys(kpis)) {
-		for _, q := range []Quantity{Count, Outcomes, Rest} {
-			nested = append(nested, Nesting{Sub: k + beforeSuffix, Super: k, Of: q, IfHolds: true})
-		}
-	}
-	areas.Nested, areas.Before = nested, nil
-	if byGender := areas.ByGender; byGender != nil {
-		areas.ByGender = func(kpi string) bool { return byGender(strings.TrimSuffix(kpi, beforeSuffix)) }
-	}
-	return all, held, areas
 }
 
 // cohortTwins are indicators with the same cells and counts: at[j] holds
@@ -401,14 +370,15 @@ func lostCells(g *graph, cells []Cell) map[int32]bool {
 // and suppressed their status, index for index; a cell's numerator counts
 // when HasK.
 //
-// With areas.Before it checks the two releases together (the earlier
-// one's cells reported with their indicator suffixed "@before"), leaving
-// out what the earlier release gives away alone (lostCells).
+// With areas.History it checks every release together (an earlier
+// release's cells reported with their indicator suffixed "@" and its
+// name), leaving out what the earlier releases give away alone
+// (lostCells).
 func Audit(cells []Cell, suppressed []bool, areas Areas) []Leak {
-	if areas.Before == nil || len(areas.Before.Cells) == 0 {
+	if len(areas.History) == 0 {
 		return auditGraph(cells, suppressed, build(cells, areas))
 	}
-	all, g := buildWithBefore(cells, areas)
+	all, g := buildWithHistory(cells, areas)
 	g.lost = lostCells(g, all)
 	sup := append(slices.Clone(suppressed), g.held[len(cells):]...)
 	at := make(map[Key]int32, len(all))
@@ -628,9 +598,13 @@ func build(cells []Cell, areas Areas) *graph {
 			}
 		}
 	}
+	byKPI := map[string][]slice{}
+	for _, s := range keys {
+		byKPI[s.kpi] = append(byKPI[s.kpi], s)
+	}
 	for _, ns := range areas.Nested {
-		for _, s := range keys {
-			if s.kpi != ns.Sub {
+		for _, s := range byKPI[ns.Sub] {
+			if ns.Period != 0 && s.period != ns.Period {
 				continue
 			}
 			sub, sup := present[s], present[slice{ns.Super, s.period}]

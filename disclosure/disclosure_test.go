@@ -563,31 +563,31 @@ func TestBeforeRelease(t *testing.T) {
 	nk := func(g string, n, k int64) Cell {
 		return Cell{Key: Key{"EF401", "0184", 2026, g}, N: n, K: k, HasK: true}
 	}
-	before := &Release{Cells: []Cell{nk("T", 8, 3), nk("K", 4, 1), nk("M", 4, 2)}, Suppressed: []bool{false, true, true}}
+	before := Release{Name: "before", Cells: []Cell{nk("T", 8, 3), nk("K", 4, 1), nk("M", 4, 2)}, Suppressed: []bool{false, true, true}}
 	now := []Cell{nk("T", 10, 3), nk("K", 5, 1), nk("M", 5, 2)}
 	alone, _, _ := Suppress(now, 5, Areas{})
 	if slices.Contains(alone, true) {
 		t.Fatalf("alone: %v, want everything published", suppressedKeys(now, alone))
 	}
 	var got []string
-	for _, l := range Audit(now, alone, Areas{Before: before}) {
+	for _, l := range Audit(now, alone, Areas{History: []Release{before}}) {
 		got = append(got, l.Cell.String())
 	}
 	if want := []string{"EF401@before 0184 2026 K", "EF401@before 0184 2026 M"}; !slices.Equal(got, want) {
 		t.Errorf("Audit of the two releases: %q, want %q", got, want)
 	}
-	sup, p, c := Suppress(now, 5, Areas{Before: before})
+	sup, p, c := Suppress(now, 5, Areas{History: []Release{before}})
 	if want := []bool{false, true, true}; !slices.Equal(sup, want) || p != 0 || c != 2 {
 		t.Errorf("with the earlier release: %v (%d, %d), want K and M (0, 2)", suppressedKeys(now, sup), p, c)
 	}
-	if leaks := Audit(now, sup, Areas{Before: before}); len(leaks) != 0 {
+	if leaks := Audit(now, sup, Areas{History: []Release{before}}); len(leaks) != 0 {
 		t.Errorf("Audit after: %v", leaks)
 	}
 	// a correction (fewer outcomes now than before) breaks what a reader
 	// assumes: no link, nothing to protect
 	now[1].K = 0
 	now[0].K = 2
-	if sup, _, _ := Suppress(now, 5, Areas{Before: before}); sup[1] {
+	if sup, _, _ := Suppress(now, 5, Areas{History: []Release{before}}); sup[1] {
 		t.Errorf("after a correction: %v, want K published (no link where the values fall)", suppressedKeys(now, sup))
 	}
 }
@@ -598,10 +598,83 @@ func TestBeforeRelease(t *testing.T) {
 // Suppress hides nothing more for them (T stays published).
 func TestBeforeLost(t *testing.T) {
 	cl := func(g string, n int64) Cell { return Cell{Key: Key{"EF401", "0184", 2026, g}, N: n} }
-	before := &Release{Cells: []Cell{cl("T", 12), cl("K", 6), cl("M", 6)}, Suppressed: []bool{false, false, false}}
+	before := Release{Name: "before", Cells: []Cell{cl("T", 12), cl("K", 6), cl("M", 6)}, Suppressed: []bool{false, false, false}}
 	now := []Cell{cl("T", 12), cl("K", 6), cl("M", 6)}
-	sup, p, c := Suppress(now, 7, Areas{Before: before})
+	sup, p, c := Suppress(now, 7, Areas{History: []Release{before}})
 	if want := []bool{false, true, true}; !slices.Equal(sup, want) || p != 2 || c != 0 {
 		t.Errorf("%v (%d, %d), want K and M (2, 0)", suppressedKeys(now, sup), p, c)
+	}
+}
+
+// TestHistoryChain: the re-test's Tyresö case of 2026-12-02 in small.
+// 2026-10-01 published EF101 Tyresö 2025 T with a rest (count without the
+// outcome) of 11 and hid K and M (rests 5 and 6); 2026-11-15 hid all three
+// (the same rests, outcomes grown); 2026-12-02 alone publishes everything,
+// the same rests again. Checked against 11-15 only, nothing of 11-15 is
+// pinned (its T's rest could be below 11); a reader of all three has 10-01's
+// K and M rests at most 5 and 6 (11-15's at most 12-02's), summing to 11,
+// and 11-15's T rest between 10-01's 11 and 12-02's 11: all pinned.
+func TestHistoryChain(t *testing.T) {
+	c := func(g string, n, k int64) Cell {
+		return Cell{Key: Key{"EF101", "0138", 2025, g}, N: n, K: k, HasK: true}
+	}
+	r1 := Release{Name: "2026-10-01", AsOf: "2026-10-01", Cells: []Cell{c("T", 11, 0), c("K", 5, 0), c("M", 6, 0)}, Suppressed: []bool{false, true, true}}
+	r2 := Release{Name: "2026-11-15", AsOf: "2026-11-15", Cells: []Cell{c("T", 14, 3), c("K", 6, 1), c("M", 8, 2)}, Suppressed: []bool{true, true, true}}
+	now := []Cell{c("T", 16, 5), c("K", 7, 2), c("M", 9, 3)}
+	alone, _, _ := Suppress(now, 5, Areas{})
+	if slices.Contains(alone, true) {
+		t.Fatalf("alone: %v, want everything published", suppressedKeys(now, alone))
+	}
+	leaks := func(sup []bool, hist ...Release) []string {
+		var got []string
+		for _, l := range Audit(now, sup, Areas{History: hist, AsOf: "2026-12-02", MinN: 5}) {
+			got = append(got, l.Cell.String())
+		}
+		return slices.Compact(got)
+	}
+	if got := leaks(alone, r2); len(got) != 0 {
+		t.Errorf("against 11-15 only: %q, want none (what the pairwise check saw)", got)
+	}
+	all := []string{"EF101@2026-10-01 0138 2025 K", "EF101@2026-10-01 0138 2025 M",
+		"EF101@2026-11-15 0138 2025 K", "EF101@2026-11-15 0138 2025 M", "EF101@2026-11-15 0138 2025 T"}
+	if got := leaks(alone, r1, r2); !slices.Equal(got, all) {
+		t.Errorf("against both: %q, want %q", got, all)
+	}
+	sup, p, cs := Suppress(now, 5, Areas{History: []Release{r1, r2}, AsOf: "2026-12-02"})
+	if want := []bool{true, true, true}; !slices.Equal(sup, want) || p != 0 || cs != 3 {
+		t.Errorf("with both: %v (%d, %d), want T, K and M (0, 3)", suppressedKeys(now, sup), p, cs)
+	}
+	if got := leaks(sup, r1, r2); len(got) != 0 {
+		t.Errorf("after: %q", got)
+	}
+	// 11-15 as a delta holding only another block: Tyresö 2025 is as
+	// 10-01's there, so 10-01's block is linked to 12-02's directly
+	other := Cell{Key: Key{"EF101", "0138", 2024, "T"}, N: 30}
+	r2d := Release{Name: "2026-11-15", AsOf: "2026-11-15", Cells: []Cell{other}, Suppressed: []bool{false}}
+	if got, want := leaks(alone, r1, r2d), all[:2]; !slices.Equal(got, want) {
+		t.Errorf("against 10-01 and a delta: %q, want %q", got, want)
+	}
+}
+
+// TestHistorySameAsOf: a compute back to 2026-10-01 (--force) after one
+// at 2026-11-30 computes 10-01's values again. Against the release
+// before it alone (11-30, larger in every cell: no link holds), it would
+// publish K and M, which 10-01's first publication hid; a reader of the
+// two publications of the same date has them. Against every release, the
+// same date ties them and they stay hidden.
+func TestHistorySameAsOf(t *testing.T) {
+	c := func(g string, n int64) Cell { return Cell{Key: Key{"EF401", "0184", 2026, g}, N: n} }
+	r1 := Release{Name: "2026-10-01", AsOf: "2026-10-01", Cells: []Cell{c("T", 12), c("K", 6), c("M", 6)}, Suppressed: []bool{false, true, true}}
+	r2 := Release{Name: "2026-11-30", AsOf: "2026-11-30", Cells: []Cell{c("T", 20), c("K", 9), c("M", 11)}, Suppressed: []bool{false, false, false}}
+	now := []Cell{c("T", 12), c("K", 6), c("M", 6)}
+	if sup, _, _ := Suppress(now, 5, Areas{History: []Release{r2}, AsOf: "2026-10-01"}); slices.Contains(sup, true) {
+		t.Fatalf("against 11-30 only: %v, want everything published", suppressedKeys(now, sup))
+	}
+	sup, _, _ := Suppress(now, 5, Areas{History: []Release{r1, r2}, AsOf: "2026-10-01"})
+	if want := []bool{false, true, true}; !slices.Equal(sup, want) {
+		t.Errorf("against both: %v, want K and M", suppressedKeys(now, sup))
+	}
+	if l := Audit(now, sup, Areas{History: []Release{r1, r2}, AsOf: "2026-10-01", MinN: 5}); len(l) != 0 {
+		t.Errorf("Audit: %v", l)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -12,8 +13,10 @@ import (
 // dumped as CSV (kpi, municipality, period, gender, denominator,
 // numerator) to the file EFFEKT_CELLS, with the default groups and the
 // catalogue's nestings, and reports how many it hides; with
-// EFFEKT_CELLS_BEFORE (published_before dumped the same way, with its
-// suppressed column) against that release:
+// EFFEKT_CELLS_BEFORE (earlier releases dumped the same way, each whole
+// with its suppressed column, file names separated by commas, oldest
+// first) against those releases (each block a version of its own: the
+// most a history of as many releases costs):
 //
 //	effekt sql --db nat.duckdb --format csv --limit 2000000 \
 //	  "SELECT kpi, municipality, period, gender, denominator, numerator FROM indicator_values WHERE length(kpi) = 5" > cells.csv
@@ -34,11 +37,13 @@ func BenchmarkSuppressNational(b *testing.B) {
 		Nested: []Nesting{{Sub: "EF102", Super: "EF101", Of: Count}, {Sub: "EF101", Super: "EF103", Of: Count},
 			{Sub: "EF105", Super: "EF303", Of: Count}, {Sub: "EF302", Super: "EF301", Of: Outcomes}, {Sub: "EF301", Super: "EF302", Of: Rest}}}
 	if bp := os.Getenv("EFFEKT_CELLS_BEFORE"); bp != "" {
-		bc, bs, err := readCellDump(bp)
-		if err != nil {
-			b.Fatal(err)
+		for _, f := range strings.Split(bp, ",") {
+			bc, bs, err := readCellDump(f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			areas.History = append(areas.History, Release{Cells: bc, Suppressed: bs})
 		}
-		areas.Before = &Release{Cells: bc, Suppressed: bs}
 	}
 	b.ResetTimer()
 	for b.Loop() {

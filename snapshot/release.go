@@ -1,10 +1,13 @@
 package snapshot
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,73 +15,104 @@ import (
 	"github.com/effekt/effekt/models"
 )
 
-// querier is what readBefore and ReleaseStep read through: a *sql.DB or
+// querier is what readHistory and ReleaseStep read through: a *sql.DB or
 // *sql.Tx.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// Before is the release published before the values in db
-// (published_before), nil when there is none: what Build protects
-// against, and what an audit of the current values checks with them.
-func Before(ctx context.Context, db *sql.DB) (*disclosure.Release, error) {
-	return readBefore(ctx, db)
+// History is every release published before the values in db
+// (releases, release_cells), in the order they were published, empty when
+// there is none: what Build protects against, and what an audit of the
+// current values checks with them.
+func History(ctx context.Context, db *sql.DB) ([]disclosure.Release, error) {
+	return readHistory(ctx, db)
 }
 
-// readBefore reads published_before: the release before the current
-// values (nil when there is none).
-func readBefore(ctx context.Context, q querier) (*disclosure.Release, error) {
-	cells, sup, err := readCells(ctx, q, `SELECT kpi, municipality, period, gender, denominator, numerator, suppressed
-		FROM published_before ORDER BY kpi, municipality, period, gender`)
+// readHistory reads the releases before the current values.
+func readHistory(ctx context.Context, q querier) ([]disclosure.Release, error) {
+	rows, err := q.QueryContext(ctx, `SELECT release, coalesce(strftime(as_of, '%Y-%m-%d'), '') FROM releases ORDER BY release`)
 	if err != nil {
-		return nil, fmt.Errorf("snapshot: read the release before: %w", err)
+		return nil, fmt.Errorf("snapshot: read the releases before: %w", err)
 	}
-	if len(cells) == 0 {
-		return nil, nil
+	var ids []int64
+	hist := []disclosure.Release{}
+	for rows.Next() {
+		var id int64
+		var r disclosure.Release
+		if err := rows.Scan(&id, &r.AsOf); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("snapshot: read the releases before: %w", err)
+		}
+		r.Name = r.AsOf
+		ids = append(ids, id)
+		hist = append(hist, r)
 	}
-	return &disclosure.Release{Cells: cells, Suppressed: sup}, nil
-}
-
-// readCells reads cells from query, whose columns are kpi, municipality,
-// period, gender, denominator, numerator (NULL: none) and, when it has a
-// seventh, whether the cell was suppressed (else sup is nil).
-func readCells(ctx context.Context, q querier, query string) (cells []disclosure.Cell, sup []bool, err error) {
-	rows, err := q.QueryContext(ctx, query)
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("snapshot: read the releases before: %w", err)
+	}
+	if len(ids) == 0 {
+		return hist, nil
+	}
+	at := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		at[id] = i
+	}
+	rows, err = q.QueryContext(ctx, `SELECT release, kpi, municipality, period, gender, denominator, numerator, suppressed
+		FROM release_cells ORDER BY release, kpi, municipality, period, gender`)
 	if err != nil {
-		return nil, nil, err
+		return nil, fmt.Errorf("snapshot: read the releases before: %w", err)
 	}
 	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return nil, nil, err
-	}
 	for rows.Next() {
+		var id int64
 		var c disclosure.Cell
 		var k sql.NullInt64
 		var hidden bool
-		dest := []any{&c.KPI, &c.Area, &c.Period, &c.Gender, &c.N, &k}
-		if len(cols) > 6 {
-			dest = append(dest, &hidden)
+		if err := rows.Scan(&id, &c.KPI, &c.Area, &c.Period, &c.Gender, &c.N, &k, &hidden); err != nil {
+			return nil, fmt.Errorf("snapshot: read the releases before: %w", err)
 		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, nil, err
+		c.K, c.HasK = k.Int64, k.Valid
+		r := &hist[at[id]]
+		r.Cells = append(r.Cells, c)
+		r.Suppressed = append(r.Suppressed, hidden)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("snapshot: read the releases before: %w", err)
+	}
+	return hist, nil
+}
+
+// readCells reads cells from query, whose columns are kpi, municipality,
+// period, gender, denominator and numerator (NULL: none).
+func readCells(ctx context.Context, q querier, query string) ([]disclosure.Cell, error) {
+	rows, err := q.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var cells []disclosure.Cell
+	for rows.Next() {
+		var c disclosure.Cell
+		var k sql.NullInt64
+		if err := rows.Scan(&c.KPI, &c.Area, &c.Period, &c.Gender, &c.N, &k); err != nil {
+			return nil, err
 		}
 		c.K, c.HasK = k.Int64, k.Valid
 		cells = append(cells, c)
-		if len(cols) > 6 {
-			sup = append(sup, hidden)
-		}
 	}
-	return cells, sup, rows.Err()
+	return cells, rows.Err()
 }
 
 // ReleaseStep is the compute step that keeps the release the new values
 // replace (models.Step, run inside the compute's transaction after every
 // indicator is written): when a base indicator's cell changed, appeared
-// or went, it writes the values before (effekt_prev, the compute's copy)
+// or went, it adds the values before (effekt_prev, the compute's copy),
 // with the pattern they were published with, that is Build's (which took
-// the release before them into account), into published_before. A
-// compute that changes nothing keeps the release before as it was.
+// every release before them into account), to the releases as the next
+// one: the blocks (an indicator's cells of one period) that differ from
+// their latest version there. A compute that changes nothing adds none.
 func ReleaseStep(opt Options) models.Step {
 	return models.Step{Name: "release before", Run: func(ctx context.Context, tx *sql.Tx, _, _ time.Time) (map[string]int, error) {
 		ids := make([]string, 0, 16)
@@ -98,62 +132,146 @@ func ReleaseStep(opt Options) models.Step {
 			return nil, nil
 		}
 		start := time.Now()
-		before, err := readBefore(ctx, tx)
+		hist, err := readHistory(ctx, tx)
 		if err != nil {
 			return nil, err
 		}
-		cells, _, err := readCells(ctx, tx, `SELECT `+cols+` FROM effekt_prev WHERE `+in+` ORDER BY kpi, municipality, period, gender`)
+		cells, err := readCells(ctx, tx, `SELECT `+cols+` FROM effekt_prev WHERE `+in+` ORDER BY kpi, municipality, period, gender`)
 		if err != nil {
 			return nil, fmt.Errorf("release before: read: %w", err)
 		}
+		if len(cells) == 0 {
+			return nil, nil // nothing was published before
+		}
+		var asOf sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT strftime(max(as_of), '%Y-%m-%d') FROM effekt_prev WHERE `+in).Scan(&asOf); err != nil {
+			return nil, fmt.Errorf("release before: read: %w", err)
+		}
 		areas := Areas(opt.Groups)
-		areas.Before = before
-		slog.Debug("release before", "step", "read", "duration", time.Since(start))
+		areas.History, areas.AsOf = hist, asOf.String
+		slog.Debug("release before", "step", "read", "releases", len(hist), "duration", time.Since(start))
 		start = time.Now()
 		hidden, _, _ := disclosure.Suppress(cells, opt.MinN, areas)
-		nBefore := 0
-		if before != nil {
-			nBefore = len(before.Cells)
-		}
-		slog.Debug("release before", "step", "suppress", "cells", len(cells), "before", nBefore, "duration", time.Since(start))
+		slog.Debug("release before", "step", "suppress", "cells", len(cells), "duration", time.Since(start))
 		start = time.Now()
-		// the cells as they are in effekt_prev, and the hidden ones' keys
-		// (a few per cent) as values
-		stmts := []string{`DELETE FROM published_before`,
+		blocks := changedBlocks(hist, cells, hidden)
+		if len(blocks) == 0 {
+			return nil, nil
+		}
+		// the changed blocks' cells as they are in effekt_prev, and the
+		// hidden ones' keys (a few per cent) as values
+		stmts := []string{
+			`CREATE OR REPLACE TEMP TABLE effekt_release_blocks (kpi VARCHAR, period INTEGER)`,
 			`CREATE OR REPLACE TEMP TABLE effekt_hidden_before (kpi VARCHAR, municipality VARCHAR, period INTEGER, gender VARCHAR)`}
-		var b strings.Builder
-		n := 0
+		stmts = append(stmts, inserts("effekt_release_blocks", len(blocks), func(b *strings.Builder, i int) {
+			fmt.Fprintf(b, "(%s, %d)", quote(blocks[i].KPI), blocks[i].Period)
+		})...)
+		var keys []disclosure.Key
 		for i, c := range cells {
-			if !hidden[i] {
-				continue
+			if hidden[i] {
+				keys = append(keys, c.Key)
 			}
-			if n%5000 == 0 {
-				if b.Len() > 0 {
-					stmts = append(stmts, b.String())
-				}
-				b.Reset()
-				b.WriteString("INSERT INTO effekt_hidden_before VALUES ")
-			} else {
-				b.WriteString(", ")
-			}
-			n++
-			fmt.Fprintf(&b, "(%s, %s, %d, %s)", quote(c.KPI), quote(c.Area), c.Period, quote(c.Gender))
 		}
-		if b.Len() > 0 {
-			stmts = append(stmts, b.String())
-		}
-		stmts = append(stmts, `INSERT INTO published_before
-			SELECT p.kpi, p.municipality, p.period, p.gender, p.denominator, p.numerator, h.kpi IS NOT NULL
-			FROM effekt_prev p LEFT JOIN effekt_hidden_before h USING (kpi, municipality, period, gender)
-			WHERE p.`+in, `DROP TABLE effekt_hidden_before`)
+		stmts = append(stmts, inserts("effekt_hidden_before", len(keys), func(b *strings.Builder, i int) {
+			k := keys[i]
+			fmt.Fprintf(b, "(%s, %s, %d, %s)", quote(k.KPI), quote(k.Area), k.Period, quote(k.Gender))
+		})...)
+		release := `(SELECT coalesce(max(release), 0) + 1 FROM releases)`
+		stmts = append(stmts,
+			`INSERT INTO release_cells
+			SELECT `+release+`, p.kpi, p.municipality, p.period, p.gender, p.denominator, p.numerator, h.kpi IS NOT NULL
+			FROM effekt_prev p SEMI JOIN effekt_release_blocks b USING (kpi, period)
+			LEFT JOIN effekt_hidden_before h USING (kpi, municipality, period, gender)
+			WHERE p.`+in,
+			`INSERT INTO releases SELECT `+release+`, `+sqlDate(asOf)+`, now()`,
+			`DROP TABLE effekt_hidden_before`, `DROP TABLE effekt_release_blocks`)
 		for _, q := range stmts {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return nil, fmt.Errorf("release before: write: %w", err)
 			}
 		}
-		slog.Debug("release before", "step", "write", "duration", time.Since(start))
+		slog.Debug("release before", "step", "write", "blocks", len(blocks), "hidden", len(keys), "duration", time.Since(start))
 		return nil, nil
 	}}
+}
+
+// blockKey names a block: an indicator's cells of one period.
+type blockKey struct {
+	KPI    string
+	Period int
+}
+
+// changedBlocks lists the blocks (indicator and period) of cells, with
+// their pattern hidden, that differ from their latest version in hist: a
+// cell more or fewer, another count or numerator, or hidden otherwise.
+func changedBlocks(hist []disclosure.Release, cells []disclosure.Cell, hidden []bool) []blockKey {
+	type state struct {
+		c      disclosure.Cell
+		hidden bool
+	}
+	latest := map[blockKey]map[disclosure.Key]state{}
+	for _, r := range hist {
+		fresh := map[blockKey]map[disclosure.Key]state{}
+		for i, c := range r.Cells {
+			b := blockKey{KPI: c.KPI, Period: c.Period}
+			m := fresh[b]
+			if m == nil {
+				m = map[disclosure.Key]state{}
+				fresh[b] = m
+			}
+			m[c.Key] = state{c, r.Suppressed[i]}
+		}
+		maps.Copy(latest, fresh)
+	}
+	now := map[blockKey]map[disclosure.Key]state{}
+	for i, c := range cells {
+		b := blockKey{KPI: c.KPI, Period: c.Period}
+		m := now[b]
+		if m == nil {
+			m = map[disclosure.Key]state{}
+			now[b] = m
+		}
+		m[c.Key] = state{c, hidden[i]}
+	}
+	var out []blockKey
+	for b, m := range now {
+		if !maps.Equal(m, latest[b]) {
+			out = append(out, b)
+		}
+	}
+	slices.SortFunc(out, func(a, b blockKey) int { return cmp.Or(cmp.Compare(a.KPI, b.KPI), cmp.Compare(a.Period, b.Period)) })
+	return out
+}
+
+// inserts is INSERT INTO table VALUES statements of 5 000 rows each, row
+// writing the i-th of n.
+func inserts(table string, n int, row func(b *strings.Builder, i int)) []string {
+	var out []string
+	var b strings.Builder
+	for i := range n {
+		if i%5000 == 0 {
+			if b.Len() > 0 {
+				out = append(out, b.String())
+			}
+			b.Reset()
+			b.WriteString("INSERT INTO " + table + " VALUES ")
+		} else {
+			b.WriteString(", ")
+		}
+		row(&b, i)
+	}
+	if b.Len() > 0 {
+		out = append(out, b.String())
+	}
+	return out
+}
+
+// sqlDate is d as an SQL date literal, NULL when not valid.
+func sqlDate(d sql.NullString) string {
+	if !d.Valid {
+		return "NULL"
+	}
+	return "DATE " + quote(d.String)
 }
 
 // quote is s as an SQL string literal.
@@ -169,7 +287,7 @@ func TrueCells(ctx context.Context, db *sql.DB, s *Snapshot) ([]disclosure.Cell,
 	for i, c := range cells {
 		at[c.Key] = i
 	}
-	truth, _, err := readCells(ctx, db, `SELECT kpi, municipality, period, gender, denominator, numerator FROM indicator_values`)
+	truth, err := readCells(ctx, db, `SELECT kpi, municipality, period, gender, denominator, numerator FROM indicator_values`)
 	if err != nil {
 		return nil, nil, fmt.Errorf("snapshot: read indicator values: %w", err)
 	}

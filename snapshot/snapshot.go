@@ -33,10 +33,10 @@ import (
 type Options struct {
 	MinN   int            // cells whose denominator is smaller are suppressed (primary)
 	Groups []config.Group // municipality groups (G…): their members count and sum
-	// Before is the release published before these values (Build reads
-	// published_before): disclosure control protects its hidden cells
-	// too (disclosure.Areas.Before).
-	Before *disclosure.Release
+	// History is every release published before these values (Build
+	// reads it when nil; empty: none): disclosure control protects their
+	// hidden cells too (disclosure.Areas.History).
+	History []disclosure.Release
 }
 
 // Snapshot is one complete compute, as published.
@@ -76,12 +76,12 @@ func Empty() *Snapshot { return index(nil) }
 
 // Build reads indicator_values in one query and applies disclosure control.
 func Build(ctx context.Context, db *sql.DB, opt Options) (*Snapshot, error) {
-	if opt.Before == nil {
-		before, err := readBefore(ctx, db)
+	if opt.History == nil {
+		hist, err := readHistory(ctx, db)
 		if err != nil {
 			return nil, err
 		}
-		opt.Before = before
+		opt.History = hist
 	}
 	rows, err := db.QueryContext(ctx, `
 SELECT v.kpi, v.municipality, v.period, v.gender, v.numerator, v.denominator, v.value, v.ci_low, v.ci_high, v.status,
@@ -192,7 +192,12 @@ func suppress(vals []models.Value, opt Options) (sup []bool, primary, complement
 		own = append(own, i)
 	}
 	areas := Areas(opt.Groups)
-	areas.Before = opt.Before
+	areas.History = opt.History
+	for _, v := range vals {
+		if d := v.AsOf.Format(time.DateOnly); !v.AsOf.IsZero() && d > areas.AsOf {
+			areas.AsOf = d
+		}
+	}
 	hidden, primary, complementary := disclosure.Suppress(cells, opt.MinN, areas)
 	sup = make([]bool, len(vals))
 	of := make(map[disclosure.Key]int, len(cells))

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -277,14 +278,16 @@ func TestNestsHold(t *testing.T) {
 	}
 }
 
-// TestReleaseBefore: two computes of the fixtures, at 2023-12-31 and at
-// 2024-06-30 (later cohorts grow), each with ReleaseStep. After the first,
-// published_before holds the empty release before it; after the second,
-// the first's base cells with the pattern its snapshot published; the
-// second snapshot is protected against the first (the audit of the two
-// together finds nothing), and a third compute that changes nothing keeps
-// the release before as it was.
-func TestReleaseBefore(t *testing.T) {
+// TestReleases: computes of the fixtures at 2023-12-31, 2024-03-31 and
+// 2024-06-30 (later cohorts grow), each with ReleaseStep. After the first
+// there is no release before; after the second, the first's base cells
+// with the pattern its snapshot published, every block; after the third,
+// the second's blocks that differ from the first's. A compute that
+// changes nothing adds no release. Each snapshot is protected against
+// every release before it (the audit of them all finds nothing), and a
+// compute back at 2023-12-31 (a correction's --force) hides every cell
+// the first publication of that date hid.
+func TestReleases(t *testing.T) {
 	ctx := context.Background()
 	db := fixture.OpenDB(t)
 	fixture.Load(t, db, "../models/testdata", "so", "settle", "sfi", "plans", "participations")
@@ -297,51 +300,94 @@ func TestReleaseBefore(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	count := func() (n, hidden int) {
+	type release struct {
+		asOf          string
+		cells, hidden int
+	}
+	releases := func() []release {
 		t.Helper()
-		if err := db.QueryRow(`SELECT count(*), count(*) FILTER (WHERE suppressed) FROM published_before`).Scan(&n, &hidden); err != nil {
+		rows, err := db.Query(`SELECT coalesce(strftime(r.as_of, '%Y-%m-%d'), ''), count(c.kpi), count(*) FILTER (WHERE c.suppressed)
+			FROM releases r LEFT JOIN release_cells c USING (release) GROUP BY r.release, r.as_of ORDER BY r.release`)
+		if err != nil {
 			t.Fatal(err)
 		}
-		return n, hidden
-	}
-	compute("2023-12-31")
-	if n, _ := count(); n != 0 {
-		t.Fatalf("after the first compute: %d cells before, want 0", n)
-	}
-	first := build(t, db, 5)
-	var wantHidden, wantN int
-	for _, v := range first.All() {
-		if b, _ := models.CompanionOf(v.KPI); b == "" {
-			wantN++
-			if v.Status == models.StatusSuppressed {
-				wantHidden++
+		defer rows.Close()
+		var out []release
+		for rows.Next() {
+			var r release
+			if err := rows.Scan(&r.asOf, &r.cells, &r.hidden); err != nil {
+				t.Fatal(err)
 			}
+			out = append(out, r)
+		}
+		return out
+	}
+	audit := func(s *Snapshot) {
+		t.Helper()
+		hist, err := readHistory(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cells, sup, err := TrueCells(ctx, db, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		areas := Areas(groups)
+		areas.MinN, areas.History, areas.AsOf = 5, hist, s.AsOf.Format(time.DateOnly)
+		if leaks := disclosure.Audit(cells, sup, areas); len(leaks) != 0 {
+			t.Errorf("as_of %s with %d releases before: %d leaks, first %+v", areas.AsOf, len(hist), len(leaks), leaks[0])
 		}
 	}
+	base := func(s *Snapshot) (n, hidden int, hid map[disclosure.Key]bool) {
+		hid = map[disclosure.Key]bool{}
+		for _, v := range s.All() {
+			if b, _ := models.CompanionOf(v.KPI); b == "" {
+				n++
+				if v.Status == models.StatusSuppressed {
+					hidden++
+					hid[disclosure.Key{KPI: v.KPI, Area: v.Municipality, Period: v.Period, Gender: v.Gender}] = true
+				}
+			}
+		}
+		return n, hidden, hid
+	}
+	compute("2023-12-31")
+	if r := releases(); len(r) != 0 {
+		t.Fatalf("after the first compute: %v, want no release", r)
+	}
+	first := build(t, db, 5)
+	n1, h1, hid1 := base(first)
+	compute("2024-03-31")
+	if r := releases(); len(r) != 1 || r[0] != (release{"2023-12-31", n1, h1}) || h1 == 0 {
+		t.Errorf("after the second compute: %v, want [{2023-12-31 %d %d}]", r, n1, h1)
+	}
+	audit(build(t, db, 5))
 	compute("2024-06-30")
-	if n, hidden := count(); n != wantN || hidden != wantHidden || wantHidden == 0 {
-		t.Errorf("after the second compute: %d cells before, %d hidden; want the first snapshot's %d, %d", n, hidden, wantN, wantHidden)
+	r := releases()
+	if len(r) != 2 || r[1].asOf != "2024-03-31" || r[1].cells == 0 || r[1].cells >= n1 {
+		t.Errorf("after the third compute: %v, want a second release of 2024-03-31 holding its changed blocks only", r)
 	}
-	second := build(t, db, 5)
-	if second.Primary+second.Complementary == 0 {
-		t.Fatal("the second snapshot hides nothing")
+	third := build(t, db, 5)
+	if third.Primary+third.Complementary == 0 {
+		t.Fatal("the third snapshot hides nothing")
 	}
-	// the two releases together
-	before, err := readBefore(ctx, db)
-	if err != nil || before == nil {
-		t.Fatalf("release before: %v, %v", before, err)
-	}
-	cells, sup, err := TrueCells(ctx, db, second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	areas := Areas(groups)
-	areas.MinN, areas.Before = 5, before
-	if leaks := disclosure.Audit(cells, sup, areas); len(leaks) != 0 {
-		t.Errorf("the two releases: %d leaks, first %+v", len(leaks), leaks[0])
-	}
+	audit(third)
 	compute("2024-06-30")
-	if n, hidden := count(); n != wantN || hidden != wantHidden {
-		t.Errorf("after a compute changing nothing: %d cells before, %d hidden; want %d, %d kept", n, hidden, wantN, wantHidden)
+	if got := releases(); !slices.Equal(got, r) {
+		t.Errorf("after a compute changing nothing: %v, want %v kept", got, r)
 	}
+	// back at the first date: its cells again, hidden at least where the
+	// first publication hid them
+	compute("2023-12-31")
+	if got := releases(); len(got) != 3 || got[2].asOf != "2024-06-30" {
+		t.Errorf("after the compute back: %v, want a third release of 2024-06-30", got)
+	}
+	back := build(t, db, 5)
+	_, _, hidBack := base(back)
+	for k := range hid1 {
+		if !hidBack[k] {
+			t.Errorf("%v: hidden by the first publication of 2023-12-31, published by the second", k)
+		}
+	}
+	audit(back)
 }

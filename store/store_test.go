@@ -417,3 +417,63 @@ func TestNoExternalAccess(t *testing.T) {
 		t.Errorf("scratch instance read_csv: %d rows, %v; want 1", n, err)
 	}
 }
+
+// TestMigrateReleases: a database of migration 0010 holding the release
+// before in published_before is brought to 0011 with it as release 1 of
+// releases (as_of unknown: NULL), its cells in release_cells as they were;
+// one without a release before gets no release.
+func TestMigrateReleases(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name     string
+		rows     string
+		releases int
+		cells    string
+	}{
+		{"a release before", `INSERT INTO published_before VALUES ('EF101', '0184', 2026, 'K', 4, NULL, true), ('EF101', '0184', 2026, 'T', 8, 3, false)`, 1,
+			"1 EF101 0184 2026 K 4 -1 true|1 EF101 0184 2026 T 8 3 false|"},
+		{"none", ``, 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "e.duckdb")
+			db, err := Open(ctx, path, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			stmts := []string{`DROP TABLE releases`, `DROP TABLE release_cells`, `DELETE FROM schema_migrations WHERE version = 11`,
+				`CREATE TABLE published_before (kpi VARCHAR NOT NULL, municipality VARCHAR NOT NULL, period INTEGER NOT NULL, gender VARCHAR NOT NULL,
+					denominator BIGINT NOT NULL, numerator BIGINT, suppressed BOOLEAN NOT NULL)`}
+			if tc.rows != "" {
+				stmts = append(stmts, tc.rows)
+			}
+			for _, q := range stmts {
+				if _, err := db.ExecContext(ctx, q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			db.Close()
+			if db, err = Open(ctx, path, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			var n, nulls int
+			if err := db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE as_of IS NULL) FROM releases`).Scan(&n, &nulls); err != nil {
+				t.Fatal(err)
+			}
+			if n != tc.releases || nulls != tc.releases {
+				t.Errorf("releases: %d (%d without as_of), want %d", n, nulls, tc.releases)
+			}
+			var cells string
+			if err := db.QueryRowContext(ctx, `SELECT coalesce(string_agg(concat_ws(' ', release, kpi, municipality, period, gender, denominator, coalesce(numerator, -1), suppressed) || '|', '' ORDER BY gender), '') FROM release_cells`).Scan(&cells); err != nil {
+				t.Fatal(err)
+			}
+			if cells != tc.cells {
+				t.Errorf("release_cells: %q, want %q", cells, tc.cells)
+			}
+			var old int
+			if err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE table_name = 'published_before'`).Scan(&old); err != nil || old != 0 {
+				t.Errorf("published_before: %d tables (%v), want it dropped", old, err)
+			}
+		})
+	}
+}

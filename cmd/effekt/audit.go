@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -73,9 +74,12 @@ subtraction. It prints each such cell with the relation, and the count.`,
 					}
 					areas = snapshot.Areas(cfg.Groups)
 					areas.MinN = cfg.Indicators.MinN
-					// the release before too: a reader may hold both
-					if areas.Before, err = snapshot.Before(cmd.Context(), db); err != nil {
+					// every release before too: a reader may hold them all
+					if areas.History, err = snapshot.History(cmd.Context(), db); err != nil {
 						return err
+					}
+					if !snap.AsOf.IsZero() {
+						areas.AsOf = snap.AsOf.Format(time.DateOnly)
 					}
 					if cells, sup, err = snapshot.TrueCells(cmd.Context(), db, snap); err != nil {
 						return err

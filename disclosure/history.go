@@ -1,0 +1,214 @@
+package disclosure
+
+import (
+	"cmp"
+	"fmt"
+	"hash/fnv"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// block is an indicator's cells of one period: what a release holds or
+// carries whole.
+type block struct {
+	kpi    string
+	period int
+}
+
+// buildWithHistory builds the graph of cells and the releases of
+// areas.History together (withHistory), the earlier cells frozen.
+func buildWithHistory(cells []Cell, areas Areas) ([]Cell, *graph) {
+	all, held, a := withHistory(cells, areas)
+	g := build(all, a)
+	g.frozen, g.held = make([]bool, len(all)), held
+	for i := len(cells); i < len(all); i++ {
+		g.frozen[i] = true
+	}
+	return all, g
+}
+
+// withHistory returns cells followed by every block version of
+// areas.History (each release's blocks, their indicators suffixed "@" and
+// the release's name), which of all are hidden as published, and areas
+// with what a reader of every release knows besides each release's own
+// relations, as nestings limited to one period:
+//   - over time: each block's versions in as_of order (the publication
+//     order among equal dates), each version's n, k and n − k at most the
+//     next one's where the values satisfy it (IfHolds: a correction that
+//     shrank a cell gives a reader a false assumption, not a link), both
+//     ways between equal dates (the same reference date, the same cohort);
+//     a period whose counts are equal in every cell is tied (build);
+//   - within each release: the catalogue's nestings (areas.Nested) between
+//     the versions it published, and its indicators with the same cohort
+//     (the same cells and counts in a period, EF101 and EF104) tied.
+//
+// A block a release does not hold is the version before it (by
+// publication), so versions that did not change are one set of unknowns:
+// the graph grows with what changed, not with the number of releases.
+func withHistory(cells []Cell, areas Areas) ([]Cell, []bool, Areas) {
+	hist := areas.History
+	all := slices.Clone(cells)
+	held := make([]bool, len(cells), len(cells)+len(hist)*64)
+	// present[p] is, per block, the indicator name of its version in
+	// release p (len(hist): these cells)
+	present := make([]map[block]string, len(hist)+1)
+	at := map[string]map[int][]int32{} // version name -> period -> cells
+	add := func(name string, period int, i int) {
+		m := at[name]
+		if m == nil {
+			m = map[int][]int32{}
+			at[name] = m
+		}
+		m[period] = append(m[period], int32(i))
+	}
+	cur := map[block]string{}
+	used := map[string]bool{}
+	for p, r := range hist {
+		name := r.Name
+		if name == "" || used[name] {
+			name = fmt.Sprintf("%s#%d", name, p+1)
+		}
+		used[name] = true
+		for j, c := range r.Cells {
+			b := block{c.KPI, c.Period}
+			c.KPI += "@" + name
+			cur[b] = c.KPI
+			add(c.KPI, c.Period, len(all))
+			all = append(all, c)
+			held = append(held, r.Suppressed[j])
+		}
+		present[p] = maps.Clone(cur)
+	}
+	now := map[block]string{}
+	for i, c := range cells {
+		now[block{c.KPI, c.Period}] = c.KPI
+		add(c.KPI, c.Period, i)
+	}
+	present[len(hist)] = now
+
+	asOf := func(p int) string {
+		if p == len(hist) {
+			if areas.AsOf == "" {
+				return "\xff"
+			}
+			return areas.AsOf
+		}
+		return hist[p].AsOf
+	}
+	order := make([]int, len(present))
+	for p := range order {
+		order[p] = p
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(asOf(a), asOf(b)) })
+
+	type pair struct {
+		sub, sup string
+		of       Quantity
+		period   int
+	}
+	seen := map[pair]bool{}
+	var nested []Nesting
+	link := func(sub, sup string, of Quantity, period int, ifHolds bool) {
+		k := pair{sub, sup, of, period}
+		if sub == sup || seen[k] {
+			return
+		}
+		seen[k] = true
+		nested = append(nested, Nesting{Sub: sub, Super: sup, Of: of, Period: period, IfHolds: ifHolds})
+	}
+	// over time
+	blocks := map[block]bool{}
+	for _, m := range present {
+		for b := range m {
+			blocks[b] = true
+		}
+	}
+	sorted := slices.SortedFunc(maps.Keys(blocks), func(a, b block) int {
+		return cmp.Or(cmp.Compare(a.kpi, b.kpi), cmp.Compare(a.period, b.period))
+	})
+	for _, b := range sorted {
+		prev, prevAt := "", ""
+		for _, p := range order {
+			v, ok := present[p][b]
+			if !ok {
+				continue
+			}
+			if prev != "" && v != prev {
+				for _, q := range []Quantity{Count, Outcomes, Rest} {
+					link(prev, v, q, b.period, true)
+					if asOf(p) == prevAt {
+						link(v, prev, q, b.period, true)
+					}
+				}
+			}
+			prev, prevAt = v, asOf(p)
+		}
+	}
+	// within each release: the catalogue's nestings between its versions
+	// (these cells' own are areas.Nested as they are) and the same
+	// cohorts
+	sig := map[block]uint64{}
+	signature := func(name string, period int) uint64 {
+		b := block{name, period}
+		if s, ok := sig[b]; ok {
+			return s
+		}
+		keys := make([]string, 0, len(at[name][period]))
+		for _, i := range at[name][period] {
+			c := all[i]
+			keys = append(keys, fmt.Sprintf("%s/%s/%d", c.Area, c.Gender, c.N))
+		}
+		slices.Sort(keys)
+		h := fnv.New64a()
+		for _, k := range keys {
+			h.Write([]byte(k))
+			h.Write([]byte{0})
+		}
+		sig[b] = h.Sum64()
+		return sig[b]
+	}
+	for p, m := range present {
+		for _, b := range sorted {
+			v, ok := m[b]
+			if !ok {
+				continue
+			}
+			for _, ns := range areas.Nested {
+				if ns.Sub != b.kpi || ns.Period != 0 && ns.Period != b.period {
+					continue
+				}
+				w, ok := m[block{ns.Super, b.period}]
+				if !ok || p == len(hist) {
+					continue // these cells': areas.Nested as it is
+				}
+				link(v, w, ns.Of, b.period, ns.IfHolds)
+			}
+		}
+		if p == len(hist) {
+			continue // sameCohorts ties these cells' own
+		}
+		first := map[[2]uint64]string{}
+		for _, b := range sorted {
+			v, ok := m[b]
+			if !ok {
+				continue
+			}
+			k := [2]uint64{uint64(b.period), signature(v, b.period)}
+			if f, ok := first[k]; ok {
+				link(f, v, Count, b.period, true)
+			} else {
+				first[k] = v
+			}
+		}
+	}
+	areas.Nested = append(slices.Clone(areas.Nested), nested...)
+	areas.History = nil
+	if byGender := areas.ByGender; byGender != nil {
+		areas.ByGender = func(kpi string) bool {
+			base, _, _ := strings.Cut(kpi, "@")
+			return byGender(base)
+		}
+	}
+	return all, held, areas
+}
