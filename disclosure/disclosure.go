@@ -183,9 +183,33 @@ func Suppress(cells []Cell, minN int, areas Areas) (suppressed []bool, primary, 
 	if len(areas.History) == 0 {
 		return suppressGraph(cells, minN, build(cells, areas))
 	}
-	all, g := buildWithHistory(cells, areas)
-	sup, p, c := suppressGraph(all, minN, g)
-	return sup[:len(cells)], p, c
+	settle, hidden := settled(cells, minN, areas)
+	if settle == nil {
+		all, g := buildWithHistory(cells, areas)
+		sup, p, c := suppressGraph(all, minN, g)
+		return sup[:len(cells)], p, c
+	}
+	keep, at, open := withoutSettled(cells, settle, areas)
+	suppressed = hidden
+	for i, c := range cells {
+		switch {
+		case !settle[i] || !hidden[i]:
+		case c.N < int64(minN):
+			primary++
+		default:
+			complementary++
+		}
+	}
+	if len(keep) > 0 {
+		all, g := buildWithHistory(keep, open)
+		sup, p, c := suppressGraph(all, minN, g)
+		for j, i := range at {
+			suppressed[i] = sup[j]
+		}
+		primary += p
+		complementary += c
+	}
+	return suppressed, primary, complementary
 }
 
 // cohortTwins are indicators with the same cells and counts: at[j] holds

@@ -678,3 +678,48 @@ func TestHistorySameAsOf(t *testing.T) {
 		t.Errorf("Audit: %v", l)
 	}
 }
+
+// TestSettledPeriods: a period whose cells are as the release before
+// published them (2024: its windows closed) keeps that release's pattern,
+// whatever Suppress alone would hide there, and is left out of the graph;
+// a period that changed (2026) is protected against every release; a
+// release of a later date than these cells, or a cell below min_n the
+// release published, makes every period count.
+func TestSettledPeriods(t *testing.T) {
+	c := func(p int, g string, n int64) Cell { return Cell{Key: Key{"EF401", "0184", p, g}, N: n} }
+	old := []Cell{c(2024, "T", 12), c(2024, "K", 6), c(2024, "M", 6), c(2026, "T", 12), c(2026, "K", 6), c(2026, "M", 6)}
+	// 2024's T hidden as well (for a reason since gone): kept so
+	r1 := Release{Name: "2026-10-01", AsOf: "2026-10-01", Cells: old, Suppressed: []bool{true, true, true, false, true, true}}
+	now := []Cell{c(2024, "T", 12), c(2024, "K", 6), c(2024, "M", 6), c(2026, "T", 14), c(2026, "K", 7), c(2026, "M", 7)}
+	areas := Areas{History: []Release{r1}, AsOf: "2026-12-02"}
+	settle, hidden := settled(now, 5, areas)
+	if want := []bool{true, true, true, false, false, false}; !slices.Equal(settle, want) || !slices.Equal(hidden[:3], []bool{true, true, true}) {
+		t.Fatalf("settled %v hidden %v, want 2024 settled, all hidden", settle, hidden)
+	}
+	sup, p, cs := Suppress(now, 5, areas)
+	// 2026 published: K ≤ 7 and M ≤ 7 with the earlier T of 12 leave
+	// 10-01's K and M between 5 and 7, not pinned
+	if want := []bool{true, true, true, false, false, false}; !slices.Equal(sup, want) || p != 0 || cs != 3 {
+		t.Errorf("%v (%d, %d), want 2024 as before (0, 3)", suppressedKeys(now, sup), p, cs)
+	}
+	if l := Audit(now, sup, Areas{History: []Release{r1}, AsOf: "2026-12-02", MinN: 5}); len(l) != 0 {
+		t.Errorf("Audit: %v", l)
+	}
+	for name, a := range map[string]Areas{
+		"a later release":     {History: []Release{r1}, AsOf: "2026-09-01"},
+		"min_n raised to 7":   {History: []Release{{Name: "x", AsOf: "2026-10-01", Cells: old, Suppressed: []bool{false, false, false, false, true, true}}}, AsOf: "2026-12-02"},
+		"a cell gone from it": {History: []Release{r1}, AsOf: "2026-12-02"},
+	} {
+		cells, minN := now, 5
+		switch name {
+		case "min_n raised to 7":
+			minN = 7
+		case "a cell gone from it":
+			cells = slices.Delete(slices.Clone(now), 2, 3)
+		}
+		settle, _ := settled(cells, minN, a)
+		if slices.Contains(settle[:min(len(settle), 2)], true) {
+			t.Errorf("%s: %v, want 2024 not settled", name, settle)
+		}
+	}
+}

@@ -212,3 +212,152 @@ func withHistory(cells []Cell, areas Areas) ([]Cell, []bool, Areas) {
 	}
 	return all, held, areas
 }
+
+// Block names an indicator's cells of one period.
+type Block struct {
+	KPI    string
+	Period int
+}
+
+// version is one cell as a release published it.
+type version struct {
+	c      Cell
+	hidden bool
+}
+
+// versionsAt is, per block, its cells as release upTo of hist published
+// them: from the last release up to it (in publication order) that holds
+// the block.
+func versionsAt(hist []Release, upTo int) map[Block]map[Key]version {
+	at := map[Block]map[Key]version{}
+	for _, r := range hist[:upTo+1] {
+		fresh := map[Block]map[Key]version{}
+		for i, c := range r.Cells {
+			b := Block{c.KPI, c.Period}
+			m := fresh[b]
+			if m == nil {
+				m = map[Key]version{}
+				fresh[b] = m
+			}
+			m[c.Key] = version{c, r.Suppressed[i]}
+		}
+		maps.Copy(at, fresh)
+	}
+	return at
+}
+
+// ChangedBlocks lists the blocks of cells, with their pattern hidden, that
+// differ from their latest version in hist (what a release added after
+// hist holds): a cell more or fewer, another count or numerator, or
+// hidden otherwise; in KPI and period order.
+func ChangedBlocks(hist []Release, cells []Cell, hidden []bool) []Block {
+	latest := map[Block]map[Key]version{}
+	if len(hist) > 0 {
+		latest = versionsAt(hist, len(hist)-1)
+	}
+	now := map[Block]map[Key]version{}
+	for i, c := range cells {
+		b := Block{c.KPI, c.Period}
+		m := now[b]
+		if m == nil {
+			m = map[Key]version{}
+			now[b] = m
+		}
+		m[c.Key] = version{c, hidden[i]}
+	}
+	var out []Block
+	for b, m := range now {
+		if !maps.Equal(m, latest[b]) {
+			out = append(out, b)
+		}
+	}
+	slices.SortFunc(out, func(a, b Block) int { return cmp.Or(cmp.Compare(a.KPI, b.KPI), cmp.Compare(a.Period, b.Period)) })
+	return out
+}
+
+// settled finds the periods of cells that are as the release before them
+// published them: areas.AsOf is not before any release of areas.History,
+// and in the period every block's cells and values are those of the last
+// release's (the last by as_of, then by publication), which hid every
+// cell below min_n. Publishing such a period with that release's pattern
+// again tells a reader nothing new, and periods share no relation,
+// nesting or link (each is its own part of the graph), so Suppress takes
+// their pattern from that release and leaves them and their history out:
+// the graph holds the periods that changed (the open ones), not every
+// period of every release. It returns, index for index, whether a cell is
+// settled and then whether it is hidden.
+func settled(cells []Cell, minN int, areas Areas) (settle, hidden []bool) {
+	hist := areas.History
+	last := -1
+	for p, r := range hist {
+		if areas.AsOf != "" && r.AsOf > areas.AsOf {
+			return nil, nil // a release of a later date: every period counts
+		}
+		if last < 0 || r.AsOf >= hist[last].AsOf {
+			last = p
+		}
+	}
+	if last < 0 {
+		return nil, nil
+	}
+	before := versionsAt(hist, last)
+	// a release after last (by publication, of the same or an earlier
+	// date) may hold a version last does not: a period with such a block
+	// is not settled
+	later := map[int]bool{}
+	for _, r := range hist[last+1:] {
+		for _, c := range r.Cells {
+			later[c.Period] = true
+		}
+	}
+	changed := map[int]bool{}
+	seen := map[Block]int{}
+	for _, c := range cells {
+		b := Block{c.KPI, c.Period}
+		seen[b]++
+		v, ok := before[b][c.Key]
+		if !ok || v.c != c || c.N < int64(minN) && !v.hidden || later[c.Period] {
+			changed[c.Period] = true
+		}
+	}
+	for b, m := range before {
+		if seen[b] != len(m) {
+			changed[b.Period] = true // a cell or block went
+		}
+	}
+	settle, hidden = make([]bool, len(cells)), make([]bool, len(cells))
+	for i, c := range cells {
+		if !changed[c.Period] {
+			settle[i], hidden[i] = true, before[Block{c.KPI, c.Period}][c.Key].hidden
+		}
+	}
+	return settle, hidden
+}
+
+// withoutSettled is cells and areas.History without the settled cells'
+// periods, and the index in cells of each cell kept.
+func withoutSettled(cells []Cell, settle []bool, areas Areas) ([]Cell, []int, Areas) {
+	open := map[int]bool{}
+	var keep []Cell
+	var at []int
+	for i, c := range cells {
+		if !settle[i] {
+			open[c.Period] = true
+			keep = append(keep, c)
+			at = append(at, i)
+		}
+	}
+	hist := make([]Release, 0, len(areas.History))
+	for _, r := range areas.History {
+		k := Release{Name: r.Name, AsOf: r.AsOf}
+		for j, c := range r.Cells {
+			if open[c.Period] {
+				k.Cells = append(k.Cells, c)
+				k.Suppressed = append(k.Suppressed, r.Suppressed[j])
+			}
+		}
+		hist = append(hist, k)
+	}
+	areas.History = hist
+	return keep, at, areas
+}

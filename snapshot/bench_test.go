@@ -14,21 +14,36 @@ import (
 // BenchmarkBuildNational builds the published snapshot of a national-sized
 // indicator_values (../testdata/national_indicator_values.sql: 103 620
 // cells, a tenth below min_n): one read, members, primary and
-// complementary suppression, index. Paid once per compute.
+// complementary suppression, index. Paid once per compute. With EFFEKT_DB
+// it builds that database's snapshot instead (read-only), protected
+// against every release it keeps (releases):
+//
+//	EFFEKT_DB=nat.duckdb go test ./snapshot -run '^$' -bench BuildNational -benchtime 3x
 func BenchmarkBuildNational(b *testing.B) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, ":memory:", store.Options{})
+	path, opt := os.Getenv("EFFEKT_DB"), store.Options{ReadOnly: true}
+	if path == "" {
+		path, opt = ":memory:", store.Options{}
+	}
+	db, err := store.Open(ctx, path, opt)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	q, err := os.ReadFile("../testdata/national_indicator_values.sql")
+	if path == ":memory:" {
+		q, err := os.ReadFile("../testdata/national_indicator_values.sql")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, string(q)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	hist, err := readHistory(ctx, db)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := db.ExecContext(ctx, string(q)); err != nil {
-		b.Fatal(err)
-	}
+	b.ReportMetric(float64(len(hist)), "releases")
 	var s *Snapshot
 	for b.Loop() {
 		if s, err = Build(ctx, db, Options{MinN: 5, Groups: config.DefaultGroups()}); err != nil {

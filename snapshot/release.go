@@ -1,13 +1,10 @@
 package snapshot
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"log/slog"
-	"maps"
-	"slices"
 	"strings"
 	"time"
 
@@ -154,7 +151,7 @@ func ReleaseStep(opt Options) models.Step {
 		hidden, _, _ := disclosure.Suppress(cells, opt.MinN, areas)
 		slog.Debug("release before", "step", "suppress", "cells", len(cells), "duration", time.Since(start))
 		start = time.Now()
-		blocks := changedBlocks(hist, cells, hidden)
+		blocks := disclosure.ChangedBlocks(hist, cells, hidden)
 		if len(blocks) == 0 {
 			return nil, nil
 		}
@@ -193,54 +190,6 @@ func ReleaseStep(opt Options) models.Step {
 		slog.Debug("release before", "step", "write", "blocks", len(blocks), "hidden", len(keys), "duration", time.Since(start))
 		return nil, nil
 	}}
-}
-
-// blockKey names a block: an indicator's cells of one period.
-type blockKey struct {
-	KPI    string
-	Period int
-}
-
-// changedBlocks lists the blocks (indicator and period) of cells, with
-// their pattern hidden, that differ from their latest version in hist: a
-// cell more or fewer, another count or numerator, or hidden otherwise.
-func changedBlocks(hist []disclosure.Release, cells []disclosure.Cell, hidden []bool) []blockKey {
-	type state struct {
-		c      disclosure.Cell
-		hidden bool
-	}
-	latest := map[blockKey]map[disclosure.Key]state{}
-	for _, r := range hist {
-		fresh := map[blockKey]map[disclosure.Key]state{}
-		for i, c := range r.Cells {
-			b := blockKey{KPI: c.KPI, Period: c.Period}
-			m := fresh[b]
-			if m == nil {
-				m = map[disclosure.Key]state{}
-				fresh[b] = m
-			}
-			m[c.Key] = state{c, r.Suppressed[i]}
-		}
-		maps.Copy(latest, fresh)
-	}
-	now := map[blockKey]map[disclosure.Key]state{}
-	for i, c := range cells {
-		b := blockKey{KPI: c.KPI, Period: c.Period}
-		m := now[b]
-		if m == nil {
-			m = map[disclosure.Key]state{}
-			now[b] = m
-		}
-		m[c.Key] = state{c, hidden[i]}
-	}
-	var out []blockKey
-	for b, m := range now {
-		if !maps.Equal(m, latest[b]) {
-			out = append(out, b)
-		}
-	}
-	slices.SortFunc(out, func(a, b blockKey) int { return cmp.Or(cmp.Compare(a.KPI, b.KPI), cmp.Compare(a.Period, b.Period)) })
-	return out
 }
 
 // inserts is INSERT INTO table VALUES statements of 5 000 rows each, row
