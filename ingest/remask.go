@@ -28,8 +28,12 @@ import (
 // like - / | : . as separators, and mask a birth date's short groups
 // through the last four ("800101-1-1234"), 5 (2026-12-02) read character
 // references as a browser does: every HTML5 name, hexadecimal ones with
-// any number of digits or without ';', old names without ';'.
-const maskVersion = 5
+// any number of digits or without ';', old names without ';', 6
+// (2026-12-02) also read references escaped again, up to four rounds
+// ("&amp;#x2D;"), and read through HTML tags and comments between digit
+// groups, but not block-level tags ("8001<b>01</b>-1234", not
+// "800101<br>1234").
+const maskVersion = 6
 
 // remaskTarget is a stored text column and how a value of it is masked.
 type remaskTarget struct {

@@ -124,6 +124,17 @@ func unescape(t string) (rune, int, bool) {
 // decodes to nothing is not a reference; one of several characters is
 // read as its first.
 func htmlRef(t string) (rune, int, bool) {
+	r, w, ok, _ := htmlRefKnown(t)
+	return r, w, ok
+}
+
+// htmlRefKnown is htmlRef, and whether the reference is one HTML knows
+// (false for an unknown &name;, which htmlRef reads as a separator and a
+// browser shows as written).
+func htmlRefKnown(t string) (r rune, w int, ok, known bool) {
+	if len(t) < 3 {
+		return 0, 0, false, false
+	}
 	if t[1] == '#' {
 		n, hex := 2, false
 		if t[2] == 'x' || t[2] == 'X' {
@@ -134,14 +145,14 @@ func htmlRef(t string) (rune, int, bool) {
 			n++
 		}
 		if n == start {
-			return 0, 0, false
+			return 0, 0, false, false
 		}
 		if n < len(t) && t[n] == ';' {
 			n++
 		} else if !hex {
 			// &#451234 without ';': its digits stay digits, as a reader
 			// of the plain text reads them (a browser would take them)
-			return 0, 0, false
+			return 0, 0, false, false
 		}
 		return firstRune(html.UnescapeString(t[:n]), n)
 	}
@@ -150,13 +161,13 @@ func htmlRef(t string) (rune, int, bool) {
 		n++
 	}
 	if n == 1 || !isLetter(t[1]) {
-		return 0, 0, false
+		return 0, 0, false, false
 	}
 	if n < len(t) && t[n] == ';' {
 		if d := html.UnescapeString(t[:n+1]); d != t[:n+1] {
 			return firstRune(d, n+1)
 		}
-		return '&', n + 1, true // a name HTML does not know: a separator
+		return '&', n + 1, true, false // a name HTML does not know: a separator
 	}
 	// without ';': an old name a browser reads so, and what follows it in
 	// the run stays as it is (&nbsp1234: the name is "nbsp")
@@ -164,17 +175,17 @@ func htmlRef(t string) (rune, int, bool) {
 		_, rw := utf8.DecodeRuneInString(d)
 		return firstRune(d, n-(len(d)-rw))
 	}
-	return 0, 0, false
+	return 0, 0, false, false
 }
 
 // firstRune is the first character of a decoded reference of width w: a
 // line break (&NewLine;) reads as a space, as a page shows it in text.
-func firstRune(d string, w int) (rune, int, bool) {
+func firstRune(d string, w int) (rune, int, bool, bool) {
 	r, _ := utf8.DecodeRuneInString(d)
 	if r == '\n' || r == '\r' {
 		r = ' '
 	}
-	return r, w, true
+	return r, w, true, true
 }
 
 func isHexLetter(c byte) bool { return ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F') }

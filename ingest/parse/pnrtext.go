@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -185,7 +186,12 @@ type PNRSpan struct {
 // groups splits s into digit groups. Characters are read as a reader
 // reads them (readRune): an HTML character reference, backslash or
 // percent escape is the character it stands for.
-func groups(s string) []group {
+func groups(s string) []group { return readGroups(&reading{text: s}) }
+
+// readGroups splits a reading of a text into digit groups, at the offsets
+// of the text as written (see groups and deepReading).
+func readGroups(rd *reading) []group {
+	s := rd.text
 	var out []group
 	var cur *group
 	// the separator run since the last group: where it starts, its length
@@ -193,27 +199,54 @@ func groups(s string) []group {
 	// separator, only white space, and whether its last character was
 	// white space
 	sepStart, seps, plus, weak, blank, space := -1, 0, false, false, true, false
+	// reach is where the last group ends with the invisible characters
+	// and hidden markup after it: a separator run joins it from there
+	reach := -1
 	var w int
 	for i := 0; i < len(s); i += w {
 		var r rune
 		var escaped bool
-		r, w, escaped = readRune(s, i)
+		w = 0
+		if rd.markup && s[i] == '<' {
+			if n, kind := markupAt(s, i); n > 0 {
+				w = n
+				switch kind {
+				case markupHidden:
+					// read through like an invisible character; a group
+					// ends at its last digit, not at a tag after it
+					if cur != nil {
+						reach = i + w
+					}
+					continue
+				case markupBreak:
+					cur, sepStart, seps, plus, weak, blank, space = nil, -1, 0, false, false, true, false
+					continue
+				}
+				r = '\t' // markupCell: a tab
+			}
+		}
+		if w == 0 {
+			r, w, escaped = readRune(s, i)
+			escaped = escaped || rd.esc != nil && rd.esc[i]
+		}
 		// invisible format characters (zero-width space and joiners, word
 		// joiner, BOM, soft hyphen) are read through, inside a group or a
 		// separator run alike: "19800101\u200b-1234" shows as a personnummer
 		if ignorable(r) {
 			if cur != nil {
 				cur.end = i + w
+				reach = cur.end
 			}
 			continue
 		}
 		if v, ok := pnrDigit(r); ok {
 			if cur == nil {
-				out = append(out, group{start: i, joined: sepStart >= 0 && (seps <= maxSepRun || blank) && !(weak && seps > 1) && len(out) > 0 && out[len(out)-1].end == sepStart, plus: plus})
+				out = append(out, group{start: i, joined: sepStart >= 0 && (seps <= maxSepRun || blank) && !(weak && seps > 1) && len(out) > 0 && reach == sepStart, plus: plus})
 				cur = &out[len(out)-1]
 			}
 			cur.digits = append(cur.digits, '0'+v)
 			cur.end = i + w
+			reach = cur.end
 			sepStart, seps, plus, weak, blank, space = -1, 0, false, false, true, false
 			continue
 		}
@@ -235,6 +268,11 @@ func groups(s string) []group {
 			}
 		}
 		cur, sepStart, seps, plus, weak, blank, space = nil, -1, 0, false, false, true, false
+	}
+	if rd.from != nil {
+		for k := range out {
+			out[k].start, out[k].end = rd.start(out[k].start), rd.end(out[k].end)
+		}
 	}
 	return out
 }
@@ -269,11 +307,48 @@ func dateDigits(d string) bool {
 
 // FindPNRs returns the personnummer-shaped spans of s, in order and not
 // overlapping.
+//
+// The text is read as written (groups) and, when it holds a character
+// reference or markup, as a page that decodes it again or renders it
+// shows it (deepReading); the spans are those of either reading, merged
+// where they overlap.
 func FindPNRs(s string) []PNRSpan {
 	if !mayHaveDigits(s) {
 		return nil
 	}
-	gs := groups(s)
+	out := findSpans(groups(s))
+	if rd, ok := deepReading(s); ok {
+		out = mergeSpans(out, findSpans(readGroups(&rd)))
+	}
+	return out
+}
+
+// mergeSpans returns the spans of a and b (each in order and not
+// overlapping) in order, those that overlap or touch merged into one,
+// which keeps the Digits of the first.
+func mergeSpans(a, b []PNRSpan) []PNRSpan {
+	if len(b) == 0 {
+		return a
+	}
+	if len(a) == 0 {
+		return b
+	}
+	all := append(append(make([]PNRSpan, 0, len(a)+len(b)), a...), b...)
+	slices.SortStableFunc(all, func(x, y PNRSpan) int { return x.Start - y.Start })
+	out := all[:1]
+	for _, sp := range all[1:] {
+		if last := &out[len(out)-1]; last.End >= sp.Start {
+			last.End = max(last.End, sp.End)
+			continue
+		}
+		out = append(out, sp)
+	}
+	return out
+}
+
+// findSpans returns the personnummer-shaped spans of a text's digit
+// groups (see FindPNRs).
+func findSpans(gs []group) []PNRSpan {
 	var out []PNRSpan
 	// add adds groups i..j; date > 0 marks part of a personnummer whose
 	// first date digits are its birth date, which its Digits then hold

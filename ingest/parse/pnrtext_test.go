@@ -224,6 +224,91 @@ func TestMaskPNRs(t *testing.T) {
 	}
 }
 
+// TestMaskPNRsDeep: masking v6 (2026-12-02) reads character references
+// as repeated html.UnescapeString reads them (up to four rounds) and reads
+// through tags and comments between digit groups as a page renders them;
+// every case here was left unmasked by v5.
+func TestMaskPNRsDeep(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		// two or more rounds of escaping
+		{"800101&amp;#x2D;1234", "19800101-****"},
+		{"800101&amp;amp;#45;1234", "19800101-****"},
+		{"800101&amp;amp;amp;#x2D;1234", "19800101-****"}, // four rounds
+		{"800101&#38;#x2D;1234", "19800101-****"},
+		{"800101&#x26;amp;#x2D;1234", "19800101-****"},
+		{"800101&AMP;#x2D;1234", "19800101-****"},
+		{"800101&amp#x2D;1234", "19800101-****"},      // an old name without ';'
+		{"800101&amp;&#35;x2D;1234", "19800101-****"}, // the '#' decoded in the first round too
+		{"800101&amp;nbsp;1234", "19800101-****"},
+		{"800101&amp;amp;ndash;1234", "19800101-****"},
+		{"80010&amp;#49;1234", "19800101-****"}, // an escaped digit
+		{"Insats 800101&amp;#x2D;1234 vt", "Insats 19800101-**** vt"},
+		// markup between digit groups or inside a separator run
+		{"800101<!---->1234", "19800101-****"},
+		{"800101<span></span>-1234", "19800101-****"},
+		{"8001<b>01</b>-1234", "19800101-****"},
+		{"800101<wbr>1234", "19800101-****"},
+		{"800101<!-- x -->-1234", "19800101-****"},
+		{"800101<!--->-1234", "19800101-****"}, // an empty comment, closed early
+		{"800101<!--<br>-->1234", "19800101-****"},
+		{"19800101<b>-</b>1234", "19800101-****"},
+		{"800101 <span class=\"x\">-</span> 1234", "19800101-****"},
+		{"800101<span title='a>b'>1234</span>", "19800101-****</span>"},
+		{"800101<span\n>1234", "19800101-****"},
+		{"8<i></i>0<i></i>0<i></i>1<i></i>0<i></i>1<i></i>1<i></i>2<i></i>3<i></i>4", "19800101-****"},
+		{"800101<!x>1234", "19800101-****"}, // bogus comments a browser hides
+		{"800101</ x>1234", "19800101-****"},
+		{"<td>800101</td><td>1234</td>", "<td>19800101-****</td>"}, // a table cell reads as a tab
+		{"x 8001<b>01</b>-12 y", "x 19800101-**** y"},              // part of one
+		// both: markup escaped once and decoded
+		{"800101&lt;!----&gt;1234", "19800101-****"},
+		{"8001&lt;b&gt;01&lt;/b&gt;-1234", "19800101-****"},
+	} {
+		if got := MaskPNRs(c.in, today); got != c.want {
+			t.Errorf("MaskPNRs(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if len(FindPNRs(MaskPNRs(c.in, today))) != 0 {
+			t.Errorf("MaskPNRs(%q) leaves a shape", c.in)
+		}
+	}
+	// left as they are, by v5 and v6 alike
+	for _, s := range []string{
+		"800101<br>1234", // block-level tags join nothing, like a line break
+		"800101<br/>1234",
+		"800101<BR>1234",
+		"800101</p>1234",
+		"800101<p>-1234",
+		"800101<div class=x>1234",
+		"800101</li><li>1234",
+		"800101</td></tr><tr><td>1234",
+		"<p>2024-01-15</p><p>1234</p>",
+		"800101<b>a</b>1234",               // a letter between
+		"800101&amp;amp;amp;amp;#x2D;1234", // five rounds
+		"800101<span title=\"" + strings.Repeat("x", 300) + "\">1234", // longer than 256 bytes
+		"800101<a 1234", // not closed
+		"AT&amp;T 2024-01-15 kl. 10:30",
+		"<b>2024-01-15</b> kl. <i>10:30</i>",
+		"08-<b>123</b> 456 78",
+		"<li>070-123 45 67</li>",
+		"<b>12,5</b> timmar, 0127, 2024",
+		"Jobbspår <b>2024-01-15</b> – <b>2024-06-30</b>",
+	} {
+		if got := MaskPNRs(s, today); got != s {
+			t.Errorf("MaskPNRs(%q) = %q, want it unchanged", s, got)
+		}
+	}
+	// digits inside a tag or a comment are still read as written
+	for _, c := range []struct{ in, want string }{
+		{`<a href="/p/19800101-1234">x</a>`, `<a href="/p/19800101-****">x</a>`},
+		{"<!-- 800101-1234 -->", "<!-- 19800101-**** -->"},
+		{"<b>800101-1234</b> x", "<b>19800101-****</b> x"},
+	} {
+		if got := MaskPNRs(c.in, today); got != c.want {
+			t.Errorf("MaskPNRs(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
 func TestRedactUnicode(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"２００００２２０－８０８０", "20000220-****"},
@@ -237,6 +322,9 @@ func TestRedactUnicode(t *testing.T) {
 		{"800101%2D12", "19800101-****"},
 		{"nr 800101&nbsp;1", "nr 19800101-****"},
 		{"Syrien", "Syrien"},
+		// masking v6 (2026-12-02)
+		{"x 8001<b>01</b>-12", "x 19800101-****"},
+		{"x 8001&amp;amp;#x30;1-12", "x 19800101-****"}, // an escaped digit, three rounds
 	} {
 		if got := Redact(c.in); got != c.want {
 			t.Errorf("Redact(%q) = %q, want %q", c.in, got, c.want)
