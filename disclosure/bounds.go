@@ -27,80 +27,142 @@ type span struct{ lo, hi float64 }
 
 func (s span) pinned() bool { return s.hi-s.lo < 1 }
 
-// maxPasses bounds the propagation passes over one slice's relations (each
-// pass that changes nothing ends it; bounds only ever narrow, so stopping
-// early leaves valid, wider intervals).
+// maxPasses bounds the work of one propagation: as many examinations of
+// relations and links as maxPasses passes over all of them (bounds only
+// ever narrow, so stopping early leaves valid, wider intervals).
 const maxPasses = 64
 
-// propagate narrows v (one interval per cell) by the relations rels of g
-// until no bound moves or maxPasses passes ran: the total lies between
-// the sums of its terms' bounds, and each term between the total's bounds
-// less the other terms' sums (whole numbers: rounded inwards).
+// propagate narrows v (one interval per cell) by the relations and links
+// of slice sl until no bound moves: the total lies between the sums of its
+// terms' bounds, and each term between the total's bounds less the other
+// terms' sums (whole numbers: rounded inwards).
 //
 // The links of quantity q narrow too (sub ≤ sup: sub's upper bound is at
 // most sup's, sup's lower bound at least sub's), and a relation that ties
 // counts only is left out of the numerators' and rests' propagation. It
 // reports whether any bound moved.
-func propagate(g *graph, v []span, rels []int32, links []link, q Quantity) bool {
+//
+// Each relation and link is examined once, and again whenever a bound of
+// one of its cells moved (a work list): a slice of many releases (every
+// version of a period's blocks, linked in time) needed up to 64 passes
+// over all of its relations, most of which moved nothing.
+//
+// With seed it starts from the relations and links of the cells in seed
+// only (v is a fixpoint but for their bounds), else from all.
+func propagate(g *graph, v []span, sl *sliceRels, q Quantity, seed []int32) bool {
+	adj := sl.adjacency(g)
+	nr := len(sl.rels)
+	use := func(item int32) bool {
+		if int(item) < nr {
+			return q == Count || !g.countOnly[sl.rels[item]]
+		}
+		return sl.links[int(item)-nr].of == q
+	}
+	queued := make([]bool, nr+len(sl.links))
+	var queue []int32
+	if seed == nil {
+		queue = make([]int32, 0, len(queued))
+		for item := range queued {
+			if use(int32(item)) {
+				queued[item] = true
+				queue = append(queue, int32(item))
+			}
+		}
+	} else {
+		for _, i := range seed {
+			for _, item := range adj[g.localOf[i]] {
+				if !queued[item] && use(item) {
+					queued[item] = true
+					queue = append(queue, item)
+				}
+			}
+		}
+	}
 	any := false
-	for pass := 0; pass < maxPasses; pass++ {
+	narrow := func(i int32, lo, hi float64) {
 		moved := false
-		narrow := func(i int32, lo, hi float64) {
-			if lo > v[i].lo {
-				v[i].lo, moved = lo, true
-			}
-			if hi < v[i].hi {
-				v[i].hi, moved = hi, true
-			}
+		if lo > v[i].lo {
+			v[i].lo, moved = lo, true
 		}
-		for _, l := range links {
-			if l.of == q {
-				narrow(l.sub, v[l.sub].lo, v[l.sup].hi)
-				narrow(l.sup, v[l.sub].lo, v[l.sup].hi)
-			}
-		}
-		for _, r := range rels {
-			if q != Count && g.countOnly[r] {
-				continue
-			}
-			terms := g.rels[r]
-			t := terms[0]
-			// the terms' sums, the upper one as a finite part and the
-			// number of unbounded terms
-			var slo, shi float64
-			unbounded := 0
-			for _, i := range terms[1:] {
-				slo += v[i].lo
-				if math.IsInf(v[i].hi, 1) {
-					unbounded++
-				} else {
-					shi += v[i].hi
-				}
-			}
-			tlo, thi := v[t].lo, v[t].hi
-			if unbounded == 0 {
-				narrow(t, slo, shi)
-			} else {
-				narrow(t, slo, math.Inf(1))
-			}
-			for _, i := range terms[1:] {
-				olo := slo - v[i].lo
-				ohi := math.Inf(1)
-				switch {
-				case unbounded == 0:
-					ohi = shi - v[i].hi
-				case unbounded == 1 && math.IsInf(v[i].hi, 1):
-					ohi = shi
-				}
-				narrow(i, math.Ceil(tlo-ohi-1e-9), math.Floor(thi-olo+1e-9))
-			}
+		if hi < v[i].hi {
+			v[i].hi, moved = hi, true
 		}
 		if !moved {
-			return any
+			return
 		}
 		any = true
+		for _, item := range adj[g.localOf[i]] {
+			if !queued[item] && use(item) {
+				queued[item] = true
+				queue = append(queue, item)
+			}
+		}
+	}
+	for budget := maxPasses * max(len(queue), 1); len(queue) > 0 && budget > 0; budget-- {
+		item := queue[0]
+		queue = queue[1:]
+		queued[item] = false
+		if int(item) >= nr {
+			l := sl.links[int(item)-nr]
+			narrow(l.sub, v[l.sub].lo, v[l.sup].hi)
+			narrow(l.sup, v[l.sub].lo, v[l.sup].hi)
+			continue
+		}
+		terms := g.rels[sl.rels[item]]
+		t := terms[0]
+		// the terms' sums, the upper one as a finite part and the
+		// number of unbounded terms
+		var slo, shi float64
+		unbounded := 0
+		for _, i := range terms[1:] {
+			slo += v[i].lo
+			if math.IsInf(v[i].hi, 1) {
+				unbounded++
+			} else {
+				shi += v[i].hi
+			}
+		}
+		tlo, thi := v[t].lo, v[t].hi
+		if unbounded == 0 {
+			narrow(t, slo, shi)
+		} else {
+			narrow(t, slo, math.Inf(1))
+		}
+		for _, i := range terms[1:] {
+			olo := slo - v[i].lo
+			ohi := math.Inf(1)
+			switch {
+			case unbounded == 0:
+				ohi = shi - v[i].hi
+			case unbounded == 1 && math.IsInf(v[i].hi, 1):
+				ohi = shi
+			}
+			narrow(i, math.Ceil(tlo-ohi-1e-9), math.Floor(thi-olo+1e-9))
+		}
 	}
 	return any
+}
+
+// adjacency is, per cell of the slice (by its place in sl.cells, localOf),
+// the relations (their place in sl.rels) and links (len(sl.rels) plus
+// their place in sl.links) that hold it; built once.
+func (sl *sliceRels) adjacency(g *graph) [][]int32 {
+	if sl.adj != nil {
+		return sl.adj
+	}
+	adj := make([][]int32, len(sl.cells))
+	for item, r := range sl.rels {
+		for _, i := range g.rels[r] {
+			adj[g.localOf[i]] = append(adj[g.localOf[i]], int32(item))
+		}
+	}
+	for j, l := range sl.links {
+		item := int32(len(sl.rels) + j)
+		adj[g.localOf[l.sub]] = append(adj[g.localOf[l.sub]], item)
+		adj[g.localOf[l.sup]] = append(adj[g.localOf[l.sup]], item)
+	}
+	sl.adj = adj
+	return adj
 }
 
 // pinnedCells returns the suppressed cells that the published cells and
@@ -175,7 +237,7 @@ const maxCouplings = 8
 // cells nationally, 75 % more).
 func (b *bounds) pinnedIn(suppressed []bool, si int) []int32 {
 	inf := math.Inf(1)
-	sl := b.g.slices[si]
+	sl := &b.g.slices[si]
 	withK := false
 	for _, i := range sl.cells {
 		c := b.cells[i]
@@ -191,13 +253,16 @@ func (b *bounds) pinnedIn(suppressed []bool, si int) []int32 {
 			b.f[i] = span{float64(c.N - c.K), float64(c.N - c.K)}
 		}
 	}
-	propagate(b.g, b.n, sl.rels, sl.links, Count)
+	propagate(b.g, b.n, sl, Count, nil)
 	if withK {
 		// n = k + f narrows each of the three from the other two; then
-		// each is propagated again if it moved (n only moves here)
-		kMoved, fMoved := true, true
+		// each is propagated again from the cells where it moved (k and
+		// f from all at first: never propagated yet)
+		propagate(b.g, b.k, sl, Outcomes, nil)
+		propagate(b.g, b.f, sl, Rest, nil)
+		var kMoved, fMoved, nMoved []int32
 		for round := 0; round < maxCouplings; round++ {
-			nMoved, coupled := false, false
+			kMoved, fMoved, nMoved = kMoved[:0], fMoved[:0], nMoved[:0]
 			for _, i := range sl.cells {
 				if !suppressed[i] || !b.withK[b.cells[i].KPI] {
 					continue
@@ -206,31 +271,29 @@ func (b *bounds) pinnedIn(suppressed []bool, si int) []int32 {
 				k = span{math.Max(k.lo, n.lo-f.hi), math.Min(k.hi, n.hi-f.lo)}
 				f = span{math.Max(f.lo, n.lo-k.hi), math.Min(f.hi, n.hi-k.lo)}
 				n = span{math.Max(n.lo, k.lo+f.lo), math.Min(n.hi, k.hi+f.hi)}
-				if k != b.k[i] || f != b.f[i] || n != b.n[i] {
-					kMoved = kMoved || k != b.k[i]
-					fMoved = fMoved || f != b.f[i]
-					nMoved = nMoved || n != b.n[i]
-					coupled = true
-					b.n[i], b.k[i], b.f[i] = n, k, f
+				if k != b.k[i] {
+					kMoved = append(kMoved, i)
 				}
+				if f != b.f[i] {
+					fMoved = append(fMoved, i)
+				}
+				if n != b.n[i] {
+					nMoved = append(nMoved, i)
+				}
+				b.n[i], b.k[i], b.f[i] = n, k, f
 			}
-			if !kMoved && !fMoved && !nMoved {
+			if len(kMoved)+len(fMoved)+len(nMoved) == 0 {
 				break
 			}
-			moved := coupled
-			if kMoved {
-				moved = propagate(b.g, b.k, sl.rels, sl.links, Outcomes) || moved
+			if len(kMoved) > 0 {
+				propagate(b.g, b.k, sl, Outcomes, kMoved)
 			}
-			if fMoved {
-				moved = propagate(b.g, b.f, sl.rels, sl.links, Rest) || moved
+			if len(fMoved) > 0 {
+				propagate(b.g, b.f, sl, Rest, fMoved)
 			}
-			if nMoved {
-				moved = propagate(b.g, b.n, sl.rels, sl.links, Count) || moved
+			if len(nMoved) > 0 {
+				propagate(b.g, b.n, sl, Count, nMoved)
 			}
-			if !moved {
-				break
-			}
-			kMoved, fMoved = false, false
 		}
 	}
 	var out []int32

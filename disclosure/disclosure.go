@@ -459,6 +459,7 @@ type graph struct {
 	linked    [][]int32      // cell index -> the cells a nesting links it to
 	slices    []sliceRels
 	sliceOf   []int32 // cell index -> its slice in slices
+	localOf   []int32 // cell index -> its place in its slice's cells
 }
 
 // sliceRels are the relations, nestings and cells of one indicator and
@@ -467,6 +468,7 @@ type graph struct {
 type sliceRels struct {
 	rels, cells []int32
 	links       []link
+	adj         [][]int32 // adjacency, once built
 }
 
 // link is one nesting of two cells: quantity of of cell sub ≤ that of sup.
@@ -690,7 +692,18 @@ func build(cells []Cell, areas Areas) *graph {
 	for si := range g.slices {
 		slices.Sort(g.slices[si].cells)
 	}
+	g.locate()
 	return g
+}
+
+// locate fills localOf from the slices' cells.
+func (g *graph) locate() {
+	g.localOf = make([]int32, len(g.sliceOf))
+	for _, sl := range g.slices {
+		for j, i := range sl.cells {
+			g.localOf[i] = int32(j)
+		}
+	}
 }
 
 // holds reports whether quantity q of cell a is at most b's.
@@ -763,6 +776,7 @@ func buildFrom(cells []Cell, rels []Relation, minN int) *graph {
 		si := g.sliceOf[g.rels[r][0]]
 		g.slices[si].rels = append(g.slices[si].rels, int32(r))
 	}
+	g.locate()
 	return g
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/effekt/effekt/config"
+	"github.com/effekt/effekt/disclosure"
 	"github.com/effekt/effekt/models"
 	"github.com/effekt/effekt/store"
 )
@@ -16,7 +17,8 @@ import (
 // cells, a tenth below min_n): one read, members, primary and
 // complementary suppression, index. Paid once per compute. With EFFEKT_DB
 // it builds that database's snapshot instead (read-only), protected
-// against every release it keeps (releases):
+// against every release it keeps (releases; EFFEKT_NO_HISTORY=1: as if
+// there were none):
 //
 //	EFFEKT_DB=nat.duckdb go test ./snapshot -run '^$' -bench BuildNational -benchtime 3x
 func BenchmarkBuildNational(b *testing.B) {
@@ -43,10 +45,13 @@ func BenchmarkBuildNational(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	if os.Getenv("EFFEKT_NO_HISTORY") != "" {
+		hist = []disclosure.Release{} // as if the values were the first release
+	}
 	b.ReportMetric(float64(len(hist)), "releases")
 	var s *Snapshot
 	for b.Loop() {
-		if s, err = Build(ctx, db, Options{MinN: 5, Groups: config.DefaultGroups()}); err != nil {
+		if s, err = Build(ctx, db, Options{MinN: 5, Groups: config.DefaultGroups(), History: hist}); err != nil {
 			b.Fatal(err)
 		}
 	}
