@@ -49,10 +49,15 @@ const maxPasses = 64
 //
 // With seed it starts from the relations and links of the cells in seed
 // only (v is a fixpoint but for their bounds), else from all.
-func propagate(g *graph, v []span, sl *sliceRels, q Quantity, seed []int32) bool {
+//
+// With frozenOnly it uses only the relations and links among frozen cells.
+func propagate(g *graph, v []span, sl *sliceRels, q Quantity, seed []int32, frozenOnly bool) bool {
 	adj := sl.adjacency(g)
 	nr := len(sl.rels)
 	use := func(item int32) bool {
+		if frozenOnly && sl.mixed[item] {
+			return false
+		}
 		if int(item) < nr {
 			return q == Count || !g.countOnly[sl.rels[item]]
 		}
@@ -145,21 +150,25 @@ func propagate(g *graph, v []span, sl *sliceRels, q Quantity, seed []int32) bool
 
 // adjacency is, per cell of the slice (by its place in sl.cells, localOf),
 // the relations (their place in sl.rels) and links (len(sl.rels) plus
-// their place in sl.links) that hold it; built once.
+// their place in sl.links) that hold it; built once, with sl.mixed (the
+// relations and links that hold a cell not frozen).
 func (sl *sliceRels) adjacency(g *graph) [][]int32 {
 	if sl.adj != nil {
 		return sl.adj
 	}
 	adj := make([][]int32, len(sl.cells))
+	sl.mixed = make([]bool, len(sl.rels)+len(sl.links))
 	for item, r := range sl.rels {
 		for _, i := range g.rels[r] {
 			adj[g.localOf[i]] = append(adj[g.localOf[i]], int32(item))
+			sl.mixed[item] = sl.mixed[item] || !g.isFrozen(i)
 		}
 	}
 	for j, l := range sl.links {
 		item := int32(len(sl.rels) + j)
 		adj[g.localOf[l.sub]] = append(adj[g.localOf[l.sub]], item)
 		adj[g.localOf[l.sup]] = append(adj[g.localOf[l.sup]], item)
+		sl.mixed[item] = !g.isFrozen(l.sub) || !g.isFrozen(l.sup)
 	}
 	sl.adj = adj
 	return adj
@@ -236,66 +245,34 @@ const maxCouplings = 8
 // size would say it (applied to every cell, the rule hid 2 500 more
 // cells nationally, 75 % more).
 func (b *bounds) pinnedIn(suppressed []bool, si int) []int32 {
-	inf := math.Inf(1)
 	sl := &b.g.slices[si]
 	withK := false
 	for _, i := range sl.cells {
-		c := b.cells[i]
-		if suppressed[i] {
-			b.n[i], b.k[i], b.f[i] = span{1, inf}, span{0, inf}, span{0, inf}
-			withK = withK || b.numerators && b.withK[c.KPI]
-			continue
+		withK = withK || suppressed[i] && b.numerators && b.withK[b.cells[i].KPI]
+	}
+	// an earlier release's cells (frozen) start from the fixpoint of the
+	// relations and links among them alone, which no hiding changes: the
+	// propagation starts from the cells that are not frozen
+	var seed []int32
+	if b.g.frozen != nil {
+		h := b.g.frozenFixpoint(b, suppressed, si, withK)
+		for j, i := range sl.cells {
+			if b.g.isFrozen(i) {
+				b.n[i], b.k[i], b.f[i] = h.n[j], h.k[j], h.f[j]
+			} else {
+				b.start(suppressed, i)
+				seed = append(seed, i)
+			}
 		}
-		b.n[i] = span{float64(c.N), float64(c.N)}
-		b.k[i], b.f[i] = span{0, float64(c.N)}, span{0, float64(c.N)}
-		if c.HasK {
-			b.k[i] = span{float64(c.K), float64(c.K)}
-			b.f[i] = span{float64(c.N - c.K), float64(c.N - c.K)}
+		if len(seed) == 0 {
+			seed = []int32{} // nothing moves
+		}
+	} else {
+		for _, i := range sl.cells {
+			b.start(suppressed, i)
 		}
 	}
-	propagate(b.g, b.n, sl, Count, nil)
-	if withK {
-		// n = k + f narrows each of the three from the other two; then
-		// each is propagated again from the cells where it moved (k and
-		// f from all at first: never propagated yet)
-		propagate(b.g, b.k, sl, Outcomes, nil)
-		propagate(b.g, b.f, sl, Rest, nil)
-		var kMoved, fMoved, nMoved []int32
-		for round := 0; round < maxCouplings; round++ {
-			kMoved, fMoved, nMoved = kMoved[:0], fMoved[:0], nMoved[:0]
-			for _, i := range sl.cells {
-				if !suppressed[i] || !b.withK[b.cells[i].KPI] {
-					continue
-				}
-				n, k, f := b.n[i], b.k[i], b.f[i]
-				k = span{math.Max(k.lo, n.lo-f.hi), math.Min(k.hi, n.hi-f.lo)}
-				f = span{math.Max(f.lo, n.lo-k.hi), math.Min(f.hi, n.hi-k.lo)}
-				n = span{math.Max(n.lo, k.lo+f.lo), math.Min(n.hi, k.hi+f.hi)}
-				if k != b.k[i] {
-					kMoved = append(kMoved, i)
-				}
-				if f != b.f[i] {
-					fMoved = append(fMoved, i)
-				}
-				if n != b.n[i] {
-					nMoved = append(nMoved, i)
-				}
-				b.n[i], b.k[i], b.f[i] = n, k, f
-			}
-			if len(kMoved)+len(fMoved)+len(nMoved) == 0 {
-				break
-			}
-			if len(kMoved) > 0 {
-				propagate(b.g, b.k, sl, Outcomes, kMoved)
-			}
-			if len(fMoved) > 0 {
-				propagate(b.g, b.f, sl, Rest, fMoved)
-			}
-			if len(nMoved) > 0 {
-				propagate(b.g, b.n, sl, Count, nMoved)
-			}
-		}
-	}
+	b.fixpoint(suppressed, sl, withK, seed, false)
 	var out []int32
 	for _, i := range sl.cells {
 		if !suppressed[i] {
@@ -319,6 +296,110 @@ func (b *bounds) pinnedIn(suppressed []bool, si int) []int32 {
 		out = determined(b.g, suppressed, si)
 	}
 	return out
+}
+
+// start sets cell i's intervals to what its publication says: a
+// suppressed cell's count at least 1, its numerator and rest at least 0;
+// a published one's count, and its numerator and rest when it has one
+// (else between 0 and the count).
+func (b *bounds) start(suppressed []bool, i int32) {
+	inf := math.Inf(1)
+	c := b.cells[i]
+	if suppressed[i] {
+		b.n[i], b.k[i], b.f[i] = span{1, inf}, span{0, inf}, span{0, inf}
+		return
+	}
+	b.n[i] = span{float64(c.N), float64(c.N)}
+	b.k[i], b.f[i] = span{0, float64(c.N)}, span{0, float64(c.N)}
+	if c.HasK {
+		b.k[i] = span{float64(c.K), float64(c.K)}
+		b.f[i] = span{float64(c.N - c.K), float64(c.N - c.K)}
+	}
+}
+
+// fixpoint propagates the intervals of slice sl: the counts, and with
+// withK the numerators and rests coupled by n = k + f. seed is as
+// propagate's; frozenOnly likewise.
+func (b *bounds) fixpoint(suppressed []bool, sl *sliceRels, withK bool, seed []int32, frozenOnly bool) {
+	propagate(b.g, b.n, sl, Count, seed, frozenOnly)
+	if !withK {
+		return
+	}
+	// n = k + f narrows each of the three from the other two; then each
+	// is propagated again from the cells where it moved
+	propagate(b.g, b.k, sl, Outcomes, seed, frozenOnly)
+	propagate(b.g, b.f, sl, Rest, seed, frozenOnly)
+	var kMoved, fMoved, nMoved []int32
+	for round := 0; round < maxCouplings; round++ {
+		kMoved, fMoved, nMoved = kMoved[:0], fMoved[:0], nMoved[:0]
+		for _, i := range sl.cells {
+			if !suppressed[i] || !b.withK[b.cells[i].KPI] || frozenOnly && !b.g.isFrozen(i) {
+				continue
+			}
+			n, k, f := b.n[i], b.k[i], b.f[i]
+			k = span{math.Max(k.lo, n.lo-f.hi), math.Min(k.hi, n.hi-f.lo)}
+			f = span{math.Max(f.lo, n.lo-k.hi), math.Min(f.hi, n.hi-k.lo)}
+			n = span{math.Max(n.lo, k.lo+f.lo), math.Min(n.hi, k.hi+f.hi)}
+			if k != b.k[i] {
+				kMoved = append(kMoved, i)
+			}
+			if f != b.f[i] {
+				fMoved = append(fMoved, i)
+			}
+			if n != b.n[i] {
+				nMoved = append(nMoved, i)
+			}
+			b.n[i], b.k[i], b.f[i] = n, k, f
+		}
+		if len(kMoved)+len(fMoved)+len(nMoved) == 0 {
+			return
+		}
+		if len(kMoved) > 0 {
+			propagate(b.g, b.k, sl, Outcomes, kMoved, frozenOnly)
+		}
+		if len(fMoved) > 0 {
+			propagate(b.g, b.f, sl, Rest, fMoved, frozenOnly)
+		}
+		if len(nMoved) > 0 {
+			propagate(b.g, b.n, sl, Count, nMoved, frozenOnly)
+		}
+	}
+}
+
+// frozenIntervals are the intervals of a slice's cells (by place in its
+// cells) at the fixpoint of the relations and links among its frozen
+// cells alone.
+type frozenIntervals struct{ n, k, f []span }
+
+// frozenFixpoint is slice si's frozenIntervals, with the numerators and
+// rests (withK) or the counts only; computed once per slice and kind (the
+// frozen cells' status never changes).
+func (g *graph) frozenFixpoint(b *bounds, suppressed []bool, si int, withK bool) frozenIntervals {
+	key := [2]int{si, 0}
+	if withK {
+		key[1] = 1
+	}
+	if h, ok := g.frozenAt[key]; ok {
+		return h
+	}
+	sl := &g.slices[si]
+	var seed []int32
+	for _, i := range sl.cells {
+		b.start(suppressed, i)
+		if g.isFrozen(i) {
+			seed = append(seed, i)
+		}
+	}
+	b.fixpoint(suppressed, sl, withK, seed, true)
+	h := frozenIntervals{make([]span, len(sl.cells)), make([]span, len(sl.cells)), make([]span, len(sl.cells))}
+	for j, i := range sl.cells {
+		h.n[j], h.k[j], h.f[j] = b.n[i], b.k[i], b.f[i]
+	}
+	if g.frozenAt == nil {
+		g.frozenAt = map[[2]int]frozenIntervals{}
+	}
+	g.frozenAt[key] = h
+	return h
 }
 
 // unexplainedZero reports whether no published cell that holds suppressed

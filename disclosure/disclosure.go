@@ -460,6 +460,8 @@ type graph struct {
 	slices    []sliceRels
 	sliceOf   []int32 // cell index -> its slice in slices
 	localOf   []int32 // cell index -> its place in its slice's cells
+	// frozenAt caches frozenFixpoint per slice and kind
+	frozenAt map[[2]int]frozenIntervals
 }
 
 // sliceRels are the relations, nestings and cells of one indicator and
@@ -469,6 +471,7 @@ type sliceRels struct {
 	rels, cells []int32
 	links       []link
 	adj         [][]int32 // adjacency, once built
+	mixed       []bool    // per relation and link: holds a cell not frozen
 }
 
 // link is one nesting of two cells: quantity of of cell sub ≤ that of sup.
