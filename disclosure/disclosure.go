@@ -42,6 +42,11 @@ import (
 	"github.com/effekt/effekt/geo"
 )
 
+// RulesVersion numbers the rules Suppress applies: raise it with every
+// change that can give another pattern for the same cells, so that a
+// pattern stored by an earlier version is computed again.
+const RulesVersion = 1
+
 // Key identifies a cell.
 type Key struct {
 	KPI    string

@@ -102,14 +102,20 @@ func readCells(ctx context.Context, q querier, query string) ([]disclosure.Cell,
 	return cells, rows.Err()
 }
 
-// ReleaseStep is the compute step that keeps the release the new values
-// replace (models.Step, run inside the compute's transaction after every
-// indicator is written): when a base indicator's cell changed, appeared
-// or went, it adds the values before (effekt_prev, the compute's copy),
-// with the pattern they were published with, that is Build's (which took
-// every release before them into account), to the releases as the next
-// one: the blocks (an indicator's cells of one period) that differ from
-// their latest version there. A compute that changes nothing adds none.
+// ReleaseStep is the compute step that keeps the releases and the
+// pattern of the new values (models.Step, run inside the compute's
+// transaction after every indicator is written):
+//   - when a base indicator's cell changed, appeared or went, it adds the
+//     values before (effekt_prev, the compute's copy), with the pattern
+//     they were published with (the stored one, else computed again as
+//     Build did: against every release before them), to the releases as
+//     the next one: the blocks (an indicator's cells of one period) that
+//     differ from their latest version there. A compute that changes
+//     nothing adds none;
+//   - it computes the pattern of the new values against every release,
+//     and stores it with its fingerprint (published_pattern), unless the
+//     stored one is for the same values, options and releases: Build and
+//     the next compute read it instead of computing it again.
 func ReleaseStep(opt Options) models.Step {
 	return models.Step{Name: "release before", Run: func(ctx context.Context, tx *sql.Tx, _, _ time.Time) (map[string]int, error) {
 		ids := make([]string, 0, 16)
@@ -118,6 +124,11 @@ func ReleaseStep(opt Options) models.Step {
 		}
 		in := "kpi IN (" + strings.Join(ids, ", ") + ")"
 		cols := "kpi, municipality, period, gender, denominator, numerator"
+		start := time.Now()
+		hist, err := readHistory(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
 		var changed bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (
 			(SELECT `+cols+` FROM effekt_prev WHERE `+in+` EXCEPT SELECT `+cols+` FROM indicator_values WHERE `+in+`)
@@ -125,71 +136,124 @@ func ReleaseStep(opt Options) models.Step {
 			(SELECT `+cols+` FROM indicator_values WHERE `+in+` EXCEPT SELECT `+cols+` FROM effekt_prev WHERE `+in+`))`).Scan(&changed); err != nil {
 			return nil, fmt.Errorf("release before: compare: %w", err)
 		}
-		if !changed {
-			return nil, nil
+		if changed {
+			if hist, err = addRelease(ctx, tx, opt, hist, in, cols); err != nil {
+				return nil, err
+			}
 		}
-		start := time.Now()
-		hist, err := readHistory(ctx, tx)
+		// the new values' pattern
+		cells, err := readCells(ctx, tx, `SELECT `+cols+` FROM indicator_values WHERE `+in+` ORDER BY kpi, municipality, period, gender`)
+		if err != nil {
+			return nil, fmt.Errorf("release before: read the values: %w", err)
+		}
+		asOf, err := maxAsOf(ctx, tx, "indicator_values", in)
 		if err != nil {
 			return nil, err
 		}
-		cells, err := readCells(ctx, tx, `SELECT `+cols+` FROM effekt_prev WHERE `+in+` ORDER BY kpi, municipality, period, gender`)
-		if err != nil {
-			return nil, fmt.Errorf("release before: read: %w", err)
-		}
-		if len(cells) == 0 {
-			return nil, nil // nothing was published before
-		}
-		var asOf sql.NullString
-		if err := tx.QueryRowContext(ctx, `SELECT strftime(max(as_of), '%Y-%m-%d') FROM effekt_prev WHERE `+in).Scan(&asOf); err != nil {
-			return nil, fmt.Errorf("release before: read: %w", err)
+		fp := fingerprint(cells, asOf.String, opt.MinN, opt.Groups, hist)
+		if stored, err := storedPattern(ctx, tx, fp); err != nil || stored != nil {
+			return nil, err // stored already
 		}
 		areas := Areas(opt.Groups)
 		areas.History, areas.AsOf = hist, asOf.String
-		slog.Debug("release before", "step", "read", "releases", len(hist), "duration", time.Since(start))
-		start = time.Now()
 		hidden, _, _ := disclosure.Suppress(cells, opt.MinN, areas)
-		slog.Debug("release before", "step", "suppress", "cells", len(cells), "duration", time.Since(start))
-		start = time.Now()
-		blocks := disclosure.ChangedBlocks(hist, cells, hidden)
-		if len(blocks) == 0 {
-			return nil, nil
+		if err := writePattern(ctx, tx, fp, cells, hidden); err != nil {
+			return nil, err
 		}
-		// the changed blocks' cells as they are in effekt_prev, and the
-		// hidden ones' keys (a few per cent) as values
-		stmts := []string{
-			`CREATE OR REPLACE TEMP TABLE effekt_release_blocks (kpi VARCHAR, period INTEGER)`,
-			`CREATE OR REPLACE TEMP TABLE effekt_hidden_before (kpi VARCHAR, municipality VARCHAR, period INTEGER, gender VARCHAR)`}
-		stmts = append(stmts, inserts("effekt_release_blocks", len(blocks), func(b *strings.Builder, i int) {
-			fmt.Fprintf(b, "(%s, %d)", quote(blocks[i].KPI), blocks[i].Period)
-		})...)
-		var keys []disclosure.Key
-		for i, c := range cells {
-			if hidden[i] {
-				keys = append(keys, c.Key)
-			}
-		}
-		stmts = append(stmts, inserts("effekt_hidden_before", len(keys), func(b *strings.Builder, i int) {
-			k := keys[i]
-			fmt.Fprintf(b, "(%s, %s, %d, %s)", quote(k.KPI), quote(k.Area), k.Period, quote(k.Gender))
-		})...)
-		release := `(SELECT coalesce(max(release), 0) + 1 FROM releases)`
-		stmts = append(stmts,
-			`INSERT INTO release_cells
-			SELECT `+release+`, p.kpi, p.municipality, p.period, p.gender, p.denominator, p.numerator, h.kpi IS NOT NULL
-			FROM effekt_prev p SEMI JOIN effekt_release_blocks b USING (kpi, period)
-			LEFT JOIN effekt_hidden_before h USING (kpi, municipality, period, gender)
-			WHERE p.`+in,
-			`INSERT INTO releases SELECT `+release+`, `+sqlDate(asOf)+`, now()`,
-			`DROP TABLE effekt_hidden_before`, `DROP TABLE effekt_release_blocks`)
-		for _, q := range stmts {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return nil, fmt.Errorf("release before: write: %w", err)
-			}
-		}
-		slog.Debug("release before", "step", "write", "blocks", len(blocks), "hidden", len(keys), "duration", time.Since(start))
+		slog.Debug("release before", "step", "pattern", "cells", len(cells), "releases", len(hist), "duration", time.Since(start))
 		return nil, nil
 	}}
+}
+
+// maxAsOf is the latest as_of of table's rows where in holds.
+func maxAsOf(ctx context.Context, tx *sql.Tx, table, in string) (sql.NullString, error) {
+	var asOf sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT strftime(max(as_of), '%Y-%m-%d') FROM `+table+` WHERE `+in).Scan(&asOf); err != nil {
+		return asOf, fmt.Errorf("release before: read %s: %w", table, err)
+	}
+	return asOf, nil
+}
+
+// addRelease adds the values before (effekt_prev) to the releases after
+// hist, as the blocks that differ from their latest version there, and
+// returns hist with it.
+func addRelease(ctx context.Context, tx *sql.Tx, opt Options, hist []disclosure.Release, in, cols string) ([]disclosure.Release, error) {
+	start := time.Now()
+	cells, err := readCells(ctx, tx, `SELECT `+cols+` FROM effekt_prev WHERE `+in+` ORDER BY kpi, municipality, period, gender`)
+	if err != nil {
+		return nil, fmt.Errorf("release before: read: %w", err)
+	}
+	if len(cells) == 0 {
+		return hist, nil // nothing was published before
+	}
+	asOf, err := maxAsOf(ctx, tx, "effekt_prev", in)
+	if err != nil {
+		return nil, err
+	}
+	// the pattern they were published with: the stored one, or Build's
+	hidden := make([]bool, len(cells))
+	stored, err := storedPattern(ctx, tx, fingerprint(cells, asOf.String, opt.MinN, opt.Groups, hist))
+	if err != nil {
+		return nil, err
+	}
+	if stored != nil {
+		for i, c := range cells {
+			hidden[i] = stored[c.Key]
+		}
+	} else {
+		areas := Areas(opt.Groups)
+		areas.History, areas.AsOf = hist, asOf.String
+		hidden, _, _ = disclosure.Suppress(cells, opt.MinN, areas)
+	}
+	slog.Debug("release before", "step", "pattern before", "stored", stored != nil, "cells", len(cells), "releases", len(hist), "duration", time.Since(start))
+	blocks := disclosure.ChangedBlocks(hist, cells, hidden)
+	if len(blocks) == 0 {
+		return hist, nil
+	}
+	start = time.Now()
+	// the changed blocks' cells as they are in effekt_prev, and the
+	// hidden ones' keys (a few per cent) as values
+	stmts := []string{
+		`CREATE OR REPLACE TEMP TABLE effekt_release_blocks (kpi VARCHAR, period INTEGER)`,
+		`CREATE OR REPLACE TEMP TABLE effekt_hidden_before (kpi VARCHAR, municipality VARCHAR, period INTEGER, gender VARCHAR)`}
+	stmts = append(stmts, inserts("effekt_release_blocks", len(blocks), func(b *strings.Builder, i int) {
+		fmt.Fprintf(b, "(%s, %d)", quote(blocks[i].KPI), blocks[i].Period)
+	})...)
+	var keys []disclosure.Key
+	r := disclosure.Release{Name: asOf.String, AsOf: asOf.String}
+	changed := map[disclosure.Block]bool{}
+	for _, b := range blocks {
+		changed[b] = true
+	}
+	for i, c := range cells {
+		if hidden[i] {
+			keys = append(keys, c.Key)
+		}
+		if changed[disclosure.Block{KPI: c.KPI, Period: c.Period}] {
+			r.Cells = append(r.Cells, c)
+			r.Suppressed = append(r.Suppressed, hidden[i])
+		}
+	}
+	stmts = append(stmts, inserts("effekt_hidden_before", len(keys), func(b *strings.Builder, i int) {
+		k := keys[i]
+		fmt.Fprintf(b, "(%s, %s, %d, %s)", quote(k.KPI), quote(k.Area), k.Period, quote(k.Gender))
+	})...)
+	release := `(SELECT coalesce(max(release), 0) + 1 FROM releases)`
+	stmts = append(stmts,
+		`INSERT INTO release_cells
+		SELECT `+release+`, p.kpi, p.municipality, p.period, p.gender, p.denominator, p.numerator, h.kpi IS NOT NULL
+		FROM effekt_prev p SEMI JOIN effekt_release_blocks b USING (kpi, period)
+		LEFT JOIN effekt_hidden_before h USING (kpi, municipality, period, gender)
+		WHERE p.`+in,
+		`INSERT INTO releases SELECT `+release+`, `+sqlDate(asOf)+`, now()`,
+		`DROP TABLE effekt_hidden_before`, `DROP TABLE effekt_release_blocks`)
+	for _, q := range stmts {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return nil, fmt.Errorf("release before: write: %w", err)
+		}
+	}
+	slog.Debug("release before", "step", "write", "blocks", len(blocks), "cells", len(r.Cells), "duration", time.Since(start))
+	return append(hist, r), nil
 }
 
 // inserts is INSERT INTO table VALUES statements of 5 000 rows each, row

@@ -19,6 +19,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -37,6 +38,10 @@ type Options struct {
 	// reads it when nil; empty: none): disclosure control protects their
 	// hidden cells too (disclosure.Areas.History).
 	History []disclosure.Release
+
+	// stored is the pattern stored for a fingerprint, nil when none
+	// (Build: published_pattern)
+	stored func(fp string) map[disclosure.Key]bool
 }
 
 // Snapshot is one complete compute, as published.
@@ -82,6 +87,13 @@ func Build(ctx context.Context, db *sql.DB, opt Options) (*Snapshot, error) {
 			return nil, err
 		}
 		opt.History = hist
+	}
+	opt.stored = func(fp string) map[disclosure.Key]bool {
+		m, err := storedPattern(ctx, db, fp)
+		if err != nil {
+			slog.Warn("snapshot: stored pattern not read, computing it", "err", err)
+		}
+		return m
 	}
 	rows, err := db.QueryContext(ctx, `
 SELECT v.kpi, v.municipality, v.period, v.gender, v.numerator, v.denominator, v.value, v.ci_low, v.ci_high, v.status,
@@ -198,7 +210,28 @@ func suppress(vals []models.Value, opt Options) (sup []bool, primary, complement
 			areas.AsOf = d
 		}
 	}
-	hidden, primary, complementary := disclosure.Suppress(cells, opt.MinN, areas)
+	var hidden []bool
+	if opt.stored != nil {
+		// the compute's pattern for these cells and options (no compute
+		// committed between the values read and this one: the same
+		// fingerprint)
+		if m := opt.stored(fingerprint(cells, areas.AsOf, opt.MinN, opt.Groups, opt.History)); m != nil {
+			hidden = make([]bool, len(cells))
+			for j, c := range cells {
+				if hidden[j] = m[c.Key]; !hidden[j] {
+					continue
+				}
+				if c.N < int64(opt.MinN) {
+					primary++
+				} else {
+					complementary++
+				}
+			}
+		}
+	}
+	if hidden == nil {
+		hidden, primary, complementary = disclosure.Suppress(cells, opt.MinN, areas)
+	}
 	sup = make([]bool, len(vals))
 	of := make(map[disclosure.Key]int, len(cells))
 	for j, c := range cells {

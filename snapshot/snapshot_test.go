@@ -5,6 +5,8 @@ import (
 	"context"
 	"database/sql"
 	"flag"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -390,4 +392,93 @@ func TestReleases(t *testing.T) {
 		}
 	}
 	audit(back)
+}
+
+// TestStoredPattern: the compute stores the pattern of its values
+// (published_pattern) and Build publishes with it while the values,
+// min_n, groups and releases are the ones it was computed from: a key
+// put into the stored pattern by hand is hidden by Build (it is read, not
+// computed), and not at another min_n or once a value changed, where
+// Build computes the pattern itself, the same as with no stored pattern.
+func TestStoredPattern(t *testing.T) {
+	ctx := context.Background()
+	db := fixture.OpenDB(t)
+	fixture.Load(t, db, "../models/testdata", "so", "settle", "sfi", "plans", "participations")
+	groups := config.DefaultGroups()
+	for _, asOf := range []string{"2023-12-31", "2024-06-30"} {
+		d, _ := time.Parse(time.DateOnly, asOf)
+		if _, err := models.Compute(ctx, db, models.ComputeOptions{AsOf: d, Groups: groups, Now: fixedNow, Steps: []models.Step{ReleaseStep(Options{MinN: 5, Groups: groups})}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pattern := func(s *Snapshot) map[string]bool {
+		m := map[string]bool{}
+		for _, v := range s.All() {
+			if v.Status == models.StatusSuppressed {
+				m[fmt.Sprintf("%s %s %d %s", v.KPI, v.Municipality, v.Period, v.Gender)] = true
+			}
+		}
+		return m
+	}
+	var stored, states int
+	if err := db.QueryRow(`SELECT (SELECT count(*) FROM published_pattern), (SELECT count(*) FROM published_pattern_state)`).Scan(&stored, &states); err != nil {
+		t.Fatal(err)
+	}
+	withStored := build(t, db, 5)
+	base := 0
+	for k := range pattern(withStored) {
+		if b, _ := models.CompanionOf(strings.Fields(k)[0]); b == "" {
+			base++
+		}
+	}
+	if states != 1 || stored == 0 || stored != base {
+		t.Fatalf("stored: %d hidden keys, %d states; want the %d hidden base cells, 1 state", stored, states, base)
+	}
+	// a published cell of a large cohort, hidden in the stored pattern by hand
+	var kpi, area, gender string
+	var period int
+	if err := db.QueryRow(`SELECT kpi, municipality, period, gender FROM indicator_values WHERE length(kpi) = 5 AND denominator >= 5
+		AND (kpi, municipality, period, gender) NOT IN (SELECT * FROM published_pattern) ORDER BY denominator DESC, kpi, municipality, period, gender LIMIT 1`).Scan(&kpi, &area, &period, &gender); err != nil {
+		t.Fatal(err)
+	}
+	key := fmt.Sprintf("%s %s %d %s", kpi, area, period, gender)
+	if _, err := db.Exec(`INSERT INTO published_pattern VALUES (?, ?, ?, ?)`, kpi, area, period, gender); err != nil {
+		t.Fatal(err)
+	}
+	if !pattern(build(t, db, 5))[key] {
+		t.Errorf("%s: published, want hidden (Build reads the stored pattern)", key)
+	}
+	// Build with no stored pattern (its state taken away, then put back)
+	fresh := func(minN int) map[string]bool {
+		t.Helper()
+		var fp string
+		if err := db.QueryRow(`SELECT fingerprint FROM published_pattern_state`).Scan(&fp); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(`DELETE FROM published_pattern_state`); err != nil {
+			t.Fatal(err)
+		}
+		defer db.Exec(`INSERT INTO published_pattern_state VALUES (?, now())`, fp) //nolint:errcheck // checked by the next Build
+		s, err := Build(ctx, db, Options{MinN: minN, Groups: groups})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pattern(s)
+	}
+	if got := pattern(build(t, db, 7)); got[key] || !maps.Equal(got, fresh(7)) {
+		t.Errorf("min_n 7: %s hidden %v, or not as computed without the stored pattern", key, got[key])
+	}
+	if got := fresh(5); got[key] || !maps.Equal(pattern(withStored), got) {
+		t.Error("the stored pattern is not the one Build computes")
+	}
+	if !pattern(build(t, db, 5))[key] {
+		t.Fatalf("%s: published after the state was put back, want hidden", key)
+	}
+	// another as_of: other values to a reader, the pattern computed again
+	if _, err := db.Exec(`UPDATE indicator_values SET as_of = as_of + 1`); err != nil {
+		t.Fatal(err)
+	}
+	if got := pattern(build(t, db, 5)); got[key] {
+		t.Errorf("after the values changed: %s hidden, want the pattern computed again", key)
+	}
 }

@@ -1,0 +1,143 @@
+package snapshot
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"fmt"
+	"hash/fnv"
+	"runtime/debug"
+	"slices"
+	"strings"
+
+	"github.com/effekt/effekt/config"
+	"github.com/effekt/effekt/disclosure"
+)
+
+// fingerprint identifies what a pattern is computed from: the base cells
+// (keys, counts, numerators), their as_of, min_n, the groups, the
+// releases before (their number and each one's as_of and size: releases
+// are only ever added) and the code that computes it (codeVersion).
+func fingerprint(cells []disclosure.Cell, asOf string, minN int, groups []config.Group, hist []disclosure.Release) string {
+	h := fnv.New64a()
+	str := func(s string) {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	str(codeVersion)
+	num := func(n int64) {
+		var b [8]byte
+		binary.LittleEndian.PutUint64(b[:], uint64(n))
+		h.Write(b[:])
+	}
+	str(asOf)
+	num(int64(minN))
+	gs := slices.Clone(groups)
+	slices.SortFunc(gs, func(a, b config.Group) int { return cmp.Compare(a.ID, b.ID) })
+	for _, g := range gs {
+		m := slices.Clone(g.Members)
+		slices.Sort(m)
+		str(g.ID + "=" + strings.Join(m, ","))
+	}
+	num(int64(len(hist)))
+	for _, r := range hist {
+		str(r.AsOf)
+		num(int64(len(r.Cells)))
+	}
+	sorted := slices.Clone(cells)
+	slices.SortFunc(sorted, func(a, b disclosure.Cell) int {
+		return cmp.Or(cmp.Compare(a.KPI, b.KPI), cmp.Compare(a.Area, b.Area), cmp.Compare(a.Period, b.Period), cmp.Compare(a.Gender, b.Gender))
+	})
+	for _, c := range sorted {
+		str(c.KPI)
+		str(c.Area)
+		num(int64(c.Period))
+		str(c.Gender)
+		num(c.N)
+		if c.HasK {
+			num(c.K)
+		} else {
+			num(-1)
+		}
+	}
+	return fmt.Sprintf("%016x/%d", h.Sum64(), len(cells))
+}
+
+// codeVersion is the rules' version and the build's revision: a pattern
+// stored by another effekt is computed again (a build without version
+// control information, such as a test binary, has the rules' version
+// only).
+var codeVersion = func() string {
+	v := fmt.Sprintf("rules %d", disclosure.RulesVersion)
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" || s.Key == "vcs.modified" {
+				v += " " + s.Value
+			}
+		}
+	}
+	return v
+}()
+
+// storedPattern is the stored pattern when it was computed from what fp
+// identifies (nil when there is none or it was not).
+func storedPattern(ctx context.Context, q querier, fp string) (map[disclosure.Key]bool, error) {
+	rows, err := q.QueryContext(ctx, `SELECT fingerprint FROM published_pattern_state`)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot: read the stored pattern: %w", err)
+	}
+	var got []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("snapshot: read the stored pattern: %w", err)
+		}
+		got = append(got, s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("snapshot: read the stored pattern: %w", err)
+	}
+	if len(got) != 1 || got[0] != fp {
+		return nil, nil
+	}
+	rows, err = q.QueryContext(ctx, `SELECT kpi, municipality, period, gender FROM published_pattern`)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot: read the stored pattern: %w", err)
+	}
+	defer rows.Close()
+	hidden := map[disclosure.Key]bool{}
+	for rows.Next() {
+		var k disclosure.Key
+		if err := rows.Scan(&k.KPI, &k.Area, &k.Period, &k.Gender); err != nil {
+			return nil, fmt.Errorf("snapshot: read the stored pattern: %w", err)
+		}
+		hidden[k] = true
+	}
+	return hidden, rows.Err()
+}
+
+// writePattern replaces the stored pattern by the hidden cells of cells,
+// computed from what fp identifies.
+func writePattern(ctx context.Context, tx *sql.Tx, fp string, cells []disclosure.Cell, hidden []bool) error {
+	var keys []disclosure.Key
+	for i, c := range cells {
+		if hidden[i] {
+			keys = append(keys, c.Key)
+		}
+	}
+	stmts := []string{`DELETE FROM published_pattern`, `DELETE FROM published_pattern_state`}
+	stmts = append(stmts, inserts("published_pattern", len(keys), func(b *strings.Builder, i int) {
+		k := keys[i]
+		fmt.Fprintf(b, "(%s, %s, %d, %s)", quote(k.KPI), quote(k.Area), k.Period, quote(k.Gender))
+	})...)
+	stmts = append(stmts, `INSERT INTO published_pattern_state VALUES (`+quote(fp)+`, now())`)
+	for _, q := range stmts {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("snapshot: write the pattern: %w", err)
+		}
+	}
+	return nil
+}
