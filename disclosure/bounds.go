@@ -541,11 +541,15 @@ func protect(g *graph, cells []Cell, suppressed []bool, hide func(int32), single
 }
 
 // better reports whether candidate j is a better cell to hide for the
-// pinned cell c than candidate b: a cell of c's own area first (its T:
-// hiding a municipality's total for its K and M spreads less than hiding
-// another municipality, whose own relations then need more), then the
-// smaller cohort, then key order.
-func better(cells []Cell, c, j, b int32) bool {
+// pinned cell c than candidate b: a cell the release before hid first
+// (g.hiddenBefore), then a cell of c's own area (its T: hiding a
+// municipality's total for its K and M spreads less than hiding another
+// municipality, whose own relations then need more), then the smaller
+// cohort, then key order.
+func (g *graph) better(cells []Cell, c, j, b int32) bool {
+	if g.hiddenBefore != nil && g.hiddenBefore[j] != g.hiddenBefore[b] {
+		return g.hiddenBefore[j]
+	}
 	ja, ba := cells[j].Area == cells[c].Area, cells[b].Area == cells[c].Area
 	if ja != ba {
 		return ja
@@ -555,6 +559,15 @@ func better(cells []Cell, c, j, b int32) bool {
 
 // smaller reports whether cell j comes before cell b in the order
 // complementary cells are chosen in: the smaller cohort, then key order.
+// With the releases before, a cell the release before hid comes first
+// (g.smaller).
+func (g *graph) smaller(cells []Cell, j, b int32) bool {
+	if g.hiddenBefore != nil && g.hiddenBefore[j] != g.hiddenBefore[b] {
+		return g.hiddenBefore[j]
+	}
+	return smaller(cells, j, b)
+}
+
 func smaller(cells []Cell, j, b int32) bool {
 	if cells[j].N != cells[b].N {
 		return cells[j].N < cells[b].N
@@ -605,7 +618,7 @@ func nearestPublished(g *graph, cells []Cell, suppressed []bool, c int32) int32 
 					}
 					continue
 				}
-				if best < 0 || better(cells, c, j, best) {
+				if best < 0 || g.better(cells, c, j, best) {
 					best = j
 				}
 			}

@@ -45,7 +45,7 @@ import (
 // RulesVersion numbers the rules Suppress applies: raise it with every
 // change that can give another pattern for the same cells, so that a
 // pattern stored by an earlier version is computed again.
-const RulesVersion = 1
+const RulesVersion = 2
 
 // Key identifies a cell.
 type Key struct {
@@ -355,7 +355,7 @@ func suppressGraph(cells []Cell, minN int, g *graph) (suppressed []bool, primary
 				if suppressed[i] || g.isFrozen(i) {
 					continue
 				}
-				if best < 0 || smaller(cells, i, best) {
+				if best < 0 || g.smaller(cells, i, best) {
 					best = i
 				}
 			}
@@ -467,6 +467,13 @@ type graph struct {
 	localOf   []int32 // cell index -> its place in its slice's cells
 	// frozenAt caches frozenFixpoint per slice and kind
 	frozenAt map[[2]int]frozenIntervals
+	// hiddenBefore: the cell's key was hidden by the latest release
+	// before (nil: no history). Hiding it again tells a reader of both
+	// little new, so complementary cells are chosen among these first:
+	// otherwise each release hides other cells, and cells once hidden
+	// must mostly stay so (publishing one unchanged bounds its hidden
+	// version), so the hidden cells pile up release after release.
+	hiddenBefore []bool
 }
 
 // sliceRels are the relations, nestings and cells of one indicator and

@@ -25,6 +25,11 @@ func buildWithHistory(cells []Cell, areas Areas) ([]Cell, *graph) {
 	for i := len(cells); i < len(all); i++ {
 		g.frozen[i] = true
 	}
+	g.hiddenBefore = make([]bool, len(all))
+	latest := versionsAt(areas.History, len(areas.History)-1)
+	for i, c := range cells {
+		g.hiddenBefore[i] = latest[Block{c.KPI, c.Period}][c.Key].hidden
+	}
 	return all, g
 }
 
