@@ -723,3 +723,26 @@ func TestSettledPeriods(t *testing.T) {
 		}
 	}
 }
+
+// TestHiddenBeforePreferred: the release before hid Solna's K (3, below
+// min_n) and, for it, T (12, not M's 9: as chosen then). Alone the new
+// release would hide M for K, the smaller cohort; against the release
+// before it hides T again, which tells a reader of both little new, and
+// keeps the pattern as it was.
+func TestHiddenBeforePreferred(t *testing.T) {
+	c := func(g string, n int64) Cell { return Cell{Key: Key{"EF401", "0184", 2026, g}, N: n} }
+	before := Release{Name: "2026-10-01", AsOf: "2026-10-01", Cells: []Cell{c("T", 12), c("K", 3), c("M", 9)}, Suppressed: []bool{true, true, false}}
+	now := []Cell{c("T", 13), c("K", 3), c("M", 10)}
+	if sup, _, _ := Suppress(now, 5, Areas{}); !slices.Equal(sup, []bool{false, true, true}) {
+		t.Fatalf("alone: %v, want K and M", suppressedKeys(now, sup))
+	}
+	areas := Areas{History: []Release{before}, AsOf: "2026-12-02"}
+	sup, p, cs := Suppress(now, 5, areas)
+	if !slices.Equal(sup, []bool{true, true, false}) || p != 1 || cs != 1 {
+		t.Errorf("against the release before: %v (%d, %d), want T and K (1, 1)", suppressedKeys(now, sup), p, cs)
+	}
+	areas.MinN = 5
+	if l := Audit(now, sup, areas); len(l) != 0 {
+		t.Errorf("Audit: %v", l)
+	}
+}
