@@ -76,6 +76,10 @@ type Indicators struct {
 	MinN  int     `yaml:"min_n"`  // cells with a smaller denominator are suppressed outward
 	SOFee float64 `yaml:"so_fee"` // kronor per registered person (EF104)
 	AsOf  string  `yaml:"as_of"`  // YYYY-MM-DD; empty: latest event date in the data
+	// Release is how often the published values may change when as_of
+	// is empty: "month" (as_of the last day of the latest month the data
+	// covers to its end) or "day" (the latest event date).
+	Release string `yaml:"release"`
 }
 
 // Group is a configured group of municipalities, published like a Kolada
@@ -186,7 +190,7 @@ func Default() Config {
 			Audit:      "data/audit.jsonl",
 		},
 		Listen:         "127.0.0.1:8080",
-		Indicators:     Indicators{MinN: 5, SOFee: 5500},
+		Indicators:     Indicators{MinN: 5, SOFee: 5500, Release: ReleaseMonth},
 		Groups:         DefaultGroups(),
 		Collaborations: DefaultCollaborations(),
 		Goals:          DefaultGoals(),
@@ -333,6 +337,9 @@ func (c Config) Validate() error {
 			return &ValidationError{Field: "indicators.as_of", Value: c.Indicators.AsOf, Err: errors.New("want a date YYYY-MM-DD, or empty for the latest event date")}
 		}
 	}
+	if c.Indicators.Release != ReleaseMonth && c.Indicators.Release != ReleaseDay {
+		return &ValidationError{Field: "indicators.release", Value: c.Indicators.Release, Err: errors.New(`want "month" or "day"`)}
+	}
 	if c.Metrics.Periods < 1 {
 		return &ValidationError{Field: "metrics.periods", Value: c.Metrics.Periods, Err: errors.New("must be at least 1")}
 	}
@@ -466,6 +473,12 @@ func validHash(h string) bool {
 
 // AsOfDate is as_of as a date; the zero time when as_of is empty (the
 // computation then takes the latest event date in the data).
+// Releases of the published values (Indicators.Release).
+const (
+	ReleaseMonth = "month"
+	ReleaseDay   = "day"
+)
+
 func (i Indicators) AsOfDate() (time.Time, error) {
 	if i.AsOf == "" {
 		return time.Time{}, nil

@@ -204,6 +204,7 @@ func TestInvalid(t *testing.T) {
 		{"min_n zero", "indicators: {min_n: 0}\n", "", "indicators.min_n", "at least 1"},
 		{"so_fee negative", "indicators: {so_fee: -1}\n", "", "indicators.so_fee", "positive"},
 		{"as_of not a date", "indicators: {as_of: 2024-02-30}\n", "", "indicators.as_of", "YYYY-MM-DD"},
+		{"release neither month nor day", "indicators: {release: week}\n", "", "indicators.release", "month"},
 		{"periods zero", "metrics: {periods: 0}\n", "", "metrics.periods", "at least 1"},
 		{"scrape_timeout zero", "metrics: {scrape_timeout: 0s}\n", "", "metrics.scrape_timeout", "positive"},
 		{"request_timeout negative", "api: {request_timeout: -1s}\n", "", "api.request_timeout", "positive"},

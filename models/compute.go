@@ -25,8 +25,15 @@ const DefaultSOFee = 5500
 // ComputeOptions tune Compute.
 type ComputeOptions struct {
 	// AsOf is the reference date; zero means the latest event date in the
-	// loaded data (not after today), or today when nothing is loaded.
+	// loaded data (not after today), or today when nothing is loaded, or
+	// with MonthEnd the last day of the latest month that date completes.
 	AsOf time.Time
+	// MonthEnd: a zero AsOf stands for the end of the latest complete
+	// month (config indicators.release: month), so that the published
+	// values change once a month, not with every day's data: every
+	// release is protected against every other (package disclosure), and
+	// each one hides more of the periods still open.
+	MonthEnd bool
 	// SOFee is the fee per registered person for EF104; 0 means DefaultSOFee.
 	SOFee float64
 	// Groups are the configured groups of municipalities (config.DefaultGroups()).
@@ -118,6 +125,9 @@ func Compute(ctx context.Context, db *sql.DB, opt ComputeOptions) (ComputeResult
 	if asOf.IsZero() {
 		if asOf, err = LatestEventDate(ctx, db, now); err != nil {
 			return ComputeResult{}, err
+		}
+		if opt.MonthEnd {
+			asOf = MonthEnd(asOf)
 		}
 	}
 	asOf = time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC)
@@ -268,6 +278,16 @@ func changedAt(ctx context.Context, tx *sql.Tx) error {
 		return fmt.Errorf("compute: changed_at: repair: %w", err)
 	}
 	return nil
+}
+
+// MonthEnd is d when it is the last day of its month, else the last day of
+// the month before: the end of the latest month d completes.
+func MonthEnd(d time.Time) time.Time {
+	d = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+	if d.AddDate(0, 0, 1).Month() != d.Month() {
+		return d
+	}
+	return time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
 }
 
 // LatestEventDate returns the latest event date in the loaded data that is

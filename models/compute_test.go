@@ -565,3 +565,16 @@ func computedSO(t *testing.T) (*sql.DB, ComputeOptions) {
 	}
 	return db, opt
 }
+
+// TestMonthEnd: the end of the latest month a date completes.
+func TestMonthEnd(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"2026-11-30", "2026-11-30"}, {"2026-12-02", "2026-11-30"}, {"2026-12-31", "2026-12-31"},
+		{"2026-01-15", "2025-12-31"}, {"2024-02-29", "2024-02-29"}, {"2024-02-28", "2024-01-31"}, {"2026-03-01", "2026-02-28"},
+	} {
+		d, _ := time.Parse(time.DateOnly, tc.in)
+		if got := MonthEnd(d).Format(time.DateOnly); got != tc.want {
+			t.Errorf("MonthEnd(%s) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}

@@ -60,7 +60,7 @@ func Jobs(cfg config.Config, db *sql.DB, version string, log *slog.Logger, pub P
 		{
 			Name: JobCompute, Spec: cfg.Schedules.Compute,
 			Run: func(ctx context.Context) (int64, error) {
-				res, err := models.Compute(ctx, db, models.ComputeOptions{AsOf: asOf, SOFee: cfg.Indicators.SOFee, Groups: cfg.Groups, Steps: []models.Step{evaluate.CompanionStep(),
+				res, err := models.Compute(ctx, db, models.ComputeOptions{AsOf: asOf, SOFee: cfg.Indicators.SOFee, Groups: cfg.Groups, MonthEnd: cfg.Indicators.Release == config.ReleaseMonth, Steps: []models.Step{evaluate.CompanionStep(),
 					snapshot.ReleaseStep(snapshot.Options{MinN: cfg.Indicators.MinN, Groups: cfg.Groups})}})
 				if err != nil {
 					return int64(res.Rows), err

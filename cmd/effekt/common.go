@@ -149,7 +149,7 @@ func openOrDelegate(ctx context.Context, cfg config.Config, job string, delegate
 // computeOptions are the indicator options of cfg; asOf, when not empty,
 // overrides indicators.as_of (YYYY-MM-DD).
 func computeOptions(cfg config.Config, asOf string) (models.ComputeOptions, error) {
-	opt := models.ComputeOptions{SOFee: cfg.Indicators.SOFee, Groups: cfg.Groups,
+	opt := models.ComputeOptions{SOFee: cfg.Indicators.SOFee, Groups: cfg.Groups, MonthEnd: cfg.Indicators.Release == config.ReleaseMonth,
 		Steps: []models.Step{evaluate.CompanionStep(), snapshot.ReleaseStep(snapshot.Options{MinN: cfg.Indicators.MinN, Groups: cfg.Groups})}}
 	ind := cfg.Indicators
 	if asOf != "" {

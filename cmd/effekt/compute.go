@@ -67,7 +67,7 @@ func init() {
 			},
 		}
 		cf.bind(cmd)
-		cmd.Flags().StringVar(&asOf, "as-of", "", "reference `DATE` YYYY-MM-DD (default: indicators.as_of, else the latest event date in the data); later than the data or today needs --force")
+		cmd.Flags().StringVar(&asOf, "as-of", "", "reference `DATE` YYYY-MM-DD (default: indicators.as_of, else per indicators.release the end of the latest month the data completes or the latest event date); later than the data or today needs --force")
 		cmd.Flags().BoolVar(&force, "force", false, "accept an --as-of after the latest event date in the data or after today")
 		cmd.Flags().BoolVar(&rebuild, "rebuild", false, "rebuild the cohort tables even when nothing was loaded since they were built")
 		cmd.Flags().BoolVar(&viaServer, "via-server", false, "when a running effekt serve holds the database, let it run the compute job (with its configured as_of)")
