@@ -479,6 +479,9 @@ func protect(g *graph, cells []Cell, suppressed []bool, hide func(int32), single
 			dirty[si] = lv == counts || slices.ContainsFunc(sl.cells, func(i int32) bool { return b.withK[cells[i].KPI] })
 		}
 		for {
+			if g.stopped() {
+				return added
+			}
 			var pinned []int32
 			for si, d := range dirty {
 				if d {

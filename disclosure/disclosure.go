@@ -35,6 +35,7 @@ package disclosure
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -101,6 +102,9 @@ type Areas struct {
 	// of them with the outcome, gives that away (bounds.pinnedIn). 0: not
 	// known, every such cell counts.
 	MinN int
+
+	// stop ends Suppress's work early (SuppressContext)
+	stop <-chan struct{}
 }
 
 // Quantity names what a Nesting compares: the cohort count (n), the
@@ -184,6 +188,23 @@ type Leak struct {
 // other's hidden cells forced until the patterns agreed: five runs
 // nationally).
 func Suppress(cells []Cell, minN int, areas Areas) (suppressed []bool, primary, complementary int) {
+	return suppress(cells, minN, areas)
+}
+
+// SuppressContext is Suppress that stops when ctx is done, with ctx's
+// error: its result is then incomplete and must not be published. (Many
+// releases make Suppress take seconds to minutes: a compute or a server
+// shutting down should not wait for it.)
+func SuppressContext(ctx context.Context, cells []Cell, minN int, areas Areas) (suppressed []bool, primary, complementary int, err error) {
+	areas.stop = ctx.Done()
+	suppressed, primary, complementary = suppress(cells, minN, areas)
+	if err := ctx.Err(); err != nil {
+		return nil, 0, 0, fmt.Errorf("disclosure: %w", err)
+	}
+	return suppressed, primary, complementary, nil
+}
+
+func suppress(cells []Cell, minN int, areas Areas) (suppressed []bool, primary, complementary int) {
 	areas.MinN = minN
 	if len(areas.History) == 0 {
 		return suppressGraph(cells, minN, build(cells, areas))
@@ -474,6 +495,17 @@ type graph struct {
 	// must mostly stay so (publishing one unchanged bounds its hidden
 	// version), so the hidden cells pile up release after release.
 	hiddenBefore []bool
+	stop         <-chan struct{} // Areas.stop
+}
+
+// stopped reports whether the work is to end early.
+func (g *graph) stopped() bool {
+	select {
+	case <-g.stop:
+		return true
+	default:
+		return false
+	}
 }
 
 // sliceRels are the relations, nestings and cells of one indicator and
@@ -520,7 +552,7 @@ type slice struct {
 
 // build derives every relation among the existing cells, in a fixed order.
 func build(cells []Cell, areas Areas) *graph {
-	g := &graph{of: make([][]int32, len(cells)), linked: make([][]int32, len(cells)), sliceOf: make([]int32, len(cells)), minN: areas.MinN}
+	g := &graph{of: make([][]int32, len(cells)), linked: make([][]int32, len(cells)), sliceOf: make([]int32, len(cells)), minN: areas.MinN, stop: areas.stop}
 	// per kpi and period: area -> cell index per gender (T, K, M; -1 absent)
 	present := map[slice]map[string]*[3]int32{}
 	hasKM := map[string]bool{}

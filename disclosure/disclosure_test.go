@@ -1,6 +1,8 @@
 package disclosure
 
 import (
+	"context"
+	"errors"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -744,5 +746,22 @@ func TestHiddenBeforePreferred(t *testing.T) {
 	areas.MinN = 5
 	if l := Audit(now, sup, areas); len(l) != 0 {
 		t.Errorf("Audit: %v", l)
+	}
+}
+
+// TestSuppressContext: with its context done SuppressContext returns the
+// context's error and no pattern; else the same as Suppress.
+func TestSuppressContext(t *testing.T) {
+	c := func(g string, n int64) Cell { return Cell{Key: Key{"EF401", "0184", 2026, g}, N: n} }
+	cells := []Cell{c("T", 13), c("K", 3), c("M", 10)}
+	ctx, cancel := context.WithCancel(context.Background())
+	sup, _, _, err := SuppressContext(ctx, cells, 5, Areas{})
+	want, _, _ := Suppress(cells, 5, Areas{})
+	if err != nil || !slices.Equal(sup, want) {
+		t.Errorf("live: %v, %v; want %v", sup, err, want)
+	}
+	cancel()
+	if sup, _, _, err := SuppressContext(ctx, cells, 5, Areas{}); !errors.Is(err, context.Canceled) || sup != nil {
+		t.Errorf("done: %v, %v; want no pattern and context.Canceled", sup, err)
 	}
 }

@@ -156,7 +156,10 @@ func ReleaseStep(opt Options) models.Step {
 		}
 		areas := Areas(opt.Groups)
 		areas.History, areas.AsOf = hist, asOf.String
-		hidden, _, _ := disclosure.Suppress(cells, opt.MinN, areas)
+		hidden, _, _, err := disclosure.SuppressContext(ctx, cells, opt.MinN, areas)
+		if err != nil {
+			return nil, err
+		}
 		if err := writePattern(ctx, tx, fp, cells, hidden); err != nil {
 			return nil, err
 		}
@@ -203,7 +206,9 @@ func addRelease(ctx context.Context, tx *sql.Tx, opt Options, hist []disclosure.
 	} else {
 		areas := Areas(opt.Groups)
 		areas.History, areas.AsOf = hist, asOf.String
-		hidden, _, _ = disclosure.Suppress(cells, opt.MinN, areas)
+		if hidden, _, _, err = disclosure.SuppressContext(ctx, cells, opt.MinN, areas); err != nil {
+			return nil, err
+		}
 	}
 	slog.Debug("release before", "step", "pattern before", "stored", stored != nil, "cells", len(cells), "releases", len(hist), "duration", time.Since(start))
 	blocks := disclosure.ChangedBlocks(hist, cells, hidden)

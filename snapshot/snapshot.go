@@ -42,6 +42,9 @@ type Options struct {
 	// stored is the pattern stored for a fingerprint, nil when none
 	// (Build: published_pattern)
 	stored func(fp string) map[disclosure.Key]bool
+	// ctx ends disclosure control early (Build's; its snapshot is then
+	// not returned)
+	ctx context.Context
 }
 
 // Snapshot is one complete compute, as published.
@@ -88,6 +91,7 @@ func Build(ctx context.Context, db *sql.DB, opt Options) (*Snapshot, error) {
 		}
 		opt.History = hist
 	}
+	opt.ctx = ctx
 	opt.stored = func(fp string) map[disclosure.Key]bool {
 		m, err := storedPattern(ctx, db, fp)
 		if err != nil {
@@ -141,6 +145,9 @@ ORDER BY v.kpi, v.municipality, v.period, v.gender`)
 		return nil, fmt.Errorf("snapshot: read indicator values: %w", err)
 	}
 	s := FromValues(vals, opt, computed)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("snapshot: %w", err)
+	}
 	s.computed = perKPI
 	return s, nil
 }
@@ -230,7 +237,18 @@ func suppress(vals []models.Value, opt Options) (sup []bool, primary, complement
 		}
 	}
 	if hidden == nil {
-		hidden, primary, complementary = disclosure.Suppress(cells, opt.MinN, areas)
+		ctx := opt.ctx
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		var err error
+		if hidden, primary, complementary, err = disclosure.SuppressContext(ctx, cells, opt.MinN, areas); err != nil {
+			// Build returns ctx's error; everything hidden meanwhile
+			hidden = make([]bool, len(cells))
+			for j := range hidden {
+				hidden[j] = true
+			}
+		}
 	}
 	sup = make([]bool, len(vals))
 	of := make(map[disclosure.Key]int, len(cells))
