@@ -19,7 +19,7 @@ import (
 // (keys, counts, numerators), their as_of, min_n, the groups, the
 // releases before (their number and each one's as_of and size: releases
 // are only ever added) and the code that computes it (codeVersion).
-func fingerprint(cells []disclosure.Cell, asOf string, minN int, groups []config.Group, hist []disclosure.Release) string {
+func fingerprint(cells []disclosure.Cell, asOf string, minN int, groups []config.Group, hist []releaseSize) string {
 	h := fnv.New64a()
 	str := func(s string) {
 		h.Write([]byte(s))
@@ -42,8 +42,8 @@ func fingerprint(cells []disclosure.Cell, asOf string, minN int, groups []config
 	}
 	num(int64(len(hist)))
 	for _, r := range hist {
-		str(r.AsOf)
-		num(int64(len(r.Cells)))
+		str(r.asOf)
+		num(int64(r.cells))
 	}
 	sorted := slices.Clone(cells)
 	slices.SortFunc(sorted, func(a, b disclosure.Cell) int {
@@ -62,6 +62,41 @@ func fingerprint(cells []disclosure.Cell, asOf string, minN int, groups []config
 		}
 	}
 	return fmt.Sprintf("%016x/%d", h.Sum64(), len(cells))
+}
+
+// releaseSize is what a fingerprint holds of a release: its as_of and
+// how many cells it holds.
+type releaseSize struct {
+	asOf  string
+	cells int
+}
+
+// sizes are hist's releaseSizes.
+func sizes(hist []disclosure.Release) []releaseSize {
+	out := make([]releaseSize, len(hist))
+	for i, r := range hist {
+		out[i] = releaseSize{r.AsOf, len(r.Cells)}
+	}
+	return out
+}
+
+// readSizes reads the releases' sizes without their cells.
+func readSizes(ctx context.Context, q querier) ([]releaseSize, error) {
+	rows, err := q.QueryContext(ctx, `SELECT coalesce(strftime(r.as_of, '%Y-%m-%d'), ''), count(c.kpi)
+		FROM releases r LEFT JOIN release_cells c USING (release) GROUP BY r.release, r.as_of ORDER BY r.release`)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot: read the releases before: %w", err)
+	}
+	defer rows.Close()
+	var out []releaseSize
+	for rows.Next() {
+		var r releaseSize
+		if err := rows.Scan(&r.asOf, &r.cells); err != nil {
+			return nil, fmt.Errorf("snapshot: read the releases before: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // codeVersion is the rules' version and the build's revision: a pattern

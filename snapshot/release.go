@@ -125,7 +125,8 @@ func ReleaseStep(opt Options) models.Step {
 		in := "kpi IN (" + strings.Join(ids, ", ") + ")"
 		cols := "kpi, municipality, period, gender, denominator, numerator"
 		start := time.Now()
-		hist, err := readHistory(ctx, tx)
+		var hist []disclosure.Release // read when needed: the sizes tell whether
+		size, err := readSizes(ctx, tx)
 		if err != nil {
 			return nil, err
 		}
@@ -137,9 +138,13 @@ func ReleaseStep(opt Options) models.Step {
 			return nil, fmt.Errorf("release before: compare: %w", err)
 		}
 		if changed {
+			if hist, err = readHistory(ctx, tx); err != nil {
+				return nil, err
+			}
 			if hist, err = addRelease(ctx, tx, opt, hist, in, cols); err != nil {
 				return nil, err
 			}
+			size = sizes(hist)
 		}
 		// the new values' pattern
 		cells, err := readCells(ctx, tx, `SELECT `+cols+` FROM indicator_values WHERE `+in+` ORDER BY kpi, municipality, period, gender`)
@@ -150,9 +155,14 @@ func ReleaseStep(opt Options) models.Step {
 		if err != nil {
 			return nil, err
 		}
-		fp := fingerprint(cells, asOf.String, opt.MinN, opt.Groups, hist)
+		fp := fingerprint(cells, asOf.String, opt.MinN, opt.Groups, size)
 		if stored, err := storedPattern(ctx, tx, fp); err != nil || stored != nil {
 			return nil, err // stored already
+		}
+		if hist == nil {
+			if hist, err = readHistory(ctx, tx); err != nil {
+				return nil, err
+			}
 		}
 		areas := Areas(opt.Groups)
 		areas.History, areas.AsOf = hist, asOf.String
@@ -195,7 +205,7 @@ func addRelease(ctx context.Context, tx *sql.Tx, opt Options, hist []disclosure.
 	}
 	// the pattern they were published with: the stored one, or Build's
 	hidden := make([]bool, len(cells))
-	stored, err := storedPattern(ctx, tx, fingerprint(cells, asOf.String, opt.MinN, opt.Groups, hist))
+	stored, err := storedPattern(ctx, tx, fingerprint(cells, asOf.String, opt.MinN, opt.Groups, sizes(hist)))
 	if err != nil {
 		return nil, err
 	}
