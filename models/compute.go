@@ -240,7 +240,7 @@ func keepPrevious(ctx context.Context, conn *sql.Conn) (valuesState, error) {
 		return valuesState{}, err
 	}
 	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE effekt_prev AS
-		SELECT kpi, municipality, period, gender, numerator, denominator, value, ci_low, ci_high, status, as_of FROM indicator_values`); err != nil {
+		SELECT kpi, municipality, period, gender, numerator, denominator, value, ci_low, ci_high, status, as_of, computed_at FROM indicator_values`); err != nil {
 		return valuesState{}, fmt.Errorf("compute: keep previous values: %w", err)
 	}
 	return st, nil

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/binary"
 	"fmt"
+	"hash"
 	"hash/fnv"
 	"runtime/debug"
 	"slices"
@@ -15,53 +16,67 @@ import (
 	"github.com/effekt/effekt/disclosure"
 )
 
-// fingerprint identifies what a pattern is computed from: the base cells
-// (keys, counts, numerators), their as_of, min_n, the groups, the
-// releases before (their number and each one's as_of and size: releases
-// are only ever added) and the code that computes it (codeVersion).
-func fingerprint(cells []disclosure.Cell, asOf string, minN int, groups []config.Group, hist []releaseSize) string {
-	h := fnv.New64a()
-	str := func(s string) {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
-	}
-	str(codeVersion)
-	num := func(n int64) {
-		var b [8]byte
-		binary.LittleEndian.PutUint64(b[:], uint64(n))
-		h.Write(b[:])
-	}
-	str(asOf)
-	num(int64(minN))
-	gs := slices.Clone(groups)
-	slices.SortFunc(gs, func(a, b config.Group) int { return cmp.Compare(a.ID, b.ID) })
-	for _, g := range gs {
-		m := slices.Clone(g.Members)
-		slices.Sort(m)
-		str(g.ID + "=" + strings.Join(m, ","))
-	}
-	num(int64(len(hist)))
-	for _, r := range hist {
-		str(r.asOf)
-		num(int64(r.cells))
-	}
+// hasher writes strings and numbers into an FNV-1a hash.
+type hasher struct{ h hash.Hash64 }
+
+func newHasher() hasher { return hasher{fnv.New64a()} }
+
+func (h hasher) str(s string) {
+	h.h.Write([]byte(s))
+	h.h.Write([]byte{0})
+}
+
+func (h hasher) num(n int64) {
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(n))
+	h.h.Write(b[:])
+}
+
+// cellsPrint identifies base cells: their keys, counts and numerators.
+func cellsPrint(cells []disclosure.Cell) string {
+	h := newHasher()
 	sorted := slices.Clone(cells)
 	slices.SortFunc(sorted, func(a, b disclosure.Cell) int {
 		return cmp.Or(cmp.Compare(a.KPI, b.KPI), cmp.Compare(a.Area, b.Area), cmp.Compare(a.Period, b.Period), cmp.Compare(a.Gender, b.Gender))
 	})
 	for _, c := range sorted {
-		str(c.KPI)
-		str(c.Area)
-		num(int64(c.Period))
-		str(c.Gender)
-		num(c.N)
+		h.str(c.KPI)
+		h.str(c.Area)
+		h.num(int64(c.Period))
+		h.str(c.Gender)
+		h.num(c.N)
 		if c.HasK {
-			num(c.K)
+			h.num(c.K)
 		} else {
-			num(-1)
+			h.num(-1)
 		}
 	}
-	return fmt.Sprintf("%016x/%d", h.Sum64(), len(cells))
+	return fmt.Sprintf("%016x/%d", h.h.Sum64(), len(cells))
+}
+
+// fingerprint identifies what a pattern is computed from: the base cells
+// (cellsPrint), their as_of, min_n, the groups, the releases before
+// (their number and each one's as_of and size: releases are only ever
+// added) and the code that computes it (codeVersion).
+func fingerprint(cells string, asOf string, minN int, groups []config.Group, hist []releaseSize) string {
+	h := newHasher()
+	h.str(codeVersion)
+	h.str(cells)
+	h.str(asOf)
+	h.num(int64(minN))
+	gs := slices.Clone(groups)
+	slices.SortFunc(gs, func(a, b config.Group) int { return cmp.Compare(a.ID, b.ID) })
+	for _, g := range gs {
+		m := slices.Clone(g.Members)
+		slices.Sort(m)
+		h.str(g.ID + "=" + strings.Join(m, ","))
+	}
+	h.num(int64(len(hist)))
+	for _, r := range hist {
+		h.str(r.asOf)
+		h.num(int64(r.cells))
+	}
+	return fmt.Sprintf("%016x", h.h.Sum64())
 }
 
 // releaseSize is what a fingerprint holds of a release: its as_of and
@@ -154,9 +169,38 @@ func storedPattern(ctx context.Context, q querier, fp string) (map[disclosure.Ke
 	return hidden, rows.Err()
 }
 
+// patternState is the stored pattern's fingerprint, its cells' print
+// and the computed_at of the values it was written for (zero when none).
+type patternState struct {
+	fp, cells  string
+	computedAt sql.NullTime
+}
+
+// storedState reads patternState.
+func storedState(ctx context.Context, q querier) (patternState, error) {
+	rows, err := q.QueryContext(ctx, `SELECT fingerprint, cells, computed_at FROM published_pattern_state`)
+	if err != nil {
+		return patternState{}, fmt.Errorf("snapshot: read the stored pattern: %w", err)
+	}
+	defer rows.Close()
+	var st patternState
+	n := 0
+	for rows.Next() {
+		if err := rows.Scan(&st.fp, &st.cells, &st.computedAt); err != nil {
+			return patternState{}, fmt.Errorf("snapshot: read the stored pattern: %w", err)
+		}
+		n++
+	}
+	if n != 1 {
+		return patternState{}, rows.Err()
+	}
+	return st, rows.Err()
+}
+
 // writePattern replaces the stored pattern by the hidden cells of cells,
-// computed from what fp identifies.
-func writePattern(ctx context.Context, tx *sql.Tx, fp string, cells []disclosure.Cell, hidden []bool) error {
+// computed from what fp identifies (cp: the cells' print), for the values
+// of indicator_values.
+func writePattern(ctx context.Context, tx *sql.Tx, fp, cp string, cells []disclosure.Cell, hidden []bool) error {
 	var keys []disclosure.Key
 	for i, c := range cells {
 		if hidden[i] {
@@ -168,7 +212,7 @@ func writePattern(ctx context.Context, tx *sql.Tx, fp string, cells []disclosure
 		k := keys[i]
 		fmt.Fprintf(b, "(%s, %s, %d, %s)", quote(k.KPI), quote(k.Area), k.Period, quote(k.Gender))
 	})...)
-	stmts = append(stmts, `INSERT INTO published_pattern_state VALUES (`+quote(fp)+`, now())`)
+	stmts = append(stmts, `INSERT INTO published_pattern_state SELECT `+quote(fp)+`, `+quote(cp)+`, max(computed_at), now() FROM indicator_values`)
 	for _, q := range stmts {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("snapshot: write the pattern: %w", err)

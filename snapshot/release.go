@@ -147,17 +147,42 @@ func ReleaseStep(opt Options) models.Step {
 			size = sizes(hist)
 		}
 		// the new values' pattern
-		cells, err := readCells(ctx, tx, `SELECT `+cols+` FROM indicator_values WHERE `+in+` ORDER BY kpi, municipality, period, gender`)
-		if err != nil {
-			return nil, fmt.Errorf("release before: read the values: %w", err)
-		}
 		asOf, err := maxAsOf(ctx, tx, "indicator_values", in)
 		if err != nil {
 			return nil, err
 		}
-		fp := fingerprint(cells, asOf.String, opt.MinN, opt.Groups, size)
-		if stored, err := storedPattern(ctx, tx, fp); err != nil || stored != nil {
-			return nil, err // stored already
+		st, err := storedState(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		if !changed && st.cells != "" {
+			// no cell changed: when the stored pattern is the previous
+			// compute's (so for these cells), and for their as_of and these
+			// options, it is the new values' too
+			var prevAt sql.NullTime
+			if err := tx.QueryRowContext(ctx, `SELECT max(computed_at) FROM effekt_prev`).Scan(&prevAt); err != nil {
+				return nil, fmt.Errorf("release before: read: %w", err)
+			}
+			if prevAt.Valid && st.computedAt.Valid && prevAt.Time.Equal(st.computedAt.Time) &&
+				fingerprint(st.cells, asOf.String, opt.MinN, opt.Groups, size) == st.fp {
+				if _, err := tx.ExecContext(ctx, `UPDATE published_pattern_state SET computed_at = (SELECT max(computed_at) FROM indicator_values)`); err != nil {
+					return nil, fmt.Errorf("release before: write: %w", err)
+				}
+				return nil, nil
+			}
+		}
+		cells, err := readCells(ctx, tx, `SELECT `+cols+` FROM indicator_values WHERE `+in+` ORDER BY kpi, municipality, period, gender`)
+		if err != nil {
+			return nil, fmt.Errorf("release before: read the values: %w", err)
+		}
+		cp := cellsPrint(cells)
+		fp := fingerprint(cp, asOf.String, opt.MinN, opt.Groups, size)
+		if fp == st.fp {
+			// stored already (by a compute that wrote no pattern since?)
+			if _, err := tx.ExecContext(ctx, `UPDATE published_pattern_state SET computed_at = (SELECT max(computed_at) FROM indicator_values)`); err != nil {
+				return nil, fmt.Errorf("release before: write: %w", err)
+			}
+			return nil, nil
 		}
 		if hist == nil {
 			if hist, err = readHistory(ctx, tx); err != nil {
@@ -170,7 +195,7 @@ func ReleaseStep(opt Options) models.Step {
 		if err != nil {
 			return nil, err
 		}
-		if err := writePattern(ctx, tx, fp, cells, hidden); err != nil {
+		if err := writePattern(ctx, tx, fp, cp, cells, hidden); err != nil {
 			return nil, err
 		}
 		slog.Debug("release before", "step", "pattern", "cells", len(cells), "releases", len(hist), "duration", time.Since(start))
@@ -205,7 +230,7 @@ func addRelease(ctx context.Context, tx *sql.Tx, opt Options, hist []disclosure.
 	}
 	// the pattern they were published with: the stored one, or Build's
 	hidden := make([]bool, len(cells))
-	stored, err := storedPattern(ctx, tx, fingerprint(cells, asOf.String, opt.MinN, opt.Groups, sizes(hist)))
+	stored, err := storedPattern(ctx, tx, fingerprint(cellsPrint(cells), asOf.String, opt.MinN, opt.Groups, sizes(hist)))
 	if err != nil {
 		return nil, err
 	}

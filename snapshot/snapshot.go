@@ -222,7 +222,7 @@ func suppress(vals []models.Value, opt Options) (sup []bool, primary, complement
 		// the compute's pattern for these cells and options (no compute
 		// committed between the values read and this one: the same
 		// fingerprint)
-		if m := opt.stored(fingerprint(cells, areas.AsOf, opt.MinN, opt.Groups, sizes(opt.History))); m != nil {
+		if m := opt.stored(fingerprint(cellsPrint(cells), areas.AsOf, opt.MinN, opt.Groups, sizes(opt.History))); m != nil {
 			hidden = make([]bool, len(cells))
 			for j, c := range cells {
 				if hidden[j] = m[c.Key]; !hidden[j] {

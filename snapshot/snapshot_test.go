@@ -451,14 +451,12 @@ func TestStoredPattern(t *testing.T) {
 	// Build with no stored pattern (its state taken away, then put back)
 	fresh := func(minN int) map[string]bool {
 		t.Helper()
-		var fp string
-		if err := db.QueryRow(`SELECT fingerprint FROM published_pattern_state`).Scan(&fp); err != nil {
-			t.Fatal(err)
+		for _, q := range []string{`CREATE OR REPLACE TABLE saved_state AS SELECT * FROM published_pattern_state`, `DELETE FROM published_pattern_state`} {
+			if _, err := db.Exec(q); err != nil {
+				t.Fatal(err)
+			}
 		}
-		if _, err := db.Exec(`DELETE FROM published_pattern_state`); err != nil {
-			t.Fatal(err)
-		}
-		defer db.Exec(`INSERT INTO published_pattern_state VALUES (?, now())`, fp) //nolint:errcheck // checked by the next Build
+		defer db.Exec(`INSERT INTO published_pattern_state SELECT * FROM saved_state`) //nolint:errcheck // checked by the next Build
 		s, err := Build(ctx, db, Options{MinN: minN, Groups: groups})
 		if err != nil {
 			t.Fatal(err)
@@ -480,5 +478,67 @@ func TestStoredPattern(t *testing.T) {
 	}
 	if got := pattern(build(t, db, 5)); got[key] {
 		t.Errorf("after the values changed: %s hidden, want the pattern computed again", key)
+	}
+}
+
+// TestStoredPatternKept: a compute that changes no cell keeps the stored
+// pattern when the previous compute wrote it (and marks it as the new
+// values'); when a compute without the release step changed the values
+// in between (here at the same as_of, without the group G0002), the next
+// one with it stores their pattern anew although it changes nothing
+// itself.
+func TestStoredPatternKept(t *testing.T) {
+	ctx := context.Background()
+	db := fixture.OpenDB(t)
+	fixture.Load(t, db, "../models/testdata", "so", "settle", "sfi", "plans", "participations")
+	groups := config.DefaultGroups()
+	fewer := slices.DeleteFunc(slices.Clone(groups), func(g config.Group) bool { return g.ID == "G0002" })
+	clock := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	compute := func(gs []config.Group, step bool) {
+		t.Helper()
+		clock = clock.Add(time.Minute)
+		now := clock
+		d, _ := time.Parse(time.DateOnly, "2024-06-30")
+		opt := models.ComputeOptions{AsOf: d, Groups: gs, Now: func() time.Time { return now }}
+		if step {
+			opt.Steps = []models.Step{ReleaseStep(Options{MinN: 5, Groups: groups})}
+		}
+		if _, err := models.Compute(ctx, db, opt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// whether the stored pattern is for the cells now, and marked as the
+	// values' of the last compute
+	current := func() (cells, marked bool) {
+		t.Helper()
+		cs, err := readCells(ctx, db, `SELECT kpi, municipality, period, gender, denominator, numerator FROM indicator_values WHERE length(kpi) = 5`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := storedState(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var at time.Time
+		if err := db.QueryRow(`SELECT max(computed_at) FROM indicator_values`).Scan(&at); err != nil {
+			t.Fatal(err)
+		}
+		return st.cells == cellsPrint(cs), st.computedAt.Valid && st.computedAt.Time.Equal(at)
+	}
+	compute(groups, true)
+	if c, m := current(); !c || !m {
+		t.Fatalf("after the first compute: for its cells %v, marked %v; want both", c, m)
+	}
+	compute(groups, true) // changes nothing
+	if c, m := current(); !c || !m {
+		t.Errorf("after a compute changing nothing: for its cells %v, marked %v; want both", c, m)
+	}
+	compute(fewer, false) // other values, no pattern stored
+	if c, _ := current(); c {
+		t.Fatal("a compute without the step: the stored pattern is still for the cells (the test proves nothing)")
+	}
+	compute(fewer, true) // changes nothing itself
+	if c, m := current(); !c || !m {
+		t.Errorf("after a compute with the step: for its cells %v, marked %v; want both", c, m)
 	}
 }

@@ -3,7 +3,8 @@
 -- the compute that wrote the values (snapshot.ReleaseStep, inside its
 -- transaction), and what it was computed from (published_pattern_state:
 -- a fingerprint of the cells, their as_of, min_n, the groups and the
--- releases before). snapshot.Build uses it when the fingerprint is the one
+-- releases before, and the cells' part alone: a compute that changed no
+-- cell checks the rest without reading them). snapshot.Build uses it when the fingerprint is the one
 -- of the values and options it builds with, else computes the pattern
 -- itself; the next compute records it as the release it replaces.
 CREATE TABLE published_pattern (
@@ -14,5 +15,7 @@ CREATE TABLE published_pattern (
 );
 CREATE TABLE published_pattern_state (
     fingerprint VARCHAR NOT NULL,
+    cells       VARCHAR NOT NULL, -- the cells' part of the fingerprint
+    computed_at TIMESTAMPTZ,      -- of the values it was written for
     written_at  TIMESTAMPTZ NOT NULL
 );
