@@ -765,3 +765,42 @@ func TestSuppressContext(t *testing.T) {
 		t.Errorf("done: %v, %v; want no pattern and context.Canceled", sup, err)
 	}
 }
+
+// TestSumsThroughNesting: the re-test's F1 (2026-12-02, exp-latest,
+// EF101 and EF102 2022 men in Södertörn). G0001 holds EF101 131 and
+// EF102 120; the published members leave 21 to EF101's hidden 0128, 0140
+// and 0192 and 15 to EF102's hidden 0128 and 0140. EF102 ≤ EF101 cell by
+// cell, so 0128 + 0140 hold at least 15 of EF101's 21, and 0192 at most
+// 6, which its published EF102 of 6 meets from below: pinned. Interval
+// propagation bounds cells one by one and misses it; a sum of hidden
+// cells carried through the nesting finds it.
+func TestSumsThroughNesting(t *testing.T) {
+	members := []string{"0126", "0127", "0128", "0136", "0138", "0140", "0181", "0192"}
+	ef101 := map[string]int64{"0126": 25, "0127": 28, "0128": 7, "0136": 23, "0138": 15, "0140": 8, "0181": 19, "0192": 6, "G0001": 131}
+	ef102 := map[string]int64{"0126": 22, "0127": 25, "0128": 7, "0136": 22, "0138": 13, "0140": 8, "0181": 17, "0192": 6, "G0001": 120}
+	hidden := map[string]bool{"EF101 0128": true, "EF101 0140": true, "EF101 0192": true, "EF102 0128": true, "EF102 0140": true}
+	var cells []Cell
+	var sup []bool
+	for _, kv := range []struct {
+		kpi string
+		n   map[string]int64
+	}{{"EF101", ef101}, {"EF102", ef102}} {
+		for _, a := range append([]string{"G0001"}, members...) {
+			cells = append(cells, Cell{Key: Key{kv.kpi, a, 2022, "M"}, N: kv.n[a]})
+			sup = append(sup, hidden[kv.kpi+" "+a])
+		}
+	}
+	areas := Areas{Groups: map[string][]string{"G0001": members}, ByGender: func(string) bool { return false },
+		Nested: []Nesting{{Sub: "EF102", Super: "EF101", Of: Count}}, MinN: 5}
+	var got []string
+	for _, l := range Audit(cells, sup, areas) {
+		got = append(got, l.Cell.String())
+	}
+	if want := "EF101 0192 2022 M"; !slices.Contains(got, want) {
+		t.Skipf("open (re-test F1): Audit finds %q, not %s; interval propagation bounds hidden cells one by one, and the fix (difference cells with their own sums, or an LP) is not built yet", got, want)
+	}
+	s, _, _ := Suppress(cells, 5, areas)
+	if l := Audit(cells, s, areas); len(l) != 0 {
+		t.Errorf("after Suppress: %v", l)
+	}
+}
