@@ -59,7 +59,7 @@ func propagate(g *graph, v []span, sl *sliceRels, q Quantity, seed []int32, froz
 			return false
 		}
 		if int(item) < nr {
-			return q == Count || !g.countOnly[sl.rels[item]]
+			return g.holdsFor(sl.rels[item], q)
 		}
 		return sl.links[int(item)-nr].of == q
 	}
@@ -275,7 +275,7 @@ func (b *bounds) pinnedIn(suppressed []bool, si int) []int32 {
 	b.fixpoint(suppressed, sl, withK, seed, false)
 	var out []int32
 	for _, i := range sl.cells {
-		if !suppressed[i] {
+		if !suppressed[i] || b.g.isVirtual(i) {
 			continue
 		}
 		if b.n[i].pinned() {
@@ -305,6 +305,10 @@ func (b *bounds) pinnedIn(suppressed []bool, si int) []int32 {
 func (b *bounds) start(suppressed []bool, i int32) {
 	inf := math.Inf(1)
 	c := b.cells[i]
+	if b.g.isVirtual(i) {
+		b.n[i], b.k[i], b.f[i] = span{0, inf}, span{0, inf}, span{0, inf}
+		return
+	}
 	if suppressed[i] {
 		b.n[i], b.k[i], b.f[i] = span{1, inf}, span{0, inf}, span{0, inf}
 		return
@@ -425,7 +429,7 @@ func (b *bounds) unexplainedZero(suppressed []bool, c int32, q Quantity) bool {
 		queue = queue[1:]
 		var up []int32
 		for _, r := range b.g.of[i] {
-			if t := b.g.rels[r][0]; t != i && !b.g.countOnly[r] {
+			if t := b.g.rels[r][0]; t != i && !b.g.countOnly[r] && b.g.holdsFor(r, q) {
 				up = append(up, t)
 			}
 		}
@@ -652,13 +656,17 @@ func determined(g *graph, suppressed []bool, si int) []int32 {
 	sl := g.slices[si]
 	var hidden []int32
 	for _, i := range sl.cells {
-		if suppressed[i] {
+		if suppressed[i] && !g.isVirtual(i) {
 			hidden = append(hidden, i)
 		}
 	}
 	if len(hidden) == 0 {
 		return nil
 	}
+	// the difference cells' relations say nothing as equations that the
+	// others do not (and hold for one quantity): left out
+	rels := slices.DeleteFunc(slices.Clone(sl.rels), func(r int32) bool { return g.hasVirtual(r) || !g.holdsFor(r, Count) })
+	sl.rels = rels
 	part := sets[int32]{}
 	// the hidden terms of relation r, the first or -1
 	firstHidden := func(r int32) int32 {

@@ -46,7 +46,7 @@ import (
 // RulesVersion numbers the rules Suppress applies: raise it with every
 // change that can give another pattern for the same cells, so that a
 // pattern stored by an earlier version is computed again.
-const RulesVersion = 2
+const RulesVersion = 3
 
 // Key identifies a cell.
 type Key struct {
@@ -105,6 +105,8 @@ type Areas struct {
 
 	// stop ends Suppress's work early (SuppressContext)
 	stop <-chan struct{}
+	// join are further pairs of indicators in one family (withDiffs)
+	join [][2]string
 }
 
 // Quantity names what a Nesting compares: the cohort count (n), the
@@ -207,11 +209,13 @@ func SuppressContext(ctx context.Context, cells []Cell, minN int, areas Areas) (
 func suppress(cells []Cell, minN int, areas Areas) (suppressed []bool, primary, complementary int) {
 	areas.MinN = minN
 	if len(areas.History) == 0 {
-		return suppressGraph(cells, minN, build(cells, areas))
+		all, g := graphOf(cells, areas)
+		sup, p, c := suppressGraph(all, minN, g)
+		return sup[:len(cells)], p, c
 	}
 	settle, hidden := settled(cells, minN, areas)
 	if settle == nil {
-		all, g := buildWithHistory(cells, areas)
+		all, g := graphOf(cells, areas)
 		sup, p, c := suppressGraph(all, minN, g)
 		return sup[:len(cells)], p, c
 	}
@@ -227,7 +231,7 @@ func suppress(cells []Cell, minN int, areas Areas) (suppressed []bool, primary, 
 		}
 	}
 	if len(keep) > 0 {
-		all, g := buildWithHistory(keep, open)
+		all, g := graphOf(keep, open)
 		sup, p, c := suppressGraph(all, minN, g)
 		for j, i := range at {
 			suppressed[i] = sup[j]
@@ -255,6 +259,9 @@ func sameCohorts(cells []Cell) []cohortTwins {
 	byKPI := map[string]map[cellKey]int32{}
 	var kpis []string
 	for i, c := range cells {
+		if strings.HasPrefix(c.KPI, diffPrefix) {
+			continue // difference cells (withDiffs)
+		}
 		m := byKPI[c.KPI]
 		if m == nil {
 			m = map[cellKey]int32{}
@@ -341,6 +348,9 @@ func suppressGraph(cells []Cell, minN int, g *graph) (suppressed []bool, primary
 	count := make([]int, len(g.rels))
 	var work []int32
 	for r, terms := range g.rels {
+		if g.hasVirtual(int32(r)) {
+			continue // an inequality in disguise: no one-term rule
+		}
 		for _, i := range terms {
 			if suppressed[i] {
 				count[r]++
@@ -355,6 +365,9 @@ func suppressGraph(cells []Cell, minN int, g *graph) (suppressed []bool, primary
 		suppressed[i] = true
 		hidden = append(hidden, i)
 		for _, r := range g.of[i] {
+			if g.hasVirtual(r) {
+				continue
+			}
 			count[r]++
 			if count[r] == 1 {
 				work = append(work, r)
@@ -388,7 +401,7 @@ func suppressGraph(cells []Cell, minN int, g *graph) (suppressed []bool, primary
 		}
 		return added
 	}
-	if g.frozen != nil {
+	if g.history {
 		g.lost = lostCells(g, cells)
 	}
 	complementary += single()
@@ -425,22 +438,24 @@ func lostCells(g *graph, cells []Cell) map[int32]bool {
 // name), leaving out what the earlier releases give away alone
 // (lostCells).
 func Audit(cells []Cell, suppressed []bool, areas Areas) []Leak {
-	if len(areas.History) == 0 {
-		return auditGraph(cells, suppressed, build(cells, areas))
+	all, g := graphOf(cells, areas)
+	if g.history {
+		g.lost = lostCells(g, all)
 	}
-	all, g := buildWithHistory(cells, areas)
-	g.lost = lostCells(g, all)
 	sup := append(slices.Clone(suppressed), g.held[len(cells):]...)
 	at := make(map[Key]int32, len(all))
 	for i, c := range all {
 		at[c.Key] = int32(i)
 	}
-	return slices.DeleteFunc(auditGraph(all, sup, g), func(l Leak) bool { return g.lost[at[l.Cell]] })
+	return slices.DeleteFunc(auditGraph(all, sup, g), func(l Leak) bool { return g.lost[at[l.Cell]] || g.isVirtual(at[l.Cell]) })
 }
 
 func auditGraph(cells []Cell, suppressed []bool, g *graph) []Leak {
 	var out []Leak
 	for r, terms := range g.rels {
+		if g.hasVirtual(int32(r)) {
+			continue
+		}
 		n, at := 0, int32(-1)
 		for _, i := range terms {
 			if suppressed[i] {
@@ -481,6 +496,9 @@ type graph struct {
 	held      []bool         // the frozen cells' status: hidden
 	lost      map[int32]bool // cells that no hiding can protect (lostCells)
 	countOnly []bool         // the relation holds for the counts only (tied cohorts)
+	quantity  []int8         // the relation holds for this quantity only (-1: for all; Count where countOnly)
+	virtual   []bool         // difference cells (withDiffs): never published, never a leak
+	history   bool           // frozen cells of earlier releases are in the graph
 	of        [][]int32      // cell index -> relations holding it
 	linked    [][]int32      // cell index -> the cells a nesting links it to
 	slices    []sliceRels
@@ -528,6 +546,20 @@ type link struct {
 // counts in a period where they are equal in every cell.
 const sameCohortRule = "the same cohort (nested cohorts equal in the period, or one indicator's cohort another's)"
 
+// holdsFor reports whether relation r holds for quantity q.
+func (g *graph) holdsFor(r int32, q Quantity) bool { return g.quantity[r] < 0 || Quantity(g.quantity[r]) == q }
+
+// hasVirtual reports whether relation r holds a difference cell.
+func (g *graph) hasVirtual(r int32) bool {
+	if g.virtual == nil {
+		return false
+	}
+	return slices.ContainsFunc(g.rels[r], g.isVirtual)
+}
+
+// isVirtual reports whether cell i is a difference cell.
+func (g *graph) isVirtual(i int32) bool { return g.virtual != nil && g.virtual[i] }
+
 func (g *graph) add(rule string, terms []int32) {
 	g.addRel(rule, terms, false)
 }
@@ -540,6 +572,11 @@ func (g *graph) addRel(rule string, terms []int32, countOnly bool) {
 	g.rels = append(g.rels, terms)
 	g.rule = append(g.rule, rule)
 	g.countOnly = append(g.countOnly, countOnly)
+	if countOnly {
+		g.quantity = append(g.quantity, int8(Count))
+	} else {
+		g.quantity = append(g.quantity, -1)
+	}
 	for _, i := range terms {
 		g.of[i] = append(g.of[i], r)
 	}
@@ -579,6 +616,7 @@ func build(cells []Cell, areas Areas) *graph {
 	for _, n := range areas.Nested {
 		pairs = append(pairs, [2]string{n.Sub, n.Super})
 	}
+	pairs = append(pairs, areas.join...)
 	for _, t := range twins {
 		if len(t.at) > 0 {
 			for _, i := range t.at[0][1:] {

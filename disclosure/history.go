@@ -16,21 +16,182 @@ type block struct {
 	period int
 }
 
-// buildWithHistory builds the graph of cells and the releases of
-// areas.History together (withHistory), the earlier cells frozen.
-func buildWithHistory(cells []Cell, areas Areas) ([]Cell, *graph) {
-	all, held, a := withHistory(cells, areas)
+// graphOf builds the graph of cells with the releases of areas.History
+// (withHistory: frozen, as published) and the nestings' difference cells
+// (withDiffs: frozen, hidden, virtual), which follow cells in the
+// returned cells.
+func graphOf(cells []Cell, areas Areas) ([]Cell, *graph) {
+	all, held, a := cells, make([]bool, len(cells)), areas
+	history := len(areas.History) > 0
+	if history {
+		all, held, a = withHistory(cells, areas)
+	}
+	real := len(all)
+	all, diffs, a := withDiffs(all, a)
 	g := build(all, a)
-	g.frozen, g.held = make([]bool, len(all)), held
+	g.history = history
+	g.frozen, g.held, g.virtual = make([]bool, len(all)), append(held, make([]bool, len(all)-real)...), make([]bool, len(all))
 	for i := len(cells); i < len(all); i++ {
 		g.frozen[i] = true
 	}
-	g.hiddenBefore = make([]bool, len(all))
-	latest := versionsAt(areas.History, len(areas.History)-1)
-	for i, c := range cells {
-		g.hiddenBefore[i] = latest[Block{c.KPI, c.Period}][c.Key].hidden
+	for i := real; i < len(all); i++ {
+		g.held[i], g.virtual[i] = true, true
+	}
+	for _, d := range diffs {
+		terms := []int32{d.sup, d.cell}
+		if d.sub >= 0 {
+			terms = append(terms, d.sub)
+		}
+		r := int32(len(g.rels))
+		g.addRel(diffRule, terms, false)
+		g.quantity[r] = int8(d.of)
+		si := g.sliceOf[d.sup]
+		g.slices[si].rels = append(g.slices[si].rels, r)
+	}
+	if history {
+		g.hiddenBefore = make([]bool, len(all))
+		latest := versionsAt(areas.History, len(areas.History)-1)
+		for i, c := range cells {
+			g.hiddenBefore[i] = latest[Block{c.KPI, c.Period}][c.Key].hidden
+		}
 	}
 	return all, g
+}
+
+// consistent reports whether indicator sub has a cell for every aggregate
+// of the block sup (Super's cells of a period) whose members have one (a
+// cell that does not exist is a known zero, and the computed tables have
+// an aggregate's cell whenever a member has one): else its sums, and so
+// the differences', are not known (tables made by hand).
+func consistent(cells []Cell, at map[Key]int32, sub string, sup []int32, members map[string][]string) bool {
+	for _, j := range sup {
+		c := cells[j]
+		ms := members[c.Area]
+		if ms == nil {
+			continue // a municipality
+		}
+		if _, ok := at[Key{sub, c.Area, c.Period, c.Gender}]; ok {
+			continue
+		}
+		for _, m := range ms {
+			if _, ok := at[Key{sub, m, c.Period, c.Gender}]; ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// diffPrefix begins the indicator names of difference cells.
+const diffPrefix = "Δ"
+
+// diffRule names the relation of a nesting's larger cell, its smaller one
+// and their difference.
+const diffRule = "nested cell = smaller cell + difference (≥ 0)"
+
+// diffCell is a difference cell: quantity of of cell sup less that of
+// cell sub (-1: none, a known zero).
+type diffCell struct {
+	cell, sup, sub int32
+	of             Quantity
+}
+
+// withDiffs returns cells followed by the difference cells of the
+// nestings of areas.Nested (catalogue and over time): for each period a
+// nesting Sub ⊂ Super holds in (all pairs of cells satisfy it where
+// IfHolds), a cell per cell of Super holding Super's quantity less Sub's,
+// an indicator of its own ("ΔSuper−Sub/q") with the geography's sums. A
+// reader knows each difference is at least 0 and that the differences
+// add up like the cells: with them propagation bounds sums of hidden
+// cells through a nesting (EF102's hidden members of G0001 hold at least
+// 15, so EF101's do; the re-test's F1) and over time (the cells outside
+// G0002 that did not grow in total each kept their value; F2), which
+// bounding cells one by one misses.
+func withDiffs(cells []Cell, areas Areas) ([]Cell, []diffCell, Areas) {
+	if len(areas.Nested) == 0 {
+		return cells, nil, areas
+	}
+	type blockKey struct {
+		kpi    string
+		period int
+	}
+	blocks := map[blockKey][]int32{}
+	at := map[Key]int32{}
+	var order []blockKey
+	for i, c := range cells {
+		b := blockKey{c.KPI, c.Period}
+		if blocks[b] == nil {
+			order = append(order, b)
+		}
+		blocks[b] = append(blocks[b], int32(i))
+		at[c.Key] = int32(i)
+	}
+	byKPI := map[string][]blockKey{}
+	for _, b := range order {
+		byKPI[b.kpi] = append(byKPI[b.kpi], b)
+	}
+	members := map[string][]string{} // aggregate -> its municipalities
+	for _, ag := range aggregates(areas.Groups) {
+		if ag.sub == "" && members[ag.id] == nil {
+			members[ag.id] = ag.terms
+		}
+	}
+	all := slices.Clip(cells)
+	var diffs []diffCell
+	superOf := map[string]string{}
+	letter := [...]string{Count: "n", Outcomes: "k", Rest: "f"}
+	for _, ns := range areas.Nested {
+		name := diffPrefix + ns.Super + "−" + ns.Sub + "/" + letter[ns.Of]
+		for _, b := range byKPI[ns.Super] {
+			if ns.Period != 0 && b.period != ns.Period {
+				continue
+			}
+			subs := blocks[blockKey{ns.Sub, b.period}]
+			if len(subs) == 0 {
+				continue
+			}
+			ok, equal := true, ns.Of == Count && len(subs) == len(blocks[b])
+			for _, i := range subs {
+				c := cells[i]
+				j, has := at[Key{ns.Super, c.Area, c.Period, c.Gender}]
+				if !has || ns.IfHolds && !holds(c, cells[j], ns.Of) {
+					ok = false
+					break
+				}
+				equal = equal && c.N == cells[j].N
+			}
+			if !ok || equal || !consistent(cells, at, ns.Sub, blocks[b], members) {
+				continue // no link, tied, or Sub's cells do not add up as counted
+			}
+			superOf[name] = ns.Super
+			areas.join = append(areas.join, [2]string{ns.Super, name})
+			for _, j := range blocks[b] {
+				c := cells[j]
+				sub := int32(-1)
+				d := Cell{Key: Key{name, c.Area, c.Period, c.Gender}, N: c.N}
+				if i, has := at[Key{ns.Sub, c.Area, c.Period, c.Gender}]; has {
+					sub = i
+					d.N = c.N - cells[i].N
+				}
+				diffs = append(diffs, diffCell{cell: int32(len(all)), sup: j, sub: sub, of: ns.Of})
+				all = append(all, d)
+			}
+		}
+	}
+	if len(diffs) == 0 {
+		return cells, nil, areas
+	}
+	byGender := areas.ByGender
+	areas.ByGender = func(kpi string) bool {
+		if s, ok := superOf[kpi]; ok {
+			kpi = s
+		}
+		if byGender == nil {
+			return true // the Super's cells decide: it has K and M cells or none
+		}
+		return byGender(kpi)
+	}
+	return all, diffs, areas
 }
 
 // withHistory returns cells followed by every block version of
