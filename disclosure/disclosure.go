@@ -547,7 +547,9 @@ type link struct {
 const sameCohortRule = "the same cohort (nested cohorts equal in the period, or one indicator's cohort another's)"
 
 // holdsFor reports whether relation r holds for quantity q.
-func (g *graph) holdsFor(r int32, q Quantity) bool { return g.quantity[r] < 0 || Quantity(g.quantity[r]) == q }
+func (g *graph) holdsFor(r int32, q Quantity) bool {
+	return g.quantity[r] < 0 || Quantity(g.quantity[r]) == q
+}
 
 // hasVirtual reports whether relation r holds a difference cell.
 func (g *graph) hasVirtual(r int32) bool {
