@@ -46,7 +46,7 @@ import (
 // RulesVersion numbers the rules Suppress applies: raise it with every
 // change that can give another pattern for the same cells, so that a
 // pattern stored by an earlier version is computed again.
-const RulesVersion = 3
+const RulesVersion = 4
 
 // Key identifies a cell.
 type Key struct {

@@ -294,21 +294,30 @@ func withHistory(cells []Cell, areas Areas) ([]Cell, []bool, Areas) {
 		return cmp.Or(cmp.Compare(a.kpi, b.kpi), cmp.Compare(a.period, b.period))
 	})
 	for _, b := range sorted {
-		prev, prevAt := "", ""
+		// every earlier version to every later one: a reader compares any
+		// two releases, and the differences of two versions apart hold
+		// what the chain of consecutive ones spreads over hidden versions
+		// between them (a total that grew by 1 from 08-01 to 11-15 bounds
+		// every member's growth by 1, whatever 09-01 and 10-01 hid)
+		type seen struct{ v, at string }
+		var before []seen
 		for _, p := range order {
 			v, ok := present[p][b]
-			if !ok {
+			if !ok || len(before) > 0 && before[len(before)-1].v == v {
 				continue
 			}
-			if prev != "" && v != prev {
+			for _, e := range before {
+				if e.v == v {
+					continue
+				}
 				for _, q := range []Quantity{Count, Outcomes, Rest} {
-					link(prev, v, q, b.period, true)
-					if asOf(p) == prevAt {
-						link(v, prev, q, b.period, true)
+					link(e.v, v, q, b.period, true)
+					if asOf(p) == e.at {
+						link(v, e.v, q, b.period, true)
 					}
 				}
 			}
-			prev, prevAt = v, asOf(p)
+			before = append(before, seen{v, asOf(p)})
 		}
 	}
 	// within each release: the catalogue's nestings between its versions
