@@ -615,7 +615,7 @@ func nearestPublished(g *graph, cells []Cell, suppressed []bool, c int32) int32 
 		}
 		for _, terms := range groups {
 			for _, j := range terms {
-				if g.isFrozen(j) && !suppressed[j] {
+				if g.isFrozen(j) && !suppressed[j] || g.lost[j] && !suppressed[j] {
 					continue // an earlier release's published cell: it stays
 				}
 				if suppressed[j] {

@@ -46,7 +46,7 @@ import (
 // RulesVersion numbers the rules Suppress applies: raise it with every
 // change that can give another pattern for the same cells, so that a
 // pattern stored by an earlier version is computed again.
-const RulesVersion = 4
+const RulesVersion = 5
 
 // Key identifies a cell.
 type Key struct {
@@ -386,7 +386,9 @@ func suppressGraph(cells []Cell, minN int, g *graph) (suppressed []bool, primary
 			}
 			best := int32(-1)
 			for _, i := range g.rels[r] {
-				if suppressed[i] || g.isFrozen(i) {
+				if suppressed[i] || g.isFrozen(i) || g.lost[i] {
+					// a cell an earlier release gives away is known:
+					// hiding it hides nothing
 					continue
 				}
 				if best < 0 || g.smaller(cells, i, best) {
