@@ -280,6 +280,15 @@ func TestNestsHold(t *testing.T) {
 	}
 }
 
+// releaseFixture is a database with the models' fixtures loaded, and the
+// default groups.
+func releaseFixture(t *testing.T) (*sql.DB, []config.Group) {
+	t.Helper()
+	db := fixture.OpenDB(t)
+	fixture.Load(t, db, "../models/testdata", "so", "settle", "sfi", "plans", "participations")
+	return db, config.DefaultGroups()
+}
+
 // TestReleases: computes of the fixtures at 2023-12-31, 2024-03-31 and
 // 2024-06-30 (later cohorts grow), each with ReleaseStep. After the first
 // there is no release before; after the second, the first's base cells
@@ -291,9 +300,7 @@ func TestNestsHold(t *testing.T) {
 // the first publication of that date hid.
 func TestReleases(t *testing.T) {
 	ctx := context.Background()
-	db := fixture.OpenDB(t)
-	fixture.Load(t, db, "../models/testdata", "so", "settle", "sfi", "plans", "participations")
-	groups := config.DefaultGroups()
+	db, groups := releaseFixture(t)
 	opt := Options{MinN: 5, Groups: groups}
 	compute := func(asOf string) {
 		t.Helper()
@@ -402,9 +409,7 @@ func TestReleases(t *testing.T) {
 // Build computes the pattern itself, the same as with no stored pattern.
 func TestStoredPattern(t *testing.T) {
 	ctx := context.Background()
-	db := fixture.OpenDB(t)
-	fixture.Load(t, db, "../models/testdata", "so", "settle", "sfi", "plans", "participations")
-	groups := config.DefaultGroups()
+	db, groups := releaseFixture(t)
 	for _, asOf := range []string{"2023-12-31", "2024-06-30"} {
 		d, _ := time.Parse(time.DateOnly, asOf)
 		if _, err := models.Compute(ctx, db, models.ComputeOptions{AsOf: d, Groups: groups, Now: fixedNow, Steps: []models.Step{ReleaseStep(Options{MinN: 5, Groups: groups})}}); err != nil {
@@ -489,9 +494,7 @@ func TestStoredPattern(t *testing.T) {
 // itself.
 func TestStoredPatternKept(t *testing.T) {
 	ctx := context.Background()
-	db := fixture.OpenDB(t)
-	fixture.Load(t, db, "../models/testdata", "so", "settle", "sfi", "plans", "participations")
-	groups := config.DefaultGroups()
+	db, groups := releaseFixture(t)
 	fewer := slices.DeleteFunc(slices.Clone(groups), func(g config.Group) bool { return g.ID == "G0002" })
 	clock := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
 	compute := func(gs []config.Group, step bool) {
