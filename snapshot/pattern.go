@@ -133,27 +133,11 @@ var codeVersion = func() string {
 // storedPattern is the stored pattern when it was computed from what fp
 // identifies (nil when there is none or it was not).
 func storedPattern(ctx context.Context, q querier, fp string) (map[disclosure.Key]bool, error) {
-	rows, err := q.QueryContext(ctx, `SELECT fingerprint FROM published_pattern_state`)
-	if err != nil {
-		return nil, fmt.Errorf("snapshot: read the stored pattern: %w", err)
+	st, err := storedState(ctx, q)
+	if err != nil || st.fp != fp {
+		return nil, err
 	}
-	var got []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("snapshot: read the stored pattern: %w", err)
-		}
-		got = append(got, s)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("snapshot: read the stored pattern: %w", err)
-	}
-	if len(got) != 1 || got[0] != fp {
-		return nil, nil
-	}
-	rows, err = q.QueryContext(ctx, `SELECT kpi, municipality, period, gender FROM published_pattern`)
+	rows, err := q.QueryContext(ctx, `SELECT kpi, municipality, period, gender FROM published_pattern`)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot: read the stored pattern: %w", err)
 	}
@@ -195,6 +179,15 @@ func storedState(ctx context.Context, q querier) (patternState, error) {
 		return patternState{}, rows.Err()
 	}
 	return st, rows.Err()
+}
+
+// markPattern marks the stored pattern as the current values' (their
+// computed_at).
+func markPattern(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE published_pattern_state SET computed_at = (SELECT max(computed_at) FROM indicator_values)`); err != nil {
+		return fmt.Errorf("snapshot: mark the pattern: %w", err)
+	}
+	return nil
 }
 
 // writePattern replaces the stored pattern by the hidden cells of cells,

@@ -165,10 +165,7 @@ func ReleaseStep(opt Options) models.Step {
 			}
 			if prevAt.Valid && st.computedAt.Valid && prevAt.Time.Equal(st.computedAt.Time) &&
 				fingerprint(st.cells, asOf.String, opt.MinN, opt.Groups, size) == st.fp {
-				if _, err := tx.ExecContext(ctx, `UPDATE published_pattern_state SET computed_at = (SELECT max(computed_at) FROM indicator_values)`); err != nil {
-					return nil, fmt.Errorf("release before: write: %w", err)
-				}
-				return nil, nil
+				return nil, markPattern(ctx, tx)
 			}
 		}
 		cells, err := readCells(ctx, tx, `SELECT `+cols+` FROM indicator_values WHERE `+in+` ORDER BY kpi, municipality, period, gender`)
@@ -179,10 +176,7 @@ func ReleaseStep(opt Options) models.Step {
 		fp := fingerprint(cp, asOf.String, opt.MinN, opt.Groups, size)
 		if fp == st.fp {
 			// stored already (by a compute that wrote no pattern since?)
-			if _, err := tx.ExecContext(ctx, `UPDATE published_pattern_state SET computed_at = (SELECT max(computed_at) FROM indicator_values)`); err != nil {
-				return nil, fmt.Errorf("release before: write: %w", err)
-			}
-			return nil, nil
+			return nil, markPattern(ctx, tx)
 		}
 		if hist == nil {
 			if hist, err = readHistory(ctx, tx); err != nil {
